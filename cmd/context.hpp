@@ -1,0 +1,66 @@
+// What every subcommand shares: the global flags, the store, and output.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <mlci/core/error.hpp>
+#include <mlci/store/reference.hpp>
+#include <mlci/store/store.hpp>
+
+#include "output.hpp"
+
+namespace mlci::cli {
+
+struct GlobalOptions {
+    std::string store_dir; // --store / $MLCI_STORE
+    bool json = false;
+    bool quiet = false;
+    int verbose = 0;
+};
+
+// The text of a man page beyond the flags: CLI11 holds the flags, this holds
+// the prose, so `mlci help STEP`, man pages and completions share one source.
+struct CommandDoc {
+    std::string name;        // "data-version"
+    std::string description; // paragraphs separated by blank lines
+    std::vector<std::pair<std::string, std::string>> examples; // command, what it does
+};
+
+class Context {
+public:
+    GlobalOptions options;
+    Output out;
+    // The exit code the command chose (a gate may fail without an error).
+    Exit exit = Exit::ok;
+
+    // The store found from --store, $MLCI_STORE or the working directory.
+    store::Store& store();
+    // Resolves a reference in the store ("-" reads standard input).
+    store::IndexEntry resolve(const std::string& ref);
+
+    std::vector<CommandDoc> docs;
+    void document(CommandDoc doc) { docs.push_back(std::move(doc)); }
+
+private:
+    std::optional<store::Store> m_store;
+};
+
+// Each subcommand registers itself on the app with one of these.
+void register_init(CLI::App& app, Context& ctx);
+void register_show(CLI::App& app, Context& ctx);
+void register_verify(CLI::App& app, Context& ctx);
+void register_gc(CLI::App& app, Context& ctx);
+void register_data_version(CLI::App& app, Context& ctx);
+void register_completion(CLI::App& app, Context& ctx);
+void register_help(CLI::App& app, Context& ctx);
+
+// Builds the whole command tree (used by main and by the doc generators).
+void build_app(CLI::App& app, Context& ctx);
+
+} // namespace mlci::cli

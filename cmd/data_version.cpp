@@ -1,0 +1,143 @@
+// mlci data-version: add, log, list (status, checkout and diff are in
+// data_version_workspace.cpp).
+#include "context.hpp"
+
+#include <mlci/core/parallel.hpp>
+#include <mlci/data/dataset.hpp>
+#include <mlci/data/history.hpp>
+
+#include <filesystem>
+
+namespace mlci::cli {
+
+void register_data_version_workspace(CLI::App& parent, Context& ctx);
+
+namespace {
+
+void register_add(CLI::App& parent, Context& ctx) {
+    struct Options {
+        std::vector<std::string> paths;
+        std::string name, message;
+        bool link = false;
+        unsigned jobs = default_jobs();
+    };
+    auto opts = std::make_shared<Options>();
+    auto* cmd = parent.add_subcommand("add", "Version files or folders as a new dataset version");
+    cmd->add_option("paths", opts->paths, "Files or folders to version")->required()->type_name("PATH");
+    cmd->add_option("-n,--name", opts->name, "Dataset name (default: the first path's name)");
+    cmd->add_option("-m,--message", opts->message, "A message recorded with the version");
+    cmd->add_flag("--link", opts->link,
+                  "Reflink into the store, else hard-link and make the files read-only");
+    cmd->add_option("-j,--jobs", opts->jobs, "Hash this many files at once (default: all cores)");
+    cmd->callback([&ctx, opts] {
+        auto& store = ctx.store();
+        data::AddOptions o;
+        for (auto& p : opts->paths)
+            o.paths.emplace_back(p);
+        o.cwd = std::filesystem::current_path();
+        o.name = opts->name;
+        o.message = opts->message;
+        o.mode = opts->link ? data::IngestMode::link : data::IngestMode::copy;
+        o.jobs = std::max(1u, opts->jobs);
+        auto r = value_or_throw(data::add_dataset(store, o, ctx.out.reporter()));
+        ctx.out.end_progress();
+        if (r.unchanged)
+            ctx.out.note(fmt::format("unchanged: same content as {}", r.reference));
+        else
+            ctx.out.note(fmt::format("added {}: {} files, {} ({} new, {})", r.reference, r.files,
+                                     human_bytes(r.bytes), r.new_files, human_bytes(r.new_bytes)));
+        if (ctx.options.json)
+            ctx.out.json({{"reference", r.reference},
+                          {"digest", r.manifest.digest.str()},
+                          {"files", r.files},
+                          {"bytes", r.bytes},
+                          {"new_files", r.new_files},
+                          {"new_bytes", r.new_bytes},
+                          {"unchanged", r.unchanged}});
+        else
+            ctx.out.result(r.reference);
+    });
+}
+
+void register_log(CLI::App& parent, Context& ctx) {
+    auto name = std::make_shared<std::string>();
+    auto* cmd = parent.add_subcommand("log", "Show the versions of a dataset, newest first");
+    cmd->add_option("name", *name, "The dataset (default: every dataset)")->type_name("NAME");
+    cmd->callback([&ctx, name] {
+        auto versions = value_or_throw(data::dataset_versions(ctx.store(), *name));
+        if (ctx.options.json) {
+            nlohmann::json doc = nlohmann::json::array();
+            for (auto& v : versions)
+                doc.push_back({{"reference", v.tag},     {"digest", v.manifest.digest.str()},
+                               {"created", v.created},   {"message", v.message},
+                               {"commit", v.commit},     {"files", v.files},
+                               {"size", v.size}});
+            ctx.out.json(doc);
+            return;
+        }
+        for (auto& v : versions)
+            ctx.out.result(fmt::format("{:<24} {}  {}  {:>7} files {:>10}  {}{}", v.tag,
+                                       v.manifest.digest.short_hex(), v.created, v.files,
+                                       human_bytes(v.size),
+                                       v.commit.empty() ? "" : "git " + v.commit.substr(0, 8) + "  ",
+                                       v.message));
+    });
+}
+
+void register_list(CLI::App& parent, Context& ctx) {
+    auto* cmd = parent.add_subcommand("list", "List datasets with their latest version");
+    cmd->callback([&ctx] {
+        auto datasets = value_or_throw(data::list_datasets(ctx.store()));
+        if (ctx.options.json) {
+            nlohmann::json doc = nlohmann::json::array();
+            for (auto& d : datasets)
+                doc.push_back({{"name", d.name},
+                               {"latest", d.latest.tag},
+                               {"digest", d.latest.manifest.digest.str()},
+                               {"versions", d.versions},
+                               {"files", d.latest.files},
+                               {"size", d.latest.size},
+                               {"created", d.latest.created}});
+            ctx.out.json(doc);
+            return;
+        }
+        for (auto& d : datasets)
+            ctx.out.result(fmt::format("{:<20} {:<24} {:>3} version(s) {:>7} files {:>10}  {}",
+                                       d.name, d.latest.tag, d.versions, d.latest.files,
+                                       human_bytes(d.latest.size), d.latest.created));
+    });
+}
+
+} // namespace
+
+void register_data_version(CLI::App& app, Context& ctx) {
+    auto* dv = app.add_subcommand("data-version", "Version datasets: add, status, checkout, diff, log, list");
+    dv->group("Pipeline");
+    dv->require_subcommand(1);
+    register_add(*dv, ctx);
+    register_data_version_workspace(*dv, ctx);
+    register_log(*dv, ctx);
+    register_list(*dv, ctx);
+    ctx.document(
+        {"data-version",
+         "Versions data the way git versions code, without putting the data in git. 'add' hashes "
+         "files and folders with sha256 on all cores, storing each file's content once in the "
+         "store as it reads it, and records a dataset artifact tagged NAME:vN (NAME:latest "
+         "follows) with the git commit of the workspace and a column profile of every CSV file. "
+         "It writes a small pointer file PATH.mlci to commit in git and adds PATH to .gitignore. "
+         "Adding unchanged content makes no new version.\n\n'status' reports added, modified and "
+         "deleted files against the version a pointer file records, reading only files whose "
+         "size, inode, mtime or ctime changed (a stat cache). 'checkout' restores a version, each "
+         "file written atomically and verified; files not in the version are reported, and "
+         "removed only with --clean. 'diff' compares two versions, or one version and the "
+         "workspace; 'log' and 'list' show the history.",
+         {{"mlci data-version add data/iris.csv -m 'first export'", "version a file as iris:v1"},
+          {"mlci data-version add data/images --name images --link",
+           "version a folder without copying it"},
+          {"mlci data-version status", "what changed since the versions the pointer files record"},
+          {"mlci data-version checkout iris:v1", "restore an earlier version"},
+          {"mlci data-version diff iris:v1 iris:v2", "files and bytes that changed"},
+          {"mlci data-version log iris", "the history of iris"}}});
+}
+
+} // namespace mlci::cli

@@ -1,0 +1,92 @@
+// The mlci binary: builds the command tree, dispatches, and is the one place
+// that turns an error into "mlci: error: ..." and an exit code.
+#include "context.hpp"
+#include "dispatch.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+namespace mlci::cli {
+
+void build_app(CLI::App& app, Context& ctx) {
+    app.name("mlci");
+    app.description("CI/CD for machine learning: version data, test, train, validate, package, "
+                    "push, deploy and watch models, with content-addressed artifacts.");
+    app.require_subcommand(1);
+    app.fallthrough();
+    app.set_version_flag("--version", "mlci " MLCI_VERSION, "Print the version and exit");
+    app.add_option("--store", ctx.options.store_dir,
+                   "The store to use (default: $MLCI_STORE, else the nearest .mlci above)")
+        ->envname("MLCI_STORE")
+        ->type_name("DIR");
+    app.add_flag("--json", ctx.options.json, "Print the result as one JSON document on stdout");
+    app.add_flag("-q,--quiet", ctx.options.quiet, "Print only results, no notes or progress");
+    app.add_flag("-v,--verbose", ctx.options.verbose, "Print more detail on stderr");
+
+    register_init(app, ctx);
+    register_data_version(app, ctx);
+    register_show(app, ctx);
+    register_verify(app, ctx);
+    register_gc(app, ctx);
+    register_completion(app, ctx);
+    register_help(app, ctx);
+}
+
+} // namespace mlci::cli
+
+namespace {
+
+int run(int argc, char** argv) {
+    using namespace mlci;
+    using namespace mlci::cli;
+    // Fast path: scripts call --version to probe for the binary.
+    if (argc == 2 && std::strcmp(argv[1], "--version") == 0) {
+        std::puts("mlci " MLCI_VERSION);
+        return 0;
+    }
+    Context ctx;
+    CLI::App app;
+    build_app(app, ctx);
+    if (auto external = dispatch_external(app, argc, argv))
+        return *external;
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::string msg = e.what();
+        if (!msg.empty())
+            msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
+        fmt::print(stderr, "mlci: error: {} (see 'mlci --help')\n", msg);
+        return static_cast<int>(Exit::usage);
+    }
+    std::fflush(stdout);
+    if (std::ferror(stdout)) {
+        fmt::print(stderr, "mlci: error: cannot write to standard output\n");
+        return static_cast<int>(Exit::runtime);
+    }
+    return static_cast<int>(ctx.exit);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const mlci::Failure& f) {
+        std::fflush(stdout);
+        fmt::print(stderr, "mlci: error: {}\n", f.error.message);
+        return static_cast<int>(f.error.code);
+    } catch (const std::bad_alloc&) {
+        fmt::print(stderr, "mlci: error: out of memory\n");
+        return static_cast<int>(mlci::Exit::runtime);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "mlci: error: {}\n", e.what());
+        return static_cast<int>(mlci::Exit::runtime);
+    }
+}

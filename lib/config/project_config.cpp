@@ -1,0 +1,293 @@
+#include <mlci/config/project_config.hpp>
+
+#include <mlci/config/yaml_util.hpp>
+#include <mlci/core/fs.hpp>
+
+namespace mlci::config {
+
+namespace {
+
+using Path = std::filesystem::path;
+
+Result<CommandSpec> parse_command(const Path& file, const YAML::Node& node, std::string_view key) {
+    CommandSpec c;
+    if (node.IsSequence()) {
+        MLCI_TRY_ASSIGN(argv, as_string_list(file, node, key));
+        if (argv.empty())
+            return bad_key(file, node, key, "the command is empty");
+        c.argv = std::move(argv);
+    } else {
+        MLCI_TRY_ASSIGN(s, as_string(file, node, key));
+        c.shell = std::move(s);
+    }
+    return c;
+}
+
+Result<ColumnRule> parse_column(const Path& file, const YAML::Node& node, const std::string& key) {
+    MLCI_TRY(expect_keys(file, node, key,
+                         {"type", "min", "max", "allowed", "nullable", "max_null_fraction"}));
+    ColumnRule r;
+    if (auto n = node["type"]) {
+        MLCI_TRY_ASSIGN(t, as_string(file, n, key + ".type"));
+        if (t != "int" && t != "number" && t != "string" && t != "bool")
+            return bad_key(file, n, key + ".type",
+                           fmt::format("unknown type '{}' (int, number, string or bool)", t));
+        r.type = t;
+    }
+    if (auto n = node["min"]) {
+        MLCI_TRY_ASSIGN(v, as_number(file, n, key + ".min"));
+        r.min = v;
+    }
+    if (auto n = node["max"]) {
+        MLCI_TRY_ASSIGN(v, as_number(file, n, key + ".max"));
+        r.max = v;
+    }
+    if (auto n = node["allowed"]) {
+        MLCI_TRY_ASSIGN(v, as_string_list(file, n, key + ".allowed"));
+        r.allowed = std::move(v);
+    }
+    if (auto n = node["nullable"]) {
+        MLCI_TRY_ASSIGN(v, as_bool(file, n, key + ".nullable"));
+        r.nullable = v;
+    }
+    if (auto n = node["max_null_fraction"]) {
+        MLCI_TRY_ASSIGN(v, as_number(file, n, key + ".max_null_fraction"));
+        r.max_null_fraction = v;
+    }
+    return r;
+}
+
+Result<DatasetConfig> parse_dataset(const Path& file, const std::string& name,
+                                    const YAML::Node& node) {
+    auto key = "datasets." + name;
+    MLCI_TRY(expect_keys(file, node, key, {"path", "schema", "reference", "max_drift"}));
+    DatasetConfig d;
+    d.name = name;
+    if (!node["path"])
+        return bad_key(file, node, key + ".path", "missing (the dataset's file or folder)");
+    MLCI_TRY_ASSIGN(path, as_string(file, node["path"], key + ".path"));
+    d.path = path;
+    if (auto n = node["schema"]) {
+        MLCI_TRY_ASSIGN(s, parse_schema(n, file));
+        d.schema = std::move(s);
+    }
+    if (auto n = node["reference"]) {
+        MLCI_TRY_ASSIGN(r, as_string(file, n, key + ".reference"));
+        d.reference = r;
+    }
+    if (auto n = node["max_drift"]) {
+        MLCI_TRY_ASSIGN(v, as_number(file, n, key + ".max_drift"));
+        d.max_drift = v;
+    }
+    return d;
+}
+
+Result<TrainConfig> parse_train(const Path& file, const YAML::Node& node) {
+    MLCI_TRY(expect_keys(file, node, "train",
+                         {"command", "inputs", "outputs", "metrics", "name", "timeout", "env"}));
+    TrainConfig t;
+    if (auto n = node["command"]) {
+        MLCI_TRY_ASSIGN(c, parse_command(file, n, "train.command"));
+        t.command = std::move(c);
+    }
+    if (auto n = node["inputs"]) {
+        MLCI_TRY_ASSIGN(v, as_string_list(file, n, "train.inputs"));
+        t.inputs = std::move(v);
+    }
+    if (auto n = node["outputs"]) {
+        MLCI_TRY_ASSIGN(v, as_string_list(file, n, "train.outputs"));
+        t.outputs = std::move(v);
+    }
+    if (auto n = node["metrics"]) {
+        MLCI_TRY_ASSIGN(v, as_string(file, n, "train.metrics"));
+        t.metrics = v;
+    }
+    if (auto n = node["name"]) {
+        MLCI_TRY_ASSIGN(v, as_string(file, n, "train.name"));
+        t.name = v;
+    }
+    if (auto n = node["timeout"]) {
+        MLCI_TRY_ASSIGN(v, as_number(file, n, "train.timeout"));
+        t.timeout_seconds = v;
+    }
+    if (auto n = node["env"]) {
+        if (!n.IsMap())
+            return bad_key(file, n, "train.env", "expected a mapping of names to values");
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            auto k = it->first.as<std::string>();
+            MLCI_TRY_ASSIGN(v, as_string(file, it->second, "train.env." + k));
+            t.env[k] = v;
+        }
+    }
+    return t;
+}
+
+Result<TestConfig> parse_test(const Path& file, const YAML::Node& node) {
+    MLCI_TRY(expect_keys(file, node, "test", {"suites", "data"}));
+    TestConfig t;
+    if (auto suites = node["suites"]) {
+        if (!suites.IsMap())
+            return bad_key(file, suites, "test.suites", "expected a mapping of suite names");
+        for (auto it = suites.begin(); it != suites.end(); ++it) {
+            auto name = it->first.as<std::string>();
+            auto key = "test.suites." + name;
+            MLCI_TRY(expect_keys(file, it->second, key, {"command", "junit"}));
+            TestSuite s;
+            s.name = name;
+            if (!it->second["command"])
+                return bad_key(file, it->second, key + ".command", "missing");
+            MLCI_TRY_ASSIGN(c, parse_command(file, it->second["command"], key + ".command"));
+            s.command = std::move(c);
+            if (auto j = it->second["junit"]) {
+                MLCI_TRY_ASSIGN(v, as_string(file, j, key + ".junit"));
+                s.junit = v;
+            }
+            t.suites.push_back(std::move(s));
+        }
+    }
+    if (auto n = node["data"]) {
+        MLCI_TRY_ASSIGN(v, as_string_list(file, n, "test.data"));
+        t.data = std::move(v);
+    }
+    return t;
+}
+
+Result<ValidateConfig> parse_validate(const Path& file, const YAML::Node& node) {
+    MLCI_TRY(expect_keys(file, node, "validate", {"require", "baseline", "max_regression"}));
+    ValidateConfig v;
+    if (auto n = node["require"]) {
+        MLCI_TRY_ASSIGN(r, as_string_list(file, n, "validate.require"));
+        v.require = std::move(r);
+    }
+    if (auto n = node["baseline"]) {
+        MLCI_TRY_ASSIGN(b, as_string(file, n, "validate.baseline"));
+        v.baseline = b;
+    }
+    if (auto n = node["max_regression"]) {
+        if (!n.IsMap())
+            return bad_key(file, n, "validate.max_regression", "expected METRIC: DELTA pairs");
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            auto k = it->first.as<std::string>();
+            MLCI_TRY_ASSIGN(d, as_number(file, it->second, "validate.max_regression." + k));
+            v.max_regression[k] = d;
+        }
+    }
+    return v;
+}
+
+} // namespace
+
+const DatasetConfig* ProjectConfig::dataset(const std::string& name) const {
+    for (auto& d : datasets)
+        if (d.name == name)
+            return &d;
+    return nullptr;
+}
+
+Result<Schema> parse_schema(const YAML::Node& node, const fs::path& file) {
+    MLCI_TRY(expect_keys(file, node, "schema", {"columns", "rows", "unique"}));
+    Schema s;
+    if (auto cols = node["columns"]) {
+        if (!cols.IsMap())
+            return bad_key(file, cols, "schema.columns", "expected a mapping of column names");
+        for (auto it = cols.begin(); it != cols.end(); ++it) {
+            auto name = it->first.as<std::string>();
+            MLCI_TRY_ASSIGN(rule, parse_column(file, it->second, "schema.columns." + name));
+            s.columns[name] = std::move(rule);
+        }
+    }
+    if (auto rows = node["rows"]) {
+        MLCI_TRY(expect_keys(file, rows, "schema.rows", {"min", "max"}));
+        if (auto n = rows["min"]) {
+            MLCI_TRY_ASSIGN(v, as_number(file, n, "schema.rows.min"));
+            s.rows_min = static_cast<uint64_t>(v);
+        }
+        if (auto n = rows["max"]) {
+            MLCI_TRY_ASSIGN(v, as_number(file, n, "schema.rows.max"));
+            s.rows_max = static_cast<uint64_t>(v);
+        }
+    }
+    if (auto n = node["unique"]) {
+        MLCI_TRY_ASSIGN(u, as_string_list(file, n, "schema.unique"));
+        s.unique = std::move(u);
+    }
+    return s;
+}
+
+Result<ProjectConfig> parse_project_config(const std::string& text, const fs::path& file) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        return usage_error("{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.msg);
+    }
+    ProjectConfig cfg;
+    cfg.file = file;
+    cfg.root = file.parent_path();
+    if (root.IsNull())
+        return cfg;
+    MLCI_TRY(expect_keys(file, root, "mlci.yaml",
+                         {"project", "datasets", "params", "train", "test", "validate", "package",
+                          "registries", "environments", "monitors"}));
+    if (auto ds = root["datasets"]) {
+        if (!ds.IsMap())
+            return bad_key(file, ds, "datasets", "expected a mapping of dataset names");
+        for (auto it = ds.begin(); it != ds.end(); ++it) {
+            MLCI_TRY_ASSIGN(d, parse_dataset(file, it->first.as<std::string>(), it->second));
+            cfg.datasets.push_back(std::move(d));
+        }
+    }
+    if (auto p = root["params"]) {
+        if (p.IsScalar()) {
+            cfg.params_file = p.Scalar();
+        } else if (p.IsMap()) {
+            for (auto it = p.begin(); it != p.end(); ++it)
+                cfg.params[it->first.as<std::string>()] = it->second;
+        } else {
+            return bad_key(file, p, "params", "expected a file name or a mapping");
+        }
+    }
+    if (auto t = root["train"]) {
+        MLCI_TRY_ASSIGN(v, parse_train(file, t));
+        cfg.train = std::move(v);
+    }
+    if (auto t = root["test"]) {
+        MLCI_TRY_ASSIGN(v, parse_test(file, t));
+        cfg.test = std::move(v);
+    }
+    if (auto t = root["validate"]) {
+        MLCI_TRY_ASSIGN(v, parse_validate(file, t));
+        cfg.validate = std::move(v);
+    }
+    return cfg;
+}
+
+Result<ProjectConfig> load_project_config(const fs::path& file) {
+    MLCI_TRY_ASSIGN(text, read_file(file));
+    return parse_project_config(text, file);
+}
+
+Result<ProjectConfig> find_project_config(const fs::path& dir) {
+    auto here = fs::absolute(dir).lexically_normal();
+    std::error_code ec;
+    for (auto d = here;; d = d.parent_path()) {
+        if (fs::is_regular_file(d / "mlci.yaml", ec))
+            return load_project_config(d / "mlci.yaml");
+        if (d == d.root_path())
+            break;
+    }
+    ProjectConfig empty;
+    empty.root = here;
+    return empty;
+}
+
+Result<Schema> load_schema(const fs::path& file) {
+    MLCI_TRY_ASSIGN(text, read_file(file));
+    try {
+        return parse_schema(YAML::Load(text), file);
+    } catch (const YAML::Exception& e) {
+        return usage_error("{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.msg);
+    }
+}
+
+} // namespace mlci::config

@@ -1,0 +1,129 @@
+// mlci.yaml: the project file that lets each CI step be one line. Every
+// setting here also has a flag; commands apply flags over what this holds.
+//
+//   datasets:
+//     iris:
+//       path: data/iris.csv
+//       schema: {columns: {...}, rows: {min: 100}, unique: [id]}
+//       reference: iris:v1          # profile to check drift against
+//       max_drift: 0.2              # PSI limit for the drift check
+//   params: params.yaml             # a file, or an inline map
+//   train:
+//     command: [/usr/bin/python3, train.py]   # a list (exec) or a string (sh -c)
+//     inputs: [iris]
+//     outputs: [model.pkl]
+//     metrics: metrics.json
+//     name: iris-classifier
+//     timeout: 600
+//     env: {KEY: value}
+//   test:
+//     suites:
+//       unit: {command: [...], junit: reports/unit.xml}
+//     data: [iris]
+//   validate:
+//     require: ["accuracy >= 0.9"]
+//     baseline: production
+//     max_regression: {accuracy: 0.02}
+//
+// Later steps add their own sections (package, registries, environments,
+// monitors) the same way: a struct here, a parse function in its own file.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include <mlci/core/error.hpp>
+
+namespace mlci::config {
+
+namespace fs = std::filesystem;
+
+// A command to run: argv when given as a YAML list, or one shell string.
+struct CommandSpec {
+    std::vector<std::string> argv; // exec'd directly
+    std::string shell;             // run with /bin/sh -c when argv is empty
+    bool empty() const { return argv.empty() && shell.empty(); }
+};
+
+// The data-check schema of a dataset (issue: mlci test).
+struct ColumnRule {
+    std::optional<std::string> type; // int|number|string|bool
+    std::optional<double> min, max;
+    std::vector<std::string> allowed;
+    std::optional<bool> nullable;
+    std::optional<double> max_null_fraction;
+};
+
+struct Schema {
+    std::map<std::string, ColumnRule> columns;
+    std::optional<uint64_t> rows_min, rows_max;
+    std::vector<std::string> unique;
+};
+
+struct DatasetConfig {
+    std::string name;
+    std::string path; // relative to the project root
+    std::optional<Schema> schema;
+    std::string reference; // a dataset reference whose profile is the drift baseline
+    std::optional<double> max_drift;
+};
+
+struct TrainConfig {
+    CommandSpec command;
+    std::vector<std::string> inputs; // dataset names (from datasets:) or references
+    std::vector<std::string> outputs;
+    std::string metrics;
+    std::string name;
+    std::optional<double> timeout_seconds;
+    std::map<std::string, std::string> env;
+};
+
+struct TestSuite {
+    std::string name;
+    CommandSpec command;
+    std::string junit; // the JUnit XML file the command writes
+};
+
+struct TestConfig {
+    std::vector<TestSuite> suites;
+    std::vector<std::string> data; // dataset names to check against their schemas
+};
+
+struct ValidateConfig {
+    std::vector<std::string> require; // "METRIC OP VALUE"
+    std::string baseline;
+    std::map<std::string, double> max_regression;
+};
+
+struct ProjectConfig {
+    fs::path file; // where it was read from; empty when there is none
+    fs::path root; // its folder
+    std::vector<DatasetConfig> datasets;
+    std::string params_file;                      // params: FILE
+    std::map<std::string, YAML::Node> params;     // params: {inline}
+    std::optional<TrainConfig> train;
+    std::optional<TestConfig> test;
+    std::optional<ValidateConfig> validate;
+
+    const DatasetConfig* dataset(const std::string& name) const;
+};
+
+// Reads mlci.yaml at `file`. Unknown keys and wrong types are usage errors
+// naming file:line and the key.
+Result<ProjectConfig> load_project_config(const fs::path& file);
+Result<ProjectConfig> parse_project_config(const std::string& text, const fs::path& file);
+
+// Finds mlci.yaml in `dir` or above; an empty ProjectConfig (root = `dir`) when none.
+Result<ProjectConfig> find_project_config(const fs::path& dir);
+
+// Parses a schema node (also used for --schema FILE).
+Result<Schema> parse_schema(const YAML::Node& node, const fs::path& file);
+Result<Schema> load_schema(const fs::path& file);
+
+} // namespace mlci::config

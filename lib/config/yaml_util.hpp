@@ -1,0 +1,36 @@
+// Helpers for reading YAML with errors that name file:line and the key.
+#pragma once
+
+#include <filesystem>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include <yaml-cpp/yaml.h>
+
+#include <mlci/core/error.hpp>
+
+namespace mlci::config {
+
+// "FILE:LINE: " for a node (lines counted from 1).
+std::string where(const std::filesystem::path& file, const YAML::Node& node);
+
+// An error at a node: "FILE:LINE: key 'KEY': WHAT".
+std::unexpected<Error> bad_key(const std::filesystem::path& file, const YAML::Node& node,
+                               std::string_view key, std::string_view what);
+
+// Checks that `map` is a map whose keys are all in `allowed`.
+Status expect_keys(const std::filesystem::path& file, const YAML::Node& map, std::string_view what,
+                   std::initializer_list<std::string_view> allowed);
+
+// Typed readers: a usage error naming the key when the type is wrong.
+Result<std::string> as_string(const std::filesystem::path& file, const YAML::Node& node,
+                              std::string_view key);
+Result<double> as_number(const std::filesystem::path& file, const YAML::Node& node,
+                         std::string_view key);
+Result<bool> as_bool(const std::filesystem::path& file, const YAML::Node& node,
+                     std::string_view key);
+Result<std::vector<std::string>> as_string_list(const std::filesystem::path& file,
+                                                const YAML::Node& node, std::string_view key);
+
+} // namespace mlci::config

@@ -1,0 +1,34 @@
+// Small file-system helpers with Result errors; nothing mlci-specific.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <mlci/core/error.hpp>
+
+namespace mlci {
+
+namespace fs = std::filesystem;
+
+// Returns the whole content of a file.
+Result<std::string> read_file(const fs::path& path);
+
+// Writes all of `data` to `fd`, retrying short writes and EINTR.
+Status write_all(int fd, std::string_view data, const fs::path& what);
+
+// Writes `data` to `path` atomically: a temporary file in the same folder,
+// optionally fsynced, renamed over `path`. Readers see the old or the new file.
+Status write_file_atomic(const fs::path& path, std::string_view data, bool durable = true,
+                         unsigned mode = 0644);
+
+// fsyncs a directory so that a rename inside it survives a crash.
+Status sync_dir(const fs::path& dir);
+
+// Returns a unique name for a temporary file next to `target`.
+fs::path temp_path_for(const fs::path& target);
+
+// Returns `path` relative to `base` when it lies inside it, else an empty path.
+fs::path relative_inside(const fs::path& path, const fs::path& base);
+
+} // namespace mlci

@@ -1,0 +1,628 @@
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <mlci/data/profile.hpp>
+#include <nlohmann/json.hpp>
+#include <numeric>
+
+namespace mlci::data {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr uint64_t k_profile_version = 1;
+
+constexpr std::array<std::pair<const char*, double>, 7> k_quantiles = {{
+    {"p01", 0.01},
+    {"p05", 0.05},
+    {"p25", 0.25},
+    {"p50", 0.50},
+    {"p75", 0.75},
+    {"p95", 0.95},
+    {"p99", 0.99},
+}};
+
+// FNV-1a, then a finalizer: FNV alone leaves the low bits, which pick the
+// slot in the tables below, poorly mixed. Our own function rather than
+// std::hash so that results never depend on the standard library.
+uint64_t mix(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+uint64_t hash_field(std::string_view s) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+    }
+    return mix(h ^ s.size());
+}
+
+// A set of 64-bit hashes with open addressing; 0 marks a free slot, so a hash
+// of 0 is stored as 1 (one value in 2^64 merged with another).
+class HashSet {
+public:
+    HashSet() : m_slots(1024, 0) {}
+
+    // Adds `h`; returns false when it was there already.
+    bool insert(uint64_t h) {
+        h = h ? h : 1;
+        if ((m_size + 1) * 2 > m_slots.size())
+            grow();
+        size_t mask = m_slots.size() - 1;
+        for (size_t i = h & mask;; i = (i + 1) & mask) {
+            if (m_slots[i] == h)
+                return false;
+            if (m_slots[i] == 0) {
+                m_slots[i] = h;
+                ++m_size;
+                return true;
+            }
+        }
+    }
+
+private:
+    void grow() {
+        std::vector<uint64_t> old(m_slots.size() * 2, 0);
+        old.swap(m_slots);
+        size_t mask = m_slots.size() - 1;
+        for (uint64_t h : old) {
+            if (h == 0)
+                continue;
+            size_t i = h & mask;
+            while (m_slots[i] != 0)
+                i = (i + 1) & mask;
+            m_slots[i] = h;
+        }
+    }
+
+    std::vector<uint64_t> m_slots;
+    size_t m_size = 0;
+};
+
+// How often each distinct text occurs, for the first k_distinct_cap texts.
+// Texts are compared in full, so unlike the row hashes this is exact.
+class ValueCounts {
+public:
+    struct Entry {
+        std::string text;
+        uint64_t hash = 0;
+        uint64_t count = 0;
+    };
+
+    ValueCounts() : m_slots(64, 0) {}
+
+    void add(std::string_view text, uint64_t hash) {
+        size_t mask = m_slots.size() - 1;
+        size_t i = hash & mask;
+        for (; m_slots[i] != 0; i = (i + 1) & mask) {
+            Entry& e = m_entries[m_slots[i] - 1];
+            if (e.hash == hash && e.text == text) {
+                ++e.count;
+                return;
+            }
+        }
+        if (m_entries.size() >= k_distinct_cap) {
+            m_capped = true;
+            return;
+        }
+        m_entries.push_back({std::string(text), hash, 1});
+        m_slots[i] = static_cast<uint32_t>(m_entries.size());
+        if (m_entries.size() * 2 > m_slots.size())
+            grow();
+    }
+
+    const std::vector<Entry>& entries() const { return m_entries; }
+    bool capped() const { return m_capped; }
+
+private:
+    void grow() {
+        std::vector<uint32_t> slots(m_slots.size() * 2, 0);
+        size_t mask = slots.size() - 1;
+        for (size_t k = 0; k < m_entries.size(); ++k) {
+            size_t i = m_entries[k].hash & mask;
+            while (slots[i] != 0)
+                i = (i + 1) & mask;
+            slots[i] = static_cast<uint32_t>(k + 1);
+        }
+        m_slots.swap(slots);
+    }
+
+    std::vector<uint32_t> m_slots; // index + 1 into m_entries, 0 when free
+    std::vector<Entry> m_entries;
+    bool m_capped = false;
+};
+
+// splitmix64: a tiny generator whose sequence is fixed by its definition, so
+// that the reservoir sample (and the profile) is the same on every platform.
+class SplitMix {
+public:
+    explicit SplitMix(uint64_t seed) : m_state(seed) {}
+    uint64_t next() {
+        uint64_t z = (m_state += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+
+private:
+    uint64_t m_state;
+};
+
+// What the single pass gathers about one column.
+struct ColumnState {
+    explicit ColumnState(size_t index) : rng(0x6d6c63692d70726fULL + index) {}
+
+    uint64_t count = 0;
+    uint64_t nulls = 0;
+    // Narrowed as values arrive: a column is the first type all its values fit.
+    bool all_bool = true;
+    bool all_int = true;
+    bool all_numeric = true;
+    // Welford's running mean and squared deviations, stable for large sums.
+    double mean = 0;
+    double m2 = 0;
+    double min = std::numeric_limits<double>::infinity();
+    double max = -std::numeric_limits<double>::infinity();
+    std::vector<double> values; // every value, or a reservoir sample (algorithm R)
+    SplitMix rng;
+    ValueCounts counts;
+
+    void add(std::string_view text, uint64_t hash) {
+        ++count;
+        counts.add(text, hash);
+        if (!all_numeric && !all_bool)
+            return; // a string column: nothing left to learn per value
+        double x = 0;
+        switch (classify(text, &x)) {
+        case ValueType::boolean:
+            all_int = all_numeric = false;
+            break;
+        case ValueType::integer:
+            all_bool = false;
+            add_number(x);
+            break;
+        case ValueType::number:
+            all_bool = all_int = false;
+            add_number(x);
+            break;
+        default:
+            all_bool = all_int = all_numeric = false;
+            break;
+        }
+        if (!all_numeric && !values.empty())
+            std::vector<double>().swap(values);
+    }
+
+    void add_number(double x) {
+        if (!all_numeric)
+            return;
+        // count == numbers seen so far, as every value before this one was numeric.
+        double delta = x - mean;
+        mean += delta / static_cast<double>(count);
+        m2 += delta * (x - mean);
+        min = std::min(min, x);
+        max = std::max(max, x);
+        if (values.size() < k_exact_values) {
+            values.push_back(x);
+        } else {
+            uint64_t j = rng.next() % count;
+            if (j < k_exact_values)
+                values[j] = x;
+        }
+    }
+};
+
+std::optional<double> finite(double x) {
+    return std::isfinite(x) ? std::optional(x) : std::nullopt;
+}
+
+// Scales the bin counts of a sample of `sample_size` values up to `total`
+// values by largest remainders, so that they still sum to `total` exactly.
+std::vector<uint64_t> scale_counts(const std::vector<uint64_t>& counts, uint64_t sample_size,
+                                   uint64_t total) {
+    using Wide = unsigned __int128;
+    std::vector<uint64_t> scaled(counts.size());
+    std::vector<std::pair<uint64_t, size_t>> remainders; // remainder, bin
+    uint64_t assigned = 0;
+    for (size_t i = 0; i < counts.size(); ++i) {
+        Wide product = static_cast<Wide>(counts[i]) * total;
+        scaled[i] = static_cast<uint64_t>(product / sample_size);
+        remainders.emplace_back(static_cast<uint64_t>(product % sample_size), i);
+        assigned += scaled[i];
+    }
+    std::stable_sort(remainders.begin(), remainders.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t k = 0; assigned < total && k < remainders.size(); ++k, ++assigned)
+        ++scaled[remainders[k].second];
+    return scaled;
+}
+
+void finish_numeric(ColumnState& s, ColumnProfile& p) {
+    p.min = s.min;
+    p.max = s.max;
+    p.mean = finite(s.mean);
+    p.std = s.count > 1 ? finite(std::sqrt(s.m2 / static_cast<double>(s.count - 1))) : 0.0;
+
+    auto& v = s.values;
+    std::sort(v.begin(), v.end());
+    for (auto [key, q] : k_quantiles) {
+        double pos = q * static_cast<double>(v.size() - 1);
+        size_t lo = static_cast<size_t>(pos);
+        size_t hi = std::min(lo + 1, v.size() - 1);
+        p.quantiles[key] = v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
+    }
+
+    // A constant column gets a small range around its value, so that a later
+    // shift either way lands in another bin.
+    double lo = s.min, hi = s.max;
+    if (lo == hi) {
+        double half = std::max(0.5, std::abs(lo) * 1e-6);
+        lo -= half;
+        hi += half;
+    }
+    // Divided before subtracting: max - min can overflow for extreme values.
+    double width = hi / k_histogram_bins - lo / k_histogram_bins;
+    p.bin_edges.resize(k_histogram_bins + 1);
+    for (size_t i = 0; i < k_histogram_bins; ++i)
+        p.bin_edges[i] = lo + static_cast<double>(i) * width;
+    p.bin_edges.back() = hi;
+    p.bin_counts = bin_values(v, p.bin_edges);
+    if (v.size() < s.count)
+        p.bin_counts = scale_counts(p.bin_counts, v.size(), s.count);
+}
+
+void finish_top(std::vector<std::pair<std::string, uint64_t>> all, ColumnProfile& p) {
+    auto order = [](const auto& a, const auto& b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    };
+    size_t n = std::min(all.size(), k_top_values);
+    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n), all.end(), order);
+    all.resize(n);
+    p.top = std::move(all);
+}
+
+ColumnProfile finish(std::string name, ColumnState& s) {
+    ColumnProfile p;
+    p.name = std::move(name);
+    p.count = s.count;
+    p.nulls = s.nulls;
+    p.distinct = s.counts.entries().size();
+    p.distinct_capped = s.counts.capped();
+    if (s.count == 0) {
+        p.type = "string";
+    } else if (s.all_bool) {
+        p.type = "bool";
+        // "True", "TRUE" and "true" are one value of a bool column.
+        uint64_t yes = 0, no = 0;
+        for (const auto& e : s.counts.entries())
+            (*parse_bool(e.text) ? yes : no) += e.count;
+        std::vector<std::pair<std::string, uint64_t>> all;
+        if (yes)
+            all.emplace_back("true", yes);
+        if (no)
+            all.emplace_back("false", no);
+        p.distinct = all.size();
+        finish_top(std::move(all), p);
+    } else if (s.all_numeric) {
+        p.type = s.all_int ? "int" : "number";
+        finish_numeric(s, p);
+    } else {
+        p.type = "string";
+        std::vector<std::pair<std::string, uint64_t>> all;
+        all.reserve(s.counts.entries().size());
+        for (const auto& e : s.counts.entries())
+            all.emplace_back(e.text, e.count);
+        finish_top(std::move(all), p);
+    }
+    return p;
+}
+
+// JSON built in code holds small counts as signed integers, parsed JSON as
+// unsigned ones.
+bool is_count(const json& j) {
+    return j.is_number_unsigned() || (j.is_number_integer() && j.get<int64_t>() >= 0);
+}
+
+// Reading JSON: each helper names the key that is wrong.
+struct Reader {
+    const json& j;
+    std::string where; // "profile" or "profile column 2 'age'"
+
+    std::unexpected<Error> bad(std::string_view key, std::string_view what) const {
+        return usage_error("malformed {}: '{}' {}", where, key, what);
+    }
+    Result<const json*> field(const char* key) const {
+        auto it = j.find(key);
+        if (it == j.end())
+            return bad(key, "is missing");
+        return &*it;
+    }
+    Result<uint64_t> count(const char* key) const {
+        MLCI_TRY_ASSIGN(v, field(key));
+        if (!is_count(*v))
+            return bad(key, "is not a count");
+        return v->get<uint64_t>();
+    }
+    Result<std::optional<double>> number(const char* key) const {
+        auto it = j.find(key);
+        if (it == j.end())
+            return std::optional<double>();
+        if (!it->is_number())
+            return bad(key, "is not a number");
+        return std::optional(it->get<double>());
+    }
+    // An optional array whose elements `ok` accepts.
+    template <typename T, typename Ok>
+    Result<std::vector<T>> array(const char* key, Ok ok, std::string_view what) const {
+        std::vector<T> out;
+        auto it = j.find(key);
+        if (it == j.end())
+            return out;
+        if (!it->is_array())
+            return bad(key, "is not an array");
+        for (const auto& e : *it) {
+            if (!ok(e))
+                return bad(key, what);
+            out.push_back(e.get<T>());
+        }
+        return out;
+    }
+};
+
+Result<ColumnProfile> column_from_json(const json& j, size_t index) {
+    if (!j.is_object())
+        return usage_error("malformed profile: column {} is not an object", index + 1);
+    Reader r{j, fmt::format("profile column {}", index + 1)};
+    ColumnProfile c;
+    MLCI_TRY_ASSIGN(name, r.field("name"));
+    if (!name->is_string())
+        return r.bad("name", "is not a string");
+    c.name = name->get<std::string>();
+    r.where += fmt::format(" '{}'", c.name);
+    MLCI_TRY_ASSIGN(type, r.field("type"));
+    if (!type->is_string())
+        return r.bad("type", "is not a string");
+    c.type = type->get<std::string>();
+    if (c.type != "int" && c.type != "number" && c.type != "string" && c.type != "bool")
+        return r.bad("type", "is not one of int, number, string, bool");
+    MLCI_TRY_ASSIGN(count, r.count("count"));
+    MLCI_TRY_ASSIGN(nulls, r.count("nulls"));
+    MLCI_TRY_ASSIGN(distinct, r.count("distinct"));
+    c.count = count;
+    c.nulls = nulls;
+    c.distinct = distinct;
+    if (auto it = j.find("distinct_capped"); it != j.end()) {
+        if (!it->is_boolean())
+            return r.bad("distinct_capped", "is not true or false");
+        c.distinct_capped = it->get<bool>();
+    }
+    MLCI_TRY_ASSIGN(min, r.number("min"));
+    MLCI_TRY_ASSIGN(max, r.number("max"));
+    MLCI_TRY_ASSIGN(mean, r.number("mean"));
+    MLCI_TRY_ASSIGN(std, r.number("std"));
+    c.min = min;
+    c.max = max;
+    c.mean = mean;
+    c.std = std;
+    if (auto it = j.find("quantiles"); it != j.end()) {
+        if (!it->is_object())
+            return r.bad("quantiles", "is not an object");
+        for (const auto& [key, value] : it->items()) {
+            if (!value.is_number())
+                return r.bad("quantiles", "holds a value that is not a number");
+            c.quantiles[key] = value.get<double>();
+        }
+    }
+    auto is_number = [](const json& e) { return e.is_number(); };
+    MLCI_TRY_ASSIGN(edges, r.array<double>("bin_edges", is_number, "holds a non-number"));
+    MLCI_TRY_ASSIGN(bins, r.array<uint64_t>("bin_counts", is_count, "holds a non-count"));
+    if (!(edges.empty() && bins.empty()) && edges.size() != bins.size() + 1)
+        return r.bad("bin_edges", "does not have one more element than 'bin_counts'");
+    c.bin_edges = std::move(edges);
+    c.bin_counts = std::move(bins);
+    if (auto it = j.find("top"); it != j.end()) {
+        if (!it->is_array())
+            return r.bad("top", "is not an array");
+        for (const auto& e : *it) {
+            if (!e.is_object() || !e.contains("value") || !e["value"].is_string() ||
+                !e.contains("count") || !is_count(e["count"]))
+                return r.bad("top", "holds an element other than {\"value\": text, \"count\": n}");
+            c.top.emplace_back(e["value"].get<std::string>(), e["count"].get<uint64_t>());
+        }
+    }
+    return c;
+}
+
+} // namespace
+
+const ColumnProfile* TableProfile::column(std::string_view name) const {
+    for (const auto& c : columns)
+        if (c.name == name)
+            return &c;
+    return nullptr;
+}
+
+Result<TableProfile> profile_csv(const fs::path& path) {
+    MLCI_TRY_ASSIGN(reader, CsvReader::open(path));
+    return profile_csv(reader);
+}
+
+Result<TableProfile> profile_csv(CsvReader& reader) {
+    const auto& header = reader.header();
+    {
+        std::vector<std::string_view> names(header.begin(), header.end());
+        std::sort(names.begin(), names.end());
+        if (auto dup = std::adjacent_find(names.begin(), names.end()); dup != names.end())
+            return usage_error("column '{}' appears twice in the header of '{}' (rename one)", *dup,
+                               reader.name());
+    }
+    std::vector<ColumnState> states;
+    states.reserve(header.size());
+    for (size_t i = 0; i < header.size(); ++i)
+        states.emplace_back(i);
+
+    TableProfile table;
+    HashSet seen_rows;
+    std::vector<std::string_view> row;
+    for (;;) {
+        MLCI_TRY_ASSIGN(more, reader.next(row));
+        if (!more)
+            break;
+        ++table.rows;
+        // Field hashes chained in order: ("a,b") and ("a", "b") differ.
+        uint64_t row_hash = 0x243f6a8885a308d3ULL;
+        for (size_t i = 0; i < row.size(); ++i) {
+            uint64_t h = hash_field(row[i]);
+            row_hash = mix(row_hash ^ h) + i;
+            if (is_null_value(row[i]))
+                ++states[i].nulls;
+            else
+                states[i].add(row[i], h);
+        }
+        if (!seen_rows.insert(row_hash))
+            ++table.duplicate_rows;
+    }
+
+    table.columns.reserve(header.size());
+    for (size_t i = 0; i < header.size(); ++i) {
+        table.columns.push_back(finish(header[i], states[i]));
+        states[i] = ColumnState(i); // free the values now rather than at the end
+    }
+    return table;
+}
+
+json to_json(const TableProfile& profile) {
+    json columns = json::array();
+    for (const auto& c : profile.columns) {
+        json j = {{"name", c.name},         {"type", c.type},
+                  {"count", c.count},       {"nulls", c.nulls},
+                  {"distinct", c.distinct}, {"distinct_capped", c.distinct_capped}};
+        auto put = [&](const char* key, const std::optional<double>& v) {
+            if (v)
+                j[key] = *v;
+        };
+        put("min", c.min);
+        put("max", c.max);
+        put("mean", c.mean);
+        put("std", c.std);
+        if (!c.quantiles.empty())
+            j["quantiles"] = c.quantiles;
+        if (!c.bin_edges.empty())
+            j["bin_edges"] = c.bin_edges;
+        if (!c.bin_counts.empty())
+            j["bin_counts"] = c.bin_counts;
+        if (!c.top.empty()) {
+            json top = json::array();
+            for (const auto& [value, count] : c.top)
+                top.push_back({{"value", value}, {"count", count}});
+            j["top"] = std::move(top);
+        }
+        columns.push_back(std::move(j));
+    }
+    return {{"version", k_profile_version},
+            {"rows", profile.rows},
+            {"duplicate_rows", profile.duplicate_rows},
+            {"columns", std::move(columns)}};
+}
+
+Result<TableProfile> profile_from_json(const json& j) {
+    if (!j.is_object())
+        return usage_error("malformed profile: not a JSON object");
+    Reader r{j, "profile"};
+    MLCI_TRY_ASSIGN(version, r.count("version"));
+    if (version != k_profile_version)
+        return usage_error("profile version {} is not supported (this mlci reads version {})",
+                           version, k_profile_version);
+    TableProfile t;
+    MLCI_TRY_ASSIGN(rows, r.count("rows"));
+    MLCI_TRY_ASSIGN(duplicates, r.count("duplicate_rows"));
+    t.rows = rows;
+    t.duplicate_rows = duplicates;
+    MLCI_TRY_ASSIGN(columns, r.field("columns"));
+    if (!columns->is_array())
+        return r.bad("columns", "is not an array");
+    for (size_t i = 0; i < columns->size(); ++i) {
+        MLCI_TRY_ASSIGN(c, column_from_json((*columns)[i], i));
+        t.columns.push_back(std::move(c));
+    }
+    return t;
+}
+
+std::vector<uint64_t> bin_values(const std::vector<double>& values,
+                                 const std::vector<double>& edges) {
+    if (edges.size() < 2)
+        return {};
+    std::vector<uint64_t> counts(edges.size() - 1, 0);
+    const size_t last = counts.size() - 1;
+    for (double v : values) {
+        if (std::isnan(v))
+            continue;
+        size_t bin;
+        if (v < edges.front())
+            bin = 0;
+        else if (v >= edges.back())
+            bin = last;
+        else
+            bin = static_cast<size_t>(std::upper_bound(edges.begin(), edges.end(), v) -
+                                      edges.begin()) -
+                  1;
+        ++counts[std::min(bin, last)];
+    }
+    return counts;
+}
+
+double psi(const std::vector<uint64_t>& expected_counts,
+           const std::vector<uint64_t>& actual_counts) {
+    auto sum = [](const std::vector<uint64_t>& c) {
+        return static_cast<double>(std::accumulate(c.begin(), c.end(), uint64_t{0}));
+    };
+    double expected_total = sum(expected_counts), actual_total = sum(actual_counts);
+    if (expected_total == 0 || actual_total == 0)
+        return 0;
+    size_t bins = std::max(expected_counts.size(), actual_counts.size());
+    double total = 0;
+    for (size_t i = 0; i < bins; ++i) {
+        double e = i < expected_counts.size() ? expected_counts[i] / expected_total : 0;
+        double a = i < actual_counts.size() ? actual_counts[i] / actual_total : 0;
+        e = std::max(e, k_psi_epsilon);
+        a = std::max(a, k_psi_epsilon);
+        total += (a - e) * std::log(a / e);
+    }
+    return total;
+}
+
+double ks_statistic(const std::vector<uint64_t>& expected_counts,
+                    const std::vector<uint64_t>& actual_counts) {
+    auto sum = [](const std::vector<uint64_t>& c) {
+        return static_cast<double>(std::accumulate(c.begin(), c.end(), uint64_t{0}));
+    };
+    double expected_total = sum(expected_counts), actual_total = sum(actual_counts);
+    if (expected_total == 0 || actual_total == 0)
+        return 0;
+    size_t bins = std::max(expected_counts.size(), actual_counts.size());
+    // Cumulative counts are summed as integers so that identical histograms
+    // give exactly 0.
+    uint64_t e = 0, a = 0;
+    double d = 0;
+    for (size_t i = 0; i < bins; ++i) {
+        e += i < expected_counts.size() ? expected_counts[i] : 0;
+        a += i < actual_counts.size() ? actual_counts[i] : 0;
+        d = std::max(d, std::abs(e / expected_total - a / actual_total));
+    }
+    return d;
+}
+
+double ks_statistic(const std::vector<double>& edges, const std::vector<uint64_t>& expected_counts,
+                    const std::vector<double>& samples) {
+    return ks_statistic(expected_counts, bin_values(samples, edges));
+}
+
+} // namespace mlci::data

@@ -1,0 +1,117 @@
+// Column profiles of a CSV file, stored with each dataset version, and the
+// drift statistics that compare new data against them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <mlci/core/error.hpp>
+#include <mlci/data/csv_reader.hpp>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mlci::data {
+
+namespace fs = std::filesystem;
+
+// Distinct values are counted exactly up to this many, and so are the values
+// whose frequencies give `top`.
+inline constexpr uint64_t k_distinct_cap = 10'000;
+// Numeric values kept per column for quantiles and the histogram; beyond it a
+// reservoir sample (fixed seed) of this size stands for the column.
+inline constexpr size_t k_exact_values = 1'000'000;
+inline constexpr size_t k_histogram_bins = 20;
+inline constexpr size_t k_top_values = 20;
+
+struct ColumnProfile {
+    std::string name;
+    std::string type;      // "int", "number", "string" or "bool" (all-null columns are "string")
+    uint64_t count = 0;    // non-null values
+    uint64_t nulls = 0;    // values that is_null_value() calls null; count + nulls == rows
+    uint64_t distinct = 0; // distinct non-null values as written (bools folded to true/false)
+    bool distinct_capped = false; // more than k_distinct_cap: `distinct` is a lower bound
+    // Numeric columns only, over every value; std is the sample standard
+    // deviation (n - 1), 0 for a single value.
+    std::optional<double> min, max, mean, std;
+    // Numeric columns only: "p01" "p05" "p25" "p50" "p75" "p95" "p99", linear
+    // interpolation between closest ranks (numpy's default), from the sample
+    // when the column has more than k_exact_values values.
+    std::map<std::string, double> quantiles;
+    // Numeric columns only: k_histogram_bins equal-width bins from min to max
+    // (widened around a constant column), as bin_values() counts them; they
+    // sum to `count`. A sampled column's counts are scaled up to `count`.
+    std::vector<double> bin_edges;
+    std::vector<uint64_t> bin_counts;
+    // String and bool columns only: up to k_top_values most frequent values,
+    // count descending then value ascending. Exact unless distinct_capped, in
+    // which case values first seen after the cap are not counted.
+    std::vector<std::pair<std::string, uint64_t>> top;
+
+    bool operator==(const ColumnProfile&) const = default;
+};
+
+struct TableProfile {
+    uint64_t rows = 0;                  // records after the header
+    uint64_t duplicate_rows = 0;        // records whose every field equals an earlier record's
+    std::vector<ColumnProfile> columns; // in header order
+
+    bool operator==(const TableProfile&) const = default;
+
+    // The column called `name`, or null.
+    const ColumnProfile* column(std::string_view name) const;
+};
+
+// Profiles a CSV file in one pass. The result depends only on the bytes of the
+// file, so that it can be stored next to them in a content-addressed store.
+// Duplicate column names are a usage error.
+Result<TableProfile> profile_csv(const fs::path& path);
+
+// Profiles the records that `reader` has not returned yet.
+Result<TableProfile> profile_csv(CsvReader& reader);
+
+// The profile as JSON with a "version" key; key order is fixed (sorted).
+nlohmann::json to_json(const TableProfile& profile);
+
+// Reads what to_json() wrote; the result compares equal to the original.
+// Anything else is a usage error saying what is wrong.
+Result<TableProfile> profile_from_json(const nlohmann::json& json);
+
+// Counts `values` into the bins of `edges` (ascending, one more than bins):
+// bin i holds edges[i] <= v < edges[i + 1], the last bin also holds its upper
+// edge; values below or above the range go to the first or the last bin. NaN
+// is not counted. Fewer than two edges give no bins.
+std::vector<uint64_t> bin_values(const std::vector<double>& values,
+                                 const std::vector<double>& edges);
+
+// Share given to an empty bin by psi(), so that one empty bin adds a large but
+// finite amount instead of infinity.
+inline constexpr double k_psi_epsilon = 1e-4;
+
+// The population stability index of `actual_counts` against `expected_counts`
+// over the same bins: sum of (a - e) * ln(a / e) over the bins' shares, each
+// share at least k_psi_epsilon. A missing bin on either side counts as empty.
+// 0 when either side has no values (check for that before trusting it).
+// Rule of thumb: < 0.1 stable, 0.1-0.2 some change, > 0.2 drift.
+double psi(const std::vector<uint64_t>& expected_counts,
+           const std::vector<uint64_t>& actual_counts);
+
+// The two-sample Kolmogorov-Smirnov statistic D (0 to 1) from two histograms
+// over the same bins: the largest gap between their cumulative shares at the
+// bin edges. Since the data are only seen at the edges, this is a lower bound
+// of the D of the underlying values, within one bin's width of resolution. 0
+// when either side has no values.
+double ks_statistic(const std::vector<uint64_t>& expected_counts,
+                    const std::vector<uint64_t>& actual_counts);
+
+// The same statistic for a stored histogram (`edges`, `expected_counts`, as
+// in a ColumnProfile) against raw `samples`: the samples are binned with
+// bin_values() and the two histograms compared as above.
+double ks_statistic(const std::vector<double>& edges, const std::vector<uint64_t>& expected_counts,
+                    const std::vector<double>& samples);
+
+} // namespace mlci::data

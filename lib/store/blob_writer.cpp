@@ -1,0 +1,74 @@
+#include <mlci/store/store.hpp>
+
+#include <mlci/core/fd.hpp>
+#include <mlci/core/fs.hpp>
+#include <mlci/hash/sha256.hpp>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace mlci::store {
+
+struct BlobWriter::Impl {
+    const Store* store = nullptr;
+    fs::path temp;
+    UniqueFd fd;
+    hash::Sha256 sha;
+    uint64_t size = 0;
+    bool done = false;
+};
+
+BlobWriter::BlobWriter(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+BlobWriter::BlobWriter(BlobWriter&&) noexcept = default;
+BlobWriter& BlobWriter::operator=(BlobWriter&&) noexcept = default;
+
+BlobWriter::~BlobWriter() {
+    if (m_impl && !m_impl->done)
+        ::unlink(m_impl->temp.c_str());
+}
+
+uint64_t BlobWriter::size() const { return m_impl->size; }
+
+Result<BlobWriter> Store::begin_blob() const {
+    auto impl = std::make_unique<BlobWriter::Impl>();
+    impl->store = this;
+    impl->temp = temp_path_for(temp_dir() / "blob");
+    impl->fd.reset(::open(impl->temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
+    if (!impl->fd)
+        return sys_error(errno, fmt::format("cannot create '{}'", impl->temp.string()));
+    return BlobWriter(std::move(impl));
+}
+
+Status BlobWriter::write(const void* data, size_t size) {
+    m_impl->sha.update(data, size);
+    m_impl->size += size;
+    return write_all(m_impl->fd.get(),
+                     std::string_view(static_cast<const char*>(data), size), m_impl->temp);
+}
+
+Result<Descriptor> BlobWriter::commit(std::string media_type, bool* existed) {
+    auto& s = *m_impl;
+    auto digest = s.sha.finish();
+    if (::close(s.fd.release()) != 0)
+        return sys_error(errno, fmt::format("cannot write '{}'", s.temp.string()));
+    auto target = s.store->blob_path(digest);
+    Descriptor desc{std::move(media_type), digest, s.size, {}, {}, {}};
+    bool present = s.store->has_blob(digest);
+    if (existed)
+        *existed = present;
+    if (present) {
+        s.store->freshen(digest);
+        ::unlink(s.temp.c_str());
+    } else if (::rename(s.temp.c_str(), target.c_str()) != 0) {
+        int err = errno;
+        ::unlink(s.temp.c_str());
+        s.done = true;
+        return sys_error(err, fmt::format("cannot move blob into '{}'", target.string()));
+    }
+    s.done = true;
+    return desc;
+}
+
+} // namespace mlci::store

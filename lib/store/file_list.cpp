@@ -1,0 +1,106 @@
+#include <mlci/store/file_list.hpp>
+
+#include <algorithm>
+
+#include <simdjson.h>
+
+namespace mlci::store {
+
+namespace {
+
+void append_json_string(std::string& out, std::string_view s) {
+    out.push_back('"');
+    for (unsigned char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        default:
+            if (c < 0x20)
+                out += fmt::format("\\u{:04x}", c);
+            else
+                out.push_back(static_cast<char>(c));
+        }
+    }
+    out.push_back('"');
+}
+
+} // namespace
+
+bool is_safe_relative_path(std::string_view path) {
+    if (path.empty() || path.front() == '/' || path.find('\0') != std::string_view::npos)
+        return false;
+    size_t start = 0;
+    while (start <= path.size()) {
+        auto end = path.find('/', start);
+        if (end == std::string_view::npos)
+            end = path.size();
+        auto part = path.substr(start, end - start);
+        if (part.empty() || part == "." || part == "..")
+            return false;
+        start = end + 1;
+    }
+    return true;
+}
+
+std::string serialize_file_list(std::vector<FileEntry>& entries) {
+    std::sort(entries.begin(), entries.end(),
+              [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
+    std::string out;
+    out.reserve(entries.size() * 140 + 16);
+    out += "{\"files\":[";
+    for (size_t i = 0; i < entries.size(); ++i) {
+        auto& e = entries[i];
+        if (i)
+            out.push_back(',');
+        out += "{\"path\":";
+        append_json_string(out, e.path);
+        out += fmt::format(",\"size\":{},\"mode\":{},\"digest\":\"{}\"}}", e.size, e.mode,
+                           e.digest.str());
+    }
+    out += "]}";
+    return out;
+}
+
+Result<std::vector<FileEntry>> parse_file_list(std::string_view text, std::string_view where) {
+    simdjson::ondemand::parser parser;
+    simdjson::padded_string padded(text);
+    std::vector<FileEntry> out;
+    auto bad = [&](std::string_view why) {
+        return usage_error("malformed file list '{}': {}", where, why);
+    };
+    try {
+        auto doc = parser.iterate(padded);
+        for (auto item : doc["files"].get_array()) {
+            FileEntry e;
+            auto obj = item.get_object();
+            for (auto field : obj) {
+                std::string_view key = field.unescaped_key();
+                if (key == "path")
+                    e.path = std::string(std::string_view(field.value().get_string()));
+                else if (key == "size")
+                    e.size = field.value().get_uint64();
+                else if (key == "mode")
+                    e.mode = static_cast<uint32_t>(field.value().get_uint64());
+                else if (key == "digest") {
+                    auto d = hash::Digest::parse(std::string_view(field.value().get_string()));
+                    if (!d)
+                        return bad(d.error().message);
+                    e.digest = *d;
+                }
+            }
+            if (!is_safe_relative_path(e.path))
+                return bad(fmt::format("unsafe path '{}'", e.path));
+            if (e.digest.empty())
+                return bad(fmt::format("no digest for '{}'", e.path));
+            out.push_back(std::move(e));
+        }
+    } catch (const simdjson::simdjson_error& e) {
+        return bad(e.what());
+    }
+    return out;
+}
+
+} // namespace mlci::store

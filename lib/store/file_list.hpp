@@ -1,0 +1,34 @@
+// The file list of a dataset or run output: a blob of its own (media type
+// k_media_file_list) so that manifests stay small whatever the file count.
+//
+//   {"files":[{"path":"a/b.csv","size":12,"mode":420,"digest":"sha256:..."},...]}
+//
+// Entries are sorted by path, so the same tree always gives the same blob.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <mlci/core/error.hpp>
+#include <mlci/hash/digest.hpp>
+
+namespace mlci::store {
+
+struct FileEntry {
+    std::string path; // relative, '/'-separated, no '..'
+    uint64_t size = 0;
+    uint32_t mode = 0644;
+    hash::Digest digest;
+};
+
+// Serialises entries (sorted by path first) to the blob's bytes.
+std::string serialize_file_list(std::vector<FileEntry>& entries);
+// Parses a file list blob; rejects unsafe paths. `where` names it in errors.
+Result<std::vector<FileEntry>> parse_file_list(std::string_view text, std::string_view where);
+
+// True when `path` is relative, has no '..' or '.' part, no empty part and no NUL.
+bool is_safe_relative_path(std::string_view path);
+
+} // namespace mlci::store

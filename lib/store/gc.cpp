@@ -1,0 +1,101 @@
+#include <mlci/store/maintenance.hpp>
+
+#include <mlci/store/graph.hpp>
+#include <mlci/store/media_types.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unordered_set>
+
+namespace mlci::store {
+
+namespace {
+
+bool older_than(const fs::path& p, std::chrono::seconds age) {
+    struct stat st{};
+    if (::lstat(p.c_str(), &st) != 0)
+        return false;
+    auto now = std::chrono::system_clock::now().time_since_epoch();
+    return std::chrono::seconds(st.st_mtim.tv_sec) + age <
+           std::chrono::duration_cast<std::chrono::seconds>(now);
+}
+
+// The subject of an unreachable blob that is a manifest, if it has one.
+std::optional<hash::Digest> subject_of(const Store& store, const hash::Digest& d, uint64_t size) {
+    if (size > (4u << 20))
+        return {};
+    auto text = store.read_blob(d);
+    if (!text || text->find("\"subject\"") == std::string::npos)
+        return {};
+    auto m = parse_manifest(*text, d.str());
+    if (!m || !m->subject)
+        return {};
+    return m->subject->digest;
+}
+
+} // namespace
+
+Result<GcReport> gc(const Store& store, const GcOptions& options) {
+    MLCI_TRY_ASSIGN(lock, store.gc_lock());
+    MLCI_TRY_ASSIGN(entries, store.entries());
+    std::vector<Descriptor> roots;
+    for (auto& e : entries)
+        roots.push_back(e.descriptor);
+
+    std::unordered_set<hash::Digest> live;
+    auto mark = [&](const std::vector<Descriptor>& from) {
+        return walk(store, from, [&](const Edge& e) { live.insert(e.digest); });
+    };
+    MLCI_TRY(mark(roots));
+
+    struct Candidate {
+        hash::Digest digest;
+        fs::path path;
+        uint64_t size;
+    };
+    std::vector<Candidate> dead;
+    std::error_code ec;
+    for (auto& e : fs::directory_iterator(store.root() / "blobs" / "sha256", ec)) {
+        auto d = hash::Digest::parse("sha256:" + e.path().filename().string());
+        if (!d || live.contains(*d))
+            continue;
+        dead.push_back({*d, e.path(), e.file_size(ec)});
+    }
+    if (ec)
+        return runtime_error("cannot list blobs in '{}': {}", store.root().string(), ec.message());
+
+    // Referrers (signatures, reports) live as long as their subject does;
+    // marking one may make another's subject live, so repeat until stable.
+    for (bool grew = true; grew;) {
+        grew = false;
+        std::vector<Descriptor> revived;
+        for (auto& c : dead)
+            if (!live.contains(c.digest))
+                if (auto s = subject_of(store, c.digest, c.size); s && live.contains(*s))
+                    revived.push_back({k_oci_manifest, c.digest, c.size, {}, {}, {}});
+        if (!revived.empty()) {
+            MLCI_TRY(mark(revived));
+            grew = true;
+        }
+    }
+
+    GcReport report;
+    report.kept = live.size();
+    for (auto& c : dead) {
+        if (live.contains(c.digest) || !older_than(c.path, options.grace))
+            continue;
+        if (!options.dry_run && ::unlink(c.path.c_str()) != 0 && errno != ENOENT)
+            return sys_error(errno, fmt::format("cannot remove '{}'", c.path.string()));
+        report.removed.emplace_back(c.digest, c.size);
+        report.removed_bytes += c.size;
+    }
+    for (auto& e : fs::directory_iterator(store.temp_dir(), ec))
+        if (older_than(e.path(), options.grace)) {
+            if (!options.dry_run)
+                fs::remove(e.path(), ec);
+            ++report.temp_files_removed;
+        }
+    return report;
+}
+
+} // namespace mlci::store

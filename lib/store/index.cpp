@@ -1,0 +1,136 @@
+// index.json: the store's list of manifests and their tags (OCI image layout).
+#include <mlci/store/store.hpp>
+
+#include <mlci/core/fs.hpp>
+#include <mlci/store/media_types.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+namespace mlci::store {
+
+namespace {
+
+bool tag_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c == '.' || c == '/';
+}
+
+// The N of "NAME:vN", or -1.
+long version_of(std::string_view tag, std::string_view name) {
+    if (!tag.starts_with(name) || tag.size() < name.size() + 3 || tag[name.size()] != ':' ||
+        tag[name.size() + 1] != 'v')
+        return -1;
+    auto digits = tag.substr(name.size() + 2);
+    long n = -1;
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (ec != std::errc() || p != digits.data() + digits.size())
+        return -1;
+    return n;
+}
+
+void set_tag(std::vector<IndexEntry>& entries, const Descriptor& d, const std::string& tag) {
+    std::erase_if(entries, [&](const IndexEntry& e) {
+        return e.tag == tag || (e.tag.empty() && e.descriptor.digest == d.digest);
+    });
+    IndexEntry e{d, tag};
+    e.descriptor.annotations[k_ann_ref_name] = tag;
+    entries.push_back(std::move(e));
+}
+
+} // namespace
+
+Status validate_tag(std::string_view tag) {
+    auto colon = tag.rfind(':');
+    auto name = tag.substr(0, colon);
+    auto version = colon == std::string_view::npos ? std::string_view() : tag.substr(colon + 1);
+    auto ok = [](std::string_view part) {
+        return !part.empty() && std::isalnum(static_cast<unsigned char>(part.front())) &&
+               std::all_of(part.begin(), part.end(), tag_char);
+    };
+    if (!ok(name) || (colon != std::string_view::npos && !ok(version)) ||
+        name.find(':') != std::string_view::npos || tag.size() > 255)
+        return usage_error("invalid name '{}' (use letters, digits, '.', '-', '_', '/', and "
+                           "one ':' before a tag)",
+                           tag);
+    return {};
+}
+
+Result<std::vector<IndexEntry>> Store::entries() const {
+    auto path = m_root / "index.json";
+    MLCI_TRY_ASSIGN(text, read_file(path));
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return usage_error("malformed '{}': not a JSON object", path.string());
+    std::vector<IndexEntry> out;
+    if (auto it = j.find("manifests"); it != j.end() && it->is_array())
+        for (auto& m : *it) {
+            auto d = descriptor_from_json(m);
+            if (!d)
+                return usage_error("malformed '{}': {}", path.string(), d.error().message);
+            IndexEntry e{*d, {}};
+            if (auto t = d->annotations.find(k_ann_ref_name); t != d->annotations.end())
+                e.tag = t->second;
+            out.push_back(std::move(e));
+        }
+    return out;
+}
+
+Status Store::write_entries(const std::vector<IndexEntry>& entries) const {
+    nlohmann::json j{{"schemaVersion", 2}, {"mediaType", k_oci_index}};
+    j["manifests"] = nlohmann::json::array();
+    for (auto& e : entries)
+        j["manifests"].push_back(to_json(e.descriptor));
+    return write_file_atomic(m_root / "index.json", j.dump(1) + "\n");
+}
+
+Status Store::add_to_index(const Descriptor& d, const std::vector<std::string>& tags) {
+    for (auto& t : tags)
+        MLCI_TRY(validate_tag(t));
+    MLCI_TRY_ASSIGN(lock, index_lock());
+    MLCI_TRY_ASSIGN(entries, this->entries());
+    if (tags.empty()) {
+        bool listed = std::any_of(entries.begin(), entries.end(),
+                                  [&](auto& e) { return e.descriptor.digest == d.digest; });
+        if (listed)
+            return {};
+        entries.push_back({d, {}});
+    }
+    for (auto& t : tags)
+        set_tag(entries, d, t);
+    return write_entries(entries);
+}
+
+Result<std::string> Store::tag_next_version(const Descriptor& d, const std::string& name) {
+    MLCI_TRY(validate_tag(name));
+    if (name.find(':') != std::string::npos)
+        return usage_error("invalid name '{}': a dataset name takes no tag", name);
+    MLCI_TRY_ASSIGN(lock, index_lock());
+    MLCI_TRY_ASSIGN(entries, this->entries());
+    long highest = 0;
+    for (auto& e : entries)
+        highest = std::max(highest, version_of(e.tag, name));
+    auto tag = fmt::format("{}:v{}", name, highest + 1);
+    set_tag(entries, d, tag);
+    set_tag(entries, d, name + ":latest");
+    MLCI_TRY(write_entries(entries));
+    return tag;
+}
+
+Status Store::remove_tag(const std::string& tag) {
+    MLCI_TRY_ASSIGN(lock, index_lock());
+    MLCI_TRY_ASSIGN(entries, this->entries());
+    auto n = std::erase_if(entries, [&](auto& e) { return e.tag == tag; });
+    if (n == 0)
+        return usage_error("no tag '{}' in the store", tag);
+    return write_entries(entries);
+}
+
+Status Store::remove_from_index(const hash::Digest& d) {
+    MLCI_TRY_ASSIGN(lock, index_lock());
+    MLCI_TRY_ASSIGN(entries, this->entries());
+    std::erase_if(entries, [&](auto& e) { return e.descriptor.digest == d; });
+    return write_entries(entries);
+}
+
+} // namespace mlci::store

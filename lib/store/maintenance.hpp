@@ -1,0 +1,42 @@
+// Store maintenance: verify (re-hash and check references) and gc.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <mlci/core/progress.hpp>
+#include <mlci/store/store.hpp>
+
+namespace mlci::store {
+
+struct VerifyReport {
+    uint64_t blobs = 0;
+    uint64_t bytes = 0;
+    std::vector<std::string> problems; // one line each; empty when the store is sound
+};
+
+// Re-hashes every blob on `jobs` threads and checks that every manifest the
+// index lists is whole (config, layers, file lists, nested manifests).
+Result<VerifyReport> verify(const Store& store, unsigned jobs, const Reporter& reporter);
+
+struct GcOptions {
+    bool dry_run = false;
+    // Unreferenced blobs younger than this are kept: a process may be about
+    // to name them (writers also freshen the blobs they reuse).
+    std::chrono::seconds grace{std::chrono::hours(1)};
+};
+
+struct GcReport {
+    uint64_t kept = 0;
+    std::vector<std::pair<hash::Digest, uint64_t>> removed; // digest, size
+    uint64_t removed_bytes = 0;
+    uint64_t temp_files_removed = 0;
+};
+
+// Deletes blobs that no index entry reaches (through manifests, file lists,
+// lineage annotations, or as a referrer of a reachable subject). Waits for
+// running writers (the gc lock) and keeps blobs within the grace period.
+Result<GcReport> gc(const Store& store, const GcOptions& options);
+
+} // namespace mlci::store

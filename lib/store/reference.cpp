@@ -1,0 +1,138 @@
+#include <mlci/store/reference.hpp>
+
+#include <mlci/store/media_types.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace mlci::store {
+
+namespace {
+
+bool all_hex(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    });
+}
+
+std::string trim(std::string_view s) {
+    auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos)
+        return {};
+    auto e = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+// An entry for a digest: the index's when listed (it carries the media and
+// artifact type), else one read from the blob.
+Result<IndexEntry> entry_for_digest(const Store& store, const std::vector<IndexEntry>& entries,
+                                    const hash::Digest& d, std::string_view text) {
+    for (auto& e : entries)
+        if (e.descriptor.digest == d)
+            return e;
+    if (!store.has_blob(d))
+        return usage_error("unknown reference '{}': no such artifact in the store", text);
+    MLCI_TRY_ASSIGN(blob, store.read_blob(d));
+    auto j = nlohmann::json::parse(blob, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("schemaVersion"))
+        return usage_error("'{}' names a blob, not an artifact manifest", text);
+    Descriptor desc{j.value("mediaType", std::string(k_oci_manifest)), d, blob.size(),
+                    j.value("artifactType", std::string()), {}, {}};
+    return IndexEntry{desc, {}};
+}
+
+Result<IndexEntry> resolve_prefix(const std::vector<IndexEntry>& entries, std::string_view prefix,
+                                  std::string_view text) {
+    std::set<std::string> matches;
+    const IndexEntry* found = nullptr;
+    for (auto& e : entries)
+        if (e.descriptor.digest.hex().starts_with(prefix)) {
+            matches.insert(e.descriptor.digest.str());
+            if (!found || (found->tag.empty() && !e.tag.empty()))
+                found = &e;
+        }
+    if (matches.size() > 1) {
+        std::string list;
+        for (auto& m : matches)
+            list += (list.empty() ? "" : ", ") + m.substr(0, 19);
+        return usage_error("short digest '{}' is ambiguous: it matches {} (give more digits)",
+                           text, list);
+    }
+    if (!found)
+        return usage_error("unknown reference '{}': no artifact has that digest prefix", text);
+    return *found;
+}
+
+} // namespace
+
+Result<std::string> read_reference(std::istream& in) {
+    std::string line;
+    while (std::getline(in, line)) {
+        auto t = trim(line);
+        if (!t.empty())
+            return t;
+    }
+    return usage_error("no reference on standard input (expected one from the previous step)");
+}
+
+bool is_remote_reference(std::string_view text) {
+    auto slash = text.find('/');
+    if (slash == std::string_view::npos)
+        return false;
+    auto host = text.substr(0, slash);
+    return host == "localhost" || host.find('.') != std::string_view::npos ||
+           host.find(':') != std::string_view::npos;
+}
+
+std::string display_name(const IndexEntry& e) {
+    return e.tag.empty() ? e.descriptor.digest.str() : e.tag;
+}
+
+Result<IndexEntry> resolve(const Store& store, std::string_view text, std::istream& in) {
+    if (text == "-") {
+        MLCI_TRY_ASSIGN(line, read_reference(in));
+        if (line == "-")
+            return usage_error("standard input names '-' again");
+        return resolve(store, line, in);
+    }
+    if (text.empty())
+        return usage_error("empty reference");
+    MLCI_TRY_ASSIGN(entries, store.entries());
+
+    if (text.starts_with("sha256:")) {
+        auto hex = text.substr(7);
+        if (hash::is_sha256_hex(hex))
+            return entry_for_digest(store, entries, *hash::Digest::parse(text), text);
+        if (hex.size() >= 7 && all_hex(hex))
+            return resolve_prefix(entries, hex, text);
+        return usage_error("invalid digest '{}'", text);
+    }
+
+    std::string_view name = text;
+    std::string_view pinned;
+    if (auto at = text.find('@'); at != std::string_view::npos) {
+        name = text.substr(0, at);
+        pinned = text.substr(at + 1);
+    }
+    std::string tag(name);
+    if (tag.find(':') == std::string::npos)
+        tag += ":latest";
+    for (auto& e : entries)
+        if (e.tag == tag) {
+            if (!pinned.empty() && e.descriptor.digest.str() != pinned)
+                return usage_error("reference '{}': tag '{}' now names {}, not the pinned digest",
+                                   text, tag, e.descriptor.digest.str());
+            return e;
+        }
+    if (!pinned.empty()) {
+        MLCI_TRY_ASSIGN(d, hash::Digest::parse(pinned));
+        return entry_for_digest(store, entries, d, text);
+    }
+    if (text.size() >= 7 && all_hex(text))
+        return resolve_prefix(entries, text, text);
+    return usage_error("unknown reference '{}' (list artifacts with 'mlci data-version list' or "
+                       "'mlci log')",
+                       text);
+}
+
+} // namespace mlci::store

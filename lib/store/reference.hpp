@@ -1,0 +1,28 @@
+// References to artifacts in the store (DESIGN.md §3):
+//   NAME[:TAG][@sha256:HEX], sha256:HEX, a unique prefix of >= 7 hex digits,
+//   and "-": one reference read from standard input.
+#pragma once
+
+#include <istream>
+#include <string>
+#include <string_view>
+
+#include <mlci/store/store.hpp>
+
+namespace mlci::store {
+
+// Resolves `text` to the index entry of a manifest in `store`. "-" reads the
+// reference from `in`. Unknown or ambiguous references are usage errors.
+Result<IndexEntry> resolve(const Store& store, std::string_view text, std::istream& in);
+
+// Reads one reference from a stream: the first non-empty line, trimmed.
+Result<std::string> read_reference(std::istream& in);
+
+// True when `text` names a remote artifact (HOST[:PORT]/REPO...): the part
+// before the first '/' has a '.' or a ':' or is "localhost".
+bool is_remote_reference(std::string_view text);
+
+// The manifest's tag when it has one, else its digest: how to name it to a person.
+std::string display_name(const IndexEntry& e);
+
+} // namespace mlci::store

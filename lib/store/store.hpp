@@ -1,0 +1,115 @@
+// The local .mlci store: an OCI image layout (oci-layout, index.json,
+// blobs/sha256/<hex>) plus mlci's private state under mlci/.
+//
+// Write order follows restic: blobs, then (after one sync) the manifest, then
+// the index entry naming it. Readers go the other way, so a crash at any point
+// leaves only unreferenced blobs, which gc removes.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <mlci/core/error.hpp>
+#include <mlci/core/file_lock.hpp>
+#include <mlci/store/descriptor.hpp>
+
+namespace mlci::store {
+
+namespace fs = std::filesystem;
+
+// An entry of index.json: a manifest and, when tagged, its tag.
+struct IndexEntry {
+    Descriptor descriptor;
+    std::string tag; // the ref.name annotation, "NAME:TAG"; empty when untagged
+};
+
+class BlobWriter;
+
+class Store {
+public:
+    // Creates a store in `dir` (an existing store is left as it is).
+    static Result<Store> init(const fs::path& dir);
+    // Opens the store in `dir`; a usage error when it is not one.
+    static Result<Store> open(const fs::path& dir);
+    // Finds the store: `flag` (--store), else $MLCI_STORE, else the nearest
+    // .mlci walking up from `cwd`.
+    static Result<Store> discover(const std::optional<fs::path>& flag, const fs::path& cwd);
+
+    const fs::path& root() const { return m_root; }
+    fs::path blob_path(const hash::Digest& d) const;
+    fs::path temp_dir() const { return m_root / "mlci" / "tmp"; }
+    fs::path cache_dir() const { return m_root / "mlci" / "cache"; }
+    fs::path lock_path(std::string_view name) const;
+
+    bool has_blob(const hash::Digest& d) const;
+    // Stores `data` as a blob (atomic; a no-op when present) and describes it.
+    Result<Descriptor> put_blob(std::string_view data, std::string media_type);
+    // Reads a blob whole, checking that its content has the digest.
+    Result<std::string> read_blob(const hash::Digest& d) const;
+    // Starts a streamed blob write into the store's temporary folder.
+    Result<BlobWriter> begin_blob() const;
+    // Sets a present blob's mtime to now, so gc's grace period protects a
+    // blob that a new artifact is about to reference.
+    void freshen(const hash::Digest& d) const;
+
+    // Writes a manifest blob and returns its descriptor (artifactType set).
+    Result<Descriptor> put_manifest(const Manifest& m);
+    // Reads and parses the manifest that `d` names.
+    Result<Manifest> read_manifest(const hash::Digest& d) const;
+
+    // Makes every blob written so far durable in one batch (syncfs).
+    Status sync() const;
+
+    // Index and tags. Updates take the index lock and replace index.json atomically.
+    Result<std::vector<IndexEntry>> entries() const;
+    // Adds `d` to the index under each of `tags` (moving a tag that exists);
+    // with no tags, adds it untagged unless it is already listed.
+    Status add_to_index(const Descriptor& d, const std::vector<std::string>& tags);
+    // Tags `d` as NAME:vN with N one past the highest version of NAME, and
+    // NAME:latest; returns "NAME:vN".
+    Result<std::string> tag_next_version(const Descriptor& d, const std::string& name);
+    Status remove_tag(const std::string& tag);
+    // Removes index entries (tagged or not) whose manifest is `d`.
+    Status remove_from_index(const hash::Digest& d);
+
+    // The shared side of the gc lock: held by every writer for its whole run
+    // so that gc (which takes it exclusively) never deletes what it writes.
+    Result<FileLock> writer_lock() const;
+    Result<FileLock> gc_lock() const;
+
+private:
+    explicit Store(fs::path root) : m_root(std::move(root)) {}
+    Result<FileLock> index_lock() const;
+    Status write_entries(const std::vector<IndexEntry>& entries) const;
+    fs::path m_root;
+};
+
+// A blob being written: hash while writing, then commit() moves it into place
+// under its digest. Destroyed without commit, the temporary file is removed.
+class BlobWriter {
+public:
+    BlobWriter(BlobWriter&&) noexcept;
+    BlobWriter& operator=(BlobWriter&&) noexcept;
+    ~BlobWriter();
+
+    Status write(const void* data, size_t size);
+    // Renames the temporary file to blobs/sha256/<digest>; when the blob is
+    // already there, drops the copy. No fsync: the caller syncs in batch.
+    // `existed` (optional) tells whether the store already had the content.
+    Result<Descriptor> commit(std::string media_type, bool* existed = nullptr);
+    uint64_t size() const;
+
+private:
+    friend class Store;
+    struct Impl;
+    explicit BlobWriter(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+// Validates a tag "NAME:TAG" (or NAME alone): lowercase-friendly OCI ref.name
+// characters, no leading separator. Returns the error message or nothing.
+Status validate_tag(std::string_view tag);
+
+} // namespace mlci::store

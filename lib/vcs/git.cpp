@@ -1,0 +1,130 @@
+#include <mlci/vcs/git.hpp>
+
+#include <memory>
+
+#include <git2.h>
+
+namespace mlci::vcs {
+
+namespace {
+
+// libgit2 wants one init per process; doing it once here keeps callers simple.
+struct Libgit2 {
+    Libgit2() { git_libgit2_init(); }
+    ~Libgit2() { git_libgit2_shutdown(); }
+};
+
+void ensure_init() { static Libgit2 once; }
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+    void operator()(T* p) const { Free(p); }
+};
+using Repo = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
+using Ref = std::unique_ptr<git_reference, Deleter<git_reference, git_reference_free>>;
+using StatusList = std::unique_ptr<git_status_list, Deleter<git_status_list, git_status_list_free>>;
+using Remote = std::unique_ptr<git_remote, Deleter<git_remote, git_remote_free>>;
+using Tree = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
+using Diff = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
+using Object = std::unique_ptr<git_object, Deleter<git_object, git_object_free>>;
+
+std::string last_error() {
+    const git_error* e = git_error_last();
+    return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+Result<std::optional<Repo>> open_repo(const std::filesystem::path& dir) {
+    ensure_init();
+    git_repository* raw = nullptr;
+    int rc = git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
+    if (rc == GIT_ENOTFOUND)
+        return std::optional<Repo>{};
+    if (rc != 0)
+        return runtime_error("cannot open git repository at '{}': {}", dir.string(), last_error());
+    return std::optional<Repo>(Repo(raw));
+}
+
+} // namespace
+
+std::string strip_credentials(std::string url) {
+    auto scheme = url.find("://");
+    auto at = url.find('@', scheme == std::string::npos ? 0 : scheme + 3);
+    auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+    if (scheme != std::string::npos && at != std::string::npos && (slash == std::string::npos || at < slash))
+        url.erase(scheme + 3, at - scheme - 2);
+    return url;
+}
+
+Result<std::optional<GitInfo>> git_info(const std::filesystem::path& dir) {
+    MLCI_TRY_ASSIGN(repo, open_repo(dir));
+    if (!repo)
+        return std::optional<GitInfo>{};
+    GitInfo info;
+    if (const char* wd = git_repository_workdir(repo->get()))
+        info.workdir = std::filesystem::path(wd).lexically_normal();
+
+    git_oid oid;
+    if (git_reference_name_to_id(&oid, repo->get(), "HEAD") == 0) {
+        char hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(hex, sizeof hex, &oid);
+        info.commit = hex;
+    }
+    git_reference* head = nullptr;
+    if (git_repository_head(&head, repo->get()) == 0) {
+        Ref owned(head);
+        if (git_reference_is_branch(head))
+            info.branch = git_reference_shorthand(head);
+    } else if (git_repository_head_unborn(repo->get()) == 1) {
+        git_reference* sym = nullptr;
+        if (git_reference_lookup(&sym, repo->get(), "HEAD") == 0) {
+            Ref owned(sym);
+            if (const char* target = git_reference_symbolic_target(sym))
+                info.branch = std::string(target).substr(sizeof("refs/heads/") - 1);
+        }
+    }
+
+    git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+    opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+    opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    git_status_list* list = nullptr;
+    if (git_status_list_new(&list, repo->get(), &opts) != 0)
+        return runtime_error("cannot read git status of '{}': {}", info.workdir.string(),
+                             last_error());
+    StatusList owned_list(list);
+    info.dirty = git_status_list_entrycount(list) > 0;
+
+    git_remote* remote = nullptr;
+    if (git_remote_lookup(&remote, repo->get(), "origin") == 0) {
+        Remote owned(remote);
+        if (const char* url = git_remote_url(remote))
+            info.remote_url = strip_credentials(url);
+    }
+    return std::optional<GitInfo>(std::move(info));
+}
+
+Result<std::string> git_diff_head(const std::filesystem::path& workdir) {
+    MLCI_TRY_ASSIGN(repo, open_repo(workdir));
+    if (!repo)
+        return std::string();
+    git_object* obj = nullptr;
+    Tree tree;
+    if (git_revparse_single(&obj, repo->get(), "HEAD^{tree}") == 0) {
+        Object owned(obj);
+        git_tree* t = nullptr;
+        if (git_tree_lookup(&t, repo->get(), git_object_id(obj)) == 0)
+            tree.reset(t);
+    }
+    git_diff* raw = nullptr;
+    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+    if (git_diff_tree_to_workdir_with_index(&raw, repo->get(), tree.get(), &opts) != 0)
+        return runtime_error("cannot diff '{}': {}", workdir.string(), last_error());
+    Diff diff(raw);
+    git_buf buf = GIT_BUF_INIT;
+    if (git_diff_to_buf(&buf, diff.get(), GIT_DIFF_FORMAT_PATCH) != 0)
+        return runtime_error("cannot format diff of '{}': {}", workdir.string(), last_error());
+    std::string out(buf.ptr ? buf.ptr : "", buf.size);
+    git_buf_dispose(&buf);
+    return out;
+}
+
+} // namespace mlci::vcs

@@ -1,0 +1,39 @@
+# The command-line contract: help, version, unknown commands, exit codes.
+source "$(dirname "$0")/lib.sh"
+
+expect_exit 0 mlci --version
+expect_in out "mlci "
+expect_exit 0 mlci --help
+expect_in out "data-version"
+expect_exit 0 mlci help data-version
+expect_in out "--name"
+expect_in out "Examples:"
+expect_exit 2 mlci help no-such-step
+
+# An unknown command suggests the nearest one.
+expect_exit 2 mlci data-versoin add x
+expect_in err "did you mean 'data-version'"
+# ...or runs mlci-NAME from PATH, like git.
+mkdir bin
+printf '#!/bin/sh\necho "plugin got: $*"\n' > bin/mlci-hello
+chmod +x bin/mlci-hello
+PATH="$SCRATCH/bin:$PATH" expect_exit 0 mlci hello a b
+expect_in out "plugin got: a b"
+
+# A bad flag is a usage error.
+expect_exit 2 mlci data-version add --no-such-flag x
+# Outside a store, commands that need one say how to make one.
+expect_exit 2 mlci verify
+expect_in err "run 'mlci init'"
+
+# init is idempotent and prints the store path.
+expect_exit 0 mlci init
+expect_eq "$(cat out)" "$SCRATCH/.mlci" "store path"
+[[ -f .mlci/oci-layout && -f .mlci/index.json && -d .mlci/blobs/sha256 ]] || fail "layout"
+expect_exit 0 mlci init
+expect_in err "reinitialised"
+# Found from a subfolder, like .git; --store and MLCI_STORE override.
+mkdir -p sub/deeper && (cd sub/deeper && expect_exit 0 mlci verify)
+expect_exit 0 mlci --store "$SCRATCH/.mlci" verify
+MLCI_STORE=/nonexistent expect_exit 2 mlci verify
+pass
