@@ -57,6 +57,11 @@ void register_show(CLI::App& app, Context& ctx);
 void register_verify(CLI::App& app, Context& ctx);
 void register_gc(CLI::App& app, Context& ctx);
 void register_data_version(CLI::App& app, Context& ctx);
+void register_test(CLI::App& app, Context& ctx);
+void register_train(CLI::App& app, Context& ctx);
+void register_validate(CLI::App& app, Context& ctx);
+// log, metrics diff, lineage: reading runs and the graph between artifacts
+void register_log(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 void register_help(CLI::App& app, Context& ctx);
 

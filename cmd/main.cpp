@@ -26,6 +26,10 @@ void build_app(CLI::App& app, Context& ctx) {
 
     register_init(app, ctx);
     register_data_version(app, ctx);
+    register_test(app, ctx);
+    register_train(app, ctx);
+    register_validate(app, ctx);
+    register_log(app, ctx);
     register_show(app, ctx);
     register_verify(app, ctx);
     register_gc(app, ctx);

@@ -191,7 +191,7 @@ TEST_CASE("csv reader gives the same records wherever its buffer ends") {
                        "a,b\r\n"
                        "\"x,\"\"y\"\"\r\nz\",2\r\n"
                        "\r\n"
-                       "\"\",\"\"\"\"\"\"\"\n"
+                       "\"\",\"\"\"\"\"\"\n"
                        "plain,\"\"\r\n"
                        "3,\"4\"";
     Rows expected = {{"x,\"y\"\r\nz", "2"}, {"", "\"\""}, {"plain", ""}, {"3", "4"}};

@@ -1,0 +1,11 @@
+// mlci train (being written).
+#include "context.hpp"
+
+namespace mlci::cli {
+
+void register_train(CLI::App& app, Context& ctx) {
+    (void)app;
+    (void)ctx;
+}
+
+} // namespace mlci::cli
