@@ -151,13 +151,20 @@ void register_help(CLI::App& app, Context& ctx) {
     struct Options {
         std::string step;
         bool man = false;
+        bool list = false;
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand("help", "Show help for mlci or one of its commands");
     cmd->group("Setup");
     cmd->add_option("step", opts->step, "The command")->type_name("STEP");
     cmd->add_flag("--man", opts->man, "Print the man page source (roff) instead");
+    cmd->add_flag("--list", opts->list, "List the commands, one a line");
     cmd->callback([&app, &ctx, opts] {
+        if (opts->list) {
+            for (auto* sub : visible_subcommands(&app))
+                ctx.out.result(sub->get_name());
+            return;
+        }
         CLI::App* target = &app;
         if (!opts->step.empty()) {
             try {

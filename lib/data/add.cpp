@@ -38,6 +38,9 @@ Result<std::vector<Root>> collect_roots(const store::Store& store, const AddOpti
             return usage_error("cannot version the whole project '{}'; name its data folders",
                                project.string());
         auto abs = project / rel;
+        std::error_code ec;
+        if (!fs::exists(fs::symlink_status(abs, ec)))
+            return usage_error("path '{}' does not exist", p.string());
         if (abs == store.root() || !relative_inside(abs, store.root()).empty() ||
             !relative_inside(store.root(), abs).empty())
             return usage_error("path '{}' overlaps the store '{}'", p.string(),

@@ -16,7 +16,7 @@ bool older_than(const fs::path& p, std::chrono::seconds age) {
     if (::lstat(p.c_str(), &st) != 0)
         return false;
     auto now = std::chrono::system_clock::now().time_since_epoch();
-    return std::chrono::seconds(st.st_mtim.tv_sec) + age <
+    return std::chrono::seconds(st.st_mtim.tv_sec) + age <=
            std::chrono::duration_cast<std::chrono::seconds>(now);
 }
 

@@ -114,20 +114,17 @@ Result<IndexEntry> resolve(const Store& store, std::string_view text, std::istre
         name = text.substr(0, at);
         pinned = text.substr(at + 1);
     }
-    std::string tag(name);
-    if (tag.find(':') == std::string::npos)
-        tag += ":latest";
-    for (auto& e : entries)
-        if (e.tag == tag) {
-            if (!pinned.empty() && e.descriptor.digest.str() != pinned)
-                return usage_error("reference '{}': tag '{}' now names {}, not the pinned digest",
-                                   text, tag, e.descriptor.digest.str());
-            return e;
-        }
+    // As in docker, a pinned digest wins over the tag beside it.
     if (!pinned.empty()) {
         MLCI_TRY_ASSIGN(d, hash::Digest::parse(pinned));
         return entry_for_digest(store, entries, d, text);
     }
+    std::string tag(name);
+    if (tag.find(':') == std::string::npos)
+        tag += ":latest";
+    for (auto& e : entries)
+        if (e.tag == tag)
+            return e;
     if (text.size() >= 7 && all_hex(text))
         return resolve_prefix(entries, text, text);
     return usage_error("unknown reference '{}' (list artifacts with 'mlci data-version list' or "

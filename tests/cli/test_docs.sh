@@ -1,0 +1,55 @@
+# Man pages and completions: generated from the CLI definition, checked in,
+# never drifting from it, rendering cleanly, and answering in each shell.
+source "$(dirname "$0")/lib.sh"
+top=$MLCI_SOURCE_DIR
+
+# The checked-in files are exactly what the binary generates.
+diff -u "$top/completions/mlci.bash" <(mlci completion bash) || fail "completions/mlci.bash drifted (run share/scripts/update-docs.sh)"
+diff -u "$top/completions/_mlci" <(mlci completion zsh) || fail "completions/_mlci drifted"
+diff -u "$top/completions/mlci.fish" <(mlci completion fish) || fail "completions/mlci.fish drifted"
+diff -u "$top/man/mlci.1" <(mlci help --man) || fail "man/mlci.1 drifted"
+steps=$(mlci help --list)
+for step in $steps; do
+    diff -u "$top/man/mlci-$step.1" <(mlci help --man "$step") || fail "man/mlci-$step.1 drifted"
+done
+expect_eq "$(ls "$top/man" | wc -l)" "$(($(echo "$steps" | wc -w) + 1))" "man pages, one per command"
+
+# Every page renders without a groff warning, and with man -l.
+for page in "$top"/man/*.1; do
+    warnings=$(groff -ww -z -man "$page" 2>&1)
+    [[ -z $warnings ]] || fail "groff warns on $page: $warnings"
+    MANWIDTH=80 man -l "$page" >/dev/null 2>&1 || fail "man -l cannot render $page"
+done
+
+# Every flag that --help shows is in the man page of its command.
+check_flags() { # STEP, then the words of the command
+    local page="$top/man/mlci-$1.1"
+    shift
+    local text
+    text=$(sed 's/\\-/-/g' "$page")
+    for flag in $("$MLCI" "$@" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+        grep -qF -- "$flag" <<<"$text" || fail "'$flag' of '$*' is not in $(basename "$page")"
+    done
+}
+for step in $steps; do
+    check_flags "$step" "$step"
+    for sub in $(sed -n 's/^\.SS //p' "$top/man/mlci-$step.1"); do
+        check_flags "$step" "$step" "$sub"
+    done
+done
+
+# Each shell completes commands and flags.
+complete_bash() {
+    bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _mlci; printf "%s\n" "${COMPREPLY[@]}"' _ "$top/completions/mlci.bash" "$@"
+}
+complete_bash mlci data- | grep -qx data-version || fail "bash: mlci data-<TAB>"
+complete_bash mlci data-version a | grep -qx add || fail "bash: mlci data-version a<TAB>"
+complete_bash mlci --store /tmp data-version add --na | grep -qx -- --name || fail "bash: add --na<TAB>"
+
+fish -c "source $top/completions/mlci.fish; complete -C 'mlci data-version a'" | grep -q '^add' || fail "fish: data-version a<TAB>"
+fish -c "source $top/completions/mlci.fish; complete -C 'mlci data-version add --n'" | grep -q -- '--name' || fail "fish: add --n<TAB>"
+
+zsh -n "$top/completions/_mlci" || fail "zsh: syntax"
+zsh -c "source $top/completions/_mlci 2>/dev/null; _mlci_subs 'data-version'; print -l \$subs" | grep -q '^add:' || fail "zsh: data-version subcommands"
+zsh -c "source $top/completions/_mlci 2>/dev/null; _mlci_flags 'data-version add'; print -l -- \$flags" | grep -qx -- '--name' || fail "zsh: add flags"
+pass
