@@ -23,6 +23,9 @@ void build_app(CLI::App& app, Context& ctx) {
     app.add_flag("--json", ctx.options.json, "Print the result as one JSON document on stdout");
     app.add_flag("-q,--quiet", ctx.options.quiet, "Print only results, no notes or progress");
     app.add_flag("-v,--verbose", ctx.options.verbose, "Print more detail on stderr");
+    // Runs after every flag is parsed and before any command's callback.
+    app.parse_complete_callback(
+        [&ctx] { ctx.out.configure(ctx.options.quiet, ctx.options.verbose); });
 
     register_init(app, ctx);
     register_data_version(app, ctx);

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The example pipeline, end to end, one line a step as a CI job would run it.
+# Run from a copy of this folder (share/scripts/run-example.sh makes one),
+# with mlci on PATH.
+set -euo pipefail
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "a git repository and a store"
+[[ -d .git ]] || { git init -q && git add -A && git -c user.name=mlci -c user.email=mlci@example.invalid commit -qm "iris example"; }
+mlci init
+
+step "data-version: export the iris table and version it"
+/usr/bin/python3 scripts/export_data.py
+mlci data-version add data/iris.csv -m "iris from scikit-learn"
+mlci data-version status
+mlci show iris
+
+step "test: pytest suite and data checks against the schema in mlci.yaml"
+mlci test --junit reports/junit.xml
+
+step "train: a random forest, with lineage (and the run cache)"
+run=$(mlci train)
+echo "run: $run" >&2
+mlci train >/dev/null   # the same inputs again: a cache hit, nothing re-run
+
+step "validate: the gate before delivery"
+mlci validate "$run" --report reports/validation.md
+
+step "the gate works: a weakened model is refused"
+weak=$(mlci train --params params-weak.yaml --name iris-weak)
+if mlci validate "$weak"; then
+    echo "error: the weakened model passed validation" >&2
+    exit 1
+else
+    echo "weakened model refused by validate (exit $?), as it should be" >&2
+fi
+
+step "lineage and history"
+mlci lineage "$run"
+mlci log
+echo "example pipeline done" >&2
