@@ -1,0 +1,68 @@
+#include <catch2/catch.hpp>
+#include <mlci/config/project_config.hpp>
+
+using namespace mlci;
+using namespace mlci::config;
+
+TEST_CASE("mlci.yaml: the example's sections parse", "[config]") {
+    auto cfg = parse_project_config(R"(
+datasets:
+  iris:
+    path: data/iris.csv
+    schema:
+      columns:
+        species: {type: string, allowed: [a, b]}
+        x: {type: number, min: 0, max: 1.5, nullable: false}
+      rows: {min: 10}
+      unique: [id]
+params: params.yaml
+train:
+  command: [python3, train.py]
+  inputs: [iris]
+  outputs: [model.pkl]
+  metrics: metrics.json
+  timeout: 60
+test:
+  suites:
+    unit: {command: pytest -q, junit: r.xml}
+  data: [iris]
+validate:
+  require: ["accuracy >= 0.9"]
+  max_regression: {accuracy: 0.02}
+)",
+                                    "mlci.yaml");
+    REQUIRE(cfg);
+    REQUIRE(cfg->dataset("iris"));
+    auto& schema = *cfg->dataset("iris")->schema;
+    CHECK(schema.columns.at("x").max == 1.5);
+    CHECK(schema.columns.at("species").allowed.size() == 2);
+    CHECK(schema.rows_min == 10u);
+    CHECK(cfg->params_file == "params.yaml");
+    CHECK(cfg->train->command.argv == std::vector<std::string>{"python3", "train.py"});
+    CHECK(cfg->train->timeout_seconds == 60);
+    CHECK(cfg->test->suites[0].command.shell == "pytest -q");
+    CHECK(cfg->validate->max_regression.at("accuracy") == 0.02);
+}
+
+TEST_CASE("mlci.yaml: unknown keys and wrong types name file, line and key", "[config]") {
+    auto unknown = parse_project_config("train:\n  command: [a]\n  outptus: [x]\n", "mlci.yaml");
+    REQUIRE_FALSE(unknown);
+    CHECK(unknown.error().code == Exit::usage);
+    CHECK(unknown.error().message.find("mlci.yaml:3") != std::string::npos);
+    CHECK(unknown.error().message.find("train.outptus") != std::string::npos);
+
+    auto wrong = parse_project_config("train:\n  timeout: soon\n", "p/mlci.yaml");
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.error().message.find("p/mlci.yaml:2") != std::string::npos);
+    CHECK(wrong.error().message.find("train.timeout") != std::string::npos);
+
+    auto type = parse_project_config(
+        "datasets:\n  d:\n    path: x\n    schema:\n      columns:\n        c: {type: float}\n",
+        "mlci.yaml");
+    REQUIRE_FALSE(type);
+    CHECK(type.error().message.find("mlci.yaml:6") != std::string::npos);
+
+    auto syntax = parse_project_config("train: [unclosed\n", "mlci.yaml");
+    REQUIRE_FALSE(syntax);
+    CHECK(syntax.error().message.find("malformed YAML") != std::string::npos);
+}

@@ -1,0 +1,203 @@
+#include "../temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <mlci/core/fs.hpp>
+#include <mlci/hash/sha256.hpp>
+#include <mlci/store/graph.hpp>
+#include <mlci/store/maintenance.hpp>
+#include <mlci/store/media_types.hpp>
+#include <mlci/store/reference.hpp>
+#include <mlci/store/store.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+using namespace mlci;
+using namespace mlci::store;
+
+namespace {
+
+Descriptor put_artifact(Store& s, const std::string& content) {
+    auto config = s.put_blob("{\"c\":\"" + content + "\"}", "application/vnd.test.config+json");
+    auto layer = s.put_blob(content, "application/octet-stream");
+    REQUIRE(config);
+    REQUIRE(layer);
+    Manifest m;
+    m.artifact_type = "application/vnd.test.v1";
+    m.config = *config;
+    m.layers = {*layer};
+    auto d = s.put_manifest(m);
+    REQUIRE(d);
+    return *d;
+}
+
+} // namespace
+
+TEST_CASE("init makes an OCI image layout", "[store]") {
+    testing::TempDir dir;
+    auto s = Store::init(dir / ".mlci");
+    REQUIRE(s);
+    CHECK(std::filesystem::exists(dir / ".mlci/oci-layout"));
+    CHECK(std::filesystem::exists(dir / ".mlci/index.json"));
+    CHECK(std::filesystem::is_directory(dir / ".mlci/blobs/sha256"));
+    auto entries = s->entries();
+    REQUIRE(entries);
+    CHECK(entries->empty());
+    CHECK(Store::open(dir / ".mlci"));
+    auto missing = Store::open(dir / "nothing");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().code == Exit::usage);
+}
+
+TEST_CASE("discover walks up from the working directory", "[store]") {
+    testing::TempDir dir;
+    REQUIRE(Store::init(dir / ".mlci"));
+    std::filesystem::create_directories(dir / "a/b/c");
+    auto s = Store::discover(std::nullopt, dir / "a/b/c");
+    REQUIRE(s);
+    CHECK(s->root() == (dir / ".mlci").lexically_normal());
+    auto explicit_store = Store::discover(dir.path() / "elsewhere", dir / "a");
+    CHECK_FALSE(explicit_store);
+}
+
+TEST_CASE("blobs are stored once under their digest and read back verified", "[store]") {
+    testing::TempDir dir;
+    auto s = *Store::init(dir / ".mlci");
+    auto a = s.put_blob("hello", "text/plain");
+    auto b = s.put_blob("hello", "text/plain");
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(a->digest == b->digest);
+    CHECK(a->digest == hash::sha256_of("hello"));
+    CHECK(*s.read_blob(a->digest) == "hello");
+
+    // Tampering is detected on read.
+    auto path = s.blob_path(a->digest);
+    std::filesystem::permissions(path, std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::add);
+    REQUIRE(write_file_atomic(path, "HELLO", false));
+    auto r = s.read_blob(a->digest);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find("corrupt") != std::string::npos);
+}
+
+TEST_CASE("a streamed blob lands only on commit", "[store]") {
+    testing::TempDir dir;
+    auto s = *Store::init(dir / ".mlci");
+    {
+        auto w = s.begin_blob();
+        REQUIRE(w);
+        REQUIRE(w->write("abandoned", 9));
+    } // destroyed without commit: nothing left behind
+    CHECK(std::filesystem::is_empty(s.temp_dir()));
+    CHECK_FALSE(s.has_blob(hash::sha256_of("abandoned")));
+
+    auto w = s.begin_blob();
+    REQUIRE(w);
+    REQUIRE(w->write("kept", 4));
+    bool existed = true;
+    auto d = w->commit("text/plain", &existed);
+    REQUIRE(d);
+    CHECK_FALSE(existed);
+    CHECK(d->size == 4);
+    CHECK(s.has_blob(hash::sha256_of("kept")));
+}
+
+TEST_CASE("versions count up and latest follows", "[store]") {
+    testing::TempDir dir;
+    auto s = *Store::init(dir / ".mlci");
+    auto a = put_artifact(s, "one");
+    auto b = put_artifact(s, "two");
+    CHECK(*s.tag_next_version(a, "iris") == "iris:v1");
+    CHECK(*s.tag_next_version(b, "iris") == "iris:v2");
+    std::istringstream no_input;
+    CHECK(resolve(s, "iris", no_input)->descriptor.digest == b.digest);
+    CHECK(resolve(s, "iris:v1", no_input)->descriptor.digest == a.digest);
+    CHECK_FALSE(s.tag_next_version(a, "bad name"));
+    CHECK_FALSE(s.tag_next_version(a, "iris:v3"));
+}
+
+TEST_CASE("concurrent taggers never lose an update", "[store]") {
+    testing::TempDir dir;
+    auto s = *Store::init(dir / ".mlci");
+    std::vector<Descriptor> artifacts;
+    for (int i = 0; i < 16; ++i)
+        artifacts.push_back(put_artifact(s, "artifact " + std::to_string(i)));
+    std::vector<std::jthread> threads;
+    for (int i = 0; i < 16; ++i)
+        threads.emplace_back([&, i] {
+            auto copy = *Store::open(dir / ".mlci");
+            REQUIRE(copy.tag_next_version(artifacts[static_cast<size_t>(i)], "many"));
+        });
+    threads.clear();
+    auto entries = *s.entries();
+    std::set<std::string> tags;
+    for (auto& e : entries)
+        tags.insert(e.tag);
+    for (int v = 1; v <= 16; ++v)
+        CHECK(tags.contains("many:v" + std::to_string(v)));
+}
+
+TEST_CASE("references: digests, prefixes, stdin, errors", "[store]") {
+    testing::TempDir dir;
+    auto s = *Store::init(dir / ".mlci");
+    auto a = put_artifact(s, "alpha");
+    REQUIRE(s.add_to_index(a, {"thing:v1"}));
+    std::istringstream none;
+    CHECK(resolve(s, a.digest.str(), none)->descriptor.digest == a.digest);
+    CHECK(resolve(s, std::string(a.digest.hex().substr(0, 7)), none)->descriptor.digest ==
+          a.digest);
+    CHECK(resolve(s, "thing@" + a.digest.str(), none)->descriptor.digest == a.digest);
+    std::istringstream in("\n  thing:v1  \n");
+    CHECK(resolve(s, "-", in)->tag == "thing:v1");
+    std::istringstream empty;
+    auto no_stdin = resolve(s, "-", empty);
+    REQUIRE_FALSE(no_stdin);
+    CHECK(no_stdin.error().code == Exit::usage);
+    auto unknown = resolve(s, "other:v1", none);
+    REQUIRE_FALSE(unknown);
+    CHECK(unknown.error().message.find("unknown reference 'other:v1'") != std::string::npos);
+    CHECK_FALSE(resolve(s, "abc", none)); // too short to be a prefix, not a tag
+    CHECK(is_remote_reference("localhost:5000/team/model:1"));
+    CHECK(is_remote_reference("ghcr.io/x/y"));
+    CHECK_FALSE(is_remote_reference("iris:v1"));
+}
+
+TEST_CASE("verify finds corrupt and missing blobs; gc keeps what is reachable", "[store]") {
+    testing::TempDir dir;
+    auto s = *Store::init(dir / ".mlci");
+    auto kept = put_artifact(s, "kept");
+    REQUIRE(s.add_to_index(kept, {"kept:v1"}));
+    auto orphan = put_artifact(s, "orphan");
+    auto report = verify(s, 2, {});
+    REQUIRE(report);
+    CHECK(report->problems.empty());
+
+    auto gc_report = gc(s, {false, std::chrono::seconds(0)});
+    REQUIRE(gc_report);
+    CHECK(s.has_blob(kept.digest));
+    CHECK_FALSE(s.has_blob(orphan.digest));
+    CHECK(verify(s, 2, {})->problems.empty());
+
+    auto m = *s.read_manifest(kept.digest);
+    std::filesystem::remove(s.blob_path(m.layers[0].digest));
+    auto broken = verify(s, 1, {});
+    REQUIRE(broken);
+    REQUIRE(broken->problems.size() == 1);
+    CHECK(broken->problems[0].find("missing blob") != std::string::npos);
+}
+
+TEST_CASE("lineage annotations are edges gc follows", "[store]") {
+    testing::TempDir dir;
+    auto s = *Store::init(dir / ".mlci");
+    auto input = put_artifact(s, "input");
+    auto config = *s.put_blob("{}", "application/vnd.test.config+json");
+    Manifest m;
+    m.config = config;
+    m.annotations["dev.mlci.lineage.inputs"] = input.digest.str() + "," + input.digest.str();
+    auto derived = *s.put_manifest(m);
+    REQUIRE(s.add_to_index(derived, {"derived:v1"}));
+    CHECK(lineage_digests(m.annotations).size() == 2);
+    REQUIRE(gc(s, {false, std::chrono::seconds(0)}));
+    CHECK(s.has_blob(input.digest)); // reachable only through lineage
+}
