@@ -249,6 +249,19 @@ std::optional<bool> parse_bool(std::string_view text) {
 
 std::optional<int64_t> parse_integer(std::string_view text) {
     text = strip_plus(text);
+    // Up to 18 digits cannot overflow: the common case, done without from_chars
+    // as it is on the profiling hot path.
+    size_t sign = !text.empty() && text[0] == '-';
+    if (text.size() > sign && text.size() - sign <= 18) {
+        int64_t v = 0;
+        for (size_t i = sign; i < text.size(); ++i) {
+            unsigned d = static_cast<unsigned char>(text[i]) - unsigned{'0'};
+            if (d > 9)
+                return std::nullopt;
+            v = v * 10 + d;
+        }
+        return sign ? -v : v;
+    }
     int64_t v = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec != std::errc{} || ptr != text.data() + text.size())

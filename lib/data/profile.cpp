@@ -45,47 +45,15 @@ uint64_t hash_field(std::string_view s) {
     return mix(h ^ s.size());
 }
 
-// A set of 64-bit hashes with open addressing; 0 marks a free slot, so a hash
-// of 0 is stored as 1 (one value in 2^64 merged with another).
-class HashSet {
-public:
-    HashSet() : m_slots(1024, 0) {}
-
-    // Adds `h`; returns false when it was there already.
-    bool insert(uint64_t h) {
-        h = h ? h : 1;
-        if ((m_size + 1) * 2 > m_slots.size())
-            grow();
-        size_t mask = m_slots.size() - 1;
-        for (size_t i = h & mask;; i = (i + 1) & mask) {
-            if (m_slots[i] == h)
-                return false;
-            if (m_slots[i] == 0) {
-                m_slots[i] = h;
-                ++m_size;
-                return true;
-            }
-        }
-    }
-
-private:
-    void grow() {
-        std::vector<uint64_t> old(m_slots.size() * 2, 0);
-        old.swap(m_slots);
-        size_t mask = m_slots.size() - 1;
-        for (uint64_t h : old) {
-            if (h == 0)
-                continue;
-            size_t i = h & mask;
-            while (m_slots[i] != 0)
-                i = (i + 1) & mask;
-            m_slots[i] = h;
-        }
-    }
-
-    std::vector<uint64_t> m_slots;
-    size_t m_size = 0;
-};
+// How many of `hashes` equal an earlier one. Sorting a vector beats a hash
+// set here: a set of millions of rows misses the cache on every insert.
+uint64_t count_repeats(std::vector<uint64_t>& hashes) {
+    std::sort(hashes.begin(), hashes.end());
+    uint64_t repeats = 0;
+    for (size_t i = 1; i < hashes.size(); ++i)
+        repeats += hashes[i] == hashes[i - 1];
+    return repeats;
+}
 
 // How often each distinct text occurs, for the first k_distinct_cap texts.
 // Texts are compared in full, so unlike the row hashes this is exact.
@@ -100,11 +68,14 @@ public:
     ValueCounts() : m_slots(64, 0) {}
 
     void add(std::string_view text, uint64_t hash) {
-        size_t mask = m_slots.size() - 1;
+        const uint64_t tag = hash & k_tag_mask;
+        const size_t mask = m_slots.size() - 1;
         size_t i = hash & mask;
         for (; m_slots[i] != 0; i = (i + 1) & mask) {
-            Entry& e = m_entries[m_slots[i] - 1];
-            if (e.hash == hash && e.text == text) {
+            if ((m_slots[i] & k_tag_mask) != tag)
+                continue;
+            Entry& e = m_entries[(m_slots[i] & ~k_tag_mask) - 1];
+            if (e.text == text) {
                 ++e.count;
                 return;
             }
@@ -114,7 +85,7 @@ public:
             return;
         }
         m_entries.push_back({std::string(text), hash, 1});
-        m_slots[i] = static_cast<uint32_t>(m_entries.size());
+        m_slots[i] = tag | m_entries.size();
         if (m_entries.size() * 2 > m_slots.size())
             grow();
     }
@@ -124,18 +95,22 @@ public:
 
 private:
     void grow() {
-        std::vector<uint32_t> slots(m_slots.size() * 2, 0);
+        std::vector<uint64_t> slots(m_slots.size() * 2, 0);
         size_t mask = slots.size() - 1;
         for (size_t k = 0; k < m_entries.size(); ++k) {
             size_t i = m_entries[k].hash & mask;
             while (slots[i] != 0)
                 i = (i + 1) & mask;
-            slots[i] = static_cast<uint32_t>(k + 1);
+            slots[i] = (m_entries[k].hash & k_tag_mask) | (k + 1);
         }
         m_slots.swap(slots);
     }
 
-    std::vector<uint32_t> m_slots; // index + 1 into m_entries, 0 when free
+    // The high half of the hash, then the index + 1 into m_entries; 0 when free.
+    // The hash bits tell most other texts apart without reading the entry,
+    // which matters for columns past the cap, where most lookups fail.
+    static constexpr uint64_t k_tag_mask = 0xffffffff00000000ULL;
+    std::vector<uint64_t> m_slots;
     std::vector<Entry> m_entries;
     bool m_capped = false;
 };
@@ -220,6 +195,44 @@ struct ColumnState {
     }
 };
 
+// The text with U+FFFD in place of each byte that does not begin a well-formed
+// UTF-8 sequence. Profiles keep only valid UTF-8 because JSON must: a Latin-1
+// value in a CSV file would otherwise make every dump() of the profile throw.
+std::string valid_utf8(std::string_view s) {
+    if (std::all_of(s.begin(), s.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+        return std::string(s);
+    std::string out;
+    for (size_t i = 0; i < s.size();) {
+        auto byte = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+        unsigned char c = byte(0);
+        size_t len = c < 0x80           ? 1
+                     : (c >> 5) == 0x6  ? 2
+                     : (c >> 4) == 0xe  ? 3
+                     : (c >> 3) == 0x1e ? 4
+                                        : 0;
+        bool ok = len > 0 && i + len <= s.size();
+        uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
+        for (size_t k = 1; ok && k < len; ++k) {
+            ok = (byte(k) & 0xc0) == 0x80;
+            cp = (cp << 6) | (byte(k) & 0x3f);
+        }
+        // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+        if (ok && len > 1)
+            ok = (len == 2 && cp >= 0x80) ||
+                 (len == 3 && cp >= 0x800 && (cp < 0xd800 || cp > 0xdfff)) ||
+                 (len == 4 && cp >= 0x10000 && cp <= 0x10ffff);
+        if (ok) {
+            out.append(s.substr(i, len));
+            i += len;
+        } else {
+            out += "\xef\xbf\xbd";
+            ++i;
+        }
+    }
+    return out;
+}
+
 std::optional<double> finite(double x) {
     return std::isfinite(x) ? std::optional(x) : std::nullopt;
 }
@@ -245,19 +258,45 @@ std::vector<uint64_t> scale_counts(const std::vector<uint64_t>& counts, uint64_t
     return scaled;
 }
 
+// Puts the value of each rank in [rank, rank_end) (ascending, unique) where a
+// sort of [first, last) would put it; `offset` is the rank of *first.
+void select_ranks(double* first, double* last, const size_t* rank, const size_t* rank_end,
+                  size_t offset) {
+    if (rank == rank_end)
+        return;
+    const size_t* mid = rank + (rank_end - rank) / 2;
+    double* nth = first + (*mid - offset);
+    std::nth_element(first, nth, last);
+    select_ranks(first, nth, rank, mid, offset);
+    select_ranks(nth + 1, last, mid + 1, rank_end, *mid + 1);
+}
+
 void finish_numeric(ColumnState& s, ColumnProfile& p) {
     p.min = s.min;
     p.max = s.max;
     p.mean = finite(s.mean);
     p.std = s.count > 1 ? finite(std::sqrt(s.m2 / static_cast<double>(s.count - 1))) : 0.0;
 
+    // Only the ranks on either side of each quantile are needed, so they are
+    // selected rather than the values sorted.
     auto& v = s.values;
-    std::sort(v.begin(), v.end());
+    std::vector<size_t> ranks;
+    for (auto [key, q] : k_quantiles) {
+        size_t lo = static_cast<size_t>(q * static_cast<double>(v.size() - 1));
+        ranks.push_back(lo);
+        ranks.push_back(std::min(lo + 1, v.size() - 1));
+    }
+    std::sort(ranks.begin(), ranks.end());
+    ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+    select_ranks(v.data(), v.data() + v.size(), ranks.data(), ranks.data() + ranks.size(), 0);
     for (auto [key, q] : k_quantiles) {
         double pos = q * static_cast<double>(v.size() - 1);
         size_t lo = static_cast<size_t>(pos);
         size_t hi = std::min(lo + 1, v.size() - 1);
-        p.quantiles[key] = v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
+        double frac = pos - static_cast<double>(lo);
+        double gap = v[hi] - v[lo]; // overflows only for values near the double limits
+        p.quantiles[key] =
+            std::isfinite(gap) ? v[lo] + frac * gap : v[lo] * (1 - frac) + v[hi] * frac;
     }
 
     // A constant column gets a small range around its value, so that a later
@@ -289,9 +328,9 @@ void finish_top(std::vector<std::pair<std::string, uint64_t>> all, ColumnProfile
     p.top = std::move(all);
 }
 
-ColumnProfile finish(std::string name, ColumnState& s) {
+ColumnProfile finish(const std::string& name, ColumnState& s) {
     ColumnProfile p;
-    p.name = std::move(name);
+    p.name = valid_utf8(name);
     p.count = s.count;
     p.nulls = s.nulls;
     p.distinct = s.counts.entries().size();
@@ -319,7 +358,7 @@ ColumnProfile finish(std::string name, ColumnState& s) {
         std::vector<std::pair<std::string, uint64_t>> all;
         all.reserve(s.counts.entries().size());
         for (const auto& e : s.counts.entries())
-            all.emplace_back(e.text, e.count);
+            all.emplace_back(valid_utf8(e.text), e.count);
         finish_top(std::move(all), p);
     }
     return p;
@@ -470,7 +509,7 @@ Result<TableProfile> profile_csv(CsvReader& reader) {
         states.emplace_back(i);
 
     TableProfile table;
-    HashSet seen_rows;
+    std::vector<uint64_t> row_hashes;
     std::vector<std::string_view> row;
     for (;;) {
         MLCI_TRY_ASSIGN(more, reader.next(row));
@@ -487,10 +526,11 @@ Result<TableProfile> profile_csv(CsvReader& reader) {
             else
                 states[i].add(row[i], h);
         }
-        if (!seen_rows.insert(row_hash))
-            ++table.duplicate_rows;
+        row_hashes.push_back(row_hash);
     }
 
+    table.duplicate_rows = count_repeats(row_hashes);
+    std::vector<uint64_t>().swap(row_hashes);
     table.columns.reserve(header.size());
     for (size_t i = 0; i < header.size(); ++i) {
         table.columns.push_back(finish(header[i], states[i]));

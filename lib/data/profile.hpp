@@ -49,7 +49,8 @@ struct ColumnProfile {
     std::vector<uint64_t> bin_counts;
     // String and bool columns only: up to k_top_values most frequent values,
     // count descending then value ascending. Exact unless distinct_capped, in
-    // which case values first seen after the cap are not counted.
+    // which case values first seen after the cap are not counted. Bytes that
+    // are not UTF-8 become U+FFFD here and in `name`, as JSON has no room for them.
     std::vector<std::pair<std::string, uint64_t>> top;
 
     bool operator==(const ColumnProfile&) const = default;

@@ -160,6 +160,15 @@ TEST_CASE("profile quantiles interpolate between closest ranks") {
     CHECK(x.quantiles.at("p75") == Approx(75.25));
     CHECK(x.quantiles.at("p95") == Approx(95.05));
     CHECK(x.quantiles.at("p99") == Approx(99.01));
+
+    auto two_profile = profile_text("x\n10\nNA\n0\n");
+    const auto& two = column(two_profile, "x");
+    CHECK(two.quantiles.at("p01") == Approx(0.1));
+    CHECK(two.quantiles.at("p25") == Approx(2.5));
+    CHECK(two.quantiles.at("p99") == Approx(9.9));
+    auto one_profile = profile_text("x\n-3.5\n");
+    for (const auto& [key, value] : column(one_profile, "x").quantiles)
+        CHECK(value == -3.5);
 }
 
 TEST_CASE("profile histogram has 20 equal bins over the range that hold every value") {
@@ -217,6 +226,22 @@ TEST_CASE("profile lists the most frequent values, ties by value") {
     CHECK(b.type == "bool");
     CHECK(b.distinct == 2);
     CHECK(b.top == std::vector<std::pair<std::string, uint64_t>>{{"true", 31}, {"false", 10}});
+}
+
+TEST_CASE("profile keeps names and values valid UTF-8 so that JSON can hold them") {
+    auto t = profile_text("caf\xe9,ok\ncaf\xe9,\xc3\xa9t\xc3\xa9\n\xc0\xaf,\xf0\x9f\x98\x80\n");
+    CHECK(t.columns[0].name == "caf\uFFFD");
+    CHECK(t.columns[0].distinct == 2);
+    CHECK(t.columns[0].top ==
+          std::vector<std::pair<std::string, uint64_t>>{{"caf\uFFFD", 1}, {"\uFFFD\uFFFD", 1}});
+    // Well-formed multi-byte text is kept as it is.
+    CHECK(t.columns[1].top == std::vector<std::pair<std::string, uint64_t>>{
+                                  {"\xc3\xa9t\xc3\xa9", 1}, {"\xf0\x9f\x98\x80", 1}});
+    std::string dumped;
+    CHECK_NOTHROW(dumped = to_json(t).dump());
+    auto back = profile_from_json(nlohmann::json::parse(dumped));
+    REQUIRE(back);
+    CHECK(*back == t);
 }
 
 TEST_CASE("profile counts distinct values exactly up to the cap") {
