@@ -14,7 +14,7 @@ void register_data_version_workspace(CLI::App& parent, Context& ctx);
 
 namespace {
 
-void register_add(CLI::App& parent, Context& ctx) {
+void register_version_add(CLI::App& parent, Context& ctx) {
     struct Options {
         std::vector<std::string> paths;
         std::string name, message;
@@ -59,7 +59,7 @@ void register_add(CLI::App& parent, Context& ctx) {
     });
 }
 
-void register_log(CLI::App& parent, Context& ctx) {
+void register_version_log(CLI::App& parent, Context& ctx) {
     auto name = std::make_shared<std::string>();
     auto* cmd = parent.add_subcommand("log", "Show the versions of a dataset, newest first");
     cmd->add_option("name", *name, "The dataset (default: every dataset)")->type_name("NAME");
@@ -84,7 +84,7 @@ void register_log(CLI::App& parent, Context& ctx) {
     });
 }
 
-void register_list(CLI::App& parent, Context& ctx) {
+void register_version_list(CLI::App& parent, Context& ctx) {
     auto* cmd = parent.add_subcommand("list", "List datasets with their latest version");
     cmd->callback([&ctx] {
         auto datasets = value_or_throw(data::list_datasets(ctx.store()));
@@ -114,10 +114,10 @@ void register_data_version(CLI::App& app, Context& ctx) {
     auto* dv = app.add_subcommand("data-version", "Version datasets: add, status, checkout, diff, log, list");
     dv->group("Pipeline");
     dv->require_subcommand(1);
-    register_add(*dv, ctx);
+    register_version_add(*dv, ctx);
     register_data_version_workspace(*dv, ctx);
-    register_log(*dv, ctx);
-    register_list(*dv, ctx);
+    register_version_log(*dv, ctx);
+    register_version_list(*dv, ctx);
     ctx.document(
         {"data-version",
          "Versions data the way git versions code, without putting the data in git. 'add' hashes "
