@@ -62,6 +62,10 @@ void register_train(CLI::App& app, Context& ctx);
 void register_validate(CLI::App& app, Context& ctx);
 // log, metrics diff, lineage: reading runs and the graph between artifacts
 void register_log(CLI::App& app, Context& ctx);
+// push, pull, login (and logout): moving artifacts through OCI registries
+void register_push(CLI::App& app, Context& ctx);
+void register_pull(CLI::App& app, Context& ctx);
+void register_login(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 void register_help(CLI::App& app, Context& ctx);
 

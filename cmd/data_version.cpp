@@ -128,8 +128,9 @@ void register_data_version(CLI::App& app, Context& ctx) {
          "Adding unchanged content makes no new version.\n\n'status' reports added, modified and "
          "deleted files against the version a pointer file records, reading only files whose "
          "size, inode, mtime or ctime changed (a stat cache). 'checkout' restores a version, each "
-         "file written atomically and verified; files not in the version are reported, and "
-         "removed only with --clean. 'diff' compares two versions, or one version and the "
+         "file written atomically and verified, and refuses to overwrite changes that are not in "
+         "the store unless --force; files of the version being replaced are removed (their content "
+         "is in the store), other files are reported and removed only with --clean. 'diff' compares two versions, or one version and the "
          "workspace; 'log' and 'list' show the history.",
          {{"mlci data-version add data/iris.csv -m 'first export'", "version a file as iris:v1"},
           {"mlci data-version add data/images --name images --link",

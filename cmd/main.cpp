@@ -33,6 +33,9 @@ void build_app(CLI::App& app, Context& ctx) {
     register_train(app, ctx);
     register_validate(app, ctx);
     register_log(app, ctx);
+    register_push(app, ctx);
+    register_pull(app, ctx);
+    register_login(app, ctx);
     register_show(app, ctx);
     register_verify(app, ctx);
     register_gc(app, ctx);

@@ -29,8 +29,8 @@ _mlci() {
 }
 _mlci_subs() {
     case "$1" in
-    '') echo 'init data-version show verify gc completion help' ;;
-    'data-version') echo 'add log list' ;;
+    '') echo 'init data-version push pull login logout show verify gc completion help' ;;
+    'data-version') echo 'add status checkout diff log list' ;;
     esac
 }
 _mlci_is_sub() {
@@ -46,8 +46,15 @@ _mlci_flags() {
     'init') echo '-h --help' ;;
     'data-version') echo '-h --help' ;;
     'data-version add') echo '-h --help -n --name -m --message --link -j --jobs' ;;
+    'data-version status') echo '-h --help -j --jobs' ;;
+    'data-version checkout') echo '-h --help --to --clean --force -j --jobs' ;;
+    'data-version diff') echo '-h --help --exit-code -j --jobs' ;;
     'data-version log') echo '-h --help' ;;
     'data-version list') echo '-h --help' ;;
+    'push') echo '-h --help -j --jobs --plain-http --no-referrers --chunk-size' ;;
+    'pull') echo '-h --help -t --tag -j --jobs --plain-http --no-referrers' ;;
+    'login') echo '-h --help -u --username --password-stdin --plain-http' ;;
+    'logout') echo '-h --help' ;;
     'show') echo '-h --help --all-files' ;;
     'verify') echo '-h --help -j --jobs' ;;
     'gc') echo '-h --help -n --dry-run --grace' ;;
@@ -60,6 +67,12 @@ _mlci_takes_value() {
     case "$1" in
     '') case "$2" in --store) return 0 ;; esac ;;
     'data-version add') case "$2" in -n|--name|-m|--message|-j|--jobs) return 0 ;; esac ;;
+    'data-version status') case "$2" in -j|--jobs) return 0 ;; esac ;;
+    'data-version checkout') case "$2" in --to|-j|--jobs) return 0 ;; esac ;;
+    'data-version diff') case "$2" in -j|--jobs) return 0 ;; esac ;;
+    'push') case "$2" in -j|--jobs|--chunk-size) return 0 ;; esac ;;
+    'pull') case "$2" in -t|--tag|-j|--jobs) return 0 ;; esac ;;
+    'login') case "$2" in -u|--username) return 0 ;; esac ;;
     'verify') case "$2" in -j|--jobs) return 0 ;; esac ;;
     'gc') case "$2" in --grace) return 0 ;; esac ;;
     esac

@@ -19,9 +19,9 @@ end
 function __mlci_subs
     switch $argv[1]
         case ''
-            printf '%s\n' init data-version show verify gc completion help
+            printf '%s\n' init data-version push pull login logout show verify gc completion help
         case 'data-version'
-            printf '%s\n' add log list
+            printf '%s\n' add status checkout diff log list
     end
 end
 function __mlci_valued
@@ -30,6 +30,18 @@ function __mlci_valued
             printf '%s\n' --store
         case 'data-version add'
             printf '%s\n' -n --name -m --message -j --jobs
+        case 'data-version status'
+            printf '%s\n' -j --jobs
+        case 'data-version checkout'
+            printf '%s\n' --to -j --jobs
+        case 'data-version diff'
+            printf '%s\n' -j --jobs
+        case 'push'
+            printf '%s\n' -j --jobs --chunk-size
+        case 'pull'
+            printf '%s\n' -t --tag -j --jobs
+        case 'login'
+            printf '%s\n' -u --username
         case 'verify'
             printf '%s\n' -j --jobs
         case 'gc'
@@ -43,6 +55,10 @@ complete -c mlci -s q -l quiet -d 'Print only results'
 complete -c mlci -s v -l verbose -d 'Print more detail'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a init -d 'Create a store (.mlci) in a project folder'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a data-version -d 'Version datasets: add, status, checkout, diff, log, list'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a push -d 'Push an artifact to an OCI registry or layout'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a pull -d 'Pull an artifact from an OCI registry or layout'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a login -d 'Check and keep credentials for a registry'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a logout -d 'Forget the credentials '\''mlci login'\'' kept for a registry'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a show -d 'Show an artifact: manifest, annotations, files, profile'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a verify -d 'Re-hash every blob and check every artifact is whole'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a gc -d 'Delete blobs that no tag, artifact or lineage reaches'
@@ -57,6 +73,9 @@ complete -c mlci -n 'test (__mlci_path) = '\'''\''' -s v -l verbose -d 'Print mo
 complete -c mlci -n 'test (__mlci_path) = '\''init'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''init'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''data-version'\''' -a add -d 'Version files or folders as a new dataset version'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version'\''' -a status -d 'Show files added, modified or deleted since the version a pointer file records'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version'\''' -a checkout -d 'Restore a version of a dataset into the workspace'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version'\''' -a diff -d 'Show files and bytes that changed between two versions, or a version and the workspace'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version'\''' -a log -d 'Show the versions of a dataset, newest first'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version'\''' -a list -d 'List datasets with their latest version'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version'\''' -s h -l help -d 'Print this help message and exit'
@@ -66,10 +85,42 @@ complete -c mlci -n 'test (__mlci_path) = '\''data-version add'\''' -s m -l mess
 complete -c mlci -n 'test (__mlci_path) = '\''data-version add'\''' -l link -d 'Reflink into the store, else hard-link and make the files read-only'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version add'\''' -s j -l jobs -r -F -d 'Hash this many files at once (default: all cores)'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version add'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''data-version status'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version status'\''' -s j -l jobs -r -F -d 'Read this many files at once (default: all cores)'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version status'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -l to -r -F -d 'Restore under this folder instead of the project (no pointer files)'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -l clean -d 'Also remove files in neither this version nor the one the pointer records'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -l force -d 'Overwrite or remove modified files even when the store lacks their content'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -s j -l jobs -r -F -d 'Write this many files at once (default: all cores)'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''data-version diff'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version diff'\''' -l exit-code -d 'Exit with 1 when anything changed'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version diff'\''' -s j -l jobs -r -F -d 'Read this many files at once (default: all cores)'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version diff'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''data-version log'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version log'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''data-version list'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version list'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -s j -l jobs -r -F -d 'Transfer this many blobs at once (default: 4)'
+complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -l plain-http -d 'Talk HTTP, not HTTPS, to a registry on this machine'
+complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -l no-referrers -d 'Push the artifact only, not the reports and signatures that refer to it'
+complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -l chunk-size -r -F -d 'Upload blobs larger than this many MiB in resumable chunks of that size (default: 128)'
+complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s t -l tag -r -F -d 'Tag it NAME:TAG in the store (default: the repository'\''s last part and tag)'
+complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s j -l jobs -r -F -d 'Transfer this many blobs at once (default: 4)'
+complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -l plain-http -d 'Talk HTTP, not HTTPS, to a registry on this machine'
+complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -l no-referrers -d 'Pull the artifact only, not the reports and signatures that refer to it'
+complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''login'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''login'\''' -s u -l username -r -F -d 'The user name (default: asked for)'
+complete -c mlci -n 'test (__mlci_path) = '\''login'\''' -l password-stdin -d 'Read the password (or token) from standard input, not from the terminal'
+complete -c mlci -n 'test (__mlci_path) = '\''login'\''' -l plain-http -d 'Talk HTTP, not HTTPS, to a registry on this machine'
+complete -c mlci -n 'test (__mlci_path) = '\''login'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''logout'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''logout'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''show'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''show'\''' -l all-files -d 'List every file (default: the first 20)'
 complete -c mlci -n 'test (__mlci_path) = '\''show'\''' -F

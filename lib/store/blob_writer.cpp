@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@ struct BlobWriter::Impl {
     uint64_t size = 0;
     uint64_t flushed = 0; // bytes whose writeback has been started
     bool done = false;
+    std::optional<hash::Digest> expected; // commit_verified's digest
 };
 
 namespace {
@@ -43,6 +45,12 @@ BlobWriter& BlobWriter::operator=(BlobWriter&&) noexcept = default;
 BlobWriter::~BlobWriter() {
     if (m_impl && !m_impl->done)
         ::unlink(m_impl->temp.c_str());
+}
+
+Result<Descriptor> BlobWriter::commit_verified(const hash::Digest& expected, std::string media_type,
+                                               bool* existed) {
+    m_impl->expected = expected;
+    return commit(std::move(media_type), existed);
 }
 
 uint64_t BlobWriter::size() const { return m_impl->size; }
@@ -71,6 +79,12 @@ Result<Descriptor> BlobWriter::commit(std::string media_type, bool* existed) {
     auto digest = s.sha.finish();
     if (::close(s.fd.release()) != 0)
         return sys_error(errno, fmt::format("cannot write '{}'", s.temp.string()));
+    if (s.expected && *s.expected != digest) {
+        ::unlink(s.temp.c_str());
+        s.done = true;
+        return runtime_error("content for '{}' does not match its digest (it hashes to '{}')",
+                             s.expected->str(), digest.str());
+    }
     auto target = s.store->blob_path(digest);
     Descriptor desc{std::move(media_type), digest, s.size, {}, {}, {}};
     bool present = s.store->has_blob(digest);

@@ -99,6 +99,10 @@ public:
     // already there, drops the copy. No fsync: the caller syncs in batch.
     // `existed` (optional) tells whether the store already had the content.
     Result<Descriptor> commit(std::string media_type, bool* existed = nullptr);
+    // Like commit(), but only when the content has the digest `expected`;
+    // otherwise the temporary file is removed and a runtime error says so.
+    Result<Descriptor> commit_verified(const hash::Digest& expected, std::string media_type,
+                                       bool* existed = nullptr);
     uint64_t size() const;
 
 private:

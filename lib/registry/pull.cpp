@@ -1,0 +1,226 @@
+#include <mlci/core/parallel.hpp>
+#include <mlci/registry/known_remotes.hpp>
+#include <mlci/registry/plan.hpp>
+#include <mlci/registry/transfer.hpp>
+#include <mlci/store/file_list.hpp>
+#include <mlci/store/media_types.hpp>
+#include <unordered_set>
+
+namespace mlci::registry {
+
+namespace {
+
+constexpr int k_referrer_depth = 4;
+
+bool is_index(std::string_view t) {
+    return t == store::k_oci_index || t == store::k_docker_list;
+}
+bool is_manifest(std::string_view t) {
+    return t == store::k_oci_manifest || t == store::k_docker_manifest;
+}
+
+class Puller {
+public:
+    Puller(store::Store& store, Remote& remote, const PullOptions& options,
+           const Reporter& reporter, PullReport& report)
+        : m_store(store), m_remote(remote), m_options(options), m_reporter(reporter),
+          m_report(report) {
+        m_stats.on_bytes = [this](uint64_t n) {
+            m_bytes += n;
+            progress();
+        };
+    }
+
+    // Fetches the manifest `m` (verified), what it names, and its referrers;
+    // manifests are kept in memory to be written once every blob is in.
+    Status fetch_tree(const RawManifest& m, int depth) {
+        if (!m_visited.insert(m.digest).second)
+            return {};
+        MLCI_TRY(collect(m));
+        if (!m_options.referrers || depth >= k_referrer_depth)
+            return {};
+        MLCI_TRY_ASSIGN(refs, m_remote.referrers(describe(m)));
+        for (auto& r : refs) {
+            if (r.artifact_type == k_type_blob_index || m_visited.contains(r.digest))
+                continue;
+            MLCI_TRY_ASSIGN(rm, fetch_manifest(r.digest.str(), r.digest));
+            MLCI_TRY(fetch_tree(rm, depth + 1));
+            m_referrers.push_back(describe(rm));
+        }
+        return {};
+    }
+
+    // Reads a manifest and checks its bytes have the digest it is named by.
+    Result<RawManifest> fetch_manifest(const std::string& reference, const hash::Digest& expected) {
+        MLCI_TRY_ASSIGN(m, m_remote.get_manifest(reference));
+        auto want = !expected.empty() ? expected : m.claimed;
+        if (!want.empty() && m.digest != want)
+            return runtime_error("manifest '{}' from '{}' is corrupt: its content hashes to '{}' "
+                                 "(nothing was added to the store)",
+                                 want.str(), m_remote.location(), m.digest.str());
+        return m;
+    }
+
+    const std::vector<RawManifest>& manifests() const { return m_manifests; }
+    const std::vector<store::Descriptor>& referrers() const { return m_referrers; }
+    const TransferStats& stats() const { return m_stats; }
+
+private:
+    Status collect(const RawManifest& m) {
+        if (is_index(m.media_type)) {
+            auto j = nlohmann::json::parse(m.bytes, nullptr, false);
+            if (j.is_discarded() || !j.is_object())
+                return usage_error("malformed index '{}' from '{}'", m.digest.str(),
+                                   m_remote.location());
+            if (auto list = j.find("manifests"); list != j.end() && list->is_array())
+                for (auto& child : *list) {
+                    MLCI_TRY_ASSIGN(c, store::descriptor_from_json(child));
+                    if (!m_visited.insert(c.digest).second)
+                        continue;
+                    MLCI_TRY_ASSIGN(cm, fetch_manifest(c.digest.str(), c.digest));
+                    MLCI_TRY(collect(cm));
+                }
+        } else if (is_manifest(m.media_type)) {
+            MLCI_TRY_ASSIGN(parsed, store::parse_manifest(m.bytes, m.digest.str()));
+            std::vector<store::Descriptor> blobs{parsed.config};
+            blobs.insert(blobs.end(), parsed.layers.begin(), parsed.layers.end());
+            MLCI_TRY(fetch_blobs(blobs));
+            // A file list's entries are blobs no manifest names: fetch them too.
+            std::vector<store::Descriptor> files;
+            for (auto& l : parsed.layers) {
+                if (l.media_type != store::k_media_file_list)
+                    continue;
+                MLCI_TRY_ASSIGN(text, m_store.read_blob(l.digest));
+                MLCI_TRY_ASSIGN(list, store::parse_file_list(text, l.digest.str()));
+                for (auto& f : list)
+                    files.push_back({"application/octet-stream", f.digest, f.size, {}, {}, {}});
+            }
+            MLCI_TRY(fetch_blobs(files));
+        } else {
+            return usage_error("'{}' from '{}' has media type '{}', which mlci cannot pull",
+                               m.digest.str(), m_remote.location(), m.media_type);
+        }
+        m_manifests.push_back(m);
+        return {};
+    }
+
+    Status fetch_blobs(std::vector<store::Descriptor> blobs) {
+        std::erase_if(blobs, [&](auto& b) { return !m_seen_blobs.insert(b.digest).second; });
+        std::vector<store::Descriptor> missing;
+        for (auto& b : blobs) {
+            if (m_store.has_blob(b.digest)) {
+                m_store.freshen(b.digest); // gc's grace period covers it until tagged
+                ++m_report.blobs_present;
+            } else {
+                missing.push_back(b);
+            }
+        }
+        m_report.blobs += blobs.size();
+        m_total += missing.size();
+        for (auto& b : missing)
+            m_total_bytes += b.size;
+        std::sort(missing.begin(), missing.end(), [](auto& a, auto& b) { return a.size > b.size; });
+        return parallel_for(missing.size(), std::max(1u, m_options.jobs),
+                            [&](size_t i) { return fetch_blob(missing[i]); });
+    }
+
+    Status fetch_blob(const store::Descriptor& d) {
+        MLCI_TRY_ASSIGN(writer, m_store.begin_blob());
+        auto where = fmt::format("blob '{}' from '{}'", d.digest.str(), m_remote.location());
+        MLCI_TRY(m_remote.fetch_blob(
+            d,
+            [&](std::string_view data) -> Status {
+                if (writer.size() + data.size() > d.size)
+                    return runtime_error("{} is larger than the {} bytes its descriptor says "
+                                         "(nothing was added to the store)",
+                                         where, d.size);
+                return writer.write(data.data(), data.size());
+            },
+            m_stats));
+        if (writer.size() != d.size)
+            return runtime_error("{} has {} bytes, not the {} its descriptor says (nothing was "
+                                 "added to the store)",
+                                 where, writer.size(), d.size);
+        auto committed = writer.commit_verified(d.digest, d.media_type);
+        if (!committed)
+            return runtime_error("{} is corrupt: {} (nothing was added to the store)", where,
+                                 committed.error().message);
+        ++m_done;
+        progress();
+        return {};
+    }
+
+    void progress() {
+        m_reporter.report(
+            {"pulling", m_done.load(), m_total.load(), m_bytes.load(), m_total_bytes.load()});
+    }
+
+    store::Store& m_store;
+    Remote& m_remote;
+    const PullOptions& m_options;
+    const Reporter& m_reporter;
+    PullReport& m_report;
+    TransferStats m_stats;
+    std::unordered_set<hash::Digest> m_visited, m_seen_blobs;
+    std::vector<RawManifest> m_manifests; // children before parents
+    std::vector<store::Descriptor> m_referrers;
+    std::atomic<uint64_t> m_done{0}, m_total{0}, m_bytes{0}, m_total_bytes{0};
+};
+
+} // namespace
+
+Result<PullReport> pull(store::Store& store, const RemoteRef& src, const PullOptions& options,
+                        const Reporter& reporter) {
+    std::string local_tag = options.tag;
+    if (local_tag.empty()) {
+        MLCI_TRY_ASSIGN(t, default_local_tag(src));
+        local_tag = t;
+    }
+    if (!local_tag.empty())
+        MLCI_TRY(store::validate_tag(local_tag));
+    std::string reference = src.digest ? src.digest->str() : src.tag;
+    if (reference.empty()) {
+        if (src.kind == RemoteRef::Kind::layout)
+            return usage_error("'{}' names no tag (give oci:PATH:TAG)", src.str());
+        reference = "latest";
+    }
+
+    // Held to the end: gc must not take blobs that are not tagged yet.
+    MLCI_TRY_ASSIGN(lock, store.writer_lock());
+    auto remote_options = options.remote;
+    remote_options.access = Access::pull;
+    MLCI_TRY_ASSIGN(remote, make_remote(src, remote_options));
+
+    PullReport report;
+    Puller puller(store, *remote, options, reporter, report);
+    MLCI_TRY_ASSIGN(root, puller.fetch_manifest(reference, src.digest.value_or(hash::Digest())));
+    MLCI_TRY(puller.fetch_tree(root, 0));
+
+    // Blobs durable, then manifests, then the index: a crash leaves only
+    // unreferenced blobs.
+    MLCI_TRY(store.sync());
+    for (auto& m : puller.manifests())
+        MLCI_TRY(store.put_blob(m.bytes, m.media_type));
+    MLCI_TRY(store.sync());
+    for (auto& r : puller.referrers())
+        MLCI_TRY(store.add_to_index(r, {}));
+    auto root_desc = describe(root);
+    MLCI_TRY(store.add_to_index(root_desc, local_tag.empty() ? std::vector<std::string>{}
+                                                             : std::vector{local_tag}));
+    remember_remote(store, src, root.digest);
+
+    auto& s = puller.stats();
+    report.digest = root.digest;
+    report.reference = local_tag.empty() ? root.digest.str() : local_tag;
+    auto pinned = src;
+    pinned.tag = src.digest ? src.tag : reference;
+    report.source = pinned.pinned(root.digest);
+    report.blobs_downloaded = s.blobs_downloaded;
+    report.bytes_downloaded = s.bytes_downloaded;
+    report.manifests = puller.manifests().size();
+    report.referrers = puller.referrers().size();
+    report.retries = remote->retries();
+    return report;
+}
+
+} // namespace mlci::registry
