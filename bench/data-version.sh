@@ -70,7 +70,7 @@ for i in range(n):
     with open(f"{d}/f{i:06d}.bin", "wb") as f:
         f.write(os.urandom(random.randint(1024, 8192)))
 PY
-cat tree/*/* > /dev/null
+find tree -type f -exec cat {} + > /dev/null
 before='rm -rf .git; git init -q'
 git_add_t=$(seconds git add tree)
 row "git add (fresh repository)" "$git_add_t"

@@ -1,11 +1,229 @@
-// mlci train (being written).
+// mlci train: run a training command as a recorded, cached, reproducible run.
 #include "context.hpp"
+
+#include <mlci/core/fs.hpp>
+#include <mlci/run/params.hpp>
+#include <mlci/run/train.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <unistd.h>
 
 namespace mlci::cli {
 
+namespace {
+
+struct TrainFlags {
+    run::TrainOptions train;
+    std::vector<std::string> command;
+    std::string params_file, metrics;
+    double timeout = 0;
+};
+
+std::string metrics_line(const run::RunRecord& r, size_t max = 4) {
+    std::string out;
+    size_t n = 0;
+    for (auto& [k, v] : r.metrics) {
+        if (n++ == max) {
+            out += ", ...";
+            break;
+        }
+        out += fmt::format("{}{} {}", out.empty() ? "" : ", ", k, run::format_number(v));
+    }
+    return out;
+}
+
+std::string summary(const run::TrainedRun& t) {
+    auto& r = t.record;
+    if (t.cached)
+        return fmt::format("{}: reused (same command, params, data and code; --force runs it "
+                           "again){}",
+                           t.reference, r.metrics.empty() ? "" : ": " + metrics_line(r));
+    auto resources = fmt::format("{:.1f}s, cpu {:.1f}s, peak {}", r.wall_seconds, r.cpu_seconds,
+                                 human_bytes(r.max_rss_bytes));
+    return fmt::format("{}: {} ({}){}", t.reference, run::to_string(r.status), resources,
+                       r.metrics.empty() ? "" : ": " + metrics_line(r));
+}
+
+nlohmann::json run_json(const run::TrainedRun& t) {
+    auto& r = t.record;
+    nlohmann::json metrics = nlohmann::json::object();
+    for (auto& [k, v] : r.metrics)
+        metrics[k] = v;
+    return {{"reference", t.reference},
+            {"digest", t.manifest.str()},
+            {"status", run::to_string(r.status)},
+            {"exit_code", r.exit_code},
+            {"cached", t.cached},
+            {"params", r.params},
+            {"metrics", metrics},
+            {"wall_seconds", r.wall_seconds},
+            {"cache", {{"key", r.cache.key}, {"hit", r.cache.hit}, {"source", r.cache.source}}},
+            {"problem", t.problem}};
+}
+
+void print_result(Context& ctx, const run::TrainResult& result) {
+    for (auto& t : result.runs) {
+        auto line = summary(t);
+        if (t.record.status == run::RunStatus::succeeded)
+            ctx.out.note(line);
+        else
+            ctx.out.warn(line + (t.problem.empty() ? "" : ": " + t.problem) +
+                         (t.record.status == run::RunStatus::failed
+                              ? fmt::format(" (exit code {}; 'mlci show {}' has its log)",
+                                            t.record.exit_code, t.reference)
+                              : ""));
+    }
+    if (ctx.options.json) {
+        nlohmann::json runs = nlohmann::json::array();
+        for (auto& t : result.runs)
+            runs.push_back(run_json(t));
+        nlohmann::json selected = nullptr;
+        if (result.selected)
+            selected = result.runs[*result.selected].reference;
+        ctx.out.json({{"runs", runs},
+                      {"selected", selected},
+                      {"interrupted", result.interrupted != 0}});
+        return;
+    }
+    if (result.selected) {
+        auto& best = result.runs[*result.selected];
+        ctx.out.note(fmt::format("selected {}", best.reference));
+        ctx.out.result(best.reference);
+        return;
+    }
+    for (auto& t : result.runs)
+        ctx.out.result(t.reference);
+}
+
+void run_train(Context& ctx, TrainFlags& flags) {
+    auto& options = flags.train;
+    options.cwd = std::filesystem::current_path();
+    if (!flags.command.empty()) {
+        // One word holding spaces is a shell line (-- 'python a.py && b'); more are argv.
+        if (flags.command.size() == 1 && flags.command[0].find(' ') != std::string::npos)
+            options.command.shell = flags.command[0];
+        else
+            options.command.argv = flags.command;
+    }
+    if (!flags.params_file.empty())
+        options.params_file = flags.params_file;
+    if (!flags.metrics.empty())
+        options.metrics = flags.metrics;
+    if (flags.timeout > 0)
+        options.timeout_seconds = flags.timeout;
+    if (!ctx.options.quiet)
+        options.echo = [](std::string_view chunk) {
+            (void)write_all(STDERR_FILENO, chunk, "standard error");
+        };
+    if (!options.select.empty() && options.grid.empty())
+        ctx.out.note("note: --select without --grid picks among one run");
+
+    auto& store = ctx.store();
+    auto result = value_or_throw(run::train(store, options, ctx.out.reporter()));
+    print_result(ctx, result);
+    if (!options.select.empty() && !result.selected && !result.interrupted) {
+        ctx.out.warn(fmt::format("no succeeded run reports the metric of --select '{}'",
+                                 options.select));
+        ctx.exit = Exit::gate;
+    }
+    if (!result.all_succeeded())
+        ctx.exit = Exit::gate;
+    if (result.interrupted) {
+        // Die of the same signal, so that a calling shell or CI runner stops too
+        // instead of going on as if the step had finished.
+        ctx.out.warn(result.runs.empty() ? "interrupted before a run started: nothing recorded"
+                                         : "interrupted: the run is recorded as interrupted");
+        std::fflush(stdout);
+        std::signal(result.interrupted, SIG_DFL);
+        std::raise(result.interrupted);
+    }
+}
+
+} // namespace
+
 void register_train(CLI::App& app, Context& ctx) {
-    (void)app;
-    (void)ctx;
+    auto flags = std::make_shared<TrainFlags>();
+    auto& o = flags->train;
+    auto* cmd = app.add_subcommand("train", "Run a training command as a recorded, cached run");
+    cmd->group("Pipeline");
+    cmd->add_option("command", flags->command, "The command, after '--' (default: train.command)")
+        ->type_name("COMMAND...");
+    cmd->add_option("-i,--input", o.inputs,
+                    "A dataset the run reads: a name from mlci.yaml, a reference, or ALIAS=REF "
+                    "(repeatable; default: train.inputs)")
+        ->type_name("REF");
+    cmd->add_option("--params", flags->params_file,
+                    "A YAML or JSON file of params (default: mlci.yaml's params)")
+        ->type_name("FILE");
+    cmd->add_option("-p,--param", o.overrides, "Set a param, typed: lr=0.1, model.depth=4 (repeatable)")
+        ->type_name("KEY=VALUE");
+    cmd->add_option("-o,--output", o.outputs,
+                    "A file or folder the command writes (repeatable; default: train.outputs)")
+        ->type_name("PATH");
+    cmd->add_option("--metrics", flags->metrics,
+                    "The JSON or YAML metrics file the command writes (default: train.metrics)")
+        ->type_name("FILE");
+    cmd->add_option("-n,--name", o.name,
+                    "The run name, tagged NAME:vN (default: train.name, else the script's name)");
+    cmd->add_flag("--force", o.force, "Run even when an identical run is in the cache");
+    cmd->add_option("--timeout", flags->timeout,
+                    "Stop the command after this many seconds (status timeout)")
+        ->type_name("SECONDS")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--grid", o.grid,
+                    "Sweep: run every combination of these values (repeatable)")
+        ->type_name("KEY=V1,V2");
+    cmd->add_option("-j,--jobs", o.jobs, "Sweep runs at once (default: 1)")
+        ->type_name("N")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--select", o.select,
+                    "Print only the best run of a sweep by this metric, and restore its outputs")
+        ->type_name("METRIC:max|min");
+    cmd->callback([&ctx, flags] { run_train(ctx, *flags); });
+
+    ctx.document(
+        {"train",
+         "Runs a training command and records it as a run artifact: the command, the resolved "
+         "params, the input datasets' digests, the code (git commit, branch, and a digest of "
+         "uncommitted changes), the interpreter and machine, start and end, exit status, wall "
+         "and cpu time, peak memory, the log, every declared output (stored in the store) and "
+         "the metrics file (nested names joined with '.'). The run is tagged NAME:vN and "
+         "NAME:latest, and its reference is printed on standard output.\n\n"
+         "Flags override the train section of mlci.yaml and the params it names. The command "
+         "of mlci.yaml runs in mlci.yaml's folder; a command given after '--' runs in the "
+         "current folder and takes nothing from the train section (its inputs, outputs, metrics "
+         "file, name, timeout and env describe mlci.yaml's command), only the params. Inputs are dataset names "
+         "from mlci.yaml (the version their pointer file records) or references; their files "
+         "are checked against the version, missing ones restored, and a change that is not "
+         "versioned refuses the run. The command runs in a process group of its own with "
+         "standard input from /dev/null; its output is shown on standard error and stored. It "
+         "gets MLCI_RUN_ID, MLCI_PARAMS (a JSON file of the params), MLCI_INPUT_<NAME> (the "
+         "absolute path of each input) and MLCI_INPUTS (JSON) in its environment. Declared "
+         "outputs are moved aside while it runs and put back if it fails.\n\n"
+         "Run cache: when the command, params, input data, code, outputs and environment "
+         "settings are those of a succeeded run, that run's outputs are restored byte for byte "
+         "and its reference printed; nothing runs and nothing new is recorded. --force runs "
+         "anyway. The cache needs git: outside a repository it is off.\n\n"
+         "Sweeps: --grid runs every combination of the values, -j at once, each in a private "
+         "mirror of the project (symlinks to everything but the outputs) so that runs do not "
+         "overwrite each other. Each run is recorded; --select prints the best one on "
+         "standard output (the others on standard error) and restores its outputs into the "
+         "workspace.\n\n"
+         "Exit status: 0 when every run succeeded (or was reused); 1 when a run failed, timed "
+         "out or missed a declared output (it is recorded all the same); 2 for bad flags, "
+         "mlci.yaml or inputs; 3 when the command cannot be started. Ctrl-C (SIGINT) and "
+         "SIGTERM are passed to the command, a second one kills it; the run is recorded as "
+         "interrupted and mlci then dies of the same signal.",
+         {{"mlci train", "run the train command of mlci.yaml"},
+          {"mlci train -p n_estimators=200", "the same with one param changed"},
+          {"mlci train -i iris -o model.pkl --metrics metrics.json -- python3 train.py",
+           "without mlci.yaml"},
+          {"mlci train --grid max_depth=2,4 --grid n_estimators=50,100 -j 2 --select "
+           "accuracy:max",
+           "a sweep of four runs, two at once; prints the most accurate"},
+          {"mlci train | mlci validate -", "train, then gate the run"}}});
 }
 
 } // namespace mlci::cli

@@ -1,11 +1,217 @@
-// mlci validate (being written).
+// mlci validate: the evaluation gate before delivery.
 #include "context.hpp"
+
+#include <filesystem>
+#include <mlci/config/project_config.hpp>
+#include <mlci/core/fs.hpp>
+#include <mlci/gate/format.hpp>
+#include <mlci/gate/validation.hpp>
+#include <mlci/report/validation_report.hpp>
+#include <sstream>
 
 namespace mlci::cli {
 
+namespace {
+
+struct ValidateFlags {
+    std::string ref;
+    std::vector<std::string> require;
+    std::string baseline;
+    std::vector<std::string> max_regression;
+    std::string report;
+    std::string junit;
+    std::vector<std::string> tags;
+};
+
+// Criteria and limits: mlci.yaml's, with the flags' applied over them.
+std::pair<std::vector<gate::Criterion>, std::vector<gate::RegressionLimit>>
+gate_rules(const config::ProjectConfig& config, const ValidateFlags& flags) {
+    std::vector<gate::Criterion> configured, given;
+    std::vector<gate::RegressionLimit> configured_limits, given_limits;
+    if (config.validate) {
+        for (auto& text : config.validate->require) {
+            auto c = gate::parse_criterion(text);
+            if (!c)
+                throw Failure({Exit::usage, fmt::format("'{}': validate.require: {}",
+                                                        config.file.string(), c.error().message)});
+            configured.push_back(*c);
+        }
+        for (auto& [metric, delta] : config.validate->max_regression)
+            configured_limits.push_back({metric, delta, false, std::nullopt});
+    }
+    for (auto& text : flags.require)
+        given.push_back(value_or_throw(gate::parse_criterion(text)));
+    for (auto& text : flags.max_regression)
+        given_limits.push_back(value_or_throw(gate::parse_regression_limit(text)));
+    return {gate::merge_criteria(configured, given),
+            gate::merge_limits(configured_limits, given_limits)};
+}
+
+// The baseline run: --baseline must resolve; mlci.yaml's may not exist yet
+// (nothing is in production before the first deploy), which only skips limits.
+std::optional<gate::Run> load_baseline(Context& ctx, const std::string& text, bool from_flag) {
+    std::istringstream none;
+    auto entry = store::resolve(ctx.store(), text, none);
+    if (!entry) {
+        if (from_flag)
+            throw Failure(std::move(entry.error()));
+        ctx.out.warn(fmt::format("baseline '{}' of mlci.yaml is not in the store; regression "
+                                 "limits not checked",
+                                 text));
+        return std::nullopt;
+    }
+    auto run = value_or_throw(gate::run_behind(ctx.store(), *entry));
+    return value_or_throw(gate::load_run(ctx.store(), run));
+}
+
+void print_table(Output& out, const gate::Validation& v) {
+    auto verdict = [&](bool ok) {
+        return ok ? out.paint("pass", "green") : out.paint("FAIL", "red");
+    };
+    auto row = [&](const std::string& a, const std::string& b, const std::string& c, bool ok) {
+        out.note(fmt::format("{:<36} {:>16} {:>14}  {}", a, b, c, verdict(ok)));
+    };
+    out.note(
+        fmt::format("{:<36} {:>16} {:>14}  {}", "criterion", "expected", "measured", "verdict"));
+    row("status", "succeeded", v.run.status.empty() ? "unknown" : v.run.status, v.status_ok());
+    for (auto& c : v.criteria)
+        row(c.criterion.metric,
+            fmt::format("{} {}", gate::to_string(c.criterion.op),
+                        gate::format_value(c.criterion.value)),
+            c.measured ? gate::format_value(*c.measured) : "missing", c.passed);
+    for (auto& r : v.regressions) {
+        bool higher = r.direction == gate::Direction::higher_is_better;
+        auto bound = r.baseline ? gate::format_value(higher ? *r.baseline - r.allowed
+                                                            : *r.baseline + r.allowed)
+                                : std::string("-");
+        row(fmt::format("{} vs baseline ({} {})", r.limit.metric, higher ? "-" : "+",
+                        gate::format_value(r.allowed)),
+            fmt::format("{} {}", higher ? ">=" : "<=", bound),
+            r.measured ? gate::format_value(*r.measured) : "missing", r.passed);
+    }
+    if (!v.status_ok())
+        out.note(fmt::format("  the run's status is '{}', not 'succeeded'", v.run.status));
+    for (auto& c : v.criteria)
+        if (!c.passed)
+            out.note("  " + c.message);
+    for (auto& r : v.regressions)
+        if (!r.passed)
+            out.note("  " + r.message);
+}
+
+void write_output_file(const std::string& file, const std::string& content) {
+    std::filesystem::path path(file);
+    std::error_code ec;
+    if (path.has_parent_path())
+        std::filesystem::create_directories(path.parent_path(), ec);
+    value_or_throw(write_file_atomic(path, content));
+}
+
+void run_validate(Context& ctx, const ValidateFlags& flags) {
+    auto& store = ctx.store();
+    auto config = value_or_throw(config::find_project_config(std::filesystem::current_path()));
+    auto run = value_or_throw(gate::load_run(store, ctx.resolve(flags.ref)));
+    auto [criteria, limits] = gate_rules(config, flags);
+
+    bool from_flag = !flags.baseline.empty();
+    auto baseline_text =
+        from_flag ? flags.baseline : (config.validate ? config.validate->baseline : std::string());
+    std::optional<gate::Run> baseline;
+    if (!baseline_text.empty())
+        baseline = load_baseline(ctx, baseline_text, from_flag);
+    if (!flags.max_regression.empty() && baseline_text.empty())
+        throw Failure({Exit::usage, "--max-regression needs a baseline to compare with (pass "
+                                    "--baseline REF or set validate.baseline in mlci.yaml)"});
+    if (!limits.empty() && baseline_text.empty())
+        ctx.out.note("no baseline: regression limits not checked (set validate.baseline or pass "
+                     "--baseline)");
+    if (criteria.empty() && (limits.empty() || !baseline))
+        ctx.out.warn("no criteria: only the run's status is checked (declare validate.require "
+                     "in mlci.yaml or pass --require)");
+
+    auto v = gate::evaluate(run, baseline, criteria, limits);
+    v.baseline_source = baseline_text;
+    auto desc = value_or_throw(gate::store_validation(store, v, {}, flags.tags));
+    auto reference = flags.tags.empty() ? desc.digest.str() : flags.tags.front();
+    if (!flags.report.empty())
+        write_output_file(flags.report, report::validation_markdown(v, reference));
+    if (!flags.junit.empty())
+        write_output_file(flags.junit,
+                          report::write_junit({report::validation_suite(v)}, "mlci validate"));
+
+    print_table(ctx.out, v);
+    ctx.out.note(
+        fmt::format("validation {} of {}: {}", reference, run.reference(),
+                    v.passed ? ctx.out.paint("passed", "green") : ctx.out.paint("failed", "red")));
+    if (ctx.options.json) {
+        auto doc = gate::to_json(v);
+        doc["reference"] = reference;
+        doc["digest"] = desc.digest.str();
+        ctx.out.json(doc);
+    } else {
+        ctx.out.result(reference);
+    }
+    if (!v.passed)
+        ctx.exit = Exit::gate;
+}
+
+} // namespace
+
 void register_validate(CLI::App& app, Context& ctx) {
-    (void)app;
-    (void)ctx;
+    auto flags = std::make_shared<ValidateFlags>();
+    auto* cmd =
+        app.add_subcommand("validate", "Gate a trained run on its metrics; store the verdict");
+    cmd->group("Pipeline");
+    cmd->add_option("ref", flags->ref,
+                    "The run to validate (a reference that 'mlci train' printed, "
+                    "or - to read it from standard input)")
+        ->required()
+        ->type_name("REF");
+    cmd->add_option("--require", flags->require,
+                    "A criterion 'METRIC OP VALUE' with OP one of >=, >, <=, <, == (repeatable; "
+                    "replaces mlci.yaml's criteria on the same metric)")
+        ->type_name("CRITERION");
+    cmd->add_option("--baseline", flags->baseline,
+                    "Compare with this run, or an artifact made from one (a tag such as "
+                    "production)")
+        ->type_name("REF");
+    cmd->add_option("--max-regression", flags->max_regression,
+                    "How far METRIC may fall behind the baseline: METRIC=DELTA, or METRIC=N% of "
+                    "the baseline's value (repeatable)")
+        ->type_name("METRIC=DELTA");
+    cmd->add_option("--report", flags->report,
+                    "Write a Markdown report for a merge-request comment to FILE")
+        ->type_name("FILE");
+    cmd->add_option("--junit", flags->junit, "Write the criteria as JUnit XML to FILE")
+        ->type_name("FILE");
+    cmd->add_option("--tag", flags->tags, "Also tag the validation NAME:TAG (repeatable)")
+        ->type_name("TAG");
+    cmd->callback([&ctx, flags] { run_validate(ctx, *flags); });
+    ctx.document(
+        {"validate",
+         "The evaluation gate before delivery. Evaluates criteria over a run's metrics (as 'mlci "
+         "train' recorded them, nested names joined with '.'), and regression limits against a "
+         "baseline run, then stores a validation artifact whose subject is the run and prints "
+         "its reference. A table of criterion, expected, measured and verdict goes to standard "
+         "error. package and deploy refuse runs without a passed validation.\n\n"
+         "Criteria and the baseline default to the validate section of mlci.yaml; --require "
+         "replaces the configured criteria on the same metric and adds the others, and "
+         "--max-regression likewise. The gate fails when the run did not succeed, when a "
+         "criterion does not hold, when a metric it names is missing, or when a limited metric "
+         "moved further the wrong way than allowed. Which way is wrong comes from the "
+         "criteria on that metric (>= means higher is better), else from its name: losses, "
+         "errors and times are lower-is-better, everything else higher-is-better.\n\n"
+         "The baseline may be another run, a tag such as production, or any artifact that "
+         "leads to a run (its subject or lineage). A baseline named in mlci.yaml that is not "
+         "in the store yet only skips the limits, with a warning.",
+         {{"mlci validate iris-classifier:latest", "gate the latest run on mlci.yaml's criteria"},
+          {"mlci train | mlci validate - --require 'accuracy >= 0.9'",
+           "gate the run that train just made"},
+          {"mlci validate RUN --baseline production --max-regression accuracy=0.02 --report "
+           "validation.md",
+           "refuse a model more than 0.02 less accurate than production; write an MR comment"},
+          {"mlci validate RUN --require 'loss < 0.3' --junit reports/validate.xml",
+           "show the gate in the CI test widget"}}});
 }
 
 } // namespace mlci::cli

@@ -29,8 +29,9 @@ _mlci() {
 }
 _mlci_subs() {
     case "$1" in
-    '') echo 'init data-version push pull login logout show verify gc completion help' ;;
+    '') echo 'init data-version test train validate log metrics lineage push pull login logout show verify gc completion help' ;;
     'data-version') echo 'add status checkout diff log list' ;;
+    'metrics') echo 'diff' ;;
     esac
 }
 _mlci_is_sub() {
@@ -51,6 +52,13 @@ _mlci_flags() {
     'data-version diff') echo '-h --help --exit-code -j --jobs' ;;
     'data-version log') echo '-h --help' ;;
     'data-version list') echo '-h --help' ;;
+    'test') echo '-h --help --suite --data --schema --reference --max-drift --junit --timeout --tag --no-suites --no-data' ;;
+    'train') echo '-h --help -i --input --params -p --param -o --output --metrics -n --name --force --timeout --grid -j --jobs --select' ;;
+    'validate') echo '-h --help --require --baseline --max-regression --report --junit --tag' ;;
+    'log') echo '-h --help -m --metric -n --limit' ;;
+    'metrics') echo '-h --help' ;;
+    'metrics diff') echo '-h --help -a --all' ;;
+    'lineage') echo '-h --help --depth' ;;
     'push') echo '-h --help -j --jobs --plain-http --no-referrers --chunk-size' ;;
     'pull') echo '-h --help -t --tag -j --jobs --plain-http --no-referrers' ;;
     'login') echo '-h --help -u --username --password-stdin --plain-http' ;;
@@ -70,6 +78,11 @@ _mlci_takes_value() {
     'data-version status') case "$2" in -j|--jobs) return 0 ;; esac ;;
     'data-version checkout') case "$2" in --to|-j|--jobs) return 0 ;; esac ;;
     'data-version diff') case "$2" in -j|--jobs) return 0 ;; esac ;;
+    'test') case "$2" in --suite|--data|--schema|--reference|--max-drift|--junit|--timeout|--tag) return 0 ;; esac ;;
+    'train') case "$2" in -i|--input|--params|-p|--param|-o|--output|--metrics|-n|--name|--timeout|--grid|-j|--jobs|--select) return 0 ;; esac ;;
+    'validate') case "$2" in --require|--baseline|--max-regression|--report|--junit|--tag) return 0 ;; esac ;;
+    'log') case "$2" in -m|--metric|-n|--limit) return 0 ;; esac ;;
+    'lineage') case "$2" in --depth) return 0 ;; esac ;;
     'push') case "$2" in -j|--jobs|--chunk-size) return 0 ;; esac ;;
     'pull') case "$2" in -t|--tag|-j|--jobs) return 0 ;; esac ;;
     'login') case "$2" in -u|--username) return 0 ;; esac ;;

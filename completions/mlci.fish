@@ -19,9 +19,11 @@ end
 function __mlci_subs
     switch $argv[1]
         case ''
-            printf '%s\n' init data-version push pull login logout show verify gc completion help
+            printf '%s\n' init data-version test train validate log metrics lineage push pull login logout show verify gc completion help
         case 'data-version'
             printf '%s\n' add status checkout diff log list
+        case 'metrics'
+            printf '%s\n' diff
     end
 end
 function __mlci_valued
@@ -36,6 +38,16 @@ function __mlci_valued
             printf '%s\n' --to -j --jobs
         case 'data-version diff'
             printf '%s\n' -j --jobs
+        case 'test'
+            printf '%s\n' --suite --data --schema --reference --max-drift --junit --timeout --tag
+        case 'train'
+            printf '%s\n' -i --input --params -p --param -o --output --metrics -n --name --timeout --grid -j --jobs --select
+        case 'validate'
+            printf '%s\n' --require --baseline --max-regression --report --junit --tag
+        case 'log'
+            printf '%s\n' -m --metric -n --limit
+        case 'lineage'
+            printf '%s\n' --depth
         case 'push'
             printf '%s\n' -j --jobs --chunk-size
         case 'pull'
@@ -55,6 +67,12 @@ complete -c mlci -s q -l quiet -d 'Print only results'
 complete -c mlci -s v -l verbose -d 'Print more detail'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a init -d 'Create a store (.mlci) in a project folder'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a data-version -d 'Version datasets: add, status, checkout, diff, log, list'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a test -d 'Run test suites and data checks; store a test report'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a train -d 'Run a training command as a recorded, cached run'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a validate -d 'Gate a trained run on its metrics; store the verdict'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a log -d 'List runs with their status, params and metrics'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a metrics -d 'Compare the metrics of runs'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a lineage -d 'Show where an artifact came from and what was made from it'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a push -d 'Push an artifact to an OCI registry or layout'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a pull -d 'Pull an artifact from an OCI registry or layout'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a login -d 'Check and keep credentials for a registry'
@@ -102,6 +120,51 @@ complete -c mlci -n 'test (__mlci_path) = '\''data-version log'\''' -s h -l help
 complete -c mlci -n 'test (__mlci_path) = '\''data-version log'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''data-version list'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version list'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l suite -r -F -d 'Run this suite of mlci.yaml (repeatable; default: all), or NAME=COMMAND: a shell command that may write JUnit XML to $MLCI_JUNIT'
+complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l data -r -F -d 'Check this dataset: a name from mlci.yaml or a reference (repeatable; default: test.data of mlci.yaml)'
+complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l schema -r -F -d 'Check the data against this schema file (columns, rows, unique) instead of mlci.yaml'\''s'
+complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l reference -r -F -d 'Measure drift against this dataset version'\''s profile (default: the dataset'\''s reference in mlci.yaml)'
+complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l max-drift -r -F -d 'Largest population stability index (PSI) a column may reach (default: max_drift of mlci.yaml, else 0.2)'
+complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l junit -r -F -d 'Write every suite and data check as JUnit XML to FILE (for CI test widgets)'
+complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l timeout -r -F -d 'Stop a suite that runs longer than this'
+complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l tag -r -F -d 'Also tag the report NAME:TAG (repeatable)'
+complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l no-suites -d 'Run no test suite, only data checks'
+complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l no-data -d 'Run no data check, only test suites'
+complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s i -l input -r -F -d 'A dataset the run reads: a name from mlci.yaml, a reference, or ALIAS=REF (repeatable; default: train.inputs)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l params -r -F -d 'A YAML or JSON file of params (default: mlci.yaml'\''s params)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s p -l param -r -F -d 'Set a param, typed: lr=0.1, model.depth=4 (repeatable)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s o -l output -r -F -d 'A file or folder the command writes (repeatable; default: train.outputs)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l metrics -r -F -d 'The JSON or YAML metrics file the command writes (default: train.metrics)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s n -l name -r -F -d 'The run name, tagged NAME:vN (default: train.name, else the script'\''s name)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l force -d 'Run even when an identical run is in the cache'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l timeout -r -F -d 'Stop the command after this many seconds (status timeout)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l grid -r -F -d 'Sweep: run every combination of these values (repeatable)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s j -l jobs -r -F -d 'Sweep runs at once (default: 1)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l select -r -F -d 'Print only the best run of a sweep by this metric, and restore its outputs'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l require -r -F -d 'A criterion '\''METRIC OP VALUE'\'' with OP one of >=, >, <=, <, == (repeatable; replaces mlci.yaml'\''s criteria on the same metric)'
+complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l baseline -r -F -d 'Compare with this run, or an artifact made from one (a tag such as production)'
+complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l max-regression -r -F -d 'How far METRIC may fall behind the baseline: METRIC=DELTA, or METRIC=N% of the baseline'\''s value (repeatable)'
+complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l report -r -F -d 'Write a Markdown report for a merge-request comment to FILE'
+complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l junit -r -F -d 'Write the criteria as JUnit XML to FILE'
+complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l tag -r -F -d 'Also tag the validation NAME:TAG (repeatable)'
+complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s m -l metric -r -F -d 'Show this metric as a column (repeatable; default: every metric)'
+complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s n -l limit -r -F -d 'Show at most this many runs, newest first'
+complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''metrics'\''' -a diff -d 'Compare two runs'\'' metrics and params'
+complete -c mlci -n 'test (__mlci_path) = '\''metrics'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''metrics diff'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''metrics diff'\''' -s a -l all -d 'Show unchanged params too'
+complete -c mlci -n 'test (__mlci_path) = '\''metrics diff'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''lineage'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''lineage'\''' -l depth -r -F -d 'Follow at most this many steps each way'
+complete -c mlci -n 'test (__mlci_path) = '\''lineage'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -s j -l jobs -r -F -d 'Transfer this many blobs at once (default: 4)'
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -l plain-http -d 'Talk HTTP, not HTTPS, to a registry on this machine'

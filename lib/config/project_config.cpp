@@ -197,7 +197,7 @@ Result<Schema> parse_schema(const YAML::Node& node, const fs::path& file) {
         }
     }
     if (auto rows = node["rows"]) {
-        MLCI_TRY(expect_keys(file, rows, "schema.rows", {"min", "max"}));
+        MLCI_TRY(expect_keys(file, rows, "schema.rows", {"min", "max", "max_duplicates"}));
         if (auto n = rows["min"]) {
             MLCI_TRY_ASSIGN(v, as_number(file, n, "schema.rows.min"));
             s.rows_min = static_cast<uint64_t>(v);
@@ -205,6 +205,10 @@ Result<Schema> parse_schema(const YAML::Node& node, const fs::path& file) {
         if (auto n = rows["max"]) {
             MLCI_TRY_ASSIGN(v, as_number(file, n, "schema.rows.max"));
             s.rows_max = static_cast<uint64_t>(v);
+        }
+        if (auto n = rows["max_duplicates"]) {
+            MLCI_TRY_ASSIGN(v, as_number(file, n, "schema.rows.max_duplicates"));
+            s.max_duplicates = static_cast<uint64_t>(v);
         }
     }
     if (auto n = node["unique"]) {

@@ -63,6 +63,7 @@ struct ColumnRule {
 struct Schema {
     std::map<std::string, ColumnRule> columns;
     std::optional<uint64_t> rows_min, rows_max;
+    std::optional<uint64_t> max_duplicates; // rows.max_duplicates: duplicate rows allowed
     std::vector<std::string> unique;
 };
 

@@ -35,6 +35,12 @@ else
     echo "weakened model refused by validate (exit $?), as it should be" >&2
 fi
 
+step "push and pull: share the run through an OCI layout (the embedded default, no server)"
+mlci push "$run" oci:shared-layout:iris-classifier
+mlci --store second-store init >/dev/null
+mlci --store second-store pull oci:shared-layout:iris-classifier
+mlci --store second-store verify
+
 step "lineage and history"
 mlci lineage "$run"
 mlci log

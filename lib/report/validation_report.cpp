@@ -1,0 +1,204 @@
+#include <fmt/format.h>
+#include <mlci/gate/format.hpp>
+#include <mlci/report/validation_report.hpp>
+#include <set>
+
+namespace mlci::report {
+
+namespace {
+
+using gate::format_change;
+using gate::format_value;
+
+// Markdown table cells end at '|' and code spans at '`'; line breaks end rows.
+std::string cell(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '|')
+            out += "\\|";
+        else if (c == '\n' || c == '\r')
+            out += ' ';
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::string code(std::string_view s) {
+    std::string t = cell(s);
+    std::erase(t, '`');
+    return "`" + t + "`";
+}
+
+std::string mark(bool passed) {
+    return passed ? "✅ pass" : "❌ **fail**";
+}
+
+std::string short_digest(const hash::Digest& d) {
+    return "sha256:" + d.short_hex(12);
+}
+
+void lineage(std::string& out, const gate::Validation& v, const std::string& validation_ref) {
+    auto& rec = v.run.record;
+    out += "\n### Lineage\n\n";
+    out += fmt::format("- run {} {}\n", code(v.run.name.empty() ? "(unnamed)" : v.run.name),
+                       code(short_digest(v.run.entry.descriptor.digest)));
+    // Train records the code version under "code" (or "git"); either may be absent.
+    for (auto key : {"code", "git"}) {
+        auto it = rec.find(key);
+        if (it == rec.end() || !it->is_object())
+            continue;
+        auto commit = gate::json_string(*it, "commit");
+        if (commit.empty())
+            continue;
+        auto branch = gate::json_string(*it, "branch");
+        auto d = it->find("dirty");
+        bool dirty = d != it->end() && d->is_boolean() && d->get<bool>();
+        out += fmt::format("  - code: git {}{}{}\n", code(commit.substr(0, 12)),
+                           branch.empty() ? "" : " on " + code(branch),
+                           dirty ? " (with uncommitted changes)" : "");
+        break;
+    }
+    if (auto it = rec.find("inputs"); it != rec.end() && it->is_array())
+        for (auto& in : *it) {
+            if (!in.is_object())
+                continue;
+            auto name = gate::json_string(in, "name");
+            auto ref = gate::json_string(in, "reference");
+            auto digest = gate::json_string(in, "digest");
+            out += fmt::format("  - input {}", code(name.empty() ? "(unnamed)" : name));
+            if (!ref.empty() && ref != name)
+                out += " " + code(ref);
+            if (auto d = hash::Digest::parse(digest))
+                out += " " + code(short_digest(*d));
+            out += "\n";
+        }
+    if (v.baseline)
+        out +=
+            fmt::format("- baseline run {} {}\n",
+                        code(v.baseline->name.empty() ? v.baseline->reference() : v.baseline->name),
+                        code(short_digest(v.baseline->entry.descriptor.digest)));
+    if (!validation_ref.empty())
+        out += fmt::format("- this validation: {}\n", code(validation_ref));
+}
+
+} // namespace
+
+std::string validation_markdown(const gate::Validation& v, const std::string& validation_ref) {
+    std::string out;
+    out += fmt::format("## {} Model validation {}\n\n", v.passed ? "✅" : "❌",
+                       v.passed ? "passed" : "**failed**");
+    out += fmt::format("**Run** {} {} — status {}\n",
+                       code(v.run.name.empty() ? "(unnamed)" : v.run.name), code(v.run.reference()),
+                       code(v.run.status.empty() ? "unknown" : v.run.status));
+    if (v.baseline)
+        out += fmt::format(
+            "\n**Baseline** {} {}\n",
+            code(v.baseline_source.empty() ? v.baseline->reference() : v.baseline_source),
+            code(short_digest(v.baseline->entry.descriptor.digest)));
+
+    out += "\n### Criteria\n\n| Criterion | Expected | Measured | Verdict |\n|---|---|---|---|\n";
+    out +=
+        fmt::format("| status | succeeded | {} | {} |\n", cell(v.run.status), mark(v.status_ok()));
+    for (auto& c : v.criteria)
+        out += fmt::format("| {} | {} {} | {} | {} |\n", code(c.criterion.metric),
+                           gate::to_string(c.criterion.op), format_value(c.criterion.value),
+                           c.measured ? format_value(*c.measured) : "missing", mark(c.passed));
+
+    if (!v.regressions.empty()) {
+        out += "\n### Regression against the baseline\n\n"
+               "| Metric | Baseline | This run | Change | Allowed | Verdict |\n"
+               "|---|---|---|---|---|---|\n";
+        for (auto& r : v.regressions)
+            out += fmt::format("| {} | {} | {} | {} | {} {} | {} |\n", code(r.limit.metric),
+                               format_value(r.baseline), format_value(r.measured),
+                               r.baseline && r.measured ? format_change(r.change) : "-",
+                               r.direction == gate::Direction::higher_is_better ? "-" : "+",
+                               format_value(r.allowed), mark(r.passed));
+    }
+
+    std::set<std::string> names;
+    for (auto& [k, x] : v.run.metrics)
+        names.insert(k);
+    if (v.baseline)
+        for (auto& [k, x] : v.baseline->metrics)
+            names.insert(k);
+    if (!names.empty()) {
+        out +=
+            v.baseline
+                ? "\n### Metrics\n\n| Metric | This run | Baseline | Change |\n|---|---|---|---|\n"
+                : "\n### Metrics\n\n| Metric | This run |\n|---|---|\n";
+        for (auto& n : names) {
+            std::optional<double> m, b;
+            if (auto it = v.run.metrics.find(n); it != v.run.metrics.end())
+                m = it->second;
+            if (v.baseline)
+                if (auto it = v.baseline->metrics.find(n); it != v.baseline->metrics.end())
+                    b = it->second;
+            if (v.baseline)
+                out += fmt::format("| {} | {} | {} | {} |\n", code(n), format_value(m),
+                                   format_value(b), m && b ? format_change(*m - *b) : "-");
+            else
+                out += fmt::format("| {} | {} |\n", code(n), format_value(m));
+        }
+    }
+    std::vector<std::string> reasons;
+    if (!v.status_ok())
+        reasons.push_back(fmt::format("the run's status is '{}', not 'succeeded'", v.run.status));
+    for (auto& c : v.criteria)
+        if (!c.passed)
+            reasons.push_back(c.message);
+    for (auto& r : v.regressions)
+        if (!r.passed)
+            reasons.push_back(r.message);
+    if (!reasons.empty()) {
+        out += "\n### Why it failed\n\n";
+        for (auto& r : reasons)
+            out += "- " + cell(r) + "\n";
+    }
+    lineage(out, v, validation_ref);
+    out += fmt::format("\n<sub>mlci {} · {}</sub>\n", MLCI_VERSION, v.created);
+    return out;
+}
+
+TestSuite validation_suite(const gate::Validation& v) {
+    TestSuite s;
+    s.name = "mlci validate " + (v.run.name.empty() ? v.run.reference() : v.run.name);
+    s.timestamp = v.created;
+    TestCase status;
+    status.classname = "validate.status";
+    status.name = "status == succeeded";
+    if (!v.status_ok()) {
+        status.status = CaseStatus::failed;
+        status.message = fmt::format("the run's status is '{}', not 'succeeded'", v.run.status);
+    }
+    s.cases.push_back(status);
+    for (auto& c : v.criteria) {
+        TestCase t;
+        t.classname = "validate.criteria";
+        t.name = fmt::format("{} {} {}", c.criterion.metric, gate::to_string(c.criterion.op),
+                             format_value(c.criterion.value));
+        t.system_out = fmt::format("measured: {}",
+                                   c.measured ? format_value(*c.measured) : std::string("missing"));
+        if (!c.passed) {
+            t.status = CaseStatus::failed;
+            t.message = c.message;
+        }
+        s.cases.push_back(std::move(t));
+    }
+    for (auto& r : v.regressions) {
+        TestCase t;
+        t.classname = "validate.regression";
+        t.name = fmt::format("{} regression <= {}", r.limit.metric, format_value(r.allowed));
+        t.system_out = fmt::format("baseline: {}, measured: {}", format_value(r.baseline),
+                                   format_value(r.measured));
+        if (!r.passed) {
+            t.status = CaseStatus::failed;
+            t.message = r.message;
+        }
+        s.cases.push_back(std::move(t));
+    }
+    return s;
+}
+
+} // namespace mlci::report

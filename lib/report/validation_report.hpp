@@ -1,0 +1,21 @@
+// How a validation reads outside mlci: Markdown for a merge-request comment
+// and JUnit for CI test widgets.
+#pragma once
+
+#include <mlci/gate/validation.hpp>
+#include <mlci/report/junit.hpp>
+#include <string>
+
+namespace mlci::report {
+
+// A Markdown report: verdict, criteria table, regression table against the
+// baseline, every metric with its change, and lineage (run -> code and input
+// datasets). `validation_ref` names the stored validation (may be empty).
+// GitLab and GitHub render it in merge-request comments.
+std::string validation_markdown(const gate::Validation& v, const std::string& validation_ref);
+
+// One JUnit suite: a case for the run's status, each criterion and each
+// regression limit, failed when it did not hold.
+TestSuite validation_suite(const gate::Validation& v);
+
+} // namespace mlci::report

@@ -1,0 +1,332 @@
+// One run: reuse it from the run cache, or run the command and record it.
+#include <mlci/run/execute.hpp>
+
+#include <mlci/core/clock.hpp>
+#include <mlci/core/fd.hpp>
+#include <mlci/core/fs.hpp>
+#include <mlci/core/parallel.hpp>
+#include <mlci/data/ingest.hpp>
+#include <mlci/data/stat_cache.hpp>
+#include <mlci/hash/file_hash.hpp>
+#include <mlci/run/cache.hpp>
+#include <mlci/run/environment.hpp>
+#include <mlci/run/inputs.hpp>
+#include <mlci/run/interrupt.hpp>
+#include <mlci/run/outputs.hpp>
+#include <mlci/run/process.hpp>
+#include <mlci/store/file_list.hpp>
+#include <mlci/store/media_types.hpp>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <random>
+#include <unistd.h>
+
+namespace mlci::run {
+
+namespace {
+
+// A run's private folder in the store (params file, log, outputs moved
+// aside), removed when the run is recorded. Outside mlci/tmp, which gc
+// empties of old files: a run may be quiet for longer than its grace.
+class Scratch {
+public:
+    static Result<Scratch> make(const store::Store& store, const std::string& id) {
+        auto dir = store.root() / "mlci" / "work" / id;
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec)
+            return runtime_error("cannot create '{}': {}", dir.string(), ec.message());
+        return Scratch(dir);
+    }
+    Scratch(Scratch&& o) noexcept : m_dir(std::exchange(o.m_dir, {})) {}
+    ~Scratch() {
+        std::error_code ec;
+        if (!m_dir.empty())
+            fs::remove_all(m_dir, ec);
+    }
+    const fs::path& dir() const { return m_dir; }
+
+private:
+    explicit Scratch(fs::path dir) : m_dir(std::move(dir)) {}
+    fs::path m_dir;
+};
+
+// Declared outputs left by an earlier run are moved aside before the command
+// runs, so that an output the command fails to write is noticed instead of
+// recorded stale, and put back when the run does not succeed, so that a
+// failed run leaves the workspace as it found it.
+class Aside {
+public:
+    Aside(fs::path project, fs::path keep) : m_project(std::move(project)), m_keep(std::move(keep)) {}
+    void move(const std::vector<std::string>& paths) {
+        for (auto& p : paths) {
+            std::error_code ec;
+            if (!fs::exists(fs::symlink_status(m_project / p, ec)))
+                continue;
+            auto to = m_keep / std::to_string(m_moved.size());
+            // A store on another file system (EXDEV) leaves the file where it is.
+            if (::rename((m_project / p).c_str(), to.c_str()) == 0)
+                m_moved.emplace_back(p, to);
+        }
+    }
+    void put_back() {
+        for (auto& [p, from] : m_moved) {
+            std::error_code ec;
+            fs::remove_all(m_project / p, ec);
+            ::rename(from.c_str(), (m_project / p).c_str());
+        }
+        m_moved.clear();
+    }
+
+private:
+    fs::path m_project, m_keep;
+    std::vector<std::pair<std::string, fs::path>> m_moved;
+};
+
+std::vector<std::string> command_argv(const config::CommandSpec& c) {
+    if (!c.argv.empty())
+        return c.argv;
+    return {"/bin/sh", "-c", c.shell};
+}
+
+std::vector<std::string> command_env(const RunPlan& plan, const std::string& id,
+                                     const fs::path& params_file) {
+    auto env = current_environment();
+    for (auto& [k, v] : plan.env)
+        set_env(env, k, v);
+    set_env(env, "MLCI_RUN_ID", id);
+    set_env(env, "MLCI_PARAMS", params_file.string());
+    nlohmann::json inputs = nlohmann::json::object();
+    for (auto& in : plan.inputs) {
+        std::vector<std::string> abs;
+        for (auto& p : in.paths)
+            abs.push_back((plan.project / p).string());
+        if (!abs.empty())
+            set_env(env, "MLCI_INPUT_" + env_name(in.name), abs.front());
+        inputs[in.name] = {{"path", abs.empty() ? "" : abs.front()},
+                           {"paths", abs},
+                           {"reference", in.reference},
+                           {"digest", in.digest.str()}};
+    }
+    set_env(env, "MLCI_INPUTS", inputs.dump());
+    // Python buffers a pipe in 8 KiB blocks: without this, training progress
+    // would reach the terminal (and the log's order) only at the end.
+    if (!get_env(env, "PYTHONUNBUFFERED"))
+        set_env(env, "PYTHONUNBUFFERED", "1");
+    return env;
+}
+
+std::string media_of_metrics(const std::string& path) {
+    return path.ends_with(".yaml") || path.ends_with(".yml") ? "application/yaml"
+                                                             : "application/json";
+}
+
+} // namespace
+
+std::string new_run_id() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    auto t = now_rfc3339(); // 2026-01-26T10:15:00Z
+    std::string compact;
+    for (char c : t)
+        if (c != '-' && c != ':')
+            compact.push_back(c);
+    return fmt::format("{}-{:06x}", compact, rng() & 0xffffff);
+}
+
+Status restore_run_outputs(const store::Store& store, const RunPlan& plan, const Run& run) {
+    MLCI_TRY_ASSIGN(lock, store.writer_lock()); // gc must not take the blobs while we copy
+    auto cache = data::StatCache::load(store, plan.project);
+    if (auto* layer = run.layer(k_outputs_title)) {
+        MLCI_TRY_ASSIGN(text, store.read_blob(layer->digest));
+        MLCI_TRY_ASSIGN(files, store::parse_file_list(text, layer->digest.str()));
+        MLCI_TRY(restore_outputs(store, plan.project, files, cache, default_jobs()));
+    }
+    if (!run.record.metrics_file.empty())
+        if (auto* layer = run.layer(fs::path(run.record.metrics_file).filename().string())) {
+            auto dest = plan.project / run.record.metrics_file;
+            auto now = hash::sha256_file(dest);
+            if (!now || now->digest != layer->digest)
+                MLCI_TRY(restore_blob(store, layer->digest, layer->size, 0644, dest));
+        }
+    (void)cache.save(); // a shortcut only
+    return {};
+}
+
+Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Member& member) {
+    auto key = cache_key(cache_facts(plan, member.params));
+    RunCache cache(store);
+    if (plan.use_cache && !plan.force) {
+        MLCI_TRY_ASSIGN(hit, cache.lookup(key));
+        if (hit) {
+            MLCI_TRY_ASSIGN(run, load_run(store, *hit));
+            if (member.in_project)
+                MLCI_TRY(restore_run_outputs(store, plan, run));
+            TrainedRun t{run.reference(), run.entry.descriptor.digest, run.record, true, {}};
+            t.record.cache = {key.str(), true, run.entry.descriptor.digest.str()};
+            return t;
+        }
+    }
+
+    unsigned signals_before = interrupt_count();
+    RunRecord rec;
+    rec.id = new_run_id();
+    rec.name = plan.name;
+    rec.command = plan.command;
+    rec.workdir = plan.workdir;
+    rec.params = member.params;
+    rec.params_file = plan.params_file;
+    rec.inputs = plan.inputs;
+    rec.code = plan.code;
+    rec.timeout_seconds = plan.timeout_seconds;
+    rec.metrics_file = plan.metrics;
+    if (plan.use_cache)
+        rec.cache.key = key.str();
+
+    MLCI_TRY_ASSIGN(scratch, Scratch::make(store, rec.id));
+    auto params_path = scratch.dir() / "params.json";
+    MLCI_TRY(write_file_atomic(params_path, member.params.dump(2) + "\n", /*durable=*/false));
+    auto log_path = scratch.dir() / "log";
+    UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!log)
+        return sys_error(errno, fmt::format("cannot create '{}'", log_path.string()));
+
+    auto env = command_env(plan, rec.id, params_path);
+    ProcessSpec spec;
+    spec.argv = command_argv(plan.command);
+    spec.env = env;
+    spec.cwd = member.root / plan.workdir;
+    if (plan.timeout_seconds)
+        spec.timeout = std::chrono::milliseconds(static_cast<long long>(*plan.timeout_seconds * 1000));
+    std::optional<Error> log_error;
+    spec.on_output = [&](std::string_view chunk) {
+        if (auto w = write_all(log.get(), chunk, log_path); !w && !log_error)
+            log_error = w.error();
+        if (member.echo)
+            member.echo(chunk);
+    };
+
+    std::vector<std::string> own = plan.outputs;
+    if (!plan.metrics.empty())
+        own.push_back(plan.metrics);
+    std::error_code ec;
+    fs::create_directories(scratch.dir() / "aside", ec);
+    Aside aside(member.root, scratch.dir() / "aside");
+    aside.move(own);
+
+    rec.started = now_rfc3339();
+    auto ran = run_process(spec);
+    rec.ended = now_rfc3339();
+    if (!ran) {
+        aside.put_back();
+        return std::unexpected(ran.error());
+    }
+    if (log_error) {
+        aside.put_back();
+        return std::unexpected(*log_error);
+    }
+    rec.exit_code = ran->exit_code;
+    rec.signal = ran->term_signal;
+    rec.wall_seconds = ran->wall_seconds;
+    rec.cpu_seconds = ran->cpu_seconds;
+    rec.max_rss_bytes = ran->max_rss_bytes;
+    // A signal that came at any moment of the run, even one the command
+    // shrugged off, makes it interrupted: never a succeeded run by accident.
+    if (ran->interrupted || interrupt_count() != signals_before)
+        rec.status = RunStatus::interrupted;
+    else if (ran->timed_out)
+        rec.status = RunStatus::timeout;
+    else if (ran->exit_code != 0)
+        rec.status = RunStatus::failed;
+    else
+        rec.status = RunStatus::succeeded;
+    rec.environment = describe_environment(plan.command, env, spec.cwd.string());
+
+    TrainedRun result;
+    MLCI_TRY_ASSIGN(lock, store.writer_lock());
+    store::Manifest m;
+    m.artifact_type = store::k_type_run;
+    std::vector<store::FileEntry> files;
+    std::optional<std::string> metrics_text;
+    if (rec.status == RunStatus::succeeded) {
+        auto stat_cache = data::StatCache::load(store, plan.project);
+        MLCI_TRY_ASSIGN(collected, collect_outputs(store, member.root, plan.outputs,
+                                                   default_jobs(),
+                                                   member.in_project ? &stat_cache : nullptr));
+        files = std::move(collected.files);
+        if (!collected.missing.empty()) {
+            rec.status = RunStatus::failed;
+            result.problem = fmt::format("the command exited 0 but did not write the output '{}'",
+                                         collected.missing.front());
+        } else if (member.in_project) {
+            (void)stat_cache.save(); // a shortcut only
+        }
+    }
+    if (rec.status == RunStatus::succeeded && !plan.metrics.empty()) {
+        auto path = member.root / plan.metrics;
+        auto doc = read_metrics_file(path);
+        auto text = read_file(path);
+        if (!doc || !text) {
+            rec.status = RunStatus::failed;
+            result.problem = !fs::exists(path, ec)
+                                 ? fmt::format("the command exited 0 but did not write the "
+                                               "metrics file '{}'",
+                                               plan.metrics)
+                                 : (doc ? text.error() : doc.error()).message;
+        } else {
+            rec.metrics = flatten_metrics(*doc);
+            metrics_text = std::move(*text);
+        }
+    }
+    if (rec.status != RunStatus::succeeded) {
+        files.clear();
+        aside.put_back();
+    }
+    for (auto& f : files)
+        rec.outputs.push_back({f.path, f.size, f.digest});
+
+    MLCI_TRY_ASSIGN(list, store.put_blob(store::serialize_file_list(files),
+                                         store::k_media_file_list));
+    list.annotations[k_ann_title] = k_outputs_title;
+    m.layers.push_back(list);
+    MLCI_TRY_ASSIGN(log_blob, data::ingest_file(store, log_path, "log", data::IngestMode::copy));
+    store::Descriptor log_desc{k_media_log, log_blob.entry.digest, log_blob.entry.size, {}, {}, {}};
+    log_desc.annotations[k_ann_title] = k_log_title;
+    m.layers.push_back(log_desc);
+    if (metrics_text) {
+        MLCI_TRY_ASSIGN(md, store.put_blob(*metrics_text, media_of_metrics(plan.metrics)));
+        md.annotations[k_ann_title] = fs::path(plan.metrics).filename().string();
+        m.layers.push_back(md);
+    }
+    MLCI_TRY_ASSIGN(config, store.put_blob(store::canonical(to_json(rec)), k_media_run_config));
+    m.config = config;
+    m.annotations = {{store::k_ann_kind, "run"},
+                     {store::k_ann_name, rec.name},
+                     {k_ann_status, std::string(to_string(rec.status))},
+                     {store::k_ann_created, rec.ended},
+                     {k_ann_run_id, rec.id}};
+    if (rec.code && !rec.code->commit.empty())
+        m.annotations[store::k_ann_revision] = rec.code->commit;
+    for (auto& [k, v] : rec.metrics)
+        m.annotations[k_ann_metric_prefix + k] = format_number(v);
+    std::string lineage;
+    for (auto& in : rec.inputs)
+        if (lineage.find(in.digest.str()) == std::string::npos)
+            lineage += (lineage.empty() ? "" : ",") + in.digest.str();
+    if (!lineage.empty())
+        m.annotations[k_ann_lineage_inputs] = lineage;
+    if (!rec.cache.key.empty())
+        m.annotations[k_ann_cache_key] = rec.cache.key;
+    MLCI_TRY_ASSIGN(desc, store.put_manifest(m));
+    // Every blob durable in one batch before anything names the manifest.
+    MLCI_TRY(store.sync());
+    MLCI_TRY_ASSIGN(tag, store.tag_next_version(desc, rec.name));
+    if (rec.status == RunStatus::succeeded && plan.use_cache)
+        (void)cache.remember(key, desc.digest); // a shortcut: rebuilt from runs if lost
+    result.reference = tag;
+    result.manifest = desc.digest;
+    result.record = std::move(rec);
+    return result;
+}
+
+} // namespace mlci::run

@@ -1,0 +1,93 @@
+#include <mlci/run/metrics.hpp>
+
+#include <mlci/core/fs.hpp>
+#include <mlci/run/params.hpp>
+
+#include <cmath>
+
+namespace mlci::run {
+
+namespace {
+
+void flatten_into(const nlohmann::json& j, const std::string& prefix, Metrics& out) {
+    if (j.is_object()) {
+        for (auto& [k, v] : j.items())
+            flatten_into(v, prefix.empty() ? k : prefix + "." + k, out);
+    } else if (j.is_number() && !prefix.empty()) {
+        double v = j.get<double>();
+        if (std::isfinite(v))
+            out[prefix] = v;
+    }
+}
+
+} // namespace
+
+Metrics flatten_metrics(const nlohmann::json& doc) {
+    Metrics out;
+    flatten_into(doc, "", out);
+    return out;
+}
+
+Result<nlohmann::json> read_metrics_file(const fs::path& file) {
+    MLCI_TRY_ASSIGN(text, read_file(file));
+    auto ext = file.extension().string();
+    nlohmann::json doc;
+    if (ext == ".yaml" || ext == ".yml") {
+        try {
+            MLCI_TRY_ASSIGN(j, yaml_to_json(YAML::Load(text), file));
+            doc = std::move(j);
+        } catch (const YAML::Exception& e) {
+            return usage_error("{}:{}: malformed metrics file: {}", file.string(),
+                               e.mark.line + 1, e.msg);
+        }
+    } else {
+        try {
+            doc = nlohmann::json::parse(text);
+        } catch (const nlohmann::json::parse_error& e) {
+            return usage_error("malformed metrics file '{}': {}", file.string(), e.what());
+        }
+    }
+    if (!doc.is_object())
+        return usage_error("metrics file '{}' must hold a mapping of names to numbers",
+                           file.string());
+    return doc;
+}
+
+std::optional<double> MetricChange::change() const {
+    if (old_value && new_value)
+        return *new_value - *old_value;
+    return {};
+}
+
+std::vector<MetricChange> diff_metrics(const Metrics& old_metrics, const Metrics& new_metrics) {
+    std::map<std::string, MetricChange> all;
+    for (auto& [k, v] : old_metrics)
+        all[k].old_value = v;
+    for (auto& [k, v] : new_metrics)
+        all[k].new_value = v;
+    std::vector<MetricChange> out;
+    for (auto& [k, c] : all) {
+        c.name = k;
+        out.push_back(c);
+    }
+    return out;
+}
+
+std::string format_number(double v) {
+    if (v == 0)
+        return "0"; // also for -0
+    return fmt::format("{}", v);
+}
+
+std::string format_change(double v) {
+    // Differences of decimals carry binary noise (0.95 - 0.9 = 0.04999...):
+    // twelve significant digits show the change a person means.
+    auto text = fmt::format("{:.12g}", v);
+    if (v > 0)
+        return "+" + text;
+    if (v == 0)
+        return "0";
+    return text;
+}
+
+} // namespace mlci::run

@@ -1,0 +1,185 @@
+#include <mlci/run/outputs.hpp>
+
+#include <mlci/core/fd.hpp>
+#include <mlci/core/fs.hpp>
+#include <mlci/core/parallel.hpp>
+#include <mlci/data/ingest.hpp>
+#include <mlci/data/scan.hpp>
+#include <mlci/hash/file_hash.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace mlci::run {
+
+namespace {
+
+// Copies `src` into `dst`: FICLONE shares extents on btrfs/xfs, else
+// copy_file_range copies in the kernel, else plain reads and writes.
+Status copy_fd(int src, int dst, uint64_t size, const fs::path& what) {
+    if (::ioctl(dst, FICLONE, src) == 0)
+        return {};
+    uint64_t done = 0;
+    while (done < size) {
+        ssize_t n = ::copy_file_range(src, nullptr, dst, nullptr, size - done, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += static_cast<uint64_t>(n);
+    }
+    if (done == size)
+        return {};
+    // copy_file_range is refused across some file systems: fall back.
+    if (::lseek(src, static_cast<off_t>(done), SEEK_SET) < 0 ||
+        ::lseek(dst, static_cast<off_t>(done), SEEK_SET) < 0)
+        return sys_error(errno, fmt::format("cannot copy to '{}'", what.string()));
+    std::vector<char> buf(hash::k_io_chunk);
+    for (;;) {
+        ssize_t n = ::read(src, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return sys_error(errno, fmt::format("cannot read the blob for '{}'", what.string()));
+        if (n == 0)
+            break;
+        MLCI_TRY(write_all(dst, std::string_view(buf.data(), static_cast<size_t>(n)), what));
+        done += static_cast<uint64_t>(n);
+    }
+    if (done != size)
+        return runtime_error("blob for '{}' has {} bytes, expected {} (run 'mlci verify')",
+                             what.string(), done, size);
+    return {};
+}
+
+} // namespace
+
+Status restore_blob(const store::Store& store, const hash::Digest& digest, uint64_t size,
+                    uint32_t mode, const fs::path& dest) {
+    auto blob = store.blob_path(digest);
+    UniqueFd src(::open(blob.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!src) {
+        if (errno == ENOENT)
+            return usage_error("the store has no blob '{}' for '{}' (it was collected by gc or "
+                               "never pulled)",
+                               digest.str(), dest.string());
+        return sys_error(errno, fmt::format("cannot open blob '{}'", digest.str()));
+    }
+    struct stat st{};
+    if (::fstat(src.get(), &st) != 0 || static_cast<uint64_t>(st.st_size) != size)
+        return runtime_error("blob '{}' has the wrong size (run 'mlci verify')", digest.str());
+    std::error_code ec;
+    fs::create_directories(dest.parent_path(), ec);
+    if (ec)
+        return runtime_error("cannot create '{}': {}", dest.parent_path().string(), ec.message());
+    auto tmp = temp_path_for(dest);
+    UniqueFd dst(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!dst)
+        return sys_error(errno, fmt::format("cannot create '{}'", tmp.string()));
+    auto fail = [&](Error e) {
+        ::unlink(tmp.c_str());
+        return std::unexpected(std::move(e));
+    };
+    if (auto s = copy_fd(src.get(), dst.get(), size, dest); !s)
+        return fail(s.error());
+    if (::fchmod(dst.get(), mode & 07777) != 0 || ::close(dst.release()) != 0)
+        return fail(sys_error(errno, fmt::format("cannot write '{}'", tmp.string())).error());
+    // A folder where the file belongs (an old output of another shape) is in
+    // the way of rename; it was an output too, so it may go.
+    if (fs::is_directory(dest, ec))
+        fs::remove_all(dest, ec);
+    if (::rename(tmp.c_str(), dest.c_str()) != 0)
+        return fail(sys_error(errno, fmt::format("cannot replace '{}'", dest.string())).error());
+    return {};
+}
+
+Result<CollectedOutputs> collect_outputs(const store::Store& store, const fs::path& base,
+                                         const std::vector<std::string>& declared, unsigned jobs,
+                                         data::StatCache* cache) {
+    CollectedOutputs out;
+    std::vector<data::ScannedFile> files;
+    for (auto& d : declared) {
+        std::error_code ec;
+        auto abs = base / d;
+        if (!fs::exists(fs::symlink_status(abs, ec))) {
+            out.missing.push_back(d);
+            continue;
+        }
+        MLCI_TRY_ASSIGN(found, data::scan_root(abs, base, jobs));
+        files.insert(files.end(), found.begin(), found.end());
+    }
+    std::sort(files.begin(), files.end(), [](auto& a, auto& b) { return a.path < b.path; });
+    files.erase(std::unique(files.begin(), files.end(),
+                            [](auto& a, auto& b) { return a.path == b.path; }),
+                files.end());
+    out.files.resize(files.size());
+    std::vector<data::FileStat> stats(files.size());
+    MLCI_TRY(parallel_for(files.size(), jobs, [&](size_t i) -> Status {
+        MLCI_TRY_ASSIGN(in, data::ingest_file(store, base / files[i].path, files[i].path,
+                                              data::IngestMode::copy));
+        out.files[i] = std::move(in.entry);
+        stats[i] = in.stat;
+        return {};
+    }));
+    if (cache)
+        for (size_t i = 0; i < files.size(); ++i)
+            cache->record(out.files[i].path, stats[i], out.files[i].digest);
+    return out;
+}
+
+Result<RestoreStats> restore_outputs(const store::Store& store, const fs::path& base,
+                                     const std::vector<store::FileEntry>& files,
+                                     data::StatCache& cache, unsigned jobs) {
+    RestoreStats stats;
+    std::vector<char> write(files.size(), 0);
+    std::vector<std::optional<data::FileStat>> seen(files.size());
+    // Deciding is cheap (a stat, a cache lookup); hashing a changed file and
+    // copying are not, so both run on all threads.
+    MLCI_TRY(parallel_for(files.size(), jobs, [&](size_t i) -> Status {
+        auto& f = files[i];
+        auto abs = base / f.path;
+        auto st = data::stat_file(abs);
+        if (!st || st->size != f.size) {
+            write[i] = 1;
+            return {};
+        }
+        if (auto d = cache.lookup(f.path, *st); d && *d == f.digest && st->mode == f.mode)
+            return {};
+        auto h = hash::sha256_file(abs);
+        if (!h || h->digest != f.digest) {
+            write[i] = 1;
+            return {};
+        }
+        if (st->mode != f.mode && ::chmod(abs.c_str(), f.mode & 07777) != 0)
+            return sys_error(errno, fmt::format("cannot chmod '{}'", abs.string()));
+        seen[i] = *st;
+        return {};
+    }));
+    MLCI_TRY(parallel_for(files.size(), jobs, [&](size_t i) -> Status {
+        if (!write[i])
+            return {};
+        return restore_blob(store, files[i].digest, files[i].size, files[i].mode,
+                            base / files[i].path);
+    }));
+    for (size_t i = 0; i < files.size(); ++i) {
+        stats.files++;
+        stats.bytes += files[i].size;
+        if (write[i]) {
+            stats.restored++;
+            stats.restored_bytes += files[i].size;
+            if (auto st = data::stat_file(base / files[i].path))
+                cache.record(files[i].path, *st, files[i].digest);
+        } else if (seen[i]) {
+            if (auto st = data::stat_file(base / files[i].path))
+                cache.record(files[i].path, *st, files[i].digest);
+        }
+    }
+    return stats;
+}
+
+} // namespace mlci::run
