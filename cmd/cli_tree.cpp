@@ -25,7 +25,8 @@ std::vector<FlagInfo> flags_of(const CLI::App* app) {
         if (o->get_expected_max() != 0 || f.positional) {
             f.value = o->get_type_name();
             if (f.value.empty() || f.value == "TEXT" || f.value == "TEXT:FILE")
-                f.value = f.positional || f.longs.empty() ? o->get_name() : f.longs.front().substr(2);
+                f.value =
+                    f.positional || f.longs.empty() ? o->get_name() : f.longs.front().substr(2);
             if (f.value == "UINT" || f.value == "INT")
                 f.value = "N";
             std::transform(f.value.begin(), f.value.end(), f.value.begin(),

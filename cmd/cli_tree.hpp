@@ -2,10 +2,9 @@
 // and shell completions are all generated from.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 namespace mlci::cli {
 

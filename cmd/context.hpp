@@ -1,19 +1,17 @@
 // What every subcommand shares: the global flags, the store, and output.
 #pragma once
 
-#include <functional>
-#include <optional>
-#include <string>
-#include <vector>
+#include "output.hpp"
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
+#include <functional>
 #include <mlci/core/error.hpp>
 #include <mlci/store/reference.hpp>
 #include <mlci/store/store.hpp>
-
-#include "output.hpp"
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace mlci::cli {
 

@@ -2,11 +2,10 @@
 // data_version_workspace.cpp).
 #include "context.hpp"
 
+#include <filesystem>
 #include <mlci/core/parallel.hpp>
 #include <mlci/data/dataset.hpp>
 #include <mlci/data/history.hpp>
-
-#include <filesystem>
 
 namespace mlci::cli {
 
@@ -23,7 +22,9 @@ void register_version_add(CLI::App& parent, Context& ctx) {
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = parent.add_subcommand("add", "Version files or folders as a new dataset version");
-    cmd->add_option("paths", opts->paths, "Files or folders to version")->required()->type_name("PATH");
+    cmd->add_option("paths", opts->paths, "Files or folders to version")
+        ->required()
+        ->type_name("PATH");
     cmd->add_option("-n,--name", opts->name, "Dataset name (default: the first path's name)");
     cmd->add_option("-m,--message", opts->message, "A message recorded with the version");
     cmd->add_flag("--link", opts->link,
@@ -68,19 +69,21 @@ void register_version_log(CLI::App& parent, Context& ctx) {
         if (ctx.options.json) {
             nlohmann::json doc = nlohmann::json::array();
             for (auto& v : versions)
-                doc.push_back({{"reference", v.tag},     {"digest", v.manifest.digest.str()},
-                               {"created", v.created},   {"message", v.message},
-                               {"commit", v.commit},     {"files", v.files},
+                doc.push_back({{"reference", v.tag},
+                               {"digest", v.manifest.digest.str()},
+                               {"created", v.created},
+                               {"message", v.message},
+                               {"commit", v.commit},
+                               {"files", v.files},
                                {"size", v.size}});
             ctx.out.json(doc);
             return;
         }
         for (auto& v : versions)
-            ctx.out.result(fmt::format("{:<24} {}  {}  {:>7} files {:>10}  {}{}", v.tag,
-                                       v.manifest.digest.short_hex(), v.created, v.files,
-                                       human_bytes(v.size),
-                                       v.commit.empty() ? "" : "git " + v.commit.substr(0, 8) + "  ",
-                                       v.message));
+            ctx.out.result(fmt::format(
+                "{:<24} {}  {}  {:>7} files {:>10}  {}{}", v.tag, v.manifest.digest.short_hex(),
+                v.created, v.files, human_bytes(v.size),
+                v.commit.empty() ? "" : "git " + v.commit.substr(0, 8) + "  ", v.message));
     });
 }
 
@@ -111,7 +114,8 @@ void register_version_list(CLI::App& parent, Context& ctx) {
 } // namespace
 
 void register_data_version(CLI::App& app, Context& ctx) {
-    auto* dv = app.add_subcommand("data-version", "Version datasets: add, status, checkout, diff, log, list");
+    auto* dv = app.add_subcommand("data-version",
+                                  "Version datasets: add, status, checkout, diff, log, list");
     dv->group("Pipeline");
     dv->require_subcommand(1);
     register_version_add(*dv, ctx);
@@ -130,7 +134,8 @@ void register_data_version(CLI::App& app, Context& ctx) {
          "size, inode, mtime or ctime changed (a stat cache). 'checkout' restores a version, each "
          "file written atomically and verified, and refuses to overwrite changes that are not in "
          "the store unless --force; files of the version being replaced are removed (their content "
-         "is in the store), other files are reported and removed only with --clean. 'diff' compares two versions, or one version and the "
+         "is in the store), other files are reported and removed only with --clean. 'diff' "
+         "compares two versions, or one version and the "
          "workspace; 'log' and 'list' show the history.",
          {{"mlci data-version add data/iris.csv -m 'first export'", "version a file as iris:v1"},
           {"mlci data-version add data/images --name images --link",

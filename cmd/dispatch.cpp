@@ -1,9 +1,8 @@
 #include "dispatch.hpp"
 
-#include <mlci/core/error.hpp>
-
 #include <cerrno>
 #include <cstring>
+#include <mlci/core/error.hpp>
 #include <unistd.h>
 #include <vector>
 

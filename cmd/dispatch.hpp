@@ -1,9 +1,8 @@
 // Git-style dispatch of subcommands that mlci does not know.
 #pragma once
 
-#include <optional>
-
 #include <CLI/CLI.hpp>
+#include <optional>
 
 namespace mlci::cli {
 

@@ -4,7 +4,6 @@
 #include "context.hpp"
 
 #include <algorithm>
-
 #include <sstream>
 
 namespace mlci::cli {
@@ -96,7 +95,8 @@ std::string man_page(CLI::App& app, const Context& ctx, const std::string& name)
     auto title = name.empty() ? std::string("MLCI") : "MLCI-" + name;
     std::transform(title.begin(), title.end(), title.begin(),
                    [](unsigned char c) { return std::toupper(c); });
-    std::string out = fmt::format(".TH {} 1 \"\" \"mlci {}\" \"mlci manual\"\n", title, MLCI_VERSION);
+    std::string out =
+        fmt::format(".TH {} 1 \"\" \"mlci {}\" \"mlci manual\"\n", title, MLCI_VERSION);
     out += ".SH NAME\n" + roff(name.empty() ? "mlci" : "mlci-" + name) + " \\- " +
            roff(cmd->get_description()) + "\n";
     out += ".SH SYNOPSIS\n";
@@ -170,8 +170,8 @@ void register_help(CLI::App& app, Context& ctx) {
             try {
                 target = app.get_subcommand(opts->step);
             } catch (const CLI::OptionNotFound&) {
-                throw Failure(Error{Exit::usage, fmt::format("no command '{}' (see 'mlci help')",
-                                                             opts->step)});
+                throw Failure(Error{Exit::usage,
+                                    fmt::format("no command '{}' (see 'mlci help')", opts->step)});
             }
         }
         if (opts->man) {

@@ -20,9 +20,9 @@ void register_init(CLI::App& app, Context& ctx) {
                                                     : std::filesystem::path(ctx.options.store_dir);
         bool existed = std::filesystem::exists(target / "oci-layout");
         auto store = value_or_throw(store::Store::init(target));
-        ctx.out.note(existed ? fmt::format("reinitialised existing store in '{}'",
-                                           store.root().string())
-                             : fmt::format("initialised empty store in '{}'", store.root().string()));
+        ctx.out.note(
+            existed ? fmt::format("reinitialised existing store in '{}'", store.root().string())
+                    : fmt::format("initialised empty store in '{}'", store.root().string()));
         if (ctx.options.json)
             ctx.out.json({{"store", store.root().string()}, {"created", !existed}});
         else

@@ -4,7 +4,6 @@
 
 #include <mlci/lineage/lineage.hpp>
 #include <mlci/run/history.hpp>
-
 #include <set>
 
 namespace mlci::cli {
@@ -82,8 +81,8 @@ void register_run_log(CLI::App& app, Context& ctx) {
             for (auto& r : runs) {
                 nlohmann::json inputs = nlohmann::json::array();
                 for (auto& i : r.record.inputs)
-                    inputs.push_back({{"name", i.name}, {"reference", i.reference},
-                                      {"digest", i.digest.str()}});
+                    inputs.push_back(
+                        {{"name", i.name}, {"reference", i.reference}, {"digest", i.digest.str()}});
                 doc.push_back({{"reference", r.reference()},
                                {"digest", r.entry.descriptor.digest.str()},
                                {"name", r.record.name},
@@ -147,7 +146,8 @@ void register_run_log(CLI::App& app, Context& ctx) {
          "params that differ between the runs shown (all params when none differ). With --json, "
          "every run's full params and metrics.",
          {{"mlci log", "every run"},
-          {"mlci log iris-classifier -m accuracy -n 10", "the last ten runs of one name, by accuracy"},
+          {"mlci log iris-classifier -m accuracy -n 10",
+           "the last ten runs of one name, by accuracy"},
           {"mlci --json log | jq '.[0].metrics'", "the newest run's metrics"}}});
 }
 
@@ -247,8 +247,8 @@ void register_lineage(CLI::App& app, Context& ctx) {
         int depth = 32;
     };
     auto flags = std::make_shared<Flags>();
-    auto* cmd = app.add_subcommand(
-        "lineage", "Show where an artifact came from and what was made from it");
+    auto* cmd =
+        app.add_subcommand("lineage", "Show where an artifact came from and what was made from it");
     cmd->group("Store");
     cmd->add_option("ref", flags->ref, "The artifact (NAME[:TAG], digest, short digest, or -)")
         ->required()

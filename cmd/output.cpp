@@ -23,7 +23,9 @@ void Output::result(const std::string& line) {
     std::fputc('\n', stdout);
 }
 
-void Output::json(const nlohmann::json& doc) { result(doc.dump(2)); }
+void Output::json(const nlohmann::json& doc) {
+    result(doc.dump(2));
+}
 
 void Output::note(const std::string& line) {
     if (m_quiet)
@@ -93,8 +95,8 @@ void Output::draw(const Progress& p) {
     std::string bar(static_cast<size_t>(filled), '#');
     bar.resize(width, '.');
     double elapsed = std::chrono::duration<double>(now - m_start).count();
-    std::string eta = frac > 0.02 && frac < 1 ? fmt::format(" ETA {:.0f}s", elapsed / frac - elapsed)
-                                              : "";
+    std::string eta =
+        frac > 0.02 && frac < 1 ? fmt::format(" ETA {:.0f}s", elapsed / frac - elapsed) : "";
     auto totals = p.total_bytes ? fmt::format("{}/{} files, {}/{}", p.done, p.total,
                                               human_bytes(p.bytes), human_bytes(p.total_bytes))
                                 : fmt::format("{}/{}", p.done, p.total);

@@ -3,13 +3,11 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
-#include <string>
-
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <mlci/core/progress.hpp>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
 
 namespace mlci::cli {
 

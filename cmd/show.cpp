@@ -55,7 +55,8 @@ void register_show(CLI::App& app, Context& ctx) {
         bool all_files = false;
     };
     auto opts = std::make_shared<Options>();
-    auto* cmd = app.add_subcommand("show", "Show an artifact: manifest, annotations, files, profile");
+    auto* cmd =
+        app.add_subcommand("show", "Show an artifact: manifest, annotations, files, profile");
     cmd->group("Store");
     cmd->add_option("ref", opts->ref, "The artifact (NAME[:TAG], digest, short digest, or -)")
         ->required()
@@ -99,8 +100,8 @@ void register_show(CLI::App& app, Context& ctx) {
             return;
         }
         auto& out = ctx.out;
-        out.result(fmt::format("{} {}", out.paint(kind_of(manifest), "bold"),
-                               store::display_name(entry)));
+        out.result(
+            fmt::format("{} {}", out.paint(kind_of(manifest), "bold"), store::display_name(entry)));
         out.result(fmt::format("digest: {}", entry.descriptor.digest.str()));
         if (!manifest.artifact_type.empty())
             out.result(fmt::format("artifactType: {}", manifest.artifact_type));
@@ -126,8 +127,8 @@ void register_show(CLI::App& app, Context& ctx) {
             for (auto& f : files) {
                 if (!opts->all_files && shown++ >= 20)
                     break;
-                out.result(fmt::format("  {:>10}  {}  {}", human_bytes(f.size), f.digest.short_hex(),
-                                       f.path));
+                out.result(fmt::format("  {:>10}  {}  {}", human_bytes(f.size),
+                                       f.digest.short_hex(), f.path));
             }
         }
         if (!opts->all_files && shown > 20)

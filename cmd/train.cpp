@@ -1,13 +1,12 @@
 // mlci train: run a training command as a recorded, cached, reproducible run.
 #include "context.hpp"
 
-#include <mlci/core/fs.hpp>
-#include <mlci/run/params.hpp>
-#include <mlci/run/train.hpp>
-
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <mlci/core/fs.hpp>
+#include <mlci/run/params.hpp>
+#include <mlci/run/train.hpp>
 #include <unistd.h>
 
 namespace mlci::cli {
@@ -82,9 +81,8 @@ void print_result(Context& ctx, const run::TrainResult& result) {
         nlohmann::json selected = nullptr;
         if (result.selected)
             selected = result.runs[*result.selected].reference;
-        ctx.out.json({{"runs", runs},
-                      {"selected", selected},
-                      {"interrupted", result.interrupted != 0}});
+        ctx.out.json(
+            {{"runs", runs}, {"selected", selected}, {"interrupted", result.interrupted != 0}});
         return;
     }
     if (result.selected) {
@@ -124,8 +122,8 @@ void run_train(Context& ctx, TrainFlags& flags) {
     auto result = value_or_throw(run::train(store, options, ctx.out.reporter()));
     print_result(ctx, result);
     if (!options.select.empty() && !result.selected && !result.interrupted) {
-        ctx.out.warn(fmt::format("no succeeded run reports the metric of --select '{}'",
-                                 options.select));
+        ctx.out.warn(
+            fmt::format("no succeeded run reports the metric of --select '{}'", options.select));
         ctx.exit = Exit::gate;
     }
     if (!result.all_succeeded())
@@ -157,7 +155,8 @@ void register_train(CLI::App& app, Context& ctx) {
     cmd->add_option("--params", flags->params_file,
                     "A YAML or JSON file of params (default: mlci.yaml's params)")
         ->type_name("FILE");
-    cmd->add_option("-p,--param", o.overrides, "Set a param, typed: lr=0.1, model.depth=4 (repeatable)")
+    cmd->add_option("-p,--param", o.overrides,
+                    "Set a param, typed: lr=0.1, model.depth=4 (repeatable)")
         ->type_name("KEY=VALUE");
     cmd->add_option("-o,--output", o.outputs,
                     "A file or folder the command writes (repeatable; default: train.outputs)")
@@ -172,8 +171,7 @@ void register_train(CLI::App& app, Context& ctx) {
                     "Stop the command after this many seconds (status timeout)")
         ->type_name("SECONDS")
         ->check(CLI::PositiveNumber);
-    cmd->add_option("--grid", o.grid,
-                    "Sweep: run every combination of these values (repeatable)")
+    cmd->add_option("--grid", o.grid, "Sweep: run every combination of these values (repeatable)")
         ->type_name("KEY=V1,V2");
     cmd->add_option("-j,--jobs", o.jobs, "Sweep runs at once (default: 1)")
         ->type_name("N")
@@ -194,7 +192,8 @@ void register_train(CLI::App& app, Context& ctx) {
          "Flags override the train section of mlci.yaml and the params it names. The command "
          "of mlci.yaml runs in mlci.yaml's folder; a command given after '--' runs in the "
          "current folder and takes nothing from the train section (its inputs, outputs, metrics "
-         "file, name, timeout and env describe mlci.yaml's command), only the params. Inputs are dataset names "
+         "file, name, timeout and env describe mlci.yaml's command), only the params. Inputs are "
+         "dataset names "
          "from mlci.yaml (the version their pointer file records) or references; their files "
          "are checked against the version, missing ones restored, and a change that is not "
          "versioned refuses the run. The command runs in a process group of its own with "

@@ -8,7 +8,8 @@ namespace mlci::cli {
 
 void register_verify(CLI::App& app, Context& ctx) {
     auto jobs = std::make_shared<unsigned>(default_jobs());
-    auto* cmd = app.add_subcommand("verify", "Re-hash every blob and check every artifact is whole");
+    auto* cmd =
+        app.add_subcommand("verify", "Re-hash every blob and check every artifact is whole");
     cmd->group("Store");
     cmd->add_option("-j,--jobs", *jobs, "Hash this many blobs at once (default: all cores)");
     cmd->callback([&ctx, jobs] {
@@ -24,13 +25,11 @@ void register_verify(CLI::App& app, Context& ctx) {
         } else {
             for (auto& p : report.problems)
                 ctx.out.result(p);
-            ctx.out.note(fmt::format("{} blobs, {} checked: {}", report.blobs,
-                                     human_bytes(report.bytes),
-                                     report.problems.empty()
-                                         ? ctx.out.paint("ok", "green")
-                                         : ctx.out.paint(fmt::format("{} problem(s)",
-                                                                     report.problems.size()),
-                                                         "red")));
+            ctx.out.note(fmt::format(
+                "{} blobs, {} checked: {}", report.blobs, human_bytes(report.bytes),
+                report.problems.empty()
+                    ? ctx.out.paint("ok", "green")
+                    : ctx.out.paint(fmt::format("{} problem(s)", report.problems.size()), "red")));
         }
         if (!report.problems.empty())
             ctx.exit = Exit::gate;
@@ -75,9 +74,9 @@ void register_gc(CLI::App& app, Context& ctx) {
         }
         for (auto& [d, size] : report.removed)
             ctx.out.result(d.str());
-        ctx.out.note(fmt::format("{} {} blob(s), {}; kept {}", opts->dry_run ? "would remove" : "removed",
-                                 report.removed.size(), human_bytes(report.removed_bytes),
-                                 report.kept));
+        ctx.out.note(fmt::format("{} {} blob(s), {}; kept {}",
+                                 opts->dry_run ? "would remove" : "removed", report.removed.size(),
+                                 human_bytes(report.removed_bytes), report.kept));
     });
     ctx.document({"gc",
                   "Deletes the blobs that nothing reaches. Roots are the entries of index.json "

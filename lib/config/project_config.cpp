@@ -1,5 +1,4 @@
 #include <mlci/config/project_config.hpp>
-
 #include <mlci/config/yaml_util.hpp>
 #include <mlci/core/fs.hpp>
 

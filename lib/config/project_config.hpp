@@ -32,13 +32,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <mlci/core/error.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
 #include <yaml-cpp/yaml.h>
-
-#include <mlci/core/error.hpp>
 
 namespace mlci::config {
 
@@ -106,8 +104,8 @@ struct ProjectConfig {
     fs::path file; // where it was read from; empty when there is none
     fs::path root; // its folder
     std::vector<DatasetConfig> datasets;
-    std::string params_file;                      // params: FILE
-    std::map<std::string, YAML::Node> params;     // params: {inline}
+    std::string params_file;                  // params: FILE
+    std::map<std::string, YAML::Node> params; // params: {inline}
     std::optional<TrainConfig> train;
     std::optional<TestConfig> test;
     std::optional<ValidateConfig> validate;

@@ -1,7 +1,6 @@
-#include <mlci/config/yaml_util.hpp>
-
 #include <algorithm>
 #include <charconv>
+#include <mlci/config/yaml_util.hpp>
 
 namespace mlci::config {
 

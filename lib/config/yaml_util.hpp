@@ -3,12 +3,10 @@
 
 #include <filesystem>
 #include <initializer_list>
+#include <mlci/core/error.hpp>
 #include <string>
 #include <string_view>
-
 #include <yaml-cpp/yaml.h>
-
-#include <mlci/core/error.hpp>
 
 namespace mlci::config {
 

@@ -1,8 +1,6 @@
-#include <mlci/core/clock.hpp>
-
 #include <chrono>
-
 #include <fmt/chrono.h>
+#include <mlci/core/clock.hpp>
 
 namespace mlci {
 

@@ -1,6 +1,5 @@
-#include <mlci/core/error.hpp>
-
 #include <cstring>
+#include <mlci/core/error.hpp>
 
 namespace mlci {
 

@@ -3,9 +3,8 @@
 #pragma once
 
 #include <expected>
-#include <string>
-
 #include <fmt/format.h>
+#include <string>
 
 namespace mlci {
 

@@ -1,7 +1,6 @@
-#include <mlci/core/file_lock.hpp>
-
 #include <cerrno>
 #include <fcntl.h>
+#include <mlci/core/file_lock.hpp>
 #include <sys/file.h>
 #include <thread>
 
@@ -16,7 +15,9 @@ Result<UniqueFd> open_lock_file(const std::filesystem::path& path) {
     return fd;
 }
 
-int flock_op(FileLock::Mode mode) { return mode == FileLock::Mode::shared ? LOCK_SH : LOCK_EX; }
+int flock_op(FileLock::Mode mode) {
+    return mode == FileLock::Mode::shared ? LOCK_SH : LOCK_EX;
+}
 
 } // namespace
 

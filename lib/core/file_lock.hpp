@@ -4,10 +4,9 @@
 
 #include <chrono>
 #include <filesystem>
-#include <optional>
-
 #include <mlci/core/error.hpp>
 #include <mlci/core/fd.hpp>
+#include <optional>
 
 namespace mlci {
 

@@ -1,10 +1,8 @@
-#include <mlci/core/fs.hpp>
-
-#include <mlci/core/fd.hpp>
-
 #include <atomic>
 #include <cerrno>
 #include <fcntl.h>
+#include <mlci/core/fd.hpp>
+#include <mlci/core/fs.hpp>
 #include <random>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,7 +14,7 @@ Result<std::string> read_file(const fs::path& path) {
     if (!fd)
         return sys_error(errno, fmt::format("cannot open '{}'", path.string()));
     std::string out;
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd.get(), &st) == 0 && st.st_size > 0)
         out.reserve(static_cast<size_t>(st.st_size));
     char buf[65536];
@@ -64,8 +62,7 @@ Status sync_dir(const fs::path& dir) {
     return {};
 }
 
-Status write_file_atomic(const fs::path& path, std::string_view data, bool durable,
-                         unsigned mode) {
+Status write_file_atomic(const fs::path& path, std::string_view data, bool durable, unsigned mode) {
     auto tmp = temp_path_for(path);
     UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
     if (!fd)

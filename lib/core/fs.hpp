@@ -2,10 +2,9 @@
 #pragma once
 
 #include <filesystem>
+#include <mlci/core/error.hpp>
 #include <string>
 #include <string_view>
-
-#include <mlci/core/error.hpp>
 
 namespace mlci {
 

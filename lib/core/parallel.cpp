@@ -1,6 +1,5 @@
-#include <mlci/core/parallel.hpp>
-
 #include <atomic>
+#include <mlci/core/parallel.hpp>
 #include <mutex>
 #include <optional>
 #include <thread>

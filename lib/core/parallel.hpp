@@ -3,7 +3,6 @@
 
 #include <cstddef>
 #include <functional>
-
 #include <mlci/core/error.hpp>
 
 namespace mlci {

@@ -9,10 +9,10 @@
 namespace mlci {
 
 struct Progress {
-    std::string phase;    // "hashing", "checking out", ...
-    uint64_t done = 0;    // units done so far
-    uint64_t total = 0;   // 0 when unknown
-    uint64_t bytes = 0;   // bytes done so far
+    std::string phase;  // "hashing", "checking out", ...
+    uint64_t done = 0;  // units done so far
+    uint64_t total = 0; // 0 when unknown
+    uint64_t bytes = 0; // bytes done so far
     uint64_t total_bytes = 0;
 };
 

@@ -1,10 +1,13 @@
 // `mlci data-version add`: scan, hash-and-store in one read on all cores,
 // one sync, then manifest, tag, pointer files.
-#include <mlci/data/dataset.hpp>
-
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <map>
 #include <mlci/core/clock.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/core/parallel.hpp>
+#include <mlci/data/dataset.hpp>
 #include <mlci/data/pointer.hpp>
 #include <mlci/data/profile.hpp>
 #include <mlci/data/project.hpp>
@@ -12,11 +15,6 @@
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
 #include <mlci/vcs/git.hpp>
-
-#include <atomic>
-#include <chrono>
-#include <iostream>
-#include <map>
 
 namespace mlci::data {
 
@@ -73,8 +71,7 @@ profile_tables(store::Store& store, const std::vector<Root>& roots,
     std::map<std::string, store::Descriptor> known;
     if (previous)
         for (auto& p : previous->profiles)
-            if (auto it = p.blob.annotations.find(k_ann_profile_of);
-                it != p.blob.annotations.end())
+            if (auto it = p.blob.annotations.find(k_ann_profile_of); it != p.blob.annotations.end())
                 known.emplace(it->second, p.blob);
     struct Table {
         fs::path abs;
@@ -177,14 +174,14 @@ Result<AddResult> add_dataset(store::Store& store, const AddOptions& options,
         uint64_t size = 0;
         for (auto& e : lists[r])
             size += e.size;
-        MLCI_TRY_ASSIGN(list, store.put_blob(store::serialize_file_list(lists[r]),
-                                             store::k_media_file_list));
+        MLCI_TRY_ASSIGN(
+            list, store.put_blob(store::serialize_file_list(lists[r]), store::k_media_file_list));
         list.annotations[k_ann_title] = roots[r].rel.generic_string();
         m.layers.push_back(list);
         root_records.push_back(
             {{"path", roots[r].rel.generic_string()}, {"files", lists[r].size()}, {"size", size}});
-        pointers.push_back({roots[r].rel.filename().string(), list.digest, lists[r].size(), size,
-                            name});
+        pointers.push_back(
+            {roots[r].rel.filename().string(), list.digest, lists[r].size(), size, name});
         result.files += lists[r].size();
         result.bytes += size;
     }
@@ -201,7 +198,8 @@ Result<AddResult> add_dataset(store::Store& store, const AddOptions& options,
         MLCI_TRY_ASSIGN(entries, store.entries());
         result.reference = previous->entry.tag;
         for (auto& e : entries)
-            if (e.descriptor.digest == previous->entry.descriptor.digest && e.tag != previous->entry.tag)
+            if (e.descriptor.digest == previous->entry.descriptor.digest &&
+                e.tag != previous->entry.tag)
                 result.reference = e.tag;
     } else {
         MLCI_TRY_ASSIGN(profiles, profile_tables(store, roots, lists, previous, options.jobs));
@@ -209,11 +207,10 @@ Result<AddResult> add_dataset(store::Store& store, const AddOptions& options,
             m.layers.push_back(p);
         MLCI_TRY_ASSIGN(git, vcs::git_info(project));
         auto created = now_rfc3339();
-        nlohmann::json record{{"kind", "dataset"},   {"name", name},
-                              {"message", options.message}, {"created", created},
-                              {"roots", root_records},     {"files", result.files},
-                              {"size", result.bytes},      {"git", git_record(git)},
-                              {"tool", "mlci " MLCI_VERSION}};
+        nlohmann::json record{
+            {"kind", "dataset"},    {"name", name},           {"message", options.message},
+            {"created", created},   {"roots", root_records},  {"files", result.files},
+            {"size", result.bytes}, {"git", git_record(git)}, {"tool", "mlci " MLCI_VERSION}};
         MLCI_TRY_ASSIGN(config, store.put_blob(store::canonical(record), k_media_dataset_config));
         m.config = config;
         m.annotations = {{store::k_ann_created, created},

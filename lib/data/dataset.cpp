@@ -1,16 +1,22 @@
+#include <cctype>
 #include <mlci/data/dataset.hpp>
-
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
 
-#include <cctype>
-
 namespace mlci::data {
 
-std::string Dataset::name() const { return record.value("name", std::string()); }
-std::string Dataset::created() const { return record.value("created", std::string()); }
-uint64_t Dataset::file_count() const { return record.value("files", uint64_t{0}); }
-uint64_t Dataset::size() const { return record.value("size", uint64_t{0}); }
+std::string Dataset::name() const {
+    return record.value("name", std::string());
+}
+std::string Dataset::created() const {
+    return record.value("created", std::string());
+}
+uint64_t Dataset::file_count() const {
+    return record.value("files", uint64_t{0});
+}
+uint64_t Dataset::size() const {
+    return record.value("size", uint64_t{0});
+}
 
 std::string default_dataset_name(const fs::path& path) {
     auto name = path.lexically_normal().filename().string();
@@ -24,7 +30,7 @@ std::string default_dataset_name(const fs::path& path) {
             c = '-';
     }
     return name.empty() || !std::isalnum(static_cast<unsigned char>(name[0])) ? "data" + name
-                                                                               : name;
+                                                                              : name;
 }
 
 Result<Dataset> load_dataset(const store::Store& store, const store::IndexEntry& entry) {

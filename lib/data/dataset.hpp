@@ -3,15 +3,13 @@
 #pragma once
 
 #include <filesystem>
-#include <string>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
 #include <mlci/core/progress.hpp>
 #include <mlci/data/ingest.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/store.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 namespace mlci::data {
 
@@ -54,7 +52,7 @@ Result<std::vector<store::FileEntry>> load_files(const store::Store& store,
 struct AddOptions {
     std::vector<fs::path> paths; // as the user gave them
     fs::path cwd;
-    std::string name;    // empty: from the first path's name
+    std::string name; // empty: from the first path's name
     std::string message;
     IngestMode mode = IngestMode::copy;
     unsigned jobs = 1;

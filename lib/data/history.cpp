@@ -1,10 +1,8 @@
-#include <mlci/data/history.hpp>
-
-#include <mlci/store/media_types.hpp>
-
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <mlci/data/history.hpp>
+#include <mlci/store/media_types.hpp>
 
 namespace mlci::data {
 

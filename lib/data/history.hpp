@@ -1,21 +1,20 @@
 // The versions of datasets in the store, for `log` and `list`.
 #pragma once
 
+#include <mlci/store/store.hpp>
 #include <string>
 #include <vector>
-
-#include <mlci/store/store.hpp>
 
 namespace mlci::data {
 
 struct Version {
     std::string name;
-    long number = 0;        // the N of NAME:vN
-    std::string tag;        // "NAME:vN"
+    long number = 0; // the N of NAME:vN
+    std::string tag; // "NAME:vN"
     store::Descriptor manifest;
     std::string created;
     std::string message;
-    std::string commit;     // git commit of the workspace, when it was in git
+    std::string commit; // git commit of the workspace, when it was in git
     uint64_t files = 0;
     uint64_t size = 0;
 };

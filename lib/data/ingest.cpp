@@ -1,13 +1,11 @@
-#include <mlci/data/ingest.hpp>
-
-#include <mlci/core/fd.hpp>
-#include <mlci/core/fs.hpp>
-#include <mlci/hash/file_hash.hpp>
-
 #include <cerrno>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <memory>
+#include <mlci/core/fd.hpp>
+#include <mlci/core/fs.hpp>
+#include <mlci/data/ingest.hpp>
+#include <mlci/hash/file_hash.hpp>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -73,7 +71,8 @@ Result<Ingested> ingest_link(const store::Store& store, const fs::path& abs_path
         if (!placed) {
             ::unlink(tmp.c_str());
             if (::chmod(abs_path.c_str(), before.mode & 0555) != 0)
-                return sys_error(errno, fmt::format("cannot make '{}' read-only", abs_path.string()));
+                return sys_error(errno,
+                                 fmt::format("cannot make '{}' read-only", abs_path.string()));
             if (::link(abs_path.c_str(), blob.c_str()) != 0 && errno != EEXIST)
                 return sys_error(errno,
                                  fmt::format("cannot link '{}' into the store (try without "
@@ -82,7 +81,7 @@ Result<Ingested> ingest_link(const store::Store& store, const fs::path& abs_path
         }
     } else {
         store.freshen(h.digest);
-        struct stat bst{};
+        struct stat bst {};
         if (::stat(blob.c_str(), &bst) == 0 && bst.st_ino != before.inode)
             MLCI_TRY(replace_with_link(blob, abs_path));
     }

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <filesystem>
-
 #include <mlci/core/error.hpp>
 #include <mlci/data/scan.hpp>
 #include <mlci/store/file_list.hpp>
@@ -17,8 +16,8 @@ enum class IngestMode {
 
 struct Ingested {
     store::FileEntry entry;
-    FileStat stat;           // the workspace file's stat after ingest (for the stat cache)
-    bool new_blob = false;   // false when the store already had the content
+    FileStat stat;         // the workspace file's stat after ingest (for the stat cache)
+    bool new_blob = false; // false when the store already had the content
 };
 
 // Stores the file `abs_path` as a blob; `rel_path` goes into the entry.

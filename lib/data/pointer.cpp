@@ -1,9 +1,7 @@
-#include <mlci/data/pointer.hpp>
-
-#include <mlci/core/fs.hpp>
-#include <mlci/store/file_list.hpp>
-
 #include <charconv>
+#include <mlci/core/fs.hpp>
+#include <mlci/data/pointer.hpp>
+#include <mlci/store/file_list.hpp>
 
 namespace mlci::data {
 
@@ -90,9 +88,8 @@ Status ignore_in_git(const fs::path& dir, const std::string& name) {
     size_t start = 0;
     while (start < text.size()) {
         auto end = text.find('\n', start);
-        auto line = std::string_view(text).substr(start, end == std::string::npos
-                                                              ? std::string::npos
-                                                              : end - start);
+        auto line = std::string_view(text).substr(
+            start, end == std::string::npos ? std::string::npos : end - start);
         if (line == wanted || line == name || line == wanted + "/" || line == name + "/")
             return {};
         if (end == std::string::npos)

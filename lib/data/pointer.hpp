@@ -10,10 +10,9 @@
 #pragma once
 
 #include <filesystem>
-#include <string>
-
 #include <mlci/core/error.hpp>
 #include <mlci/hash/digest.hpp>
+#include <string>
 
 namespace mlci::data {
 

@@ -1,6 +1,5 @@
-#include <mlci/data/project.hpp>
-
 #include <mlci/core/fs.hpp>
+#include <mlci/data/project.hpp>
 
 namespace mlci::data {
 

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <filesystem>
-
 #include <mlci/core/error.hpp>
 #include <mlci/store/store.hpp>
 

@@ -1,11 +1,9 @@
-#include <mlci/data/scan.hpp>
-
-#include <mlci/core/parallel.hpp>
-
 #include <algorithm>
 #include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
+#include <mlci/core/parallel.hpp>
+#include <mlci/data/scan.hpp>
 #include <mutex>
 #include <sys/stat.h>
 
@@ -42,7 +40,7 @@ struct Walker {
             if (name == "." || name == "..")
                 continue;
             std::string child = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
-            struct stat st{};
+            struct stat st {};
             if (::fstatat(::dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
                 return sys_error(errno, fmt::format("cannot stat '{}'", (base / child).string()));
             if (S_ISDIR(st.st_mode)) {
@@ -67,7 +65,7 @@ struct Walker {
 } // namespace
 
 Result<FileStat> stat_file(const fs::path& path) {
-    struct stat st{};
+    struct stat st {};
     if (::lstat(path.c_str(), &st) != 0)
         return sys_error(errno, fmt::format("cannot stat '{}'", path.string()));
     return from_stat(st);
@@ -75,7 +73,7 @@ Result<FileStat> stat_file(const fs::path& path) {
 
 Result<std::vector<ScannedFile>> scan_root(const fs::path& root, const fs::path& base,
                                            unsigned jobs) {
-    struct stat st{};
+    struct stat st {};
     if (::lstat(root.c_str(), &st) != 0) {
         if (errno == ENOENT)
             return usage_error("path '{}' does not exist", root.string());

@@ -3,11 +3,10 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <string>
-#include <vector>
-
 #include <mlci/core/error.hpp>
 #include <mlci/core/progress.hpp>
+#include <string>
+#include <vector>
 
 namespace mlci::data {
 

@@ -1,10 +1,8 @@
-#include <mlci/data/stat_cache.hpp>
-
-#include <mlci/core/fs.hpp>
-#include <mlci/hash/sha256.hpp>
-
 #include <charconv>
 #include <chrono>
+#include <mlci/core/fs.hpp>
+#include <mlci/data/stat_cache.hpp>
+#include <mlci/hash/sha256.hpp>
 
 namespace mlci::data {
 

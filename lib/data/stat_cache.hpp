@@ -3,13 +3,12 @@
 #pragma once
 
 #include <filesystem>
-#include <optional>
-#include <string>
-#include <unordered_map>
-
 #include <mlci/data/scan.hpp>
 #include <mlci/hash/digest.hpp>
 #include <mlci/store/store.hpp>
+#include <optional>
+#include <string>
+#include <unordered_map>
 
 namespace mlci::data {
 

@@ -1,11 +1,9 @@
-#include <mlci/hash/file_hash.hpp>
-
-#include <mlci/core/fd.hpp>
-#include <mlci/hash/sha256.hpp>
-
 #include <cerrno>
 #include <fcntl.h>
 #include <memory>
+#include <mlci/core/fd.hpp>
+#include <mlci/hash/file_hash.hpp>
+#include <mlci/hash/sha256.hpp>
 #include <unistd.h>
 
 namespace mlci::hash {

@@ -1,5 +1,4 @@
 #include <mlci/hash/sha256.hpp>
-
 #include <stdexcept>
 
 namespace mlci::hash {

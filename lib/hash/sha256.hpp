@@ -2,11 +2,9 @@
 #pragma once
 
 #include <memory>
-#include <string_view>
-
-#include <openssl/evp.h>
-
 #include <mlci/hash/digest.hpp>
+#include <openssl/evp.h>
+#include <string_view>
 
 namespace mlci::hash {
 

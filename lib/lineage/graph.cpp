@@ -1,11 +1,9 @@
+#include <charconv>
+#include <deque>
 #include <mlci/lineage/lineage.hpp>
-
 #include <mlci/store/graph.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
-
-#include <charconv>
-#include <deque>
 #include <set>
 
 namespace mlci::lineage {

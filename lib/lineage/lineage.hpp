@@ -7,13 +7,11 @@
 #pragma once
 
 #include <map>
-#include <string>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
 #include <mlci/core/error.hpp>
 #include <mlci/store/store.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 namespace mlci::lineage {
 
@@ -22,9 +20,9 @@ struct Node {
     std::string kind;      // run, dataset, validation, test-report, package, ..., code
     std::string reference; // NAME:vN, a tag, else the digest; for code the commit
     std::string created;
-    std::string status;    // dev.mlci.status when the artifact has one
-    std::string detail;    // code: branch and dirty state; others: name
-    bool missing = false;  // named by lineage, but not in this store
+    std::string status;   // dev.mlci.status when the artifact has one
+    std::string detail;   // code: branch and dirty state; others: name
+    bool missing = false; // named by lineage, but not in this store
 };
 
 struct Edge {

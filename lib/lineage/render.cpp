@@ -1,8 +1,6 @@
 // The lineage graph as a text tree for people.
-#include <mlci/lineage/lineage.hpp>
-
 #include <fmt/format.h>
-
+#include <mlci/lineage/lineage.hpp>
 #include <set>
 
 namespace mlci::lineage {

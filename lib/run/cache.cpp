@@ -1,12 +1,10 @@
-#include <mlci/run/cache.hpp>
-
+#include <algorithm>
 #include <mlci/core/fs.hpp>
 #include <mlci/hash/sha256.hpp>
+#include <mlci/run/cache.hpp>
 #include <mlci/run/record.hpp>
 #include <mlci/store/descriptor.hpp>
 #include <mlci/store/media_types.hpp>
-
-#include <algorithm>
 #include <set>
 
 namespace mlci::run {
@@ -33,7 +31,9 @@ hash::Digest cache_key(const nlohmann::json& facts) {
     return hash::sha256_of(store::canonical(facts));
 }
 
-fs::path RunCache::dir() const { return m_store->cache_dir() / "runs-v1"; }
+fs::path RunCache::dir() const {
+    return m_store->cache_dir() / "runs-v1";
+}
 
 Result<std::optional<store::IndexEntry>> RunCache::lookup(const hash::Digest& key) const {
     std::error_code ec;
@@ -76,8 +76,7 @@ Status RunCache::rebuild() const {
     std::vector<std::pair<std::string, std::pair<hash::Digest, hash::Digest>>> found;
     std::set<hash::Digest> seen;
     for (auto& e : entries) {
-        if (e.descriptor.artifact_type != store::k_type_run &&
-            !e.descriptor.artifact_type.empty())
+        if (e.descriptor.artifact_type != store::k_type_run && !e.descriptor.artifact_type.empty())
             continue;
         if (!seen.insert(e.descriptor.digest).second)
             continue;

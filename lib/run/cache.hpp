@@ -9,13 +9,11 @@
 #pragma once
 
 #include <filesystem>
-#include <optional>
-
-#include <nlohmann/json.hpp>
-
 #include <mlci/core/error.hpp>
 #include <mlci/hash/digest.hpp>
 #include <mlci/store/store.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 namespace mlci::run {
 

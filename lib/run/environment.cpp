@@ -1,7 +1,5 @@
 #include <mlci/run/environment.hpp>
-
 #include <mlci/run/process.hpp>
-
 #include <sys/utsname.h>
 #include <thread>
 #include <unistd.h>
@@ -65,13 +63,12 @@ nlohmann::json describe_python(const std::string& program, const std::vector<std
 } // namespace
 
 nlohmann::json describe_environment(const config::CommandSpec& command,
-                                    const std::vector<std::string>& env,
-                                    const std::string& cwd) {
+                                    const std::vector<std::string>& env, const std::string& cwd) {
     nlohmann::json j;
     char host[256] = {};
     if (::gethostname(host, sizeof host - 1) == 0)
         j["host"] = host;
-    struct utsname u{};
+    struct utsname u {};
     if (::uname(&u) == 0) {
         j["os"] = fmt::format("{} {}", u.sysname, u.release);
         j["arch"] = u.machine;

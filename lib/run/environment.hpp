@@ -2,12 +2,10 @@
 // Never the environment wholesale: variables carry credentials.
 #pragma once
 
+#include <mlci/config/project_config.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <mlci/config/project_config.hpp>
 
 namespace mlci::run {
 
@@ -15,7 +13,6 @@ namespace mlci::run {
 // run by Python: "python":{"executable","version"}}. `env` is the command's
 // environment (for PATH); `cwd` where it runs.
 nlohmann::json describe_environment(const config::CommandSpec& command,
-                                    const std::vector<std::string>& env,
-                                    const std::string& cwd);
+                                    const std::vector<std::string>& env, const std::string& cwd);
 
 } // namespace mlci::run

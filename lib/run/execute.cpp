@@ -1,6 +1,6 @@
 // One run: reuse it from the run cache, or run the command and record it.
-#include <mlci/run/execute.hpp>
-
+#include <cerrno>
+#include <fcntl.h>
 #include <mlci/core/clock.hpp>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
@@ -10,15 +10,13 @@
 #include <mlci/hash/file_hash.hpp>
 #include <mlci/run/cache.hpp>
 #include <mlci/run/environment.hpp>
+#include <mlci/run/execute.hpp>
 #include <mlci/run/inputs.hpp>
 #include <mlci/run/interrupt.hpp>
 #include <mlci/run/outputs.hpp>
 #include <mlci/run/process.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/media_types.hpp>
-
-#include <cerrno>
-#include <fcntl.h>
 #include <random>
 #include <unistd.h>
 
@@ -58,7 +56,8 @@ private:
 // failed run leaves the workspace as it found it.
 class Aside {
 public:
-    Aside(fs::path project, fs::path keep) : m_project(std::move(project)), m_keep(std::move(keep)) {}
+    Aside(fs::path project, fs::path keep)
+        : m_project(std::move(project)), m_keep(std::move(keep)) {}
     void move(const std::vector<std::string>& paths) {
         for (auto& p : paths) {
             std::error_code ec;
@@ -197,7 +196,8 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
     spec.env = env;
     spec.cwd = member.root / plan.workdir;
     if (plan.timeout_seconds)
-        spec.timeout = std::chrono::milliseconds(static_cast<long long>(*plan.timeout_seconds * 1000));
+        spec.timeout =
+            std::chrono::milliseconds(static_cast<long long>(*plan.timeout_seconds * 1000));
     std::optional<Error> log_error;
     spec.on_output = [&](std::string_view chunk) {
         if (auto w = write_all(log.get(), chunk, log_path); !w && !log_error)
@@ -250,8 +250,7 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
     std::optional<std::string> metrics_text;
     if (rec.status == RunStatus::succeeded) {
         auto stat_cache = data::StatCache::load(store, plan.project);
-        MLCI_TRY_ASSIGN(collected, collect_outputs(store, member.root, plan.outputs,
-                                                   default_jobs(),
+        MLCI_TRY_ASSIGN(collected, collect_outputs(store, member.root, plan.outputs, default_jobs(),
                                                    member.in_project ? &stat_cache : nullptr));
         files = std::move(collected.files);
         if (!collected.missing.empty()) {
@@ -285,8 +284,8 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
     for (auto& f : files)
         rec.outputs.push_back({f.path, f.size, f.digest});
 
-    MLCI_TRY_ASSIGN(list, store.put_blob(store::serialize_file_list(files),
-                                         store::k_media_file_list));
+    MLCI_TRY_ASSIGN(list,
+                    store.put_blob(store::serialize_file_list(files), store::k_media_file_list));
     list.annotations[k_ann_title] = k_outputs_title;
     m.layers.push_back(list);
     MLCI_TRY_ASSIGN(log_blob, data::ingest_file(store, log_path, "log", data::IngestMode::copy));

@@ -5,17 +5,15 @@
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <optional>
-#include <string>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/progress.hpp>
 #include <mlci/run/record.hpp>
 #include <mlci/run/train.hpp>
 #include <mlci/store/store.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace mlci::run {
 
@@ -43,8 +41,8 @@ Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options
 
 // One run of the plan.
 struct Member {
-    nlohmann::json params; // resolved, grid values included
-    fs::path root;         // the project, or this member's mirror of it
+    nlohmann::json params;  // resolved, grid values included
+    fs::path root;          // the project, or this member's mirror of it
     bool in_project = true; // outputs land in the workspace
     std::function<void(std::string_view)> echo;
 };

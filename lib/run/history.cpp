@@ -1,8 +1,6 @@
-#include <mlci/run/history.hpp>
-
-#include <mlci/store/media_types.hpp>
-
 #include <algorithm>
+#include <mlci/run/history.hpp>
+#include <mlci/store/media_types.hpp>
 #include <set>
 
 namespace mlci::run {

@@ -1,12 +1,11 @@
 // The runs in the store, for `mlci log` and `mlci metrics diff`.
 #pragma once
 
+#include <mlci/run/params.hpp>
+#include <mlci/run/record.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <mlci/run/params.hpp>
-#include <mlci/run/record.hpp>
 
 namespace mlci::run {
 

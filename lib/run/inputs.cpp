@@ -1,5 +1,4 @@
-#include <mlci/run/inputs.hpp>
-
+#include <algorithm>
 #include <mlci/core/fs.hpp>
 #include <mlci/core/parallel.hpp>
 #include <mlci/data/dataset.hpp>
@@ -7,11 +6,10 @@
 #include <mlci/data/scan.hpp>
 #include <mlci/data/stat_cache.hpp>
 #include <mlci/hash/file_hash.hpp>
+#include <mlci/run/inputs.hpp>
 #include <mlci/run/outputs.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
-
-#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -140,9 +138,10 @@ Result<std::vector<InputRecord>> resolve_inputs(const store::Store& store,
 Result<MaterialiseStats> materialise_input(const store::Store& store, const fs::path& project,
                                            const InputRecord& input, unsigned jobs) {
     MaterialiseStats stats;
-    MLCI_TRY_ASSIGN(ds, data::load_dataset(store, store::IndexEntry{{store::k_oci_manifest,
-                                                                     input.digest, 0, {}, {}, {}},
-                                                                    input.reference}));
+    MLCI_TRY_ASSIGN(
+        ds, data::load_dataset(
+                store, store::IndexEntry{{store::k_oci_manifest, input.digest, 0, {}, {}, {}},
+                                         input.reference}));
     for (auto& root : ds.roots) {
         auto base = (project / root.path).parent_path();
         MLCI_TRY_ASSIGN(files, data::load_files(store, root.file_list));

@@ -3,14 +3,13 @@
 #pragma once
 
 #include <filesystem>
-#include <string>
-#include <vector>
-
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/error.hpp>
 #include <mlci/core/progress.hpp>
 #include <mlci/run/record.hpp>
 #include <mlci/store/store.hpp>
+#include <string>
+#include <vector>
 
 namespace mlci::run {
 

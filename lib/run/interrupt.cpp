@@ -1,7 +1,6 @@
-#include <mlci/run/interrupt.hpp>
-
 #include <atomic>
 #include <csignal>
+#include <mlci/run/interrupt.hpp>
 #include <mutex>
 
 namespace mlci::run {
@@ -31,7 +30,7 @@ InterruptGuard::InterruptGuard() {
     std::lock_guard lock(g_mutex);
     if (g_depth++ > 0)
         return;
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     // No SA_RESTART: a blocking call returns EINTR and the runner looks at once.
@@ -54,8 +53,12 @@ InterruptGuard::~InterruptGuard() {
         sigaction(k_signals[i], &g_previous[i], nullptr);
 }
 
-unsigned interrupt_count() { return g_count.load(); }
-int interrupt_signal() { return g_first.load(); }
+unsigned interrupt_count() {
+    return g_count.load();
+}
+int interrupt_signal() {
+    return g_first.load();
+}
 
 void reset_interrupts() {
     g_count = 0;

@@ -1,9 +1,7 @@
-#include <mlci/run/metrics.hpp>
-
-#include <mlci/core/fs.hpp>
-#include <mlci/run/params.hpp>
-
 #include <cmath>
+#include <mlci/core/fs.hpp>
+#include <mlci/run/metrics.hpp>
+#include <mlci/run/params.hpp>
 
 namespace mlci::run {
 
@@ -37,8 +35,8 @@ Result<nlohmann::json> read_metrics_file(const fs::path& file) {
             MLCI_TRY_ASSIGN(j, yaml_to_json(YAML::Load(text), file));
             doc = std::move(j);
         } catch (const YAML::Exception& e) {
-            return usage_error("{}:{}: malformed metrics file: {}", file.string(),
-                               e.mark.line + 1, e.msg);
+            return usage_error("{}:{}: malformed metrics file: {}", file.string(), e.mark.line + 1,
+                               e.msg);
         }
     } else {
         try {

@@ -5,13 +5,11 @@
 
 #include <filesystem>
 #include <map>
+#include <mlci/core/error.hpp>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <mlci/core/error.hpp>
 
 namespace mlci::run {
 

@@ -1,7 +1,6 @@
-#include <mlci/run/mirror.hpp>
-
 #include <algorithm>
 #include <map>
+#include <mlci/run/mirror.hpp>
 
 namespace mlci::run {
 

@@ -5,10 +5,9 @@
 #pragma once
 
 #include <filesystem>
+#include <mlci/core/error.hpp>
 #include <string>
 #include <vector>
-
-#include <mlci/core/error.hpp>
 
 namespace mlci::run {
 

@@ -1,16 +1,14 @@
-#include <mlci/run/outputs.hpp>
-
+#include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
+#include <linux/fs.h>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/core/parallel.hpp>
 #include <mlci/data/ingest.hpp>
 #include <mlci/data/scan.hpp>
 #include <mlci/hash/file_hash.hpp>
-
-#include <algorithm>
-#include <cerrno>
-#include <fcntl.h>
-#include <linux/fs.h>
+#include <mlci/run/outputs.hpp>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -70,7 +68,7 @@ Status restore_blob(const store::Store& store, const hash::Digest& digest, uint6
                                digest.str(), dest.string());
         return sys_error(errno, fmt::format("cannot open blob '{}'", digest.str()));
     }
-    struct stat st{};
+    struct stat st {};
     if (::fstat(src.get(), &st) != 0 || static_cast<uint64_t>(st.st_size) != size)
         return runtime_error("blob '{}' has the wrong size (run 'mlci verify')", digest.str());
     std::error_code ec;
@@ -114,9 +112,9 @@ Result<CollectedOutputs> collect_outputs(const store::Store& store, const fs::pa
         files.insert(files.end(), found.begin(), found.end());
     }
     std::sort(files.begin(), files.end(), [](auto& a, auto& b) { return a.path < b.path; });
-    files.erase(std::unique(files.begin(), files.end(),
-                            [](auto& a, auto& b) { return a.path == b.path; }),
-                files.end());
+    files.erase(
+        std::unique(files.begin(), files.end(), [](auto& a, auto& b) { return a.path == b.path; }),
+        files.end());
     out.files.resize(files.size());
     std::vector<data::FileStat> stats(files.size());
     MLCI_TRY(parallel_for(files.size(), jobs, [&](size_t i) -> Status {

@@ -3,13 +3,12 @@
 #pragma once
 
 #include <filesystem>
-#include <string>
-#include <vector>
-
 #include <mlci/core/error.hpp>
 #include <mlci/data/stat_cache.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/store.hpp>
+#include <string>
+#include <vector>
 
 namespace mlci::run {
 
@@ -28,7 +27,7 @@ Result<CollectedOutputs> collect_outputs(const store::Store& store, const fs::pa
                                          data::StatCache* cache);
 
 struct RestoreStats {
-    uint64_t files = 0, bytes = 0;       // in the run's outputs
+    uint64_t files = 0, bytes = 0;             // in the run's outputs
     uint64_t restored = 0, restored_bytes = 0; // written from the store
 };
 

@@ -1,10 +1,8 @@
-#include <mlci/run/params.hpp>
-
-#include <mlci/core/fs.hpp>
-#include <mlci/run/metrics.hpp>
-
 #include <charconv>
 #include <cmath>
+#include <mlci/core/fs.hpp>
+#include <mlci/run/metrics.hpp>
+#include <mlci/run/params.hpp>
 #include <regex>
 
 namespace mlci::run {
@@ -102,8 +100,8 @@ Result<nlohmann::json> parse_value(std::string_view text, std::string_view what)
     auto t = trim(text);
     // Anything beyond a plain word goes through YAML, so that lists, maps
     // and quoted strings mean what they mean in a params file.
-    if (!t.empty() && (t.front() == '[' || t.front() == '{' || t.front() == '"' ||
-                       t.front() == '\'')) {
+    if (!t.empty() &&
+        (t.front() == '[' || t.front() == '{' || t.front() == '"' || t.front() == '\'')) {
         try {
             return yaml_to_json(YAML::Load(t), "<" + std::string(what) + ">");
         } catch (const YAML::Exception& e) {
@@ -182,8 +180,7 @@ Result<nlohmann::json> yaml_to_json(const YAML::Node& node, const fs::path& file
 Result<nlohmann::json> load_params_file(const fs::path& file) {
     auto text = read_file(file);
     if (!text)
-        return usage_error("cannot read params file '{}': {}", file.string(),
-                           text.error().message);
+        return usage_error("cannot read params file '{}': {}", file.string(), text.error().message);
     YAML::Node root;
     try {
         root = YAML::Load(*text);
@@ -194,8 +191,7 @@ Result<nlohmann::json> load_params_file(const fs::path& file) {
     if (root.IsNull())
         return nlohmann::json::object();
     if (!root.IsMap())
-        return usage_error("{}: a params file must be a mapping of names to values",
-                           file.string());
+        return usage_error("{}: a params file must be a mapping of names to values", file.string());
     return yaml_to_json(root, file);
 }
 

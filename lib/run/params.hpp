@@ -5,14 +5,12 @@
 
 #include <filesystem>
 #include <map>
+#include <mlci/core/error.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
-
-#include <mlci/core/error.hpp>
 
 namespace mlci::run {
 

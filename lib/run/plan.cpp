@@ -1,8 +1,7 @@
 // Resolving `mlci train`'s flags over mlci.yaml into one RunPlan.
-#include <mlci/run/execute.hpp>
-
 #include <mlci/data/project.hpp>
 #include <mlci/hash/sha256.hpp>
+#include <mlci/run/execute.hpp>
 #include <mlci/run/inputs.hpp>
 #include <mlci/run/params.hpp>
 #include <mlci/vcs/git.hpp>
@@ -107,7 +106,7 @@ Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options
         MLCI_TRY(apply_override(plan.params, ov));
     }
 
-    plan.name = !options.name.empty()  ? options.name
+    plan.name = !options.name.empty() ? options.name
                 : !train.name.empty() ? train.name
                                       : default_run_name(plan.command);
     if (plan.name.empty() || plan.name.find(':') != std::string::npos ||
@@ -115,7 +114,8 @@ Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options
         return usage_error("invalid run name '{}' (use letters, digits, '.', '-', '_' and '/'; "
                            "set it with --name)",
                            plan.name);
-    plan.timeout_seconds = options.timeout_seconds ? options.timeout_seconds : train.timeout_seconds;
+    plan.timeout_seconds =
+        options.timeout_seconds ? options.timeout_seconds : train.timeout_seconds;
     if (plan.timeout_seconds && *plan.timeout_seconds <= 0)
         return usage_error("invalid timeout {}: give a number of seconds above 0",
                            *plan.timeout_seconds);

@@ -1,12 +1,10 @@
-#include <mlci/run/process.hpp>
-
-#include <mlci/core/fd.hpp>
-#include <mlci/run/interrupt.hpp>
-
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <mlci/core/fd.hpp>
+#include <mlci/run/interrupt.hpp>
+#include <mlci/run/process.hpp>
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -61,7 +59,7 @@ UniqueFd open_pidfd(pid_t pid) {
     {
         // Ignored signals stay ignored across exec; the command gets the
         // defaults, so that a forwarded SIGINT stops it.
-        struct sigaction sa{};
+        struct sigaction sa {};
         sa.sa_handler = SIG_DFL;
         sigemptyset(&sa.sa_mask);
         for (int sig = 1; sig < NSIG; ++sig)
@@ -123,7 +121,7 @@ Result<std::string> find_program(const std::string& name, std::string_view path)
             end = path.size();
         auto dir = path.substr(start, end - start);
         auto candidate = fmt::format("{}/{}", dir.empty() ? "." : dir, name);
-        struct stat st{};
+        struct stat st {};
         if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
             ::access(candidate.c_str(), X_OK) == 0)
             return candidate;
@@ -138,8 +136,9 @@ Result<std::string> find_program(const std::string& name, std::string_view path)
 Result<ProcessResult> run_process(const ProcessSpec& spec) {
     if (spec.argv.empty())
         return usage_error("no command to run");
-    MLCI_TRY_ASSIGN(program, find_program(spec.argv[0], get_env(spec.env, "PATH").value_or(
-                                                            "/usr/local/bin:/usr/bin:/bin")));
+    MLCI_TRY_ASSIGN(
+        program, find_program(spec.argv[0],
+                              get_env(spec.env, "PATH").value_or("/usr/local/bin:/usr/bin:/bin")));
     // Everything the child needs is built before fork: after it, only
     // async-signal-safe calls are allowed (other threads may hold malloc's lock).
     std::vector<char*> argv, envp;
@@ -198,7 +197,7 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
         deadline = start + *spec.timeout;
     bool exited = false;
     int wstatus = 0;
-    struct rusage usage{};
+    struct rusage usage {};
     UniqueFd* streams[2] = {&out.read, &err.read};
     static thread_local char buf[1 << 16];
 

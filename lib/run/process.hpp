@@ -7,12 +7,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <mlci/core/error.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <mlci/core/error.hpp>
 
 namespace mlci::run {
 
@@ -31,12 +30,12 @@ struct ProcessSpec {
 };
 
 struct ProcessResult {
-    int exit_code = 0;     // the exit status, or 128 + signal when killed (as shells say)
-    int term_signal = 0;   // the signal that ended it; 0 when it exited
+    int exit_code = 0;   // the exit status, or 128 + signal when killed (as shells say)
+    int term_signal = 0; // the signal that ended it; 0 when it exited
     bool timed_out = false;
-    int interrupted = 0;   // the signal mlci received and forwarded; 0 when none
+    int interrupted = 0; // the signal mlci received and forwarded; 0 when none
     double wall_seconds = 0;
-    double cpu_seconds = 0; // user + system of the command and the children it waited for
+    double cpu_seconds = 0;     // user + system of the command and the children it waited for
     uint64_t max_rss_bytes = 0; // peak resident memory of the largest process in the tree
 };
 

@@ -1,9 +1,7 @@
+#include <charconv>
 #include <mlci/run/record.hpp>
-
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
-
-#include <charconv>
 
 namespace mlci::run {
 
@@ -51,8 +49,8 @@ std::string_view to_string(RunStatus s) {
 }
 
 std::optional<RunStatus> parse_status(std::string_view text) {
-    for (auto s : {RunStatus::succeeded, RunStatus::failed, RunStatus::timeout,
-                   RunStatus::interrupted})
+    for (auto s :
+         {RunStatus::succeeded, RunStatus::failed, RunStatus::timeout, RunStatus::interrupted})
         if (to_string(s) == text)
             return s;
     return {};
@@ -87,8 +85,8 @@ nlohmann::json to_json(const RunRecord& r) {
     nlohmann::json metrics = nlohmann::json::object();
     for (auto& [k, v] : r.metrics)
         metrics[k] = v;
-    nlohmann::json command = r.command.argv.empty() ? nlohmann::json(r.command.shell)
-                                                    : nlohmann::json(r.command.argv);
+    nlohmann::json command =
+        r.command.argv.empty() ? nlohmann::json(r.command.shell) : nlohmann::json(r.command.argv);
     return {{"kind", "run"},
             {"id", r.id},
             {"name", r.name},
@@ -156,9 +154,8 @@ Result<RunRecord> run_record_from_json(const nlohmann::json& j, std::string_view
             r.inputs.push_back(std::move(rec));
         }
     if (auto c = j.find("code"); c != j.end() && c->is_object())
-        r.code = CodeRecord{str_of(*c, "commit"), str_of(*c, "branch"),
-                            c->value("dirty", false), str_of(*c, "diff_digest"),
-                            str_of(*c, "remote")};
+        r.code = CodeRecord{str_of(*c, "commit"), str_of(*c, "branch"), c->value("dirty", false),
+                            str_of(*c, "diff_digest"), str_of(*c, "remote")};
     if (auto e = j.find("environment"); e != j.end() && e->is_object())
         r.environment = *e;
     r.started = str_of(j, "started");
@@ -183,11 +180,14 @@ Result<RunRecord> run_record_from_json(const nlohmann::json& j, std::string_view
     return r;
 }
 
-std::string Run::reference() const { return store::display_name(entry); }
+std::string Run::reference() const {
+    return store::display_name(entry);
+}
 
 const store::Descriptor* Run::layer(std::string_view title) const {
     for (auto& l : manifest.layers)
-        if (auto it = l.annotations.find(k_ann_title); it != l.annotations.end() && it->second == title)
+        if (auto it = l.annotations.find(k_ann_title);
+            it != l.annotations.end() && it->second == title)
             return &l;
     return nullptr;
 }

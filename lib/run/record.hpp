@@ -23,17 +23,15 @@
 //           "cache":{"key","hit","source"},"tool"}
 #pragma once
 
-#include <optional>
-#include <string>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/error.hpp>
 #include <mlci/hash/digest.hpp>
 #include <mlci/run/metrics.hpp>
 #include <mlci/store/store.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace mlci::run {
 
@@ -54,9 +52,9 @@ std::string_view to_string(RunStatus s);
 std::optional<RunStatus> parse_status(std::string_view text);
 
 struct InputRecord {
-    std::string name;      // the dataset's name for the command (MLCI_INPUT_<NAME>)
-    std::string reference; // "iris:v1"
-    hash::Digest digest;   // the dataset manifest
+    std::string name;               // the dataset's name for the command (MLCI_INPUT_<NAME>)
+    std::string reference;          // "iris:v1"
+    hash::Digest digest;            // the dataset manifest
     std::vector<std::string> paths; // its roots, relative to the project
 };
 

@@ -1,14 +1,12 @@
 // `mlci train`: one run, or a sweep over a grid of params.
-#include <mlci/run/train.hpp>
-
 #include <mlci/core/parallel.hpp>
 #include <mlci/run/execute.hpp>
 #include <mlci/run/inputs.hpp>
 #include <mlci/run/interrupt.hpp>
 #include <mlci/run/mirror.hpp>
 #include <mlci/run/params.hpp>
+#include <mlci/run/train.hpp>
 #include <mlci/store/media_types.hpp>
-
 #include <mutex>
 
 namespace mlci::run {
@@ -163,8 +161,8 @@ std::string default_run_name(const config::CommandSpec& command) {
         return "run";
     auto program = fs::path(words[0]).filename().string();
     std::string chosen = program;
-    static const char* k_interpreters[] = {"python", "Rscript", "bash", "sh", "node", "julia",
-                                           "ruby", "perl", "uv", "poetry"};
+    static const char* k_interpreters[] = {"python", "Rscript", "bash", "sh", "node",
+                                           "julia",  "ruby",    "perl", "uv", "poetry"};
     for (auto* interp : k_interpreters)
         if (program.starts_with(interp)) {
             for (size_t i = 1; i < words.size(); ++i)
@@ -236,9 +234,10 @@ Result<TrainResult> train(store::Store& store, const TrainOptions& options,
         // The chosen model is the one the workspace should hold afterwards.
         if (result.selected && combos.size() > 1) {
             auto& best = result.runs[*result.selected];
-            MLCI_TRY_ASSIGN(run, load_run(store, store::IndexEntry{{store::k_oci_manifest,
-                                                                    best.manifest, 0, {}, {}, {}},
-                                                                   best.reference}));
+            MLCI_TRY_ASSIGN(
+                run, load_run(store, store::IndexEntry{
+                                         {store::k_oci_manifest, best.manifest, 0, {}, {}, {}},
+                                         best.reference}));
             MLCI_TRY(restore_run_outputs(store, plan, run));
         }
     }

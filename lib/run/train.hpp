@@ -5,16 +5,15 @@
 
 #include <filesystem>
 #include <functional>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/error.hpp>
 #include <mlci/core/progress.hpp>
 #include <mlci/run/record.hpp>
 #include <mlci/store/store.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace mlci::run {
 
@@ -23,18 +22,18 @@ namespace fs = std::filesystem;
 // What the flags say; anything left empty comes from mlci.yaml's train section.
 struct TrainOptions {
     fs::path cwd;
-    config::CommandSpec command;           // after "--"
-    std::vector<std::string> inputs;       // --input NAME|REF|ALIAS=REF
+    config::CommandSpec command;     // after "--"
+    std::vector<std::string> inputs; // --input NAME|REF|ALIAS=REF
     std::optional<std::string> params_file;
-    std::vector<std::string> overrides;    // -p KEY=VALUE
-    std::vector<std::string> outputs;      // --output PATH
-    std::optional<std::string> metrics;    // --metrics FILE
+    std::vector<std::string> overrides; // -p KEY=VALUE
+    std::vector<std::string> outputs;   // --output PATH
+    std::optional<std::string> metrics; // --metrics FILE
     std::string name;
     std::optional<double> timeout_seconds;
-    bool force = false;                    // run even when the cache has the run
-    std::vector<std::string> grid;         // --grid KEY=V1,V2
-    unsigned jobs = 1;                     // sweep members at once
-    std::string select;                    // METRIC:max|min
+    bool force = false;            // run even when the cache has the run
+    std::vector<std::string> grid; // --grid KEY=V1,V2
+    unsigned jobs = 1;             // sweep members at once
+    std::string select;            // METRIC:max|min
     // The command's output as it comes (mlci prints it on stderr); empty: not shown.
     std::function<void(std::string_view)> echo;
 };
@@ -43,8 +42,8 @@ struct TrainedRun {
     std::string reference; // NAME:vN
     hash::Digest manifest;
     RunRecord record;
-    bool cached = false;   // an earlier run was reused: nothing ran, nothing new recorded
-    std::string problem;   // why a run that exited 0 still failed (an output missing)
+    bool cached = false; // an earlier run was reused: nothing ran, nothing new recorded
+    std::string problem; // why a run that exited 0 still failed (an output missing)
 };
 
 struct TrainResult {

@@ -1,11 +1,9 @@
-#include <mlci/store/store.hpp>
-
+#include <cerrno>
+#include <fcntl.h>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/hash/sha256.hpp>
-
-#include <cerrno>
-#include <fcntl.h>
+#include <mlci/store/store.hpp>
 #include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,7 +51,9 @@ Result<Descriptor> BlobWriter::commit_verified(const hash::Digest& expected, std
     return commit(std::move(media_type), existed);
 }
 
-uint64_t BlobWriter::size() const { return m_impl->size; }
+uint64_t BlobWriter::size() const {
+    return m_impl->size;
+}
 
 Result<BlobWriter> Store::begin_blob() const {
     auto impl = std::make_unique<BlobWriter::Impl>();

@@ -1,5 +1,4 @@
 #include <mlci/store/descriptor.hpp>
-
 #include <mlci/store/media_types.hpp>
 
 namespace mlci::store {
@@ -93,6 +92,8 @@ Result<Manifest> parse_manifest(std::string_view text, std::string_view where) {
     return m;
 }
 
-std::string canonical(const nlohmann::json& j) { return j.dump(); }
+std::string canonical(const nlohmann::json& j) {
+    return j.dump();
+}
 
 } // namespace mlci::store

@@ -3,14 +3,12 @@
 
 #include <cstdint>
 #include <map>
+#include <mlci/core/error.hpp>
+#include <mlci/hash/digest.hpp>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <mlci/core/error.hpp>
-#include <mlci/hash/digest.hpp>
 
 namespace mlci::store {
 

@@ -1,7 +1,5 @@
-#include <mlci/store/file_list.hpp>
-
 #include <algorithm>
-
+#include <mlci/store/file_list.hpp>
 #include <simdjson.h>
 
 namespace mlci::store {
@@ -12,11 +10,21 @@ void append_json_string(std::string& out, std::string_view s) {
     out.push_back('"');
     for (unsigned char c : s) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
         default:
             if (c < 0x20)
                 out += fmt::format("\\u{:04x}", c);

@@ -7,12 +7,11 @@
 #pragma once
 
 #include <cstdint>
+#include <mlci/core/error.hpp>
+#include <mlci/hash/digest.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <mlci/core/error.hpp>
-#include <mlci/hash/digest.hpp>
 
 namespace mlci::store {
 

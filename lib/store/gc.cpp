@@ -1,8 +1,6 @@
-#include <mlci/store/maintenance.hpp>
-
 #include <mlci/store/graph.hpp>
+#include <mlci/store/maintenance.hpp>
 #include <mlci/store/media_types.hpp>
-
 #include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_set>
@@ -12,7 +10,7 @@ namespace mlci::store {
 namespace {
 
 bool older_than(const fs::path& p, std::chrono::seconds age) {
-    struct stat st{};
+    struct stat st {};
     if (::lstat(p.c_str(), &st) != 0)
         return false;
     auto now = std::chrono::system_clock::now().time_since_epoch();

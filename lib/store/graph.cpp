@@ -1,8 +1,6 @@
-#include <mlci/store/graph.hpp>
-
 #include <mlci/store/file_list.hpp>
+#include <mlci/store/graph.hpp>
 #include <mlci/store/media_types.hpp>
-
 #include <unordered_set>
 
 namespace mlci::store {
@@ -12,7 +10,9 @@ namespace {
 bool is_manifest_type(std::string_view t) {
     return t == k_oci_manifest || t == k_docker_manifest;
 }
-bool is_index_type(std::string_view t) { return t == k_oci_index || t == k_docker_list; }
+bool is_index_type(std::string_view t) {
+    return t == k_oci_index || t == k_docker_list;
+}
 
 } // namespace
 

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <functional>
+#include <mlci/store/store.hpp>
 #include <string>
 #include <unordered_set>
 #include <vector>
-
-#include <mlci/store/store.hpp>
 
 namespace mlci::store {
 

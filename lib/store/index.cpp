@@ -1,19 +1,17 @@
 // index.json: the store's list of manifests and their tags (OCI image layout).
-#include <mlci/store/store.hpp>
-
-#include <mlci/core/fs.hpp>
-#include <mlci/store/media_types.hpp>
-
 #include <algorithm>
 #include <charconv>
+#include <mlci/core/fs.hpp>
+#include <mlci/store/media_types.hpp>
+#include <mlci/store/store.hpp>
 
 namespace mlci::store {
 
 namespace {
 
 bool tag_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '/';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '/';
 }
 
 // The N of "NAME:vN", or -1.

@@ -2,11 +2,10 @@
 #pragma once
 
 #include <chrono>
-#include <string>
-#include <vector>
-
 #include <mlci/core/progress.hpp>
 #include <mlci/store/store.hpp>
+#include <string>
+#include <vector>
 
 namespace mlci::store {
 

@@ -1,8 +1,6 @@
-#include <mlci/store/reference.hpp>
-
-#include <mlci/store/media_types.hpp>
-
 #include <algorithm>
+#include <mlci/store/media_types.hpp>
+#include <mlci/store/reference.hpp>
 #include <set>
 
 namespace mlci::store {
@@ -36,8 +34,12 @@ Result<IndexEntry> entry_for_digest(const Store& store, const std::vector<IndexE
     auto j = nlohmann::json::parse(blob, nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("schemaVersion"))
         return usage_error("'{}' names a blob, not an artifact manifest", text);
-    Descriptor desc{j.value("mediaType", std::string(k_oci_manifest)), d, blob.size(),
-                    j.value("artifactType", std::string()), {}, {}};
+    Descriptor desc{j.value("mediaType", std::string(k_oci_manifest)),
+                    d,
+                    blob.size(),
+                    j.value("artifactType", std::string()),
+                    {},
+                    {}};
     return IndexEntry{desc, {}};
 }
 
@@ -55,8 +57,8 @@ Result<IndexEntry> resolve_prefix(const std::vector<IndexEntry>& entries, std::s
         std::string list;
         for (auto& m : matches)
             list += (list.empty() ? "" : ", ") + m.substr(0, 19);
-        return usage_error("short digest '{}' is ambiguous: it matches {} (give more digits)",
-                           text, list);
+        return usage_error("short digest '{}' is ambiguous: it matches {} (give more digits)", text,
+                           list);
     }
     if (!found)
         return usage_error("unknown reference '{}': no artifact has that digest prefix", text);

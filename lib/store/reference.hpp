@@ -4,10 +4,9 @@
 #pragma once
 
 #include <istream>
+#include <mlci/store/store.hpp>
 #include <string>
 #include <string_view>
-
-#include <mlci/store/store.hpp>
 
 namespace mlci::store {
 

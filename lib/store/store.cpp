@@ -1,13 +1,11 @@
-#include <mlci/store/store.hpp>
-
+#include <cerrno>
+#include <cstdlib>
+#include <fcntl.h>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/hash/sha256.hpp>
 #include <mlci/store/media_types.hpp>
-
-#include <cerrno>
-#include <cstdlib>
-#include <fcntl.h>
+#include <mlci/store/store.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,9 +32,9 @@ Result<Store> Store::init(const fs::path& dir) {
     if (!fs::exists(dir / "oci-layout"))
         MLCI_TRY(write_file_atomic(dir / "oci-layout", k_layout));
     if (!fs::exists(dir / "index.json"))
-        MLCI_TRY(write_file_atomic(dir / "index.json",
-                                   R"({"schemaVersion":2,"mediaType":")" +
-                                       std::string(k_oci_index) + R"(","manifests":[]})"));
+        MLCI_TRY(write_file_atomic(dir / "index.json", R"({"schemaVersion":2,"mediaType":")" +
+                                                           std::string(k_oci_index) +
+                                                           R"(","manifests":[]})"));
     return Store(fs::absolute(dir).lexically_normal());
 }
 
@@ -73,7 +71,7 @@ fs::path Store::lock_path(std::string_view name) const {
 }
 
 bool Store::has_blob(const hash::Digest& d) const {
-    struct stat st{};
+    struct stat st {};
     return ::stat(blob_path(d).c_str(), &st) == 0;
 }
 
@@ -96,7 +94,8 @@ Result<std::string> Store::read_blob(const hash::Digest& d) const {
     auto data = read_file(blob_path(d));
     if (!data) {
         if (!has_blob(d))
-            return usage_error("blob '{}' is missing from the store '{}'", d.str(), m_root.string());
+            return usage_error("blob '{}' is missing from the store '{}'", d.str(),
+                               m_root.string());
         return data;
     }
     if (hash::sha256_of(*data) != d)

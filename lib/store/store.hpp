@@ -7,13 +7,12 @@
 #pragma once
 
 #include <filesystem>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include <mlci/core/error.hpp>
 #include <mlci/core/file_lock.hpp>
 #include <mlci/store/descriptor.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace mlci::store {
 

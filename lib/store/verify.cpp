@@ -1,10 +1,8 @@
-#include <mlci/store/maintenance.hpp>
-
+#include <atomic>
 #include <mlci/core/parallel.hpp>
 #include <mlci/hash/file_hash.hpp>
 #include <mlci/store/graph.hpp>
-
-#include <atomic>
+#include <mlci/store/maintenance.hpp>
 #include <mutex>
 
 namespace mlci::store {
@@ -46,7 +44,8 @@ Result<VerifyReport> verify(const Store& store, unsigned jobs, const Reporter& r
     std::vector<Descriptor> roots;
     for (auto& e : entries)
         roots.push_back(e.descriptor);
-    MLCI_TRY(walk(store, roots, {}, [&](const Problem& p) { report.problems.push_back(p.message); }));
+    MLCI_TRY(
+        walk(store, roots, {}, [&](const Problem& p) { report.problems.push_back(p.message); }));
     std::sort(report.problems.begin(), report.problems.end());
     report.problems.erase(std::unique(report.problems.begin(), report.problems.end()),
                           report.problems.end());

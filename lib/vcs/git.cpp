@@ -1,8 +1,6 @@
-#include <mlci/vcs/git.hpp>
-
-#include <memory>
-
 #include <git2.h>
+#include <memory>
+#include <mlci/vcs/git.hpp>
 
 namespace mlci::vcs {
 
@@ -14,7 +12,9 @@ struct Libgit2 {
     ~Libgit2() { git_libgit2_shutdown(); }
 };
 
-void ensure_init() { static Libgit2 once; }
+void ensure_init() {
+    static Libgit2 once;
+}
 
 template <typename T, void (*Free)(T*)>
 struct Deleter {
@@ -50,7 +50,8 @@ std::string strip_credentials(std::string url) {
     auto scheme = url.find("://");
     auto at = url.find('@', scheme == std::string::npos ? 0 : scheme + 3);
     auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-    if (scheme != std::string::npos && at != std::string::npos && (slash == std::string::npos || at < slash))
+    if (scheme != std::string::npos && at != std::string::npos &&
+        (slash == std::string::npos || at < slash))
         url.erase(scheme + 3, at - scheme - 2);
     return url;
 }

@@ -2,10 +2,9 @@
 #pragma once
 
 #include <filesystem>
+#include <mlci/core/error.hpp>
 #include <optional>
 #include <string>
-
-#include <mlci/core/error.hpp>
 
 namespace mlci::vcs {
 

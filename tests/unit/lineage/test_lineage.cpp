@@ -1,11 +1,10 @@
+#include "../temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 #include <mlci/lineage/lineage.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
-
 #include <sstream>
-
-#include "../temp_dir.hpp"
 
 using namespace mlci;
 using namespace mlci::store;
@@ -47,24 +46,22 @@ struct Fixture {
 
 } // namespace
 
-TEST_CASE("lineage walks from data and code to a run and on to what came of it",
-          "[lineage]") {
+TEST_CASE("lineage walks from data and code to a run and on to what came of it", "[lineage]") {
     Fixture f;
     auto commit = std::string(40, 'a');
     auto data = f.put(k_type_dataset, "dataset",
                       {{"kind", "dataset"}, {"git", {{"commit", commit}, {"branch", "main"}}}},
                       {{k_ann_created, "2026-01-01T00:00:00Z"}});
     REQUIRE(f.store.tag_next_version(data, "iris"));
-    auto run = f.put(k_type_run, "run",
-                     {{"kind", "run"},
-                      {"code", {{"commit", commit}, {"branch", "main"}, {"dirty", false}}}},
-                     {{"dev.mlci.lineage.inputs", data.digest.str()},
-                      {"dev.mlci.status", "succeeded"}});
+    auto run = f.put(
+        k_type_run, "run",
+        {{"kind", "run"}, {"code", {{"commit", commit}, {"branch", "main"}, {"dirty", false}}}},
+        {{"dev.mlci.lineage.inputs", data.digest.str()}, {"dev.mlci.status", "succeeded"}});
     REQUIRE(f.store.tag_next_version(run, "model"));
-    auto validation = f.put(k_type_validation, "validation", {{"kind", "validation"}},
-                            {{"dev.mlci.lineage.run", run.digest.str()},
-                             {"dev.mlci.status", "passed"}},
-                            Descriptor{k_oci_manifest, run.digest, run.size, k_type_run, {}, {}});
+    auto validation =
+        f.put(k_type_validation, "validation", {{"kind", "validation"}},
+              {{"dev.mlci.lineage.run", run.digest.str()}, {"dev.mlci.status", "passed"}},
+              Descriptor{k_oci_manifest, run.digest, run.size, k_type_run, {}, {}});
     REQUIRE(f.store.add_to_index(validation, {}));
     auto package = f.put(k_type_package, "package", {{"kind", "package"}},
                          {{"dev.mlci.lineage.run", run.digest.str()}});

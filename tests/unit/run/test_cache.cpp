@@ -1,3 +1,5 @@
+#include "../temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/data/stat_cache.hpp>
@@ -5,10 +7,7 @@
 #include <mlci/run/outputs.hpp>
 #include <mlci/run/record.hpp>
 #include <mlci/store/media_types.hpp>
-
 #include <sys/stat.h>
-
-#include "../temp_dir.hpp"
 
 using namespace mlci;
 using namespace mlci::run;
@@ -18,21 +17,21 @@ namespace {
 // A run manifest as train writes it, as far as the cache looks.
 store::Descriptor put_run(store::Store& s, const std::string& status, const hash::Digest& key,
                           const std::string& created) {
-    auto config = s.put_blob("{\"kind\":\"run\",\"status\":\"" + status + "\"}", k_media_run_config);
+    auto config =
+        s.put_blob("{\"kind\":\"run\",\"status\":\"" + status + "\"}", k_media_run_config);
     REQUIRE(config);
     store::Manifest m;
     m.artifact_type = store::k_type_run;
     m.config = *config;
-    m.annotations = {{k_ann_status, status},
-                     {k_ann_cache_key, key.str()},
-                     {store::k_ann_created, created}};
+    m.annotations = {
+        {k_ann_status, status}, {k_ann_cache_key, key.str()}, {store::k_ann_created, created}};
     auto d = s.put_manifest(m);
     REQUIRE(d);
     return *d;
 }
 
 uint64_t inode_of(const fs::path& p) {
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::stat(p.c_str(), &st) == 0);
     return st.st_ino;
 }

@@ -1,20 +1,17 @@
+#include "../temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/run/metrics.hpp>
-
-#include "../temp_dir.hpp"
 
 using namespace mlci;
 using namespace mlci::run;
 using json = nlohmann::json;
 
 TEST_CASE("metrics flatten nested numbers with dots", "[run][metrics]") {
-    json doc = {{"accuracy", 0.95},
-                {"train", {{"rows", 105}, {"loss", {{"final", 0.1}}}}},
-                {"test", {{"rows", 45}}},
-                {"model", "forest"},
-                {"converged", true},
-                {"history", {0.1, 0.2}},
+    json doc = {{"accuracy", 0.95},       {"train", {{"rows", 105}, {"loss", {{"final", 0.1}}}}},
+                {"test", {{"rows", 45}}}, {"model", "forest"},
+                {"converged", true},      {"history", {0.1, 0.2}},
                 {"missing", nullptr}};
     auto m = flatten_metrics(doc);
     CHECK(m == Metrics{{"accuracy", 0.95},

@@ -1,8 +1,8 @@
+#include "../temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/run/mirror.hpp>
-
-#include "../temp_dir.hpp"
 
 using namespace mlci;
 using namespace mlci::run;

@@ -1,8 +1,8 @@
+#include "../temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/run/params.hpp>
-
-#include "../temp_dir.hpp"
 
 using namespace mlci;
 using namespace mlci::run;
@@ -106,8 +106,7 @@ TEST_CASE("params files are YAML or JSON mappings", "[run][params]") {
     CHECK(missing.error().code == Exit::usage);
 }
 
-TEST_CASE("grid axes split at top-level commas and expand to every combination",
-          "[run][params]") {
+TEST_CASE("grid axes split at top-level commas and expand to every combination", "[run][params]") {
     auto a = parse_grid_axis("depth=2,4,8");
     REQUIRE(a);
     CHECK(a->key == "depth");
@@ -134,7 +133,9 @@ TEST_CASE("grid axes split at top-level commas and expand to every combination",
 }
 
 TEST_CASE("params flatten to dotted names and format for tables", "[run][params]") {
-    json p = {{"lr", 0.1}, {"model", {{"depth", 4}, {"kind", "forest"}}}, {"tags", {1, 2}},
+    json p = {{"lr", 0.1},
+              {"model", {{"depth", 4}, {"kind", "forest"}}},
+              {"tags", {1, 2}},
               {"empty", json::object()}};
     auto flat = flatten_params(p);
     CHECK(flat.size() == 5);

@@ -1,14 +1,13 @@
+#include "../temp_dir.hpp"
+
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <csignal>
 #include <mlci/core/fs.hpp>
 #include <mlci/run/interrupt.hpp>
 #include <mlci/run/process.hpp>
-
-#include <chrono>
-#include <csignal>
 #include <thread>
 #include <unistd.h>
-
-#include "../temp_dir.hpp"
 
 using namespace mlci;
 using namespace mlci::run;
@@ -23,7 +22,7 @@ struct Ran {
 };
 
 Ran supervise(std::vector<std::string> argv, std::chrono::milliseconds timeout = {},
-        std::chrono::milliseconds grace = std::chrono::seconds(5)) {
+              std::chrono::milliseconds grace = std::chrono::seconds(5)) {
     Ran r;
     ProcessSpec spec;
     spec.argv = std::move(argv);
@@ -105,7 +104,7 @@ TEST_CASE("a timeout kills the whole process group", "[run][process]") {
 
 TEST_CASE("a command that ignores SIGTERM is killed after the grace period", "[run][process]") {
     auto r = supervise({"/bin/sh", "-c", "trap '' TERM; sleep 30"}, std::chrono::milliseconds(200),
-                 std::chrono::milliseconds(300));
+                       std::chrono::milliseconds(300));
     CHECK(r.result.timed_out);
     CHECK(r.result.term_signal == SIGKILL);
     CHECK(r.seconds < 5);

@@ -17,10 +17,12 @@ RunRecord sample() {
     r.command.argv = {"/usr/bin/python3", "src/train.py", "data/iris.csv"};
     r.params = {{"max_depth", 4}, {"model", {{"kind", "forest"}}}};
     r.params_file = "params.yaml";
-    r.inputs.push_back({"iris", "iris:v1",
-                        *hash::Digest::parse("sha256:" + std::string(64, 'a')), {"data/iris.csv"}});
-    r.code = CodeRecord{std::string(40, '1'), "main", true,
-                        "sha256:" + std::string(64, 'b'), "https://example.com/r.git"};
+    r.inputs.push_back({"iris",
+                        "iris:v1",
+                        *hash::Digest::parse("sha256:" + std::string(64, 'a')),
+                        {"data/iris.csv"}});
+    r.code = CodeRecord{std::string(40, '1'), "main", true, "sha256:" + std::string(64, 'b'),
+                        "https://example.com/r.git"};
     r.environment = {{"host", "ci-1"}};
     r.started = "2026-01-01T00:00:00Z";
     r.ended = "2026-01-01T00:00:02Z";
@@ -87,8 +89,8 @@ TEST_CASE("run records read back what they wrote", "[run][record]") {
 }
 
 TEST_CASE("statuses, version tags and command lines", "[run][record]") {
-    for (auto s : {RunStatus::succeeded, RunStatus::failed, RunStatus::timeout,
-                   RunStatus::interrupted})
+    for (auto s :
+         {RunStatus::succeeded, RunStatus::failed, RunStatus::timeout, RunStatus::interrupted})
         CHECK(parse_status(to_string(s)) == s);
     CHECK_FALSE(parse_status("running"));
 
