@@ -32,6 +32,7 @@ void build_app(CLI::App& app, Context& ctx) {
     register_test(app, ctx);
     register_train(app, ctx);
     register_validate(app, ctx);
+    register_package(app, ctx);
     register_log(app, ctx);
     register_push(app, ctx);
     register_pull(app, ctx);

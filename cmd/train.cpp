@@ -147,7 +147,7 @@ void register_train(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("train", "Run a training command as a recorded, cached run");
     cmd->group("Pipeline");
     cmd->add_option("command", flags->command, "The command, after '--' (default: train.command)")
-        ->type_name("COMMAND...");
+        ->type_name("COMMAND");
     cmd->add_option("-i,--input", o.inputs,
                     "A dataset the run reads: a name from mlci.yaml, a reference, or ALIAS=REF "
                     "(repeatable; default: train.inputs)")
@@ -201,7 +201,7 @@ void register_train(CLI::App& app, Context& ctx) {
          "gets MLCI_RUN_ID, MLCI_PARAMS (a JSON file of the params), MLCI_INPUT_<NAME> (the "
          "absolute path of each input) and MLCI_INPUTS (JSON) in its environment. Declared "
          "outputs are moved aside while it runs and put back if it fails.\n\n"
-         "Run cache: when the command, params, input data, code, outputs and environment "
+         "Run cache: when the name, command, params, input data, code, outputs and environment "
          "settings are those of a succeeded run, that run's outputs are restored byte for byte "
          "and its reference printed; nothing runs and nothing new is recorded. --force runs "
          "anyway. The cache needs git: outside a repository it is off.\n\n"

@@ -29,7 +29,7 @@ _mlci() {
 }
 _mlci_subs() {
     case "$1" in
-    '') echo 'init data-version test train validate log metrics lineage push pull login logout show verify gc completion help' ;;
+    '') echo 'init data-version test train validate package log metrics lineage push pull login logout show verify gc completion help' ;;
     'data-version') echo 'add status checkout diff log list' ;;
     'metrics') echo 'diff' ;;
     esac
@@ -55,6 +55,7 @@ _mlci_flags() {
     'test') echo '-h --help --suite --data --schema --reference --max-drift --junit --timeout --tag --no-suites --no-data' ;;
     'train') echo '-h --help -i --input --params -p --param -o --output --metrics -n --name --force --timeout --grid -j --jobs --select' ;;
     'validate') echo '-h --help --require --baseline --max-regression --report --junit --tag' ;;
+    'package') echo '-h --help --base --entrypoint --cmd --env --port --workdir --add --label --tag --output --compression --format --model-dir --allow-unvalidated -j --jobs' ;;
     'log') echo '-h --help -m --metric -n --limit' ;;
     'metrics') echo '-h --help' ;;
     'metrics diff') echo '-h --help -a --all' ;;
@@ -81,6 +82,7 @@ _mlci_takes_value() {
     'test') case "$2" in --suite|--data|--schema|--reference|--max-drift|--junit|--timeout|--tag) return 0 ;; esac ;;
     'train') case "$2" in -i|--input|--params|-p|--param|-o|--output|--metrics|-n|--name|--timeout|--grid|-j|--jobs|--select) return 0 ;; esac ;;
     'validate') case "$2" in --require|--baseline|--max-regression|--report|--junit|--tag) return 0 ;; esac ;;
+    'package') case "$2" in --base|--entrypoint|--cmd|--env|--port|--workdir|--add|--label|--tag|--output|--compression|--format|--model-dir|-j|--jobs) return 0 ;; esac ;;
     'log') case "$2" in -m|--metric|-n|--limit) return 0 ;; esac ;;
     'lineage') case "$2" in --depth) return 0 ;; esac ;;
     'push') case "$2" in -j|--jobs|--chunk-size) return 0 ;; esac ;;

@@ -19,7 +19,7 @@ end
 function __mlci_subs
     switch $argv[1]
         case ''
-            printf '%s\n' init data-version test train validate log metrics lineage push pull login logout show verify gc completion help
+            printf '%s\n' init data-version test train validate package log metrics lineage push pull login logout show verify gc completion help
         case 'data-version'
             printf '%s\n' add status checkout diff log list
         case 'metrics'
@@ -44,6 +44,8 @@ function __mlci_valued
             printf '%s\n' -i --input --params -p --param -o --output --metrics -n --name --timeout --grid -j --jobs --select
         case 'validate'
             printf '%s\n' --require --baseline --max-regression --report --junit --tag
+        case 'package'
+            printf '%s\n' --base --entrypoint --cmd --env --port --workdir --add --label --tag --output --compression --format --model-dir -j --jobs
         case 'log'
             printf '%s\n' -m --metric -n --limit
         case 'lineage'
@@ -70,6 +72,7 @@ complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a data-version -d 'Version 
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a test -d 'Run test suites and data checks; store a test report'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a train -d 'Run a training command as a recorded, cached run'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a validate -d 'Gate a trained run on its metrics; store the verdict'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a package -d 'Build a runnable OCI image (or ModelPack artifact) of a validated run'\''s model'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a log -d 'List runs with their status, params and metrics'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a metrics -d 'Compare the metrics of runs'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a lineage -d 'Show where an artifact came from and what was made from it'
@@ -153,6 +156,23 @@ complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l report -r -F -d '
 complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l junit -r -F -d 'Write the criteria as JUnit XML to FILE'
 complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l tag -r -F -d 'Also tag the validation NAME:TAG (repeatable)'
 complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l base -r -F -d 'Base image: scratch (default), oci:DIR[:REF], oci-archive:FILE[:REF], or an image in the store'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l entrypoint -r -F -d 'The image'\''s entrypoint, one argument per flag'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l cmd -r -F -d 'The image'\''s default arguments, one per flag'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l env -r -F -d 'Set an environment variable in the image'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l port -r -F -d 'Expose a port (8080, 8080/tcp, 53/udp)'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l workdir -r -F -d 'The working directory (default: the base'\''s, else /app)'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l add -r -F -d 'Add serving files: a file or folder, to DEST (default: its name under the workdir)'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l label -r -F -d 'Set a label in the image config'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l tag -r -F -d 'Tag as NAME:TAG, or NAME for the next NAME:vN (default: RUN-NAME-image)'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l output -r -F -d 'Also write the image to oci-archive:FILE or docker-archive:FILE'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l compression -r -F -d 'Layer compression: none, gzip (default) or zstd'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l format -r -F -d 'image (default) or modelpack'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l model-dir -r -F -d 'Where the model'\''s files go in the image (default: /model)'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l allow-unvalidated -d 'Package a run that has no passing validation'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -s j -l jobs -r -F -d 'Compression threads (default: all cores)'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s m -l metric -r -F -d 'Show this metric as a column (repeatable; default: every metric)'
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s n -l limit -r -F -d 'Show at most this many runs, newest first'

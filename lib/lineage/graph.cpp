@@ -96,7 +96,10 @@ public:
             return it == m->annotations.end() ? std::string() : it->second;
         };
         node.created = ann(store::k_ann_created);
+        // Runs have a status; test reports and validations a verdict.
         node.status = ann("dev.mlci.status");
+        if (node.status.empty())
+            node.status = ann("dev.mlci.verdict");
         node.detail = ann(store::k_ann_name);
         graph.nodes.emplace(node.id, node);
         slot = std::move(*m);

@@ -20,7 +20,7 @@ struct Node {
     std::string kind;      // run, dataset, validation, test-report, package, ..., code
     std::string reference; // NAME:vN, a tag, else the digest; for code the commit
     std::string created;
-    std::string status;   // dev.mlci.status when the artifact has one
+    std::string status;   // dev.mlci.status, else dev.mlci.verdict (reports, validations)
     std::string detail;   // code: branch and dirty state; others: name
     bool missing = false; // named by lineage, but not in this store
 };

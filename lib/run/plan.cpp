@@ -1,10 +1,9 @@
 // Resolving `mlci train`'s flags over mlci.yaml into one RunPlan.
 #include <mlci/data/project.hpp>
-#include <mlci/hash/sha256.hpp>
+#include <mlci/run/code_state.hpp>
 #include <mlci/run/execute.hpp>
 #include <mlci/run/inputs.hpp>
 #include <mlci/run/params.hpp>
-#include <mlci/vcs/git.hpp>
 
 namespace mlci::run {
 
@@ -32,18 +31,6 @@ Result<std::vector<std::string>> all_in_project(const std::vector<std::string>& 
         out.push_back(std::move(*rel));
     }
     return out;
-}
-
-Result<std::optional<CodeRecord>> code_of(const fs::path& project) {
-    MLCI_TRY_ASSIGN(git, vcs::git_info(project));
-    if (!git)
-        return std::optional<CodeRecord>{};
-    CodeRecord code{git->commit, git->branch, git->dirty, {}, git->remote_url};
-    if (git->dirty) {
-        MLCI_TRY_ASSIGN(diff, vcs::git_diff_head(git->workdir));
-        code.diff_digest = hash::sha256_of(diff).str();
-    }
-    return std::optional<CodeRecord>(std::move(code));
 }
 
 } // namespace
@@ -125,7 +112,7 @@ Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options
                                            options.inputs.empty() ? train.inputs : options.inputs,
                                            plan.project));
     plan.inputs = std::move(inputs);
-    MLCI_TRY_ASSIGN(code, code_of(plan.project));
+    MLCI_TRY_ASSIGN(code, code_state(store, plan.project));
     plan.code = std::move(code);
     plan.use_cache = plan.code && !plan.code->commit.empty();
     plan.force = options.force;

@@ -128,4 +128,22 @@ Result<std::string> git_diff_head(const std::filesystem::path& workdir) {
     return out;
 }
 
+Result<std::vector<std::string>> git_tracked_files(const std::filesystem::path& workdir) {
+    MLCI_TRY_ASSIGN(repo, open_repo(workdir));
+    std::vector<std::string> out;
+    if (!repo)
+        return out;
+    git_index* raw = nullptr;
+    if (git_repository_index(&raw, repo->get()) != 0)
+        return runtime_error("cannot read the git index of '{}': {}", workdir.string(),
+                             last_error());
+    std::unique_ptr<git_index, Deleter<git_index, git_index_free>> index(raw);
+    size_t n = git_index_entrycount(raw);
+    out.reserve(n);
+    for (size_t i = 0; i < n; ++i)
+        if (const git_index_entry* e = git_index_get_byindex(raw, i))
+            out.emplace_back(e->path);
+    return out;
+}
+
 } // namespace mlci::vcs

@@ -5,6 +5,7 @@
 #include <mlci/core/error.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlci::vcs {
 
@@ -21,6 +22,10 @@ Result<std::optional<GitInfo>> git_info(const std::filesystem::path& dir);
 
 // The text of `git diff HEAD` for tracked files (for a digest of uncommitted work).
 Result<std::string> git_diff_head(const std::filesystem::path& workdir);
+
+// The paths of the files the index tracks, relative to the work tree (for a
+// stat fingerprint that tells when the state above may have changed).
+Result<std::vector<std::string>> git_tracked_files(const std::filesystem::path& workdir);
 
 // Removes "user:password@" from a URL so that credentials never reach a record.
 std::string strip_credentials(std::string url);

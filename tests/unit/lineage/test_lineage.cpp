@@ -46,7 +46,8 @@ struct Fixture {
 
 } // namespace
 
-TEST_CASE("lineage walks from data and code to a run and on to what came of it", "[lineage]") {
+TEST_CASE("lineage: lineage walks from data and code to a run and on to what came of it",
+          "[lineage]") {
     Fixture f;
     auto commit = std::string(40, 'a');
     auto data = f.put(k_type_dataset, "dataset",
@@ -60,7 +61,7 @@ TEST_CASE("lineage walks from data and code to a run and on to what came of it",
     REQUIRE(f.store.tag_next_version(run, "model"));
     auto validation =
         f.put(k_type_validation, "validation", {{"kind", "validation"}},
-              {{"dev.mlci.lineage.run", run.digest.str()}, {"dev.mlci.status", "passed"}},
+              {{"dev.mlci.lineage.run", run.digest.str()}, {"dev.mlci.verdict", "passed"}},
               Descriptor{k_oci_manifest, run.digest, run.size, k_type_run, {}, {}});
     REQUIRE(f.store.add_to_index(validation, {}));
     auto package = f.put(k_type_package, "package", {{"kind", "package"}},
@@ -115,7 +116,7 @@ TEST_CASE("lineage walks from data and code to a run and on to what came of it",
     CHECK_FALSE(limited->nodes.contains(package.digest.str()));
 }
 
-TEST_CASE("lineage names sources that are not in the store", "[lineage]") {
+TEST_CASE("lineage: lineage names sources that are not in the store", "[lineage]") {
     Fixture f;
     auto absent = "sha256:" + std::string(64, '9');
     auto run = f.put(k_type_run, "run", {{"kind", "run"}}, {{"dev.mlci.lineage.inputs", absent}});

@@ -38,7 +38,7 @@ uint64_t inode_of(const fs::path& p) {
 
 } // namespace
 
-TEST_CASE("cache keys are canonical", "[run][cache]") {
+TEST_CASE("run: cache keys are canonical", "[run][cache]") {
     auto a = cache_key({{"command", {"python", "t.py"}}, {"params", {{"a", 1}, {"b", 2}}}});
     auto b = cache_key({{"params", {{"b", 2}, {"a", 1}}}, {"command", {"python", "t.py"}}});
     auto c = cache_key({{"params", {{"b", 2}, {"a", 1.5}}}, {"command", {"python", "t.py"}}});
@@ -46,7 +46,7 @@ TEST_CASE("cache keys are canonical", "[run][cache]") {
     CHECK(a != c);
 }
 
-TEST_CASE("the run cache finds succeeded tagged runs and rebuilds itself", "[run][cache]") {
+TEST_CASE("run: the run cache finds succeeded tagged runs and rebuilds itself", "[run][cache]") {
     testing::TempDir dir;
     auto s = store::Store::init(dir / ".mlci");
     REQUIRE(s);
@@ -85,7 +85,7 @@ TEST_CASE("the run cache finds succeeded tagged runs and rebuilds itself", "[run
     CHECK_FALSE(*cache.lookup(key));
 }
 
-TEST_CASE("outputs are stored and restored byte for byte", "[run][outputs]") {
+TEST_CASE("run: outputs are stored and restored byte for byte", "[run][outputs]") {
     testing::TempDir dir;
     auto s = store::Store::init(dir / ".mlci");
     REQUIRE(s);

@@ -8,7 +8,7 @@ using namespace mlci;
 using namespace mlci::run;
 using json = nlohmann::json;
 
-TEST_CASE("metrics flatten nested numbers with dots", "[run][metrics]") {
+TEST_CASE("run: metrics flatten nested numbers with dots", "[run][metrics]") {
     json doc = {{"accuracy", 0.95},       {"train", {{"rows", 105}, {"loss", {{"final", 0.1}}}}},
                 {"test", {{"rows", 45}}}, {"model", "forest"},
                 {"converged", true},      {"history", {0.1, 0.2}},
@@ -22,7 +22,7 @@ TEST_CASE("metrics flatten nested numbers with dots", "[run][metrics]") {
     CHECK(flatten_metrics(json(3)).empty());
 }
 
-TEST_CASE("metrics files are JSON, or YAML by extension", "[run][metrics]") {
+TEST_CASE("run: metrics files are JSON, or YAML by extension", "[run][metrics]") {
     testing::TempDir dir;
     REQUIRE(write_file_atomic(dir / "m.json", R"({"accuracy": 0.9, "f1": {"macro": 0.8}})"));
     auto j = read_metrics_file(dir / "m.json");
@@ -45,7 +45,7 @@ TEST_CASE("metrics files are JSON, or YAML by extension", "[run][metrics]") {
     CHECK_FALSE(read_metrics_file(dir / "none.json"));
 }
 
-TEST_CASE("metric diffs pair names from both runs", "[run][metrics]") {
+TEST_CASE("run: metric diffs pair names from both runs", "[run][metrics]") {
     auto d = diff_metrics({{"accuracy", 0.9}, {"loss", 0.3}}, {{"accuracy", 0.95}, {"f1", 0.8}});
     REQUIRE(d.size() == 3);
     CHECK(d[0].name == "accuracy");
@@ -58,7 +58,7 @@ TEST_CASE("metric diffs pair names from both runs", "[run][metrics]") {
     CHECK_FALSE(d[2].new_value);
 }
 
-TEST_CASE("numbers print short and round-trip", "[run][metrics]") {
+TEST_CASE("run: numbers print short and round-trip", "[run][metrics]") {
     CHECK(format_number(0.95) == "0.95");
     CHECK(format_number(105) == "105");
     CHECK(format_number(-0.0) == "0");

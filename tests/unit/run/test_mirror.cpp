@@ -7,7 +7,7 @@
 using namespace mlci;
 using namespace mlci::run;
 
-TEST_CASE("a mirror links the project but owns the outputs", "[run][mirror]") {
+TEST_CASE("run: a mirror links the project but owns the outputs", "[run][mirror]") {
     testing::TempDir dir;
     auto project = dir / "project";
     fs::create_directories(project / "src");

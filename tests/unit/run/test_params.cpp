@@ -8,7 +8,7 @@ using namespace mlci;
 using namespace mlci::run;
 using json = nlohmann::json;
 
-TEST_CASE("plain scalars are typed by the YAML core schema", "[run][params]") {
+TEST_CASE("run: plain scalars are typed by the YAML core schema", "[run][params]") {
     CHECK(typed_scalar("7") == json(7));
     CHECK(typed_scalar("7").is_number_integer());
     CHECK(typed_scalar("-12") == json(-12));
@@ -31,7 +31,7 @@ TEST_CASE("plain scalars are typed by the YAML core schema", "[run][params]") {
     CHECK(typed_scalar("99999999999999999999") == json(1e20));
 }
 
-TEST_CASE("overrides parse KEY=VALUE with typed values", "[run][params]") {
+TEST_CASE("run: overrides parse KEY=VALUE with typed values", "[run][params]") {
     auto o = parse_override("lr=0.01");
     REQUIRE(o);
     CHECK(o->key == "lr");
@@ -56,7 +56,7 @@ TEST_CASE("overrides parse KEY=VALUE with typed values", "[run][params]") {
     }
 }
 
-TEST_CASE("overrides set nested keys", "[run][params]") {
+TEST_CASE("run: overrides set nested keys", "[run][params]") {
     json p = {{"model", {{"depth", 4}}}, {"lr", 0.1}};
     REQUIRE(apply_override(p, *parse_override("model.depth=8")));
     REQUIRE(apply_override(p, *parse_override("model.width=16")));
@@ -70,7 +70,7 @@ TEST_CASE("overrides set nested keys", "[run][params]") {
     CHECK(r.error().message.find("'lr'") != std::string::npos);
 }
 
-TEST_CASE("params files are YAML or JSON mappings", "[run][params]") {
+TEST_CASE("run: params files are YAML or JSON mappings", "[run][params]") {
     testing::TempDir dir;
     REQUIRE(write_file_atomic(dir / "p.yaml",
                               "n_estimators: 50\nmax_depth: 4\ntest_size: 0.3\nname: 'x'\n"
@@ -106,7 +106,8 @@ TEST_CASE("params files are YAML or JSON mappings", "[run][params]") {
     CHECK(missing.error().code == Exit::usage);
 }
 
-TEST_CASE("grid axes split at top-level commas and expand to every combination", "[run][params]") {
+TEST_CASE("run: grid axes split at top-level commas and expand to every combination",
+          "[run][params]") {
     auto a = parse_grid_axis("depth=2,4,8");
     REQUIRE(a);
     CHECK(a->key == "depth");
@@ -132,7 +133,7 @@ TEST_CASE("grid axes split at top-level commas and expand to every combination",
     CHECK(expand_grid({}).front().empty());
 }
 
-TEST_CASE("params flatten to dotted names and format for tables", "[run][params]") {
+TEST_CASE("run: params flatten to dotted names and format for tables", "[run][params]") {
     json p = {{"lr", 0.1},
               {"model", {{"depth", 4}, {"kind", "forest"}}},
               {"tags", {1, 2}},

@@ -39,7 +39,7 @@ RunRecord sample() {
 
 } // namespace
 
-TEST_CASE("run records keep the contract's shape", "[run][record]") {
+TEST_CASE("run: run records keep the contract's shape", "[run][record]") {
     auto j = to_json(sample());
     CHECK(j["kind"] == "run");
     CHECK(j["status"] == "succeeded");
@@ -65,7 +65,7 @@ TEST_CASE("run records keep the contract's shape", "[run][record]") {
     CHECK(s["code"].is_null());
 }
 
-TEST_CASE("run records read back what they wrote", "[run][record]") {
+TEST_CASE("run: run records read back what they wrote", "[run][record]") {
     auto r = sample();
     auto back = run_record_from_json(to_json(r), "test");
     REQUIRE(back);
@@ -88,7 +88,7 @@ TEST_CASE("run records read back what they wrote", "[run][record]") {
     CHECK_FALSE(run_record_from_json(json::array(), "x"));
 }
 
-TEST_CASE("statuses, version tags and command lines", "[run][record]") {
+TEST_CASE("run: statuses, version tags and command lines", "[run][record]") {
     for (auto s :
          {RunStatus::succeeded, RunStatus::failed, RunStatus::timeout, RunStatus::interrupted})
         CHECK(parse_status(to_string(s)) == s);
@@ -108,7 +108,7 @@ TEST_CASE("statuses, version tags and command lines", "[run][record]") {
     CHECK(command_line({{}, "make train"}) == "make train");
 }
 
-TEST_CASE("best_entry prefers NAME:vN over other tags", "[run][record]") {
+TEST_CASE("run: best_entry prefers NAME:vN over other tags", "[run][record]") {
     auto d = *hash::Digest::parse("sha256:" + std::string(64, 'e'));
     store::Descriptor desc{store::k_oci_manifest, d, 1, {}, {}, {}};
     std::vector<store::IndexEntry> entries{{desc, "run:latest"}, {desc, "run:v3"}, {desc, ""}};
@@ -118,7 +118,7 @@ TEST_CASE("best_entry prefers NAME:vN over other tags", "[run][record]") {
     CHECK_FALSE(best_entry(entries, *hash::Digest::parse("sha256:" + std::string(64, 'f'))));
 }
 
-TEST_CASE("default run names come from the script", "[run][train]") {
+TEST_CASE("run: default run names come from the script", "[run][train]") {
     CHECK(default_run_name({{"/usr/bin/python3", "src/train.py", "data/iris.csv"}, {}}) == "train");
     CHECK(default_run_name({{"python", "-u", "Fit_Model.py"}, {}}) == "fit_model");
     CHECK(default_run_name({{"./train.sh"}, {}}) == "train.sh");
@@ -127,7 +127,7 @@ TEST_CASE("default run names come from the script", "[run][train]") {
     CHECK(default_run_name({{}, ""}) == "run");
 }
 
-TEST_CASE("the select flag parses METRIC:max or METRIC:min", "[run][train]") {
+TEST_CASE("run: the select flag parses METRIC:max or METRIC:min", "[run][train]") {
     auto s = parse_selector("accuracy:max");
     REQUIRE(s);
     CHECK(s->metric == "accuracy");

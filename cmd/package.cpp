@@ -1,0 +1,207 @@
+// mlci package: a validated run's model as a runnable OCI image (or a
+// ModelPack artifact), reproducible, with lineage and provenance.
+#include "context.hpp"
+
+#include <filesystem>
+#include <mlci/config/package_config.hpp>
+#include <mlci/config/project_config.hpp>
+#include <mlci/oci/epoch.hpp>
+#include <mlci/package/options.hpp>
+
+namespace mlci::cli {
+
+namespace {
+
+struct PackageArgs {
+    std::string reference;
+    package::Flags flags;
+    // Values of options whose absence matters (an empty list is not "unset").
+    std::string base, workdir, tag, output, compression, format, model_dir;
+    std::vector<std::string> entrypoint, cmd, ports, add;
+    std::map<std::string, CLI::Option*> given;
+};
+
+// The flags, with only the options given set.
+package::Flags collect(PackageArgs& a) {
+    auto f = a.flags;
+    auto set = [&](const char* name, auto& out, const auto& value) {
+        if (a.given.at(name)->count() > 0)
+            out = value;
+    };
+    set("base", f.base, a.base);
+    set("workdir", f.workdir, a.workdir);
+    set("tag", f.tag, a.tag);
+    set("output", f.output, a.output);
+    set("compression", f.compression, a.compression);
+    set("format", f.format, a.format);
+    set("model-dir", f.model_dir, a.model_dir);
+    set("entrypoint", f.entrypoint, a.entrypoint);
+    set("cmd", f.cmd, a.cmd);
+    set("port", f.ports, a.ports);
+    set("add", f.add, a.add);
+    return f;
+}
+
+nlohmann::json to_json(const package::PackageResult& r,
+                       const std::optional<oci::ArchiveTarget>& out) {
+    nlohmann::json layers = nlohmann::json::array();
+    for (auto& l : r.layers)
+        layers.push_back({{"digest", l.blob.digest.str()},
+                          {"mediaType", l.blob.media_type},
+                          {"size", l.blob.size},
+                          {"diff_id", l.diff_id.str()}});
+    return {{"reference", r.reference},
+            {"digest", r.manifest.digest.str()},
+            {"mediaType", r.manifest.media_type},
+            {"artifactType", r.manifest.artifact_type},
+            {"size", r.manifest.size},
+            {"unchanged", r.unchanged},
+            {"created", r.created},
+            {"base", r.base.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.base)},
+            {"run", {{"reference", r.run}, {"digest", r.run_digest.str()}}},
+            {"validation",
+             {{"digest", r.validation ? nlohmann::json(r.validation->str()) : nullptr},
+              {"verdict", r.verdict}}},
+            {"layers", layers},
+            {"model_files", r.model_files},
+            {"model_bytes", r.model_bytes},
+            {"serving_files", r.serving_files},
+            {"provenance", r.provenance.digest.str()},
+            {"output", out ? nlohmann::json(out->file.string()) : nullptr}};
+}
+
+void run_package(Context& ctx, PackageArgs& args) {
+    auto cwd = std::filesystem::current_path();
+    auto project = value_or_throw(config::find_project_config(cwd));
+    std::optional<config::PackageConfig> configured;
+    if (!project.file.empty())
+        configured = value_or_throw(config::load_package_config(project.file));
+    auto epoch = value_or_throw(oci::source_date_epoch());
+    auto options =
+        value_or_throw(package::make_options(collect(args), configured, cwd, project.root, epoch));
+    options.requested = args.reference;
+
+    auto& store = ctx.store();
+    auto entry = ctx.resolve(args.reference);
+    auto r = value_or_throw(package::package_run(store, entry, options, ctx.out.reporter()));
+    ctx.out.end_progress();
+    if (r.verdict != "passed")
+        ctx.out.warn(fmt::format("packaged run {} without a passing validation (verdict: {})",
+                                 r.run, r.verdict));
+    ctx.out.note(fmt::format("{} {}: run {} (validation {}), {} model files ({}){}, {}",
+                             r.unchanged ? "unchanged" : "packaged", r.reference, r.run, r.verdict,
+                             r.model_files, human_bytes(r.model_bytes),
+                             r.serving_files ? fmt::format(", {} serving files", r.serving_files)
+                                             : std::string(),
+                             r.manifest.digest.str()));
+    if (options.output)
+        ctx.out.note(fmt::format("wrote {}", options.output->file.string()));
+    if (ctx.options.json)
+        ctx.out.json(to_json(r, options.output));
+    else
+        ctx.out.result(r.reference);
+}
+
+} // namespace
+
+void register_package(CLI::App& app, Context& ctx) {
+    auto a = std::make_shared<PackageArgs>();
+    auto* cmd = app.add_subcommand(
+        "package", "Build a runnable OCI image (or ModelPack artifact) of a validated run's model");
+    cmd->group("Pipeline");
+    cmd->add_option("ref", a->reference, "The run, or its validation (NAME:vN, digest, or -)")
+        ->required()
+        ->type_name("REF");
+    // One value a flag, repeated for lists: `--entrypoint python3 REF` must
+    // not take REF as a second argument.
+    auto opt = [&](const char* name, auto& value, const char* flag, const char* help,
+                   const char* type) {
+        a->given[name] =
+            cmd->add_option(flag, value, help)->type_name(type)->allow_extra_args(false);
+    };
+    opt("base", a->base, "--base",
+        "Base image: scratch (default), oci:DIR[:REF], oci-archive:FILE[:REF], or an image in "
+        "the store",
+        "IMAGE");
+    opt("entrypoint", a->entrypoint, "--entrypoint",
+        "The image's entrypoint, one argument per flag", "ARG");
+    opt("cmd", a->cmd, "--cmd", "The image's default arguments, one per flag", "ARG");
+    cmd->add_option("--env", a->flags.env, "Set an environment variable in the image")
+        ->type_name("K=V")
+        ->allow_extra_args(false);
+    opt("port", a->ports, "--port", "Expose a port (8080, 8080/tcp, 53/udp)", "N");
+    opt("workdir", a->workdir, "--workdir",
+        "The working directory (default: the base's, else /app)", "DIR");
+    opt("add", a->add, "--add",
+        "Add serving files: a file or folder, to DEST (default: its name under the workdir)",
+        "SRC[:DEST]");
+    cmd->add_option("--label", a->flags.labels, "Set a label in the image config")
+        ->type_name("K=V")
+        ->allow_extra_args(false);
+    opt("tag", a->tag, "--tag",
+        "Tag as NAME:TAG, or NAME for the next NAME:vN (default: RUN-NAME-image)", "NAME[:TAG]");
+    opt("output", a->output, "--output",
+        "Also write the image to oci-archive:FILE or docker-archive:FILE", "KIND:FILE");
+    opt("compression", a->compression, "--compression",
+        "Layer compression: none, gzip (default) or zstd", "KIND");
+    opt("format", a->format, "--format", "image (default) or modelpack", "FORMAT");
+    opt("model-dir", a->model_dir, "--model-dir",
+        "Where the model's files go in the image (default: /model)", "DIR");
+    cmd->add_flag("--allow-unvalidated", a->flags.allow_unvalidated,
+                  "Package a run that has no passing validation");
+    cmd->add_option("-j,--jobs", a->flags.jobs, "Compression threads (default: all cores)")
+        ->type_name("N");
+    a->given.at("compression")->check(CLI::IsMember({"none", "gzip", "zstd"}));
+    a->given.at("format")->check(CLI::IsMember({"image", "modelpack"}));
+    cmd->callback([&ctx, a] { run_package(ctx, *a); });
+
+    ctx.document(
+        {"package",
+         "Builds a container image of a run's model without a Docker daemon and stores it in the "
+         "store, tagged (NAME:TAG, or the next NAME:vN; by default RUN-NAME-image). The image is "
+         "the base image's layers, reused as they are, then a layer holding the run's output "
+         "files under /model (--model-dir), then a layer of the serving files given with --add "
+         "(a file or a folder; DEST defaults to its name under the working directory, /app "
+         "unless the base sets one; .git, __pycache__ and *.pyc are left out). The image config "
+         "takes the base's and sets the entrypoint, cmd, environment (MLCI_MODEL_DIR names the "
+         "model folder), working directory, exposed ports and labels given. A base in a registry "
+         "is fetched first with 'mlci pull'; an OCI layout directory or archive is copied into "
+         "the store.\n\n"
+         "Images are reproducible: layers are tars with sorted entries, every parent folder, "
+         "owner 0:0, modes 0644 or 0755 and one mtime ($SOURCE_DATE_EPOCH, else "
+         "1980-01-01), compressed with gzip (a fixed header), zstd or nothing (--compression); "
+         "the config is created at $SOURCE_DATE_EPOCH, else when the run ended. The same run, "
+         "base and flags give the same image digest in any store, and the same model files the "
+         "same model layer. Compression runs on all cores while the tar is read and the blob "
+         "written.\n\n"
+         "A run is packaged only if its latest validation passed (or the validation given as "
+         "REF passed); otherwise mlci package exits with 1, unless --allow-unvalidated. The "
+         "manifest's annotations carry the lineage: org.opencontainers.image.created, revision "
+         "and source (the run's git commit and remote), version (TAG of --tag NAME:TAG), "
+         "dev.mlci.run, dev.mlci.lineage.run and dev.mlci.lineage.inputs (the run and its "
+         "datasets), dev.mlci.metric.*, dev.mlci.validation and dev.mlci.verdict. An in-toto "
+         "statement with a SLSA provenance v1 predicate (run, datasets, code, base image, "
+         "flags) is stored as a referrer of the image.\n\n"
+         "--output also writes the image as one file that 'podman load', 'docker load' and "
+         "skopeo read: oci-archive:FILE (an OCI layout) or docker-archive:FILE (docker save's "
+         "format, uncompressed layers). --format modelpack makes a CNCF ModelPack artifact "
+         "instead: one uncompressed layer per file, typed weight, weight.config, code, doc or "
+         "dataset by its name, with a model config.\n\n"
+         "Every flag may be set in the package: section of mlci.yaml (base, entrypoint, cmd, "
+         "env, ports, workdir, add, labels, tag, output, compression, format, model_dir); flags "
+         "win. Prints the package's tag.",
+         {{"mlci package iris-classifier:v3 --entrypoint python3 --entrypoint /app/serve.py "
+           "--add serve.py --port 8080",
+           "a serving image of run v3, on an empty base"},
+          {"mlci package - --base python-slim:latest --tag iris:1.0",
+           "the run on standard input, on a base pulled into the store, tagged iris:1.0"},
+          {"mlci package iris-classifier:v3 --base oci:layouts/python:3.11 --output "
+           "docker-archive:iris.tar",
+           "a base from an OCI layout; the result also as a file for 'docker load'"},
+          {"mlci package iris-classifier:v3 --format modelpack",
+           "the model as a ModelPack artifact for KitOps and image volumes"},
+          {"SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) mlci package iris-classifier:v3",
+           "timestamps from the last commit"}}});
+}
+
+} // namespace mlci::cli

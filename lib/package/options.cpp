@@ -1,0 +1,86 @@
+#include <mlci/package/options.hpp>
+
+namespace mlci::package {
+
+namespace {
+
+template <typename T>
+std::optional<T> pick(const std::optional<T>& flag, const std::optional<T>& configured) {
+    return flag ? flag : configured;
+}
+
+Status add_labels(std::map<std::string, std::string>& out, const std::vector<std::string>& kvs) {
+    for (auto& kv : kvs) {
+        auto eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0)
+            return usage_error("invalid label '{}' (expected KEY=VALUE)", kv);
+        out[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    return {};
+}
+
+} // namespace
+
+Result<Options> make_options(const Flags& flags, const std::optional<config::PackageConfig>& config,
+                             const std::filesystem::path& cwd,
+                             const std::filesystem::path& project_root,
+                             std::optional<int64_t> epoch) {
+    config::PackageConfig c = config ? *config : config::PackageConfig{};
+    Options o;
+    o.base = pick(flags.base, c.base).value_or("scratch");
+    o.changes.entrypoint = pick(flags.entrypoint, c.entrypoint);
+    o.changes.cmd = pick(flags.cmd, c.cmd);
+    o.changes.workdir = pick(flags.workdir, c.workdir);
+    if (o.changes.workdir && !o.changes.workdir->starts_with('/'))
+        return usage_error("invalid workdir '{}' (give an absolute path in the image)",
+                           *o.changes.workdir);
+    // The environment and labels add up: the file's first, the flags' over them.
+    o.changes.env = c.env;
+    o.changes.env.insert(o.changes.env.end(), flags.env.begin(), flags.env.end());
+    for (auto& kv : o.changes.env)
+        MLCI_TRY(oci::validate_env(kv));
+    o.changes.labels = c.labels;
+    MLCI_TRY(add_labels(o.changes.labels, flags.labels));
+    for (auto& p : flags.ports ? *flags.ports : c.ports) {
+        MLCI_TRY_ASSIGN(port, oci::normalise_port(p));
+        o.changes.ports.push_back(port);
+    }
+    if (flags.add) {
+        for (auto& a : *flags.add) {
+            MLCI_TRY_ASSIGN(spec, parse_add(a, cwd));
+            o.add.push_back(std::move(spec));
+        }
+    } else {
+        for (auto& a : c.add) {
+            MLCI_TRY_ASSIGN(spec, parse_add(a, project_root));
+            o.add.push_back(std::move(spec));
+        }
+    }
+    o.model_dir = pick(flags.model_dir, c.model_dir).value_or(k_default_model_dir);
+    o.tag = pick(flags.tag, c.tag).value_or("");
+    if (auto out = pick(flags.output, c.output)) {
+        MLCI_TRY_ASSIGN(target, oci::parse_archive_target(*out));
+        if (target.file.is_relative())
+            target.file = (flags.output ? cwd : project_root) / target.file;
+        o.output = target;
+    }
+    if (auto comp = pick(flags.compression, c.compression)) {
+        MLCI_TRY_ASSIGN(v, oci::parse_compression(*comp));
+        o.compression = v;
+    }
+    if (auto format = pick(flags.format, c.format)) {
+        MLCI_TRY_ASSIGN(v, parse_format(*format));
+        o.format = v;
+    }
+    if (o.format == Format::modelpack && !flags.compression && !c.compression)
+        o.compression = oci::Compression::none; // ModelPack keeps weights uncompressed
+    if (o.format == Format::modelpack && o.output && o.output->kind == oci::ArchiveKind::docker)
+        return usage_error("a ModelPack artifact cannot be a docker archive (use "
+                           "--output oci-archive:FILE)");
+    o.allow_unvalidated = flags.allow_unvalidated;
+    o.jobs = flags.jobs;
+    o.source_date_epoch = epoch;
+    return o;
+}
+
+} // namespace mlci::package
