@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/deploy/record.hpp>
 #include <mlci/gate/format.hpp>
 #include <mlci/gate/validation.hpp>
 #include <mlci/report/validation_report.hpp>
@@ -49,9 +50,17 @@ gate_rules(const config::ProjectConfig& config, const ValidateFlags& flags) {
 
 // The baseline run: --baseline must resolve; mlci.yaml's may not exist yet
 // (nothing is in production before the first deploy), which only skips limits.
+// An environment name stands for the package deployed there.
 std::optional<gate::Run> load_baseline(Context& ctx, const std::string& text, bool from_flag) {
     std::istringstream none;
     auto entry = store::resolve(ctx.store(), text, none);
+    if (deploy::validate_environment_name(text)) {
+        if (auto deployed = value_or_throw(deploy::current(ctx.store(), text))) {
+            ctx.out.note(fmt::format("baseline: {} as deployed to {} ({})",
+                                     deployed->deployment.package_ref, text, deployed->reference));
+            entry = ctx.resolve(deployed->deployment.package.str());
+        }
+    }
     if (!entry) {
         if (from_flag)
             throw Failure(std::move(entry.error()));

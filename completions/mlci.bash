@@ -29,8 +29,9 @@ _mlci() {
 }
 _mlci_subs() {
     case "$1" in
-    '') echo 'init data-version test train validate package log metrics lineage push pull login logout show verify gc completion help' ;;
+    '') echo 'init data-version test train validate package deploy log metrics lineage push pull login logout show verify gc completion help' ;;
     'data-version') echo 'add status checkout diff log list' ;;
+    'deploy') echo 'status history rollback' ;;
     'metrics') echo 'diff' ;;
     esac
 }
@@ -56,6 +57,10 @@ _mlci_flags() {
     'train') echo '-h --help -i --input --params -p --param -o --output --metrics -n --name --force --timeout --grid -j --jobs --select' ;;
     'validate') echo '-h --help --require --baseline --max-regression --report --junit --tag' ;;
     'package') echo '-h --help --base --entrypoint --cmd --env --port --workdir --add --label --tag --output --compression --format --model-dir --allow-unvalidated -j --jobs' ;;
+    'deploy') echo '-h --help --env --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait --force --no-require-validation' ;;
+    'deploy status') echo '-h --help' ;;
+    'deploy history') echo '-h --help' ;;
+    'deploy rollback') echo '-h --help --to --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait --force --no-require-validation' ;;
     'log') echo '-h --help -m --metric -n --limit' ;;
     'metrics') echo '-h --help' ;;
     'metrics diff') echo '-h --help -a --all' ;;
@@ -83,6 +88,8 @@ _mlci_takes_value() {
     'train') case "$2" in -i|--input|--params|-p|--param|-o|--output|--metrics|-n|--name|--timeout|--grid|-j|--jobs|--select) return 0 ;; esac ;;
     'validate') case "$2" in --require|--baseline|--max-regression|--report|--junit|--tag) return 0 ;; esac ;;
     'package') case "$2" in --base|--entrypoint|--cmd|--env|--port|--workdir|--add|--label|--tag|--output|--compression|--format|--model-dir|-j|--jobs) return 0 ;; esac ;;
+    'deploy') case "$2" in --env|--target|--health-check|--health-timeout|--health-retries|--health-interval|--pre-start|--keep|--public-key|--image|--values-key|--branch|--wait) return 0 ;; esac ;;
+    'deploy rollback') case "$2" in --to|--target|--health-check|--health-timeout|--health-retries|--health-interval|--pre-start|--keep|--public-key|--image|--values-key|--branch|--wait) return 0 ;; esac ;;
     'log') case "$2" in -m|--metric|-n|--limit) return 0 ;; esac ;;
     'lineage') case "$2" in --depth) return 0 ;; esac ;;
     'push') case "$2" in -j|--jobs|--chunk-size) return 0 ;; esac ;;

@@ -19,9 +19,11 @@ end
 function __mlci_subs
     switch $argv[1]
         case ''
-            printf '%s\n' init data-version test train validate package log metrics lineage push pull login logout show verify gc completion help
+            printf '%s\n' init data-version test train validate package deploy log metrics lineage push pull login logout show verify gc completion help
         case 'data-version'
             printf '%s\n' add status checkout diff log list
+        case 'deploy'
+            printf '%s\n' status history rollback
         case 'metrics'
             printf '%s\n' diff
     end
@@ -46,6 +48,10 @@ function __mlci_valued
             printf '%s\n' --require --baseline --max-regression --report --junit --tag
         case 'package'
             printf '%s\n' --base --entrypoint --cmd --env --port --workdir --add --label --tag --output --compression --format --model-dir -j --jobs
+        case 'deploy'
+            printf '%s\n' --env --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait
+        case 'deploy rollback'
+            printf '%s\n' --to --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait
         case 'log'
             printf '%s\n' -m --metric -n --limit
         case 'lineage'
@@ -73,6 +79,7 @@ complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a test -d 'Run test suites 
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a train -d 'Run a training command as a recorded, cached run'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a validate -d 'Gate a trained run on its metrics; store the verdict'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a package -d 'Build a runnable OCI image (or ModelPack artifact) of a validated run'\''s model'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a deploy -d 'Ship a validated package to an environment; roll back when unhealthy'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a log -d 'List runs with their status, params and metrics'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a metrics -d 'Compare the metrics of runs'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a lineage -d 'Show where an artifact came from and what was made from it'
@@ -173,6 +180,46 @@ complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l model-dir -r -F -d
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l allow-unvalidated -d 'Package a run that has no passing validation'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -s j -l jobs -r -F -d 'Compression threads (default: all cores)'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -a status -d 'What runs in an environment'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -a history -d 'An environment'\''s deployments, newest first'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -a rollback -d 'Deploy the release that ran before'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l env -r -F -d 'The environment (declared in mlci.yaml or not)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l target -r -F -d 'Where to deploy: dir:PATH, gitops:REPO_URL#FILE[,FILE] or exec:COMMAND (default: environments.ENV.target)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l health-check -r -F -d 'After the switch: a URL that must answer 2xx, or a shell command that must exit 0; on failure the release is rolled back'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l health-timeout -r -F -d 'Seconds for each health check attempt (default 30)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l health-retries -r -F -d 'Health check attempts before rolling back (default 10)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l health-interval -r -F -d 'Seconds between health check attempts (default 1)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l pre-start -r -F -d 'dir target: a shell command run in the unpacked release before it is switched in'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l keep -r -F -d 'dir target: releases kept (default 5)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l public-key -r -F -d 'Require a valid signature by this Ed25519 public key'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l image -r -F -d 'The repository the package was pushed to; the target gets REPOSITORY@DIGEST (gitops, exec)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l values-key -r -F -d 'gitops: the dotted key of the image block in Helm values'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l branch -r -F -d 'gitops: the branch to commit to'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l wait -r -F -d 'Wait up to S seconds for another deploy to the environment (default: fail at once)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l force -d 'Deploy even when policy checks fail (the override is recorded)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l no-require-validation -d 'Do not require a passing validation (recorded in the policy checks)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy status'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy status'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''deploy history'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy history'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l to -r -F -d 'Deployment N of the history (3 or v3), or a package reference (default: the release before the current one)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l target -r -F -d 'Where to deploy: dir:PATH, gitops:REPO_URL#FILE[,FILE] or exec:COMMAND (default: environments.ENV.target)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l health-check -r -F -d 'After the switch: a URL that must answer 2xx, or a shell command that must exit 0; on failure the release is rolled back'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l health-timeout -r -F -d 'Seconds for each health check attempt (default 30)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l health-retries -r -F -d 'Health check attempts before rolling back (default 10)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l health-interval -r -F -d 'Seconds between health check attempts (default 1)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l pre-start -r -F -d 'dir target: a shell command run in the unpacked release before it is switched in'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l keep -r -F -d 'dir target: releases kept (default 5)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l public-key -r -F -d 'Require a valid signature by this Ed25519 public key'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l image -r -F -d 'The repository the package was pushed to; the target gets REPOSITORY@DIGEST (gitops, exec)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l values-key -r -F -d 'gitops: the dotted key of the image block in Helm values'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l branch -r -F -d 'gitops: the branch to commit to'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l wait -r -F -d 'Wait up to S seconds for another deploy to the environment (default: fail at once)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l force -d 'Deploy even when policy checks fail (the override is recorded)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l no-require-validation -d 'Do not require a passing validation (recorded in the policy checks)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s m -l metric -r -F -d 'Show this metric as a column (repeatable; default: every metric)'
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s n -l limit -r -F -d 'Show at most this many runs, newest first'

@@ -35,11 +35,29 @@ else
     echo "weakened model refused by validate (exit $?), as it should be" >&2
 fi
 
-step "push and pull: share the run through an OCI layout (the embedded default, no server)"
+step "package: the validated model as a reproducible OCI image (no Docker daemon)"
+image=$(mlci package "$run")
+mlci show "$image"
+
+step "push and pull: share the image and the run through an OCI layout (the embedded default, no server)"
+mlci push "$image" oci:shared-layout:iris-image
 mlci push "$run" oci:shared-layout:iris-classifier
 mlci --store second-store init >/dev/null
+mlci --store second-store pull oci:shared-layout:iris-image
 mlci --store second-store pull oci:shared-layout:iris-classifier
 mlci --store second-store verify
+
+step "deploy: to staging (a dir target, mlci.yaml), health-checked by the model itself"
+mlci deploy "$image" --env staging
+mlci deploy status staging
+if mlci deploy "$image" --env staging --health-check 'exit 1' --health-retries 1; then
+    echo "error: an unhealthy release stayed deployed" >&2
+    exit 1
+else
+    echo "unhealthy release rolled back (exit $?), as it should be; still running:" >&2
+fi
+mlci deploy status staging
+mlci deploy history staging
 
 step "lineage and history"
 mlci lineage "$run"

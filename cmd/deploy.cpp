@@ -1,0 +1,304 @@
+// mlci deploy: ship a package to an environment when it passed its gates,
+// roll it back by itself when its health check fails; status, history and
+// rollback of an environment.
+#include "context.hpp"
+
+#include <filesystem>
+#include <mlci/config/environment_config.hpp>
+#include <mlci/config/project_config.hpp>
+#include <mlci/deploy/deploy.hpp>
+
+namespace mlci::cli {
+
+namespace {
+
+// Flags that override an environment's settings in mlci.yaml.
+struct EnvironmentFlags {
+    std::string env, target, health_check, pre_start, public_key, image, values_key, branch;
+    double health_timeout = 30, health_retries = 10, health_interval = 1, keep = 5, wait = 0;
+    bool force = false, no_validation = false;
+    std::map<std::string, CLI::Option*> given;
+};
+
+struct DeployFlags {
+    std::string ref;
+    EnvironmentFlags env;
+};
+
+void add_environment_flags(CLI::App* cmd, EnvironmentFlags& f) {
+    auto& g = f.given;
+    g["target"] = cmd->add_option("--target", f.target,
+                                  "Where to deploy: dir:PATH, gitops:REPO_URL#FILE[,FILE] or "
+                                  "exec:COMMAND (default: environments.ENV.target)")
+                      ->type_name("TARGET");
+    g["health-check"] = cmd->add_option("--health-check", f.health_check,
+                                        "After the switch: a URL that must answer 2xx, or a shell "
+                                        "command that must exit 0; on failure the release is "
+                                        "rolled back")
+                            ->type_name("URL|COMMAND");
+    g["health-timeout"] = cmd->add_option("--health-timeout", f.health_timeout,
+                                          "Seconds for each health check "
+                                          "attempt (default 30)")
+                              ->type_name("S");
+    g["health-retries"] = cmd->add_option("--health-retries", f.health_retries,
+                                          "Health check attempts before rolling back (default 10)")
+                              ->type_name("N");
+    g["health-interval"] = cmd->add_option("--health-interval", f.health_interval,
+                                           "Seconds between health check attempts (default 1)")
+                               ->type_name("S");
+    g["pre-start"] = cmd->add_option("--pre-start", f.pre_start,
+                                     "dir target: a shell command run in the unpacked release "
+                                     "before it is switched in")
+                         ->type_name("COMMAND");
+    g["keep"] =
+        cmd->add_option("--keep", f.keep, "dir target: releases kept (default 5)")->type_name("N");
+    g["public-key"] = cmd->add_option("--public-key", f.public_key,
+                                      "Require a valid signature by this Ed25519 public key")
+                          ->type_name("FILE");
+    g["image"] = cmd->add_option("--image", f.image,
+                                 "The repository the package was pushed to; the target gets "
+                                 "REPOSITORY@DIGEST (gitops, exec)")
+                     ->type_name("REPOSITORY");
+    g["values-key"] = cmd->add_option("--values-key", f.values_key,
+                                      "gitops: the dotted key of the image block in Helm values")
+                          ->type_name("KEY");
+    g["branch"] = cmd->add_option("--branch", f.branch, "gitops: the branch to commit to")
+                      ->type_name("BRANCH");
+    cmd->add_option("--wait", f.wait,
+                    "Wait up to S seconds for another deploy to the environment (default: fail "
+                    "at once)")
+        ->type_name("S");
+    cmd->add_flag("--force", f.force,
+                  "Deploy even when policy checks fail (the override is recorded)");
+    g["no-require-validation"] =
+        cmd->add_flag("--no-require-validation", f.no_validation,
+                      "Do not require a passing validation (recorded in the policy checks)");
+}
+
+bool given(const EnvironmentFlags& f, const char* name) {
+    return f.given.at(name)->count() > 0;
+}
+
+// mlci.yaml's environment with the flags given applied over it.
+deploy::DeployRequest make_request(Context& ctx, const EnvironmentFlags& f) {
+    deploy::DeployRequest r;
+    r.environment = f.env;
+    value_or_throw(deploy::validate_environment_name(f.env));
+    auto project = value_or_throw(config::find_project_config(std::filesystem::current_path()));
+    config::EnvironmentConfig cfg;
+    bool declared = false;
+    if (!project.file.empty())
+        for (auto& e : value_or_throw(config::load_environments(project.file)))
+            if (e.name == f.env) {
+                cfg = e;
+                declared = true;
+            }
+    auto pick = [&](const char* flag, const std::string& value,
+                    const std::optional<std::string>& configured) {
+        return given(f, flag) ? value : configured.value_or(std::string());
+    };
+    auto number = [&](const char* flag, double value, const std::optional<double>& configured) {
+        return given(f, flag) ? value : configured.value_or(value);
+    };
+    r.target.spec = pick("target", f.target, cfg.target);
+    if (r.target.spec.empty())
+        throw Failure(
+            {Exit::usage, declared ? fmt::format("environment '{}' in {} has no target: set "
+                                                 "environments.{}.target or pass --target",
+                                                 f.env, project.file.string(), f.env)
+                                   : fmt::format("environment '{}' is not in mlci.yaml: declare it "
+                                                 "under environments, or pass --target",
+                                                 f.env)});
+    r.target.pre_start = pick("pre-start", f.pre_start, cfg.pre_start);
+    r.target.keep = static_cast<unsigned>(number("keep", f.keep, cfg.keep));
+    r.target.image = pick("image", f.image, cfg.image);
+    r.target.values_key = pick("values-key", f.values_key, cfg.values_key);
+    r.target.branch = pick("branch", f.branch, cfg.branch);
+    r.target.store = &ctx.store();
+    r.target.work_dir = ctx.store().root() / "mlci" / "gitops";
+    r.target.on_output = [&ctx](std::string_view chunk) { ctx.out.detail(std::string(chunk)); };
+    r.health.check = pick("health-check", f.health_check, cfg.health_check);
+    auto ms = [](double s) { return std::chrono::milliseconds(static_cast<long>(s * 1000)); };
+    r.health.timeout = ms(number("health-timeout", f.health_timeout, cfg.health_timeout));
+    r.health.attempts =
+        static_cast<unsigned>(number("health-retries", f.health_retries, cfg.health_retries));
+    r.health.interval = ms(number("health-interval", f.health_interval, cfg.health_interval));
+    auto key = pick("public-key", f.public_key, cfg.public_key);
+    if (!key.empty())
+        r.policy.public_key = key;
+    r.policy.require_validation =
+        given(f, "no-require-validation") ? false : cfg.require_validation.value_or(true);
+    r.force = f.force;
+    r.wait = ms(f.wait);
+    return r;
+}
+
+nlohmann::json to_json(const deploy::DeploymentEntry& e) {
+    auto doc = e.deployment.to_json();
+    doc["reference"] = e.reference;
+    doc["digest"] = e.digest.str();
+    doc["version"] = e.version;
+    return doc;
+}
+
+void report(Context& ctx, const deploy::DeployResult& r) {
+    auto& d = r.entry.deployment;
+    if (r.failure) {
+        ctx.out.warn(r.failure->message);
+        ctx.out.note(fmt::format("deployment {}: {} {} to {}", r.entry.reference,
+                                 ctx.out.paint(std::string(deploy::to_string(d.outcome)), "red"),
+                                 d.package_ref, d.environment));
+        ctx.exit = r.failure->code == Exit::ok ? Exit::gate : r.failure->code;
+    } else {
+        ctx.out.note(fmt::format("deployment {}: {} {} to {}", r.entry.reference,
+                                 ctx.out.paint("deployed", "green"), d.package_ref, d.environment));
+    }
+    if (ctx.options.json)
+        ctx.out.json(to_json(r.entry));
+    else
+        ctx.out.result(r.entry.reference);
+}
+
+void run_deploy(Context& ctx, const DeployFlags& flags) {
+    if (flags.ref.empty() || flags.env.env.empty())
+        throw Failure({Exit::usage, "usage: mlci deploy REF --env ENV (or mlci deploy status|"
+                                    "history|rollback ENV)"});
+    auto request = make_request(ctx, flags.env);
+    auto entry = ctx.resolve(flags.ref);
+    report(ctx,
+           value_or_throw(deploy::deploy_package(ctx.store(), entry, request, ctx.out.reporter())));
+}
+
+void run_rollback(Context& ctx, const EnvironmentFlags& flags, const std::string& to) {
+    auto request = make_request(ctx, flags);
+    request.rollback = true;
+    // A release that ran here before passed the policy then; --to REF of a
+    // package that never ran here is checked like any deploy.
+    std::optional<hash::Digest> digest;
+    if (!to.empty() && !(to.find_first_not_of("v0123456789") == std::string::npos))
+        digest = ctx.resolve(to).descriptor.digest;
+    else
+        digest = value_or_throw(deploy::rollback_package(ctx.store(), flags.env, to));
+    auto entry = ctx.resolve(digest->str());
+    for (auto& e : value_or_throw(deploy::history(ctx.store(), flags.env)))
+        if (e.deployment.package == *digest && e.deployment.outcome == deploy::Outcome::deployed)
+            request.policy.require_validation = false, request.policy.public_key.reset();
+    report(ctx,
+           value_or_throw(deploy::deploy_package(ctx.store(), entry, request, ctx.out.reporter())));
+}
+
+void run_status(Context& ctx, const std::string& env) {
+    auto now = value_or_throw(deploy::current(ctx.store(), env));
+    if (!now) {
+        ctx.out.note(fmt::format("nothing is deployed to {}", env));
+        if (ctx.options.json)
+            ctx.out.json(nullptr);
+        return;
+    }
+    auto& d = now->deployment;
+    ctx.out.note(fmt::format("{}: {} ({})", env, d.package_ref, d.package.short_hex()));
+    ctx.out.note(fmt::format("  deployed {} by {} on {} to {} ({})", d.finished, d.user, d.host,
+                             d.target, now->reference));
+    if (ctx.options.json)
+        ctx.out.json(to_json(*now));
+    else
+        ctx.out.result(d.package.str());
+}
+
+void run_history(Context& ctx, const std::string& env) {
+    auto all = value_or_throw(deploy::history(ctx.store(), env));
+    if (ctx.options.json) {
+        auto doc = nlohmann::json::array();
+        for (auto& e : all)
+            doc.push_back(to_json(e));
+        ctx.out.json(doc);
+        return;
+    }
+    if (all.empty())
+        ctx.out.note(fmt::format("nothing was ever deployed to {}", env));
+    for (auto it = all.rbegin(); it != all.rend(); ++it) {
+        auto& d = it->deployment;
+        ctx.out.result(fmt::format("v{:<4} {:<12} {:<32} {}  {}  {}{}{}", it->version,
+                                   deploy::to_string(d.outcome), d.package_ref,
+                                   d.package.short_hex(), d.finished, d.user,
+                                   d.rollback ? "  (rollback)" : "", d.forced ? "  (forced)" : ""));
+    }
+}
+
+} // namespace
+
+void register_deploy(CLI::App& app, Context& ctx) {
+    auto flags = std::make_shared<DeployFlags>();
+    auto* cmd = app.add_subcommand(
+        "deploy", "Ship a validated package to an environment; roll back when unhealthy");
+    cmd->group("Pipeline");
+    cmd->add_option("ref", flags->ref, "The package to deploy (NAME:TAG, digest, or -)")
+        ->type_name("REF");
+    cmd->add_option("--env", flags->env.env, "The environment (declared in mlci.yaml or not)")
+        ->type_name("ENV");
+    add_environment_flags(cmd, flags->env);
+    cmd->callback([&ctx, flags, cmd] {
+        if (cmd->get_subcommands().empty())
+            run_deploy(ctx, *flags);
+    });
+
+    auto* status = cmd->add_subcommand("status", "What runs in an environment");
+    auto status_env = std::make_shared<std::string>();
+    status->add_option("env", *status_env, "The environment")->required()->type_name("ENV");
+    status->callback([&ctx, status_env] { run_status(ctx, *status_env); });
+
+    auto* hist = cmd->add_subcommand("history", "An environment's deployments, newest first");
+    auto hist_env = std::make_shared<std::string>();
+    hist->add_option("env", *hist_env, "The environment")->required()->type_name("ENV");
+    hist->callback([&ctx, hist_env] { run_history(ctx, *hist_env); });
+
+    auto* back = cmd->add_subcommand("rollback", "Deploy the release that ran before");
+    auto back_flags = std::make_shared<EnvironmentFlags>();
+    auto to = std::make_shared<std::string>();
+    back->add_option("env", back_flags->env, "The environment")->required()->type_name("ENV");
+    back->add_option("--to", *to,
+                     "Deployment N of the history (3 or v3), or a package reference (default: "
+                     "the release before the current one)")
+        ->type_name("N|REF");
+    add_environment_flags(back, *back_flags);
+    back->callback([&ctx, back_flags, to] { run_rollback(ctx, *back_flags, *to); });
+
+    ctx.document(
+        {"deploy",
+         "Continuous deployment that never breaks what runs. Checks the policy first: the "
+         "package's run has a passing validation, and, where the environment names a public "
+         "key, the package carries a valid signature by it; a failed check refuses the deploy "
+         "with exit 1 naming the check (--force overrides, and the override is recorded). One "
+         "deploy per environment runs at a time (a lock; --wait waits for it).\n\n"
+         "Targets: dir:PATH unpacks the package into PATH/releases/DIGEST (refusing absolute "
+         "paths, '..', device files and links that leave the release), runs the pre-start hook "
+         "there, then switches the symlink PATH/current atomically and keeps the newest "
+         "--keep releases. gitops:REPO_URL#FILE[,FILE] pins REPOSITORY@DIGEST (--image) in "
+         "Kubernetes manifests, a kustomization's images or Helm values in a git repository, "
+         "commits and pushes (nothing when nothing changes; a rejected push is rebased and "
+         "retried). exec:COMMAND runs a shell command with MLCI_IMAGE, MLCI_DIGEST, MLCI_ENV, "
+         "MLCI_PACKAGE and the package's annotations as MLCI_ANNOTATION_* in its "
+         "environment.\n\n"
+         "After the switch the health check runs (a URL that must answer 2xx, or a command "
+         "that must exit 0, retried); when it fails the previous release is switched back and "
+         "the deploy exits 1. Every attempt is recorded as a deployment artifact tagged "
+         "deploy-ENV:vN (subject: the package) with the target, the previous package, who, "
+         "when and the outcome; its reference is printed. 'validate --baseline ENV' compares "
+         "with what is deployed to ENV, and 'watch --env ENV' monitors it.\n\n"
+         "Environments are declared in mlci.yaml under environments (target, health_check, "
+         "health_timeout, health_retries, health_interval, pre_start, keep, public_key, "
+         "require_validation, image, values_key, branch); every key has a flag, and flags win.",
+         {{"mlci deploy iris-classifier-image:v3 --env staging",
+           "deploy to staging as mlci.yaml declares it"},
+          {"mlci deploy IMAGE --env prod --target dir:/srv/iris --health-check "
+           "http://127.0.0.1:8080/healthz",
+           "unpack into /srv/iris, switch, and roll back unless the service answers"},
+          {"mlci deploy IMAGE --env prod --target gitops:git@git.example.com:ops/k8s.git#iris/"
+           "deployment.yaml --image registry.example.com/ml/iris",
+           "pin the image digest in a Deployment and push; Argo CD or Flux rolls it out"},
+          {"mlci deploy status prod", "the package running in prod (its digest on stdout)"},
+          {"mlci deploy history prod", "every deployment to prod, newest first"},
+          {"mlci deploy rollback prod", "go back to the release before the current one"}}});
+}
+
+} // namespace mlci::cli

@@ -1,0 +1,87 @@
+#include <fmt/format.h>
+#include <mlci/config/environment_config.hpp>
+#include <mlci/config/yaml_util.hpp>
+#include <mlci/core/fs.hpp>
+
+namespace mlci::config {
+
+namespace {
+
+using Path = std::filesystem::path;
+
+Result<EnvironmentConfig> parse_environment(const Path& file, const std::string& name,
+                                            const YAML::Node& node) {
+    auto key = [&](std::string_view k) { return fmt::format("environments.{}.{}", name, k); };
+    if (!node.IsMap())
+        return bad_key(file, node, fmt::format("environments.{}", name), "expected a mapping");
+    MLCI_TRY(expect_keys(file, node, fmt::format("environments.{}", name),
+                         {"target", "health_check", "health_timeout", "health_retries",
+                          "health_interval", "pre_start", "keep", "public_key",
+                          "require_validation", "image", "values_key", "branch"}));
+    EnvironmentConfig env;
+    env.name = name;
+    for (auto [k, out] : {std::pair{"target", &env.target},
+                          {"health_check", &env.health_check},
+                          {"pre_start", &env.pre_start},
+                          {"public_key", &env.public_key},
+                          {"image", &env.image},
+                          {"values_key", &env.values_key},
+                          {"branch", &env.branch}})
+        if (auto n = node[k]) {
+            MLCI_TRY_ASSIGN(v, as_string(file, n, key(k)));
+            *out = std::move(v);
+        }
+    for (auto [k, out] : {std::pair{"health_timeout", &env.health_timeout},
+                          {"health_retries", &env.health_retries},
+                          {"health_interval", &env.health_interval},
+                          {"keep", &env.keep}})
+        if (auto n = node[k]) {
+            MLCI_TRY_ASSIGN(v, as_number(file, n, key(k)));
+            if (v < 0)
+                return bad_key(file, n, key(k), "must not be negative");
+            *out = v;
+        }
+    if (auto n = node["require_validation"]) {
+        MLCI_TRY_ASSIGN(v, as_bool(file, n, key("require_validation")));
+        env.require_validation = v;
+    }
+    // Paths in mlci.yaml are relative to its folder, not to where mlci runs.
+    auto base = file.parent_path();
+    if (env.public_key && Path(*env.public_key).is_relative())
+        env.public_key = (base / *env.public_key).string();
+    if (env.target && env.target->starts_with("dir:") && Path(env.target->substr(4)).is_relative())
+        env.target = "dir:" + (base / env.target->substr(4)).lexically_normal().string();
+    return env;
+}
+
+} // namespace
+
+Result<std::vector<EnvironmentConfig>> parse_environments(const YAML::Node& root,
+                                                          const Path& file) {
+    std::vector<EnvironmentConfig> out;
+    auto node = root["environments"];
+    if (!node)
+        return out;
+    if (!node.IsMap())
+        return bad_key(file, node, "environments", "expected a mapping of environment names");
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        MLCI_TRY_ASSIGN(env, parse_environment(file, it->first.as<std::string>(), it->second));
+        out.push_back(std::move(env));
+    }
+    return out;
+}
+
+Result<std::vector<EnvironmentConfig>> load_environments(const Path& file) {
+    MLCI_TRY_ASSIGN(text, read_file(file));
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        return usage_error("{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.msg);
+    }
+    if (!root.IsMap())
+        return std::vector<EnvironmentConfig>();
+    return parse_environments(root, file);
+}
+
+} // namespace mlci::config
