@@ -29,9 +29,10 @@ _mlci() {
 }
 _mlci_subs() {
     case "$1" in
-    '') echo 'init data-version test train validate package deploy log metrics lineage push pull login logout show verify gc completion help' ;;
+    '') echo 'init data-version test train validate package deploy sign verify-signature key log metrics lineage push pull login logout show verify gc completion help' ;;
     'data-version') echo 'add status checkout diff log list' ;;
     'deploy') echo 'status history rollback' ;;
+    'key') echo 'generate' ;;
     'metrics') echo 'diff' ;;
     esac
 }
@@ -61,6 +62,10 @@ _mlci_flags() {
     'deploy status') echo '-h --help' ;;
     'deploy history') echo '-h --help' ;;
     'deploy rollback') echo '-h --help --to --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait --force --no-require-validation' ;;
+    'sign') echo '-h --help -k --key --signer' ;;
+    'verify-signature') echo '-h --help -k --key' ;;
+    'key') echo '-h --help' ;;
+    'key generate') echo '-h --help -o --out -f --force' ;;
     'log') echo '-h --help -m --metric -n --limit' ;;
     'metrics') echo '-h --help' ;;
     'metrics diff') echo '-h --help -a --all' ;;
@@ -90,6 +95,9 @@ _mlci_takes_value() {
     'package') case "$2" in --base|--entrypoint|--cmd|--env|--port|--workdir|--add|--label|--tag|--output|--compression|--format|--model-dir|-j|--jobs) return 0 ;; esac ;;
     'deploy') case "$2" in --env|--target|--health-check|--health-timeout|--health-retries|--health-interval|--pre-start|--keep|--public-key|--image|--values-key|--branch|--wait) return 0 ;; esac ;;
     'deploy rollback') case "$2" in --to|--target|--health-check|--health-timeout|--health-retries|--health-interval|--pre-start|--keep|--public-key|--image|--values-key|--branch|--wait) return 0 ;; esac ;;
+    'sign') case "$2" in -k|--key|--signer) return 0 ;; esac ;;
+    'verify-signature') case "$2" in -k|--key) return 0 ;; esac ;;
+    'key generate') case "$2" in -o|--out) return 0 ;; esac ;;
     'log') case "$2" in -m|--metric|-n|--limit) return 0 ;; esac ;;
     'lineage') case "$2" in --depth) return 0 ;; esac ;;
     'push') case "$2" in -j|--jobs|--chunk-size) return 0 ;; esac ;;

@@ -19,11 +19,13 @@ end
 function __mlci_subs
     switch $argv[1]
         case ''
-            printf '%s\n' init data-version test train validate package deploy log metrics lineage push pull login logout show verify gc completion help
+            printf '%s\n' init data-version test train validate package deploy sign verify-signature key log metrics lineage push pull login logout show verify gc completion help
         case 'data-version'
             printf '%s\n' add status checkout diff log list
         case 'deploy'
             printf '%s\n' status history rollback
+        case 'key'
+            printf '%s\n' generate
         case 'metrics'
             printf '%s\n' diff
     end
@@ -52,6 +54,12 @@ function __mlci_valued
             printf '%s\n' --env --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait
         case 'deploy rollback'
             printf '%s\n' --to --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait
+        case 'sign'
+            printf '%s\n' -k --key --signer
+        case 'verify-signature'
+            printf '%s\n' -k --key
+        case 'key generate'
+            printf '%s\n' -o --out
         case 'log'
             printf '%s\n' -m --metric -n --limit
         case 'lineage'
@@ -80,6 +88,9 @@ complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a train -d 'Run a training 
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a validate -d 'Gate a trained run on its metrics; store the verdict'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a package -d 'Build a runnable OCI image (or ModelPack artifact) of a validated run'\''s model'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a deploy -d 'Ship a validated package to an environment; roll back when unhealthy'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a sign -d 'Sign an artifact with a private key'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a verify-signature -d 'Check that an artifact is signed by a public key'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a key -d 'Manage signing keys: generate'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a log -d 'List runs with their status, params and metrics'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a metrics -d 'Compare the metrics of runs'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a lineage -d 'Show where an artifact came from and what was made from it'
@@ -220,6 +231,19 @@ complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l wait -r -F
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l force -d 'Deploy even when policy checks fail (the override is recorded)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l no-require-validation -d 'Do not require a passing validation (recorded in the policy checks)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -s k -l key -r -F -d 'The private key file ('\''mlci key generate'\'' wrote it)'
+complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -l signer -r -F -d 'Who signs, recorded in the signature (default: USER@HOST)'
+complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''verify-signature'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''verify-signature'\''' -s k -l key -r -F -d 'The public key file (PREFIX.pub of '\''mlci key generate'\'')'
+complete -c mlci -n 'test (__mlci_path) = '\''verify-signature'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''key'\''' -a generate -d 'Generate an Ed25519 key pair for signing'
+complete -c mlci -n 'test (__mlci_path) = '\''key'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''key generate'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''key generate'\''' -s o -l out -r -F -d 'Write PREFIX.key (private, mode 0600) and PREFIX.pub (default: mlci-signing)'
+complete -c mlci -n 'test (__mlci_path) = '\''key generate'\''' -s f -l force -d 'Replace key files that exist'
+complete -c mlci -n 'test (__mlci_path) = '\''key generate'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s m -l metric -r -F -d 'Show this metric as a column (repeatable; default: every metric)'
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s n -l limit -r -F -d 'Show at most this many runs, newest first'

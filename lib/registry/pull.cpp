@@ -1,3 +1,4 @@
+#include <charconv>
 #include <mlci/core/parallel.hpp>
 #include <mlci/registry/known_remotes.hpp>
 #include <mlci/registry/plan.hpp>
@@ -167,6 +168,37 @@ private:
     std::atomic<uint64_t> m_done{0}, m_total{0}, m_bytes{0}, m_total_bytes{0};
 };
 
+// The tags a pulled artifact gets: `local_tag`, and NAME:latest too when it is
+// NAME:vN with no higher version here, as if it had been made here.
+Result<std::vector<std::string>> tags_for(const store::Store& store, const std::string& local_tag) {
+    std::vector<std::string> tags;
+    if (local_tag.empty())
+        return tags;
+    tags.push_back(local_tag);
+    auto colon = local_tag.rfind(':');
+    auto version = [](std::string_view tag, std::string_view name) -> long {
+        if (tag.size() < name.size() + 3 || !tag.starts_with(name) || tag[name.size()] != ':' ||
+            tag[name.size() + 1] != 'v')
+            return -1;
+        long n = -1;
+        auto digits = tag.substr(name.size() + 2);
+        auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+        return ec == std::errc() && p == digits.data() + digits.size() ? n : -1;
+    };
+    if (colon == std::string::npos)
+        return tags;
+    auto name = local_tag.substr(0, colon);
+    auto mine = version(local_tag, name);
+    if (mine < 0)
+        return tags;
+    MLCI_TRY_ASSIGN(entries, store.entries());
+    for (auto& e : entries)
+        if (e.tag != local_tag && version(e.tag, name) > mine)
+            return tags;
+    tags.push_back(name + ":latest");
+    return tags;
+}
+
 } // namespace
 
 Result<PullReport> pull(store::Store& store, const RemoteRef& src, const PullOptions& options,
@@ -205,8 +237,8 @@ Result<PullReport> pull(store::Store& store, const RemoteRef& src, const PullOpt
     for (auto& r : puller.referrers())
         MLCI_TRY(store.add_to_index(r, {}));
     auto root_desc = describe(root);
-    MLCI_TRY(store.add_to_index(root_desc, local_tag.empty() ? std::vector<std::string>{}
-                                                             : std::vector{local_tag}));
+    MLCI_TRY_ASSIGN(tags, tags_for(store, local_tag));
+    MLCI_TRY(store.add_to_index(root_desc, tags));
     remember_remote(store, src, root.digest);
 
     auto& s = puller.stats();

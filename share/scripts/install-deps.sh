@@ -14,6 +14,10 @@ packages=(
     python3 python3-sklearn python3-pandas python3-pytest
     # tests: documentation, shells, XML, OCI tools and a real registry
     groff man-db bash zsh fish libxml2-utils skopeo umoci docker-registry zstd apache2-utils openssl curl ca-certificates procps
+    # deploy tests: git (a bare repository and git daemon), flock
+    git util-linux
+    # watch tests: a real Prometheus scraping mlci watch --listen
+    prometheus
 )
 
 missing=()
@@ -26,4 +30,18 @@ if ((${#missing[@]})); then
     echo "installing: ${missing[*]}" >&2
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The CI template test runs GitLab's pipeline locally with gitlab-ci-local
+# (npm). Node and npm come from Debian when the machine has none.
+gitlab_ci_local=4.56.0
+if [[ $(gitlab-ci-local --version 2>/dev/null) != "$gitlab_ci_local" ]]; then
+    if ! command -v npm >/dev/null; then
+        sudo=""
+        [[ $(id -u) == 0 ]] || sudo=sudo
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+    fi
+    echo "installing: gitlab-ci-local@$gitlab_ci_local (npm)" >&2
+    npm install -g --no-fund --no-audit "gitlab-ci-local@$gitlab_ci_local" >/dev/null
 fi

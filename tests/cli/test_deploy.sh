@@ -148,6 +148,20 @@ expect_exit 1 mlci deploy "$other" --env staging --pre-start 'test -f no-such-fi
 expect_in err "pre-start hook"
 expect_eq "$(readlink deploy/staging/current)" "$before" "current after a failed pre-start"
 
+# A signature policy: unsigned and wrongly signed packages are refused.
+MLCI_SIGNING_KEY_PASSWORD= mlci key generate --out release >/dev/null 2>&1
+MLCI_SIGNING_KEY_PASSWORD= mlci key generate --out intruder >/dev/null 2>&1
+expect_exit 1 mlci deploy "$good" --env signed --target dir:signed --public-key release.pub
+expect_in err "signature: no valid signature by release.pub"
+mlci sign "$good" --key intruder.key >/dev/null 2>&1
+expect_exit 1 mlci deploy "$good" --env signed --target dir:signed --public-key release.pub
+mlci sign "$good" --key release.key >/dev/null 2>&1
+expect_exit 0 mlci deploy "$good" --env signed --target dir:signed --public-key release.pub
+expect_exit 0 mlci --json deploy status signed
+expect_in out '"check": "signature"'
+expect_exit 2 mlci deploy "$good" --env signed --target dir:signed --public-key release.key
+expect_in err "release.key"
+
 # exec target: the command gets the image pinned by digest and the annotations.
 expect_exit 0 mlci deploy "$good" --env prod --image registry.example/ml/iris \
     --target 'exec:env | grep ^MLCI_ > exec.env'

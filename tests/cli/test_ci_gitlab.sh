@@ -1,0 +1,64 @@
+# The GitLab CI template, run for real by gitlab-ci-local (shell executor) on
+# the iris example: every job passes, both ways of passing artifacts (job
+# artifacts, and a real registry); with weakened params validate fails and
+# nothing is deployed.
+source "$(dirname "$0")/lib.sh"
+source "$MLCI_SOURCE_DIR/tests/cli/registry_fixture.sh"
+command -v gitlab-ci-local >/dev/null || fail "gitlab-ci-local is not installed (share/scripts/install-deps.sh installs it)"
+export PATH="$(dirname "$MLCI"):$PATH"
+
+# project NAME: a git repository of the example with the template as its CI.
+project() {
+    mkdir "$1" && cp -r "$MLCI_SOURCE_DIR/share/examples/iris/." "$1/"
+    cp "$MLCI_SOURCE_DIR/share/ci/gitlab-ci.yml" "$1/.gitlab-ci.yml"
+    (cd "$1" && git init -q -b main && git add -A && git commit -qm example)
+}
+# run_pipeline DIR VAR=VALUE...: the pipeline's output in DIR/pipeline.log
+run_pipeline() {
+    local dir=$1
+    shift
+    local args=(--shell-executor-no-image --no-color
+        --variable "MLCI_DATA_PREPARE=/usr/bin/python3 scripts/export_data.py"
+        --variable "CI_REGISTRY_IMAGE=$REG_OPEN/team/iris" --variable MLCI_REGISTRY_FLAGS=--plain-http)
+    for v in "$@"; do args+=(--variable "$v"); done
+    (cd "$dir" && gitlab-ci-local "${args[@]}" >pipeline.log 2>&1)
+}
+
+start_registry open
+
+# 1. artifacts mode: the whole pipeline passes, pushes the image to the
+# registry and deploys to staging.
+project artifacts
+run_pipeline artifacts || { cat artifacts/pipeline.log >&2; fail "the pipeline failed"; }
+for job in data test train validate package push deploy; do
+    expect_in artifacts/pipeline.log " PASS  $job"
+done
+expect_in artifacts/pipeline.log "deployed iris-image:v1 to staging"
+[[ -f artifacts/deploy/staging/current/model/model.pkl ]] || fail "nothing deployed"
+[[ -f artifacts/reports/junit.xml && -f artifacts/reports/validate.xml ]] || fail "no JUnit reports"
+xmllint --noout artifacts/reports/junit.xml artifacts/reports/validate.xml
+expect_not_in artifacts/pipeline.log " FAIL "
+
+# 2. registry mode: each job has an empty store and pulls what earlier jobs
+# pushed to a real registry; push sends the image there too.
+project registry
+run_pipeline registry MLCI_SHARE=registry || { cat registry/pipeline.log >&2; fail "the registry pipeline failed"; }
+for job in data test train validate package push deploy; do
+    expect_in registry/pipeline.log " PASS  $job"
+done
+[[ -d registry/.mlci-jobs/deploy && -d registry/.mlci-jobs/train ]] || fail "jobs did not use stores of their own"
+tags=$(curl -sf "http://$REG_OPEN/v2/team/iris/mlci/tags/list")
+[[ $tags == *iris-classifier-v1-* && $tags == *iris-image-v1-* ]] || fail "registry tags: $tags"
+curl -sf "http://$REG_OPEN/v2/team/iris/mlci/image/tags/list" | grep -q '"tags"' || fail "the image was not pushed"
+[[ -f registry/deploy/staging/current/model/model.pkl ]] || fail "nothing deployed in registry mode"
+
+# 3. a weakened model: validate fails the pipeline and no deploy job runs.
+project weak
+if run_pipeline weak MLCI_PARAMS_FILE=params-weak.yaml; then
+    cat weak/pipeline.log >&2
+    fail "the pipeline passed with a weakened model"
+fi
+expect_in weak/pipeline.log " FAIL  validate"
+expect_not_in weak/pipeline.log "deploy starting"
+[[ ! -e weak/deploy/staging/current ]] || fail "a weakened model was deployed"
+pass
