@@ -1,5 +1,6 @@
 // The mlci binary: builds the command tree, dispatches, and is the one place
 // that turns an error into "mlci: error: ..." and an exit code.
+#include "ci_section.hpp"
 #include "context.hpp"
 #include "dispatch.hpp"
 
@@ -63,6 +64,7 @@ int run(int argc, char** argv) {
     build_app(app, ctx);
     if (auto external = dispatch_external(app, argc, argv))
         return *external;
+    CiSection section(argc, argv);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

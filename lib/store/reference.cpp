@@ -74,7 +74,11 @@ Result<std::string> read_reference(std::istream& in) {
         if (!t.empty())
             return t;
     }
-    return usage_error("no reference on standard input (expected one from the previous step)");
+    // In `a | b - | c -` an empty input means an earlier step made nothing,
+    // almost always because its gate failed: pass that on as a gate failure,
+    // so that `set -o pipefail` reports the pipe's exit status as 1.
+    return std::unexpected(Error{Exit::gate, "no reference on standard input: the previous step "
+                                             "made none (did its gate fail?)"});
 }
 
 bool is_remote_reference(std::string_view text) {

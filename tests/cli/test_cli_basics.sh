@@ -36,4 +36,16 @@ expect_in err "reinitialised"
 mkdir -p sub/deeper && (cd sub/deeper && expect_exit 0 mlci verify)
 expect_exit 0 mlci --store "$SCRATCH/.mlci" verify
 MLCI_STORE=/nonexistent expect_exit 2 mlci verify
+
+# Under GitLab CI each step's log is a collapsible section; errors stay outside it.
+GITLAB_CI=true expect_exit 0 mlci verify
+expect_in err "section_start:"
+expect_in err ":mlci_verify_"
+expect_in err "section_end:"
+GITLAB_CI=true expect_exit 2 mlci show no-such-thing
+[[ $(tail -n 1 err) == "mlci: error: "* ]] || fail "the error is not the last line, outside the section"
+expect_exit 0 mlci verify
+expect_not_in err "section_start"
+GITLAB_CI=true expect_exit 0 mlci -q verify
+expect_not_in err "section_start"
 pass
