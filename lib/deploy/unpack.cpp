@@ -1,5 +1,6 @@
 #include <archive.h>
 #include <archive_entry.h>
+#include <cstring>
 #include <memory>
 #include <mlci/deploy/unpack.hpp>
 #include <mlci/hash/file_hash.hpp>
@@ -42,6 +43,15 @@ Status apply_whiteout(const fs::path& dir, const fs::path& entry) {
     if (ec)
         return runtime_error("cannot apply whiteout {}: {}", entry.string(), ec.message());
     return {};
+}
+
+// libarchive's message, with the system's reason when it has one ("Write
+// failed: No space left on device").
+std::string write_error(archive* a) {
+    std::string text = archive_error_string(a) ? archive_error_string(a) : "unknown error";
+    if (int e = archive_errno(a); e > 0 && text.find(std::strerror(e)) == std::string::npos)
+        text += std::string(": ") + std::strerror(e);
+    return text;
 }
 
 } // namespace
@@ -131,7 +141,7 @@ Result<UnpackStats> unpack_layer(const fs::path& tar, const fs::path& dir, std::
         archive_entry_set_perm(entry, archive_entry_perm(entry) & 07777 & ~06000); // no set-id
         if (archive_write_header(out.get(), entry) < ARCHIVE_WARN)
             return runtime_error("{}: cannot write {}: {}", what, name,
-                                 archive_error_string(out.get()));
+                                 write_error(out.get()));
         if (type == AE_IFDIR)
             ++stats.dirs;
         else if (type == AE_IFREG && !archive_entry_hardlink(entry))
@@ -140,21 +150,23 @@ Result<UnpackStats> unpack_layer(const fs::path& tar, const fs::path& dir, std::
         size_t size = 0;
         la_int64_t offset = 0;
         while ((r = archive_read_data_block(in.get(), &buf, &size, &offset)) == ARCHIVE_OK) {
-            if (archive_write_data_block(out.get(), buf, size, offset) < ARCHIVE_WARN)
+            // A failed write(2) (a full disk) is only a warning to libarchive:
+            // for a release it is fatal, a short file must not go live.
+            if (archive_write_data_block(out.get(), buf, size, offset) != ARCHIVE_OK)
                 return runtime_error("{}: cannot write {}: {}", what, name,
-                                     archive_error_string(out.get()));
+                                     write_error(out.get()));
             stats.bytes += size;
         }
         if (r != ARCHIVE_EOF)
             return runtime_error("{}: corrupt layer at {}: {}", what, name,
                                  archive_error_string(in.get()));
-        if (archive_write_finish_entry(out.get()) < ARCHIVE_WARN)
+        if (archive_write_finish_entry(out.get()) != ARCHIVE_OK)
             return runtime_error("{}: cannot finish {}: {}", what, name,
-                                 archive_error_string(out.get()));
+                                 write_error(out.get()));
     }
     if (archive_write_close(out.get()) != ARCHIVE_OK)
         return runtime_error("{}: cannot finish writing: {}", what,
-                             archive_error_string(out.get()));
+                             write_error(out.get()));
     return stats;
 }
 
