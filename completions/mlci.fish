@@ -19,7 +19,7 @@ end
 function __mlci_subs
     switch $argv[1]
         case ''
-            printf '%s\n' init data-version test train validate package deploy sign verify-signature key log metrics lineage push pull login logout show verify gc completion help
+            printf '%s\n' init data-version test train validate package deploy watch sign verify-signature key log metrics lineage push pull login logout show verify gc completion help
         case 'data-version'
             printf '%s\n' add status checkout diff log list
         case 'deploy'
@@ -54,6 +54,8 @@ function __mlci_valued
             printf '%s\n' --env --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait
         case 'deploy rollback'
             printf '%s\n' --to --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait
+        case 'watch'
+            printf '%s\n' --baseline --env --baseline-table --target --rule --window --window-seconds --clock --poll-interval --listen --on-alert --name --ts-field --features-field --prediction-field --label-field
         case 'sign'
             printf '%s\n' -k --key --signer
         case 'verify-signature'
@@ -88,6 +90,7 @@ complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a train -d 'Run a training 
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a validate -d 'Gate a trained run on its metrics; store the verdict'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a package -d 'Build a runnable OCI image (or ModelPack artifact) of a validated run'\''s model'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a deploy -d 'Ship a validated package to an environment; roll back when unhealthy'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a watch -d 'Monitor a deployed model'\''s inference events for drift; alert and report'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a sign -d 'Sign an artifact with a private key'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a verify-signature -d 'Check that an artifact is signed by a public key'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a key -d 'Manage signing keys: generate'
@@ -231,6 +234,27 @@ complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l wait -r -F
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l force -d 'Deploy even when policy checks fail (the override is recorded)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l no-require-validation -d 'Do not require a passing validation (recorded in the policy checks)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l baseline -r -F -d 'What the model was trained on: a package, a run or a dataset (the profile of the dataset it leads to is the baseline)'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l env -r -F -d 'Watch the model deployed to ENV: its package is the baseline (and the subject of the reports)'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l baseline-table -r -F -d 'The profiled CSV table to compare with, when the baseline has several'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l target -r -F -d 'The column the model predicts (default: the table'\''s last column; none: no target)'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l rule -r -F -d 'An alert rule such as '\''psi(age) > 0.2'\'', '\''ks(*) > 0.3'\'', '\''missing(*) > 0.05'\'', '\''accuracy < 0.85'\'' or '\''prediction_psi > 0.2'\'' (repeatable; replaces watch.rules of mlci.yaml)'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l window -r -F -d 'Evaluate every N events, or every DURATION (30s, 5m, 1h); default 1000 events'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l window-seconds -r -F -d 'Evaluate every S seconds of event time (or arrival time with --clock arrival)'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l clock -r -F -d 'What time windows follow: event (the events'\'' timestamps, the default) or arrival'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l once -d 'Read what is there, evaluate one window (all events, or the last full window), exit 1 on an alert: for a scheduled CI job'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l from-end -d 'Skip what a followed file already holds; watch only new lines'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l poll-interval -r -F -d 'Seconds between checks of a followed file or polls of a URL (default 0.5)'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l listen -r -F -d 'Serve the live figures for Prometheus on http://ADDR/metrics'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l on-alert -r -F -d 'Run COMMAND with /bin/sh -c when a window alerts, with MLCI_WATCH_REPORT, MLCI_WATCH_REPORT_FILE and MLCI_WATCH_ALERTS set'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l name -r -F -d 'Name of the watch: reports are tagged watch-NAME:vN (default: the baseline'\''s name)'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l always-report -d 'Store a report for every window, not only for windows that alert'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l ts-field -r -F -d 'The events'\'' timestamp field (default ts)'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l features-field -r -F -d 'The events'\'' object of features (default features)'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l prediction-field -r -F -d 'The events'\'' prediction field (default prediction)'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l label-field -r -F -d 'The events'\'' true label field, when labels arrive (default label)'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -s k -l key -r -F -d 'The private key file ('\''mlci key generate'\'' wrote it)'
 complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -l signer -r -F -d 'Who signs, recorded in the signature (default: USER@HOST)'

@@ -231,7 +231,7 @@ Result<ProjectConfig> parse_project_config(const std::string& text, const fs::pa
         return cfg;
     MLCI_TRY(expect_keys(file, root, "mlci.yaml",
                          {"project", "datasets", "params", "train", "test", "validate", "package",
-                          "registries", "environments", "monitors"}));
+                          "registries", "environments", "monitors", "watch"}));
     if (auto ds = root["datasets"]) {
         if (!ds.IsMap())
             return bad_key(file, ds, "datasets", "expected a mapping of dataset names");

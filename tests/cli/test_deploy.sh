@@ -56,6 +56,17 @@ expect_eq "$(readlink deploy/staging/current)" "releases/$good_hex" "current"
     fail "the release does not hold the model and the server"
 expect_exit 0 mlci deploy status staging
 expect_eq "$(cat out)" "sha256:$good_hex" "status prints the running package"
+# watch --env ENV compares live traffic with the deployed model's data.
+/usr/bin/python3 scripts/simulate_traffic.py --count 300 >live.jsonl
+/usr/bin/python3 scripts/simulate_traffic.py --count 300 --drift >drifted.jsonl
+expect_exit 0 mlci watch live.jsonl --once --env staging
+expect_in err "as deployed to staging (deploy-staging:v1)"
+expect_exit 1 mlci watch drifted.jsonl --once --env staging
+expect_in err "alert: psi(petal_length)"
+expect_exit 0 mlci --json show "$(cat out)"
+expect_in out "\"subject\""
+expect_exit 2 mlci watch live.jsonl --once --env nowhere
+expect_in err "nothing is deployed to 'nowhere'"
 # validate --baseline ENV compares with what is deployed there.
 expect_exit 0 mlci validate "$other_run" --baseline staging --max-regression accuracy=0.05
 expect_in err "as deployed to staging"

@@ -59,6 +59,19 @@ fi
 mlci deploy status staging
 mlci deploy history staging
 
+step "watch: production traffic compared with the data the deployed model was trained on"
+/usr/bin/python3 scripts/simulate_traffic.py --count 1000 > live.jsonl
+mlci watch live.jsonl --once --env staging   # as trained: no alert
+/usr/bin/python3 scripts/simulate_traffic.py --count 1000 --drift > live-drifted.jsonl
+if report=$(mlci watch live-drifted.jsonl --once --env staging \
+        --on-alert 'echo "on-alert: would trigger the training pipeline; report $MLCI_WATCH_REPORT" >&2'); then
+    echo "error: drifted traffic raised no alert" >&2
+    exit 1
+else
+    echo "drift detected (exit $?), as it should be; the report:" >&2
+    mlci show "$report"
+fi
+
 step "lineage and history"
 mlci lineage "$run"
 mlci log

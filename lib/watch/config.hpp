@@ -1,0 +1,49 @@
+// The `watch:` section of mlci.yaml; every key has a flag, and flags win.
+//
+//   watch:
+//     name: iris                 # reports are tagged watch-<name>:vN
+//     events: logs/predictions.jsonl   # a file, -, or an http(s) URL
+//     baseline: iris-image:latest      # a package, run or dataset
+//     baseline_table: data/iris.csv
+//     target: species
+//     window: 1000               # events, or a duration: 30s, 5m, 1h
+//     clock: event               # or arrival
+//     rules: ["psi(*) > 0.2", "accuracy < 0.85"]
+//     on_alert: [notify.sh]      # a list (exec) or a string (sh -c)
+//     listen: 127.0.0.1:9464
+//     poll_interval: 0.5         # seconds
+//     fields: {ts: ts, features: features, prediction: prediction, label: label}
+#pragma once
+
+#include <filesystem>
+#include <mlci/config/project_config.hpp>
+#include <mlci/core/error.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+#include <yaml-cpp/yaml.h>
+
+namespace mlci::watch {
+
+struct WatchConfig {
+    std::optional<std::string> name, events, baseline, baseline_table, target, clock, listen;
+    std::optional<uint64_t> window_events;
+    std::optional<double> window_seconds;
+    std::vector<std::string> rules;
+    config::CommandSpec on_alert;
+    std::optional<double> poll_seconds;
+    std::optional<std::string> ts_field, features_field, prediction_field, label_field;
+};
+
+// Parses a window size: a count of events ("1000") or a duration ("30s",
+// "5m", "1h", "250ms"). Sets one of the two; an error message otherwise.
+std::string parse_window(std::string_view text, std::optional<uint64_t>& events,
+                         std::optional<double>& seconds);
+
+// Reads root["watch"]; nothing when absent. Unknown keys and wrong types are
+// usage errors naming file:line and the key.
+Result<std::optional<WatchConfig>> parse_watch_config(const YAML::Node& root,
+                                                      const std::filesystem::path& file);
+Result<std::optional<WatchConfig>> load_watch_config(const std::filesystem::path& file);
+
+} // namespace mlci::watch

@@ -1,0 +1,37 @@
+#include <mlci/core/fs.hpp>
+#include <mlci/run/process.hpp>
+#include <mlci/watch/hook.hpp>
+#include <unistd.h>
+
+namespace mlci::watch {
+
+Result<int> run_alert_hook(const AlertHook& hook, const std::string& reference,
+                           const nlohmann::json& report, const std::vector<Alert>& alerts,
+                           uint64_t window) {
+    std::error_code ec;
+    std::filesystem::create_directories(hook.temp_dir, ec);
+    auto file = std::filesystem::absolute(
+        hook.temp_dir / fmt::format("watch-report-{}-{}.json", ::getpid(), window), ec);
+    MLCI_TRY(write_file_atomic(file, report.dump(2) + "\n"));
+    std::string text;
+    for (auto& a : alerts)
+        text += a.text() + "\n";
+    run::ProcessSpec spec;
+    spec.argv = hook.command.argv.empty()
+                    ? std::vector<std::string>{"/bin/sh", "-c", hook.command.shell}
+                    : hook.command.argv;
+    spec.env = run::current_environment();
+    run::set_env(spec.env, "MLCI_WATCH_REPORT", reference);
+    run::set_env(spec.env, "MLCI_WATCH_REPORT_FILE", file.string());
+    run::set_env(spec.env, "MLCI_WATCH_ALERTS", text);
+    run::set_env(spec.env, "MLCI_WATCH_WINDOW", std::to_string(window));
+    spec.timeout = std::chrono::minutes(5);
+    spec.on_output = hook.on_output;
+    auto result = run::run_process(spec);
+    std::filesystem::remove(file, ec);
+    if (!result)
+        return std::unexpected(result.error());
+    return result->exit_code;
+}
+
+} // namespace mlci::watch
