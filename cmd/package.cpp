@@ -16,7 +16,7 @@ struct PackageArgs {
     std::string reference;
     package::Flags flags;
     // Values of options whose absence matters (an empty list is not "unset").
-    std::string base, workdir, tag, output, compression, format, model_dir;
+    std::string base, workdir, tag, output, compression, format, model_dir, platform;
     std::vector<std::string> entrypoint, cmd, ports, add;
     std::map<std::string, CLI::Option*> given;
 };
@@ -35,6 +35,7 @@ package::Flags collect(PackageArgs& a) {
     set("compression", f.compression, a.compression);
     set("format", f.format, a.format);
     set("model-dir", f.model_dir, a.model_dir);
+    set("platform", f.platform, a.platform);
     set("entrypoint", f.entrypoint, a.entrypoint);
     set("cmd", f.cmd, a.cmd);
     set("port", f.ports, a.ports);
@@ -147,6 +148,10 @@ void register_package(CLI::App& app, Context& ctx) {
     opt("format", a->format, "--format", "image (default) or modelpack", "FORMAT");
     opt("model-dir", a->model_dir, "--model-dir",
         "Where the model's files go in the image (default: /model)", "DIR");
+    opt("platform", a->platform, "--platform",
+        "The platform to take from a multi-platform base, and that a scratch image declares "
+        "(default: linux/amd64)",
+        "OS/ARCH[/VARIANT]");
     cmd->add_flag("--allow-unvalidated", a->flags.allow_unvalidated,
                   "Package a run that has no passing validation");
     cmd->add_option("-j,--jobs", a->flags.jobs, "Compression threads (default: all cores)")

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cctype>
 #include <mlci/oci/base_image.hpp>
 #include <mlci/oci/compression.hpp>
 #include <mlci/oci/image_config.hpp>
@@ -154,12 +156,39 @@ Status check_layers_in_store(const store::Store& store, const BaseImage& base) {
 
 } // namespace
 
+Result<Platform> parse_platform(std::string_view text) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (;;) {
+        auto slash = text.find('/', start);
+        parts.emplace_back(text.substr(start, slash - start));
+        if (slash == std::string_view::npos)
+            break;
+        start = slash + 1;
+    }
+    auto ok = [](const std::string& p) {
+        return !p.empty() && std::all_of(p.begin(), p.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+        });
+    };
+    if (parts.size() < 2 || parts.size() > 3 || !std::all_of(parts.begin(), parts.end(), ok))
+        return usage_error("bad platform '{}': expected OS/ARCH[/VARIANT], e.g. linux/amd64 or "
+                           "linux/arm64/v8",
+                           text);
+    return Platform{parts[0], parts[1], parts.size() == 3 ? parts[2] : std::string()};
+}
+
 Result<BaseImage> load_base_image(const store::Store& store, const std::string& spec,
                                   const Platform& platform, const Reporter& reporter) {
     if (spec.empty() || spec == "scratch") {
         BaseImage base;
         base.spec = "scratch";
         base.config = scratch_config();
+        // A scratch image runs where its files do: it is the platform asked for.
+        base.config["os"] = platform.os;
+        base.config["architecture"] = platform.architecture;
+        if (!platform.variant.empty())
+            base.config["variant"] = platform.variant;
         return base;
     }
     if (spec.starts_with("oci:")) {

@@ -25,6 +25,9 @@ struct Platform {
     std::string variant; // empty: any
 };
 
+// "linux/arm64/v8" -> {linux, arm64, v8}; a usage error for anything else.
+Result<Platform> parse_platform(std::string_view text);
+
 struct BaseImage {
     std::string spec;                          // as given
     std::optional<store::Descriptor> manifest; // the base's manifest; empty for scratch

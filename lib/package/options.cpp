@@ -77,6 +77,10 @@ Result<Options> make_options(const Flags& flags, const std::optional<config::Pac
     if (o.format == Format::modelpack && o.output && o.output->kind == oci::ArchiveKind::docker)
         return usage_error("a ModelPack artifact cannot be a docker archive (use "
                            "--output oci-archive:FILE)");
+    if (flags.platform) {
+        MLCI_TRY_ASSIGN(platform, oci::parse_platform(*flags.platform));
+        o.platform = platform;
+    }
     o.allow_unvalidated = flags.allow_unvalidated;
     o.jobs = flags.jobs;
     o.source_date_epoch = epoch;

@@ -189,4 +189,11 @@ mkdir other && cp -r "$MLCI_SOURCE_DIR/share/examples/iris/." other/
 )
 expect_eq "$(json other.json 'd["layers"][0]["digest"]')" "$model_layer" "model layer in another store"
 mlci verify >/dev/null 2>&1 || fail "the store does not verify after packaging"
+# --platform: what a scratch image declares (and what a multi-platform base gives).
+expect_exit 0 mlci package "$run" --entrypoint python3 --platform linux/arm64/v8 --tag arm:1
+skopeo inspect --config oci:.mlci:arm:1 >arm.json
+expect_eq "$(json arm.json 'd["architecture"] + "/" + d["variant"]')" "arm64/v8" "platform"
+expect_exit 2 mlci package "$run" --platform arm64
+expect_in err "bad platform 'arm64'"
+
 pass
