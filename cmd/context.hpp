@@ -62,6 +62,8 @@ void register_package(CLI::App& app, Context& ctx);
 void register_deploy(CLI::App& app, Context& ctx);
 // watch: production monitoring of a deployed model's events
 void register_watch(CLI::App& app, Context& ctx);
+// report: a Markdown/HTML page for a merge request
+void register_report(CLI::App& app, Context& ctx);
 // sign, verify-signature, key generate: artifact signatures (sign.cpp)
 void register_signing(CLI::App& app, Context& ctx);
 // log, metrics diff, lineage: reading runs and the graph between artifacts

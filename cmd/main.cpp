@@ -36,6 +36,7 @@ void build_app(CLI::App& app, Context& ctx) {
     register_package(app, ctx);
     register_deploy(app, ctx);
     register_watch(app, ctx);
+    register_report(app, ctx);
     register_signing(app, ctx);
     register_log(app, ctx);
     register_push(app, ctx);

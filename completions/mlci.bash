@@ -29,7 +29,7 @@ _mlci() {
 }
 _mlci_subs() {
     case "$1" in
-    '') echo 'init data-version test train validate package deploy watch sign verify-signature key log metrics lineage push pull login logout show verify gc completion help' ;;
+    '') echo 'init data-version test train validate package deploy watch report sign verify-signature key log metrics lineage push pull login logout show verify gc completion help' ;;
     'data-version') echo 'add status checkout diff log list' ;;
     'deploy') echo 'status history rollback' ;;
     'key') echo 'generate' ;;
@@ -57,12 +57,13 @@ _mlci_flags() {
     'test') echo '-h --help --suite --data --schema --reference --max-drift --junit --timeout --tag --no-suites --no-data' ;;
     'train') echo '-h --help -i --input --params -p --param -o --output --metrics -n --name --force --timeout --grid -j --jobs --select' ;;
     'validate') echo '-h --help --require --baseline --max-regression --report --junit --tag' ;;
-    'package') echo '-h --help --base --entrypoint --cmd --env --port --workdir --add --label --tag --output --compression --format --model-dir --allow-unvalidated -j --jobs' ;;
+    'package') echo '-h --help --base --entrypoint --cmd --env --port --workdir --add --label --tag --output --compression --format --model-dir --platform --allow-unvalidated -j --jobs' ;;
     'deploy') echo '-h --help --env --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait --force --no-require-validation' ;;
     'deploy status') echo '-h --help' ;;
     'deploy history') echo '-h --help' ;;
     'deploy rollback') echo '-h --help --to --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait --force --no-require-validation' ;;
     'watch') echo '-h --help --baseline --env --baseline-table --target --rule --window --window-seconds --clock --once --from-end --poll-interval --listen --on-alert --name --always-report --ts-field --features-field --prediction-field --label-field' ;;
+    'report') echo '-h --help -o --output --html --baseline --metric --assets-dir' ;;
     'sign') echo '-h --help -k --key --signer' ;;
     'verify-signature') echo '-h --help -k --key' ;;
     'key') echo '-h --help' ;;
@@ -93,10 +94,11 @@ _mlci_takes_value() {
     'test') case "$2" in --suite|--data|--schema|--reference|--max-drift|--junit|--timeout|--tag) return 0 ;; esac ;;
     'train') case "$2" in -i|--input|--params|-p|--param|-o|--output|--metrics|-n|--name|--timeout|--grid|-j|--jobs|--select) return 0 ;; esac ;;
     'validate') case "$2" in --require|--baseline|--max-regression|--report|--junit|--tag) return 0 ;; esac ;;
-    'package') case "$2" in --base|--entrypoint|--cmd|--env|--port|--workdir|--add|--label|--tag|--output|--compression|--format|--model-dir|-j|--jobs) return 0 ;; esac ;;
+    'package') case "$2" in --base|--entrypoint|--cmd|--env|--port|--workdir|--add|--label|--tag|--output|--compression|--format|--model-dir|--platform|-j|--jobs) return 0 ;; esac ;;
     'deploy') case "$2" in --env|--target|--health-check|--health-timeout|--health-retries|--health-interval|--pre-start|--keep|--public-key|--image|--values-key|--branch|--wait) return 0 ;; esac ;;
     'deploy rollback') case "$2" in --to|--target|--health-check|--health-timeout|--health-retries|--health-interval|--pre-start|--keep|--public-key|--image|--values-key|--branch|--wait) return 0 ;; esac ;;
     'watch') case "$2" in --baseline|--env|--baseline-table|--target|--rule|--window|--window-seconds|--clock|--poll-interval|--listen|--on-alert|--name|--ts-field|--features-field|--prediction-field|--label-field) return 0 ;; esac ;;
+    'report') case "$2" in -o|--output|--baseline|--metric|--assets-dir) return 0 ;; esac ;;
     'sign') case "$2" in -k|--key|--signer) return 0 ;; esac ;;
     'verify-signature') case "$2" in -k|--key) return 0 ;; esac ;;
     'key generate') case "$2" in -o|--out) return 0 ;; esac ;;

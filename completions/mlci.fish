@@ -19,7 +19,7 @@ end
 function __mlci_subs
     switch $argv[1]
         case ''
-            printf '%s\n' init data-version test train validate package deploy watch sign verify-signature key log metrics lineage push pull login logout show verify gc completion help
+            printf '%s\n' init data-version test train validate package deploy watch report sign verify-signature key log metrics lineage push pull login logout show verify gc completion help
         case 'data-version'
             printf '%s\n' add status checkout diff log list
         case 'deploy'
@@ -49,13 +49,15 @@ function __mlci_valued
         case 'validate'
             printf '%s\n' --require --baseline --max-regression --report --junit --tag
         case 'package'
-            printf '%s\n' --base --entrypoint --cmd --env --port --workdir --add --label --tag --output --compression --format --model-dir -j --jobs
+            printf '%s\n' --base --entrypoint --cmd --env --port --workdir --add --label --tag --output --compression --format --model-dir --platform -j --jobs
         case 'deploy'
             printf '%s\n' --env --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait
         case 'deploy rollback'
             printf '%s\n' --to --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait
         case 'watch'
             printf '%s\n' --baseline --env --baseline-table --target --rule --window --window-seconds --clock --poll-interval --listen --on-alert --name --ts-field --features-field --prediction-field --label-field
+        case 'report'
+            printf '%s\n' -o --output --baseline --metric --assets-dir
         case 'sign'
             printf '%s\n' -k --key --signer
         case 'verify-signature'
@@ -91,6 +93,7 @@ complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a validate -d 'Gate a train
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a package -d 'Build a runnable OCI image (or ModelPack artifact) of a validated run'\''s model'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a deploy -d 'Ship a validated package to an environment; roll back when unhealthy'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a watch -d 'Monitor a deployed model'\''s inference events for drift; alert and report'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a report -d 'Write a merge-request page about a run'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a sign -d 'Sign an artifact with a private key'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a verify-signature -d 'Check that an artifact is signed by a public key'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a key -d 'Manage signing keys: generate'
@@ -191,6 +194,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l output -r -F -d 'A
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l compression -r -F -d 'Layer compression: none, gzip (default) or zstd'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l format -r -F -d 'image (default) or modelpack'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l model-dir -r -F -d 'Where the model'\''s files go in the image (default: /model)'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l platform -r -F -d 'The platform to take from a multi-platform base, and that a scratch image declares (default: linux/amd64)'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l allow-unvalidated -d 'Package a run that has no passing validation'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -s j -l jobs -r -F -d 'Compression threads (default: all cores)'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -F
@@ -255,6 +259,13 @@ complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l features-field -r -F
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l prediction-field -r -F -d 'The events'\'' prediction field (default prediction)'
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l label-field -r -F -d 'The events'\'' true label field, when labels arrive (default label)'
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''report'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''report'\''' -s o -l output -r -F -d 'Write the page to FILE (plots beside it) instead of standard output'
+complete -c mlci -n 'test (__mlci_path) = '\''report'\''' -l html -d 'A self-contained HTML page (plots and lineage inline) instead of Markdown'
+complete -c mlci -n 'test (__mlci_path) = '\''report'\''' -l baseline -r -F -d 'Compare with this run, an artifact made from one, or the package deployed to an environment (default: the baseline of the run'\''s latest validation)'
+complete -c mlci -n 'test (__mlci_path) = '\''report'\''' -l metric -r -F -d 'The metric the sweep plot shows (default: the first criterion'\''s metric, else accuracy)'
+complete -c mlci -n 'test (__mlci_path) = '\''report'\''' -l assets-dir -r -F -d 'Write the SVG plots of a Markdown page into DIR (needed to get plots when the page goes to standard output)'
+complete -c mlci -n 'test (__mlci_path) = '\''report'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -s k -l key -r -F -d 'The private key file ('\''mlci key generate'\'' wrote it)'
 complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -l signer -r -F -d 'Who signs, recorded in the signature (default: USER@HOST)'

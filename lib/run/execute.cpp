@@ -316,6 +316,10 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
         m.annotations[k_ann_lineage_inputs] = lineage;
     if (!rec.cache.key.empty())
         m.annotations[k_ann_cache_key] = rec.cache.key;
+    if (!member.sweep.empty())
+        m.annotations[k_ann_sweep] = member.sweep;
+    if (!member.select.empty())
+        m.annotations[k_ann_sweep_select] = member.select;
     MLCI_TRY_ASSIGN(desc, store.put_manifest(m));
     // Every blob durable in one batch before anything names the manifest.
     MLCI_TRY(store.sync());

@@ -45,6 +45,8 @@ struct Member {
     fs::path root;          // the project, or this member's mirror of it
     bool in_project = true; // outputs land in the workspace
     std::function<void(std::string_view)> echo;
+    std::string sweep;  // the sweep this run belongs to; empty for a single run
+    std::string select; // the sweep's --select (METRIC:max|min), for reports
 };
 
 // The facts that the run cache keys on: what can change the outputs.

@@ -42,6 +42,9 @@ inline constexpr const char* k_ann_status = "dev.mlci.status";
 inline constexpr const char* k_ann_metric_prefix = "dev.mlci.metric.";
 inline constexpr const char* k_ann_lineage_inputs = "dev.mlci.lineage.inputs";
 inline constexpr const char* k_ann_cache_key = "dev.mlci.cache.key";
+// The members of one sweep share its id; `select` is how the best was chosen.
+inline constexpr const char* k_ann_sweep = "dev.mlci.sweep";
+inline constexpr const char* k_ann_sweep_select = "dev.mlci.sweep.select";
 inline constexpr const char* k_ann_run_id = "dev.mlci.run.id";
 inline constexpr const char* k_outputs_title = "outputs";
 inline constexpr const char* k_log_title = "log";

@@ -62,7 +62,8 @@ Result<nlohmann::json> params_for(const RunPlan& plan, const std::vector<Overrid
 Status run_sweep(store::Store& store, const RunPlan& plan, const TrainOptions& options,
                  const std::vector<std::vector<Override>>& combos, TrainResult& result,
                  const Reporter& reporter, unsigned signals_before) {
-    auto sweep_dir = store.root() / "mlci" / "work" / ("sweep-" + new_run_id());
+    auto sweep_id = new_run_id();
+    auto sweep_dir = store.root() / "mlci" / "work" / ("sweep-" + sweep_id);
     std::vector<std::optional<TrainedRun>> slots(combos.size());
     std::mutex echo_mutex;
     std::vector<std::string> own = plan.outputs;
@@ -74,7 +75,8 @@ Status run_sweep(store::Store& store, const RunPlan& plan, const TrainOptions& o
         auto label = fmt::format("[{}/{}]", i + 1, combos.size());
         reporter.say(fmt::format("{} {}", label, describe(combos[i])));
         MLCI_TRY_ASSIGN(params, params_for(plan, combos[i]));
-        Member member{std::move(params), sweep_dir / std::to_string(i), false, {}};
+        Member member{std::move(params), sweep_dir / std::to_string(i), false, {}, sweep_id,
+                      options.select};
         MLCI_TRY(make_mirror(plan.project, member.root, own));
         std::optional<LinePrefixer> prefixer;
         if (options.echo) {
@@ -220,7 +222,7 @@ Result<TrainResult> train(store::Store& store, const TrainOptions& options,
     }
     if (combos.size() == 1) {
         MLCI_TRY_ASSIGN(params, params_for(plan, combos[0]));
-        Member member{std::move(params), plan.project, true, options.echo};
+        Member member{std::move(params), plan.project, true, options.echo, {}, {}};
         MLCI_TRY_ASSIGN(run, execute(store, plan, member));
         result.runs.push_back(std::move(run));
     } else {

@@ -13,7 +13,7 @@ packages=(
     # the example project: a real scikit-learn model, its pytest suite
     python3 python3-sklearn python3-pandas python3-pytest
     # tests: documentation, shells, XML, OCI tools and a real registry
-    groff man-db bash zsh fish libxml2-utils skopeo umoci docker-registry zstd apache2-utils openssl curl ca-certificates procps
+    groff man-db bash zsh fish libxml2-utils chromium skopeo umoci docker-registry zstd apache2-utils openssl curl ca-certificates procps
     # deploy tests: git (a bare repository and git daemon), flock
     git util-linux
     # watch tests: a real Prometheus scraping mlci watch --listen

@@ -43,6 +43,13 @@ expect_eq "$(json "$SCRATCH/log.json" "sorted((r['params']['max_depth'], r['para
 expect_eq "$(json "$SCRATCH/log.json" "all(r['status'] == 'succeeded' for r in d)")" "True" "statuses"
 expect_eq "$(json "$SCRATCH/log.json" "max(d, key=lambda r: r['metrics']['accuracy'])['metrics']['accuracy'] == [r for r in d if r['reference'] == '$best'][0]['metrics']['accuracy']")" \
     "True" "best by accuracy"
+# The members share one sweep id and record how the best was chosen.
+for v in 1 2 3 4; do
+    mlci --json show "sweep:v$v" 2>/dev/null >"$SCRATCH/member.json"
+    json "$SCRATCH/member.json" "d['manifest']['annotations']['dev.mlci.sweep']" >>"$SCRATCH/sweep-ids"
+    expect_eq "$(json "$SCRATCH/member.json" "d['manifest']['annotations']['dev.mlci.sweep.select']")" "accuracy:max" "select"
+done
+expect_eq "$(sort -u "$SCRATCH/sweep-ids" | wc -l)" "1" "sweep ids"
 # Each member wrote its own model: the digests differ.
 for r in $(json "$SCRATCH/log.json" "' '.join(r['reference'] for r in d)"); do
     mlci --json show "$r" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["config"]["outputs"][0]["digest"])'
