@@ -7,6 +7,9 @@
 #include <mlci/config/project_config.hpp>
 #include <mlci/oci/epoch.hpp>
 #include <mlci/package/options.hpp>
+#include <mlci/registry/reference.hpp>
+#include <mlci/registry/transfer.hpp>
+#include <mlci/store/reference.hpp>
 
 namespace mlci::cli {
 
@@ -17,6 +20,7 @@ struct PackageArgs {
     package::Flags flags;
     // Values of options whose absence matters (an empty list is not "unset").
     std::string base, workdir, tag, output, compression, format, model_dir, platform;
+    bool plain_http = false; // for a base in a registry on this machine
     std::vector<std::string> entrypoint, cmd, ports, add;
     std::map<std::string, CLI::Option*> given;
 };
@@ -84,6 +88,20 @@ void run_package(Context& ctx, PackageArgs& args) {
 
     auto& store = ctx.store();
     auto entry = ctx.resolve(args.reference);
+    // A base in a registry is pulled into the store first: verified once,
+    // reused by the next package, and named by digest in the provenance.
+    if (!options.base.starts_with("oci:") && !options.base.starts_with("oci-archive:") &&
+        store::is_remote_reference(options.base)) {
+        auto src = value_or_throw(registry::parse_remote(options.base));
+        registry::PullOptions o;
+        o.referrers = false;
+        o.remote.plain_http = args.plain_http;
+        auto pulled = value_or_throw(registry::pull(store, src, o, ctx.out.reporter()));
+        ctx.out.end_progress();
+        ctx.out.note(fmt::format("base {} pulled as {} ({} blob(s) downloaded)", options.base,
+                                 pulled.reference, pulled.blobs_downloaded));
+        options.base = pulled.reference + "@" + pulled.digest.str();
+    }
     auto r = value_or_throw(package::package_run(store, entry, options, ctx.out.reporter()));
     ctx.out.end_progress();
     if (r.verdict != "passed")
@@ -121,8 +139,8 @@ void register_package(CLI::App& app, Context& ctx) {
             cmd->add_option(flag, value, help)->type_name(type)->allow_extra_args(false);
     };
     opt("base", a->base, "--base",
-        "Base image: scratch (default), oci:DIR[:REF], oci-archive:FILE[:REF], or an image in "
-        "the store",
+        "Base image: scratch (default), HOST/REPO[:TAG|@DIGEST] in a registry, oci:DIR[:REF], "
+        "oci-archive:FILE[:REF], or an image in the store",
         "IMAGE");
     opt("entrypoint", a->entrypoint, "--entrypoint",
         "The image's entrypoint, one argument per flag", "ARG");
@@ -152,6 +170,8 @@ void register_package(CLI::App& app, Context& ctx) {
         "The platform to take from a multi-platform base, and that a scratch image declares "
         "(default: linux/amd64)",
         "OS/ARCH[/VARIANT]");
+    cmd->add_flag("--plain-http", a->plain_http,
+                  "Talk HTTP, not HTTPS, to the registry of a base on this machine");
     cmd->add_flag("--allow-unvalidated", a->flags.allow_unvalidated,
                   "Package a run that has no passing validation");
     cmd->add_option("-j,--jobs", a->flags.jobs, "Compression threads (default: all cores)")
@@ -170,8 +190,9 @@ void register_package(CLI::App& app, Context& ctx) {
          "unless the base sets one; .git, __pycache__ and *.pyc are left out). The image config "
          "takes the base's and sets the entrypoint, cmd, environment (MLCI_MODEL_DIR names the "
          "model folder), working directory, exposed ports and labels given. A base in a registry "
-         "is fetched first with 'mlci pull'; an OCI layout directory or archive is copied into "
-         "the store.\n\n"
+         "(HOST/REPO:TAG, credentials as for 'mlci pull', --plain-http for one on this machine) "
+         "is pulled into the store first, its digests verified; an OCI layout directory or "
+         "archive is copied into the store; --platform picks from a multi-platform base.\n\n"
          "Images are reproducible: layers are tars with sorted entries, every parent folder, "
          "owner 0:0, modes 0644 or 0755 and one mtime ($SOURCE_DATE_EPOCH, else "
          "1980-01-01), compressed with gzip (a fixed header), zstd or nothing (--compression); "

@@ -57,7 +57,7 @@ _mlci_flags() {
     'test') echo '-h --help --suite --data --schema --reference --max-drift --junit --timeout --tag --no-suites --no-data' ;;
     'train') echo '-h --help -i --input --params -p --param -o --output --metrics -n --name --force --timeout --grid -j --jobs --select' ;;
     'validate') echo '-h --help --require --baseline --max-regression --report --junit --tag' ;;
-    'package') echo '-h --help --base --entrypoint --cmd --env --port --workdir --add --label --tag --output --compression --format --model-dir --platform --allow-unvalidated -j --jobs' ;;
+    'package') echo '-h --help --base --entrypoint --cmd --env --port --workdir --add --label --tag --output --compression --format --model-dir --platform --plain-http --allow-unvalidated -j --jobs' ;;
     'deploy') echo '-h --help --env --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait --force --no-require-validation' ;;
     'deploy status') echo '-h --help' ;;
     'deploy history') echo '-h --help' ;;

@@ -137,8 +137,8 @@ skopeo inspect --config oci:.mlci:order:1 >cfg.json
 expect_eq "$(json cfg.json 'd["config"]["Entrypoint"]')" "['python3', '-u']"
 # Bad bases are usage errors that say what to do.
 expect_exit 2 mlci package "$run" --base no-such-image:1
-expect_exit 2 mlci package "$run" --base registry.example.com/python:3.11
-expect_in err "mlci pull"
+expect_exit 3 mlci package "$run" --base registry.invalid/python:3.11
+expect_in err "cannot reach registry 'registry.invalid'"
 expect_exit 2 mlci package "$run" --base oci:no-such-dir
 expect_exit 2 mlci package "$run" --compression xz
 expect_exit 2 mlci package "$run" --port http
@@ -195,5 +195,16 @@ skopeo inspect --config oci:.mlci:arm:1 >arm.json
 expect_eq "$(json arm.json 'd["architecture"] + "/" + d["variant"]')" "arm64/v8" "platform"
 expect_exit 2 mlci package "$run" --platform arm64
 expect_in err "bad platform 'arm64'"
+
+# A base in a registry: pulled into the store, its layers under the model's.
+source "$MLCI_SOURCE_DIR/tests/cli/registry_fixture.sh"
+start_registry open
+skopeo copy -q --dest-tls-verify=false oci:.mlci:arm:1 "docker://$REG_OPEN/base/img:1"
+base_layers=$(skopeo inspect --tls-verify=false "docker://$REG_OPEN/base/img:1" | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)["Layers"]))')
+expect_exit 0 mlci package "$run" --base "$REG_OPEN/base/img:1" --plain-http --entrypoint python3 --tag onbase:1
+expect_in err "base $REG_OPEN/base/img:1 pulled as img:1"
+layers=$(skopeo inspect oci:.mlci:onbase:1 | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)["Layers"]))')
+((layers > base_layers)) || fail "the image has $layers layers, the base $base_layers"
+expect_exit 3 mlci package "$run" --base "127.0.0.1:1/none/img:1" --plain-http --entrypoint python3
 
 pass
