@@ -15,7 +15,7 @@ packages=(
     # tests: documentation, shells, XML, OCI tools and a real registry
     groff man-db bash zsh fish libxml2-utils chromium skopeo umoci docker-registry zstd apache2-utils openssl curl ca-certificates procps
     # deploy tests: git (a bare repository and git daemon), flock
-    git util-linux
+    git util-linux valgrind
     # watch tests: a real Prometheus scraping mlci watch --listen
     prometheus
 )
