@@ -59,13 +59,16 @@ Result<EnvironmentConfig> parse_environment(const Path& file, const std::string&
 Result<std::vector<EnvironmentConfig>> parse_environments(const YAML::Node& root,
                                                           const Path& file) {
     std::vector<EnvironmentConfig> out;
+    if (!root.IsMap()) // operator[] throws on a scalar or a list
+        return out;
     auto node = root["environments"];
     if (!node)
         return out;
     if (!node.IsMap())
         return bad_key(file, node, "environments", "expected a mapping of environment names");
     for (auto it = node.begin(); it != node.end(); ++it) {
-        MLCI_TRY_ASSIGN(env, parse_environment(file, it->first.as<std::string>(), it->second));
+        MLCI_TRY_ASSIGN(name, key_text(file, it->first));
+        MLCI_TRY_ASSIGN(env, parse_environment(file, name, it->second));
         out.push_back(std::move(env));
     }
     return out;

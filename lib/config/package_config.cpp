@@ -47,6 +47,8 @@ Status read_optional(const Path& file, const YAML::Node& node, const char* key,
 
 Result<std::optional<PackageConfig>> parse_package_config(const YAML::Node& root,
                                                           const Path& file) {
+    if (!root.IsMap()) // operator[] throws on a scalar or a list
+        return std::optional<PackageConfig>();
     auto node = root["package"];
     if (!node || node.IsNull())
         return std::optional<PackageConfig>();

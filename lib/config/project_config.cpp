@@ -113,7 +113,7 @@ Result<TrainConfig> parse_train(const Path& file, const YAML::Node& node) {
         if (!n.IsMap())
             return bad_key(file, n, "train.env", "expected a mapping of names to values");
         for (auto it = n.begin(); it != n.end(); ++it) {
-            auto k = it->first.as<std::string>();
+            MLCI_TRY_ASSIGN(k, key_text(file, it->first));
             MLCI_TRY_ASSIGN(v, as_string(file, it->second, "train.env." + k));
             t.env[k] = v;
         }
@@ -128,7 +128,7 @@ Result<TestConfig> parse_test(const Path& file, const YAML::Node& node) {
         if (!suites.IsMap())
             return bad_key(file, suites, "test.suites", "expected a mapping of suite names");
         for (auto it = suites.begin(); it != suites.end(); ++it) {
-            auto name = it->first.as<std::string>();
+            MLCI_TRY_ASSIGN(name, key_text(file, it->first));
             auto key = "test.suites." + name;
             MLCI_TRY(expect_keys(file, it->second, key, {"command", "junit"}));
             TestSuite s;
@@ -166,7 +166,7 @@ Result<ValidateConfig> parse_validate(const Path& file, const YAML::Node& node) 
         if (!n.IsMap())
             return bad_key(file, n, "validate.max_regression", "expected METRIC: DELTA pairs");
         for (auto it = n.begin(); it != n.end(); ++it) {
-            auto k = it->first.as<std::string>();
+            MLCI_TRY_ASSIGN(k, key_text(file, it->first));
             MLCI_TRY_ASSIGN(d, as_number(file, it->second, "validate.max_regression." + k));
             v.max_regression[k] = d;
         }
@@ -190,7 +190,7 @@ Result<Schema> parse_schema(const YAML::Node& node, const fs::path& file) {
         if (!cols.IsMap())
             return bad_key(file, cols, "schema.columns", "expected a mapping of column names");
         for (auto it = cols.begin(); it != cols.end(); ++it) {
-            auto name = it->first.as<std::string>();
+            MLCI_TRY_ASSIGN(name, key_text(file, it->first));
             MLCI_TRY_ASSIGN(rule, parse_column(file, it->second, "schema.columns." + name));
             s.columns[name] = std::move(rule);
         }
@@ -236,7 +236,8 @@ Result<ProjectConfig> parse_project_config(const std::string& text, const fs::pa
         if (!ds.IsMap())
             return bad_key(file, ds, "datasets", "expected a mapping of dataset names");
         for (auto it = ds.begin(); it != ds.end(); ++it) {
-            MLCI_TRY_ASSIGN(d, parse_dataset(file, it->first.as<std::string>(), it->second));
+            MLCI_TRY_ASSIGN(name, key_text(file, it->first));
+            MLCI_TRY_ASSIGN(d, parse_dataset(file, name, it->second));
             cfg.datasets.push_back(std::move(d));
         }
     }
@@ -244,8 +245,10 @@ Result<ProjectConfig> parse_project_config(const std::string& text, const fs::pa
         if (p.IsScalar()) {
             cfg.params_file = p.Scalar();
         } else if (p.IsMap()) {
-            for (auto it = p.begin(); it != p.end(); ++it)
-                cfg.params[it->first.as<std::string>()] = it->second;
+            for (auto it = p.begin(); it != p.end(); ++it) {
+                MLCI_TRY_ASSIGN(name, key_text(file, it->first));
+                cfg.params[name] = it->second;
+            }
         } else {
             return bad_key(file, p, "params", "expected a file name or a mapping");
         }

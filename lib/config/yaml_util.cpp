@@ -4,6 +4,36 @@
 
 namespace mlci::config {
 
+namespace {
+
+// False once `depth` or the node budget `left` is exceeded.
+bool walk(const YAML::Node& n, size_t depth, size_t& left) {
+    if (depth > k_yaml_max_depth || left == 0)
+        return false;
+    --left;
+    if (n.IsSequence()) {
+        for (const auto& item : n)
+            if (!walk(item, depth + 1, left))
+                return false;
+    } else if (n.IsMap()) {
+        for (auto it = n.begin(); it != n.end(); ++it)
+            if (!walk(it->first, depth + 1, left) || !walk(it->second, depth + 1, left))
+                return false;
+    }
+    return true;
+}
+
+} // namespace
+
+Status check_yaml_tree(const YAML::Node& root, std::string_view name) {
+    size_t left = k_yaml_max_nodes;
+    if (!walk(root, 0, left))
+        return usage_error("'{}' is nested more than {} levels deep or holds more than {} values "
+                           "(aliases counted expanded; an alias inside its own anchor never ends)",
+                           name, k_yaml_max_depth, k_yaml_max_nodes);
+    return {};
+}
+
 std::string where(const std::filesystem::path& file, const YAML::Node& node) {
     auto mark = node.Mark();
     if (mark.line < 0)
@@ -16,12 +46,19 @@ std::unexpected<Error> bad_key(const std::filesystem::path& file, const YAML::No
     return usage_error("{}: key '{}': {}", where(file, node), key, what);
 }
 
+Result<std::string> key_text(const std::filesystem::path& file, const YAML::Node& key) {
+    if (!key.IsScalar())
+        return usage_error("{}: a key must be a plain name, not a list or a mapping",
+                           where(file, key));
+    return key.Scalar();
+}
+
 Status expect_keys(const std::filesystem::path& file, const YAML::Node& map, std::string_view what,
                    std::initializer_list<std::string_view> allowed) {
     if (!map.IsMap())
         return bad_key(file, map, what, "expected a mapping");
     for (auto it = map.begin(); it != map.end(); ++it) {
-        auto key = it->first.as<std::string>();
+        MLCI_TRY_ASSIGN(key, key_text(file, it->first));
         if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
             std::string list;
             for (auto a : allowed)

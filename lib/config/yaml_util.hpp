@@ -21,6 +21,19 @@ std::unexpected<Error> bad_key(const std::filesystem::path& file, const YAML::No
 Status expect_keys(const std::filesystem::path& file, const YAML::Node& map, std::string_view what,
                    std::initializer_list<std::string_view> allowed);
 
+// Checks that a document read from outside is a tree that code walking it
+// recursively can finish: at most k_yaml_max_depth levels, and at most
+// k_yaml_max_nodes nodes with aliases expanded. yaml-cpp makes "&a [*a]" a
+// cycle, and aliases of aliases a graph with exponentially many paths
+// ("billion laughs"). A usage error naming `name` otherwise.
+inline constexpr size_t k_yaml_max_depth = 256;
+inline constexpr size_t k_yaml_max_nodes = 1'000'000;
+Status check_yaml_tree(const YAML::Node& root, std::string_view name);
+
+// The text of a mapping key; a usage error for a key that is a list or a
+// mapping ("[a]: 1", "? {a: 1}"), on which yaml-cpp's as<std::string>() throws.
+Result<std::string> key_text(const std::filesystem::path& file, const YAML::Node& key);
+
 // Typed readers: a usage error naming the key when the type is wrong.
 Result<std::string> as_string(const std::filesystem::path& file, const YAML::Node& node,
                               std::string_view key);

@@ -4,6 +4,7 @@
 #include <memory>
 #include <mlci/deploy/unpack.hpp>
 #include <mlci/hash/file_hash.hpp>
+#include <optional>
 
 namespace mlci::deploy {
 
@@ -18,6 +19,13 @@ struct WriterFree {
     void operator()(archive* a) const { archive_write_free(a); }
 };
 
+// libarchive's message for the last error of `a`. It has none after some
+// failures (a truncated header), and fmt throws on a null char pointer.
+const char* error_text(archive* a) {
+    const char* s = archive_error_string(a);
+    return s ? s : "unknown error";
+}
+
 // "./a/b/" -> "a/b"
 std::string normalise(std::string_view path) {
     while (path.starts_with("./"))
@@ -27,10 +35,60 @@ std::string normalise(std::string_view path) {
     return std::string(path);
 }
 
+// Whether a folder on the way from `dir` to `rel` (and `rel` itself when
+// `last`) is a symlink. A path through one may resolve outside `dir` even
+// when each link looked safe on its own: "a/b -> .." and "c/d -> ../a/b/.."
+// are both lexically inside, yet "c/d" is the folder above `dir`.
+bool crosses_symlink(const fs::path& dir, const fs::path& rel, bool last) {
+    fs::path at = dir;
+    auto end = rel.end();
+    if (!last && !rel.empty())
+        --end;
+    for (auto it = rel.begin(); it != end; ++it) {
+        at /= *it;
+        std::error_code ec;
+        if (fs::is_symlink(fs::symlink_status(at, ec)))
+            return true;
+    }
+    return false;
+}
+
+// The first symlink under `dir` that resolves outside it, if any. Checked
+// after each layer: what a link means changes when a later entry turns one
+// of the folders on its way into a link.
+std::optional<fs::path> escaping_link(const fs::path& dir) {
+    std::error_code ec;
+    auto root = fs::canonical(dir, ec);
+    if (ec)
+        return fs::path();
+    for (auto it = fs::recursive_directory_iterator(
+             dir, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        std::error_code lec;
+        if (!it->is_symlink(lec))
+            continue;
+        auto resolved = fs::weakly_canonical(it->path(), lec);
+        if (lec) // a loop resolves nowhere, so it cannot lead out either
+            continue;
+        auto rel = resolved.lexically_relative(root);
+        if (rel.empty() || *rel.begin() == "..")
+            return it->path().lexically_relative(dir);
+    }
+    return std::nullopt;
+}
+
 // Removes what a whiteout entry hides: ".wh.NAME" hides NAME; ".wh..wh..opq"
 // hides everything lower layers put in its folder.
-Status apply_whiteout(const fs::path& dir, const fs::path& entry) {
+Status apply_whiteout(const fs::path& dir, const fs::path& entry, std::string_view what) {
     auto name = entry.filename().string();
+    // ".wh..." would hide "..": the folder above the entry's, outside the
+    // release for a top-level entry.
+    auto hidden = name.substr(4);
+    if (name != ".wh..wh..opq" && (hidden.empty() || hidden == "." || hidden == ".."))
+        return usage_error("{}: refused: whiteout '{}' hides no file", what, entry.string());
+    if (crosses_symlink(dir, entry, false))
+        return usage_error("{}: refused: whiteout '{}' goes through a symlink", what,
+                           entry.string());
     std::error_code ec;
     if (name == ".wh..wh..opq") {
         auto folder = dir / entry.parent_path();
@@ -38,7 +96,7 @@ Status apply_whiteout(const fs::path& dir, const fs::path& entry) {
             for (auto& child : fs::directory_iterator(folder, ec))
                 fs::remove_all(child.path(), ec);
     } else {
-        fs::remove_all(dir / entry.parent_path() / name.substr(4), ec);
+        fs::remove_all(dir / entry.parent_path() / hidden, ec);
     }
     if (ec)
         return runtime_error("cannot apply whiteout {}: {}", entry.string(), ec.message());
@@ -48,7 +106,7 @@ Status apply_whiteout(const fs::path& dir, const fs::path& entry) {
 // libarchive's message, with the system's reason when it has one ("Write
 // failed: No space left on device").
 std::string write_error(archive* a) {
-    std::string text = archive_error_string(a) ? archive_error_string(a) : "unknown error";
+    std::string text = error_text(a);
     if (int e = archive_errno(a); e > 0 && text.find(std::strerror(e)) == std::string::npos)
         text += std::string(": ") + std::strerror(e);
     return text;
@@ -91,7 +149,7 @@ Result<UnpackStats> unpack_layer(const fs::path& tar, const fs::path& dir, std::
     archive_read_support_filter_zstd(in.get());
     archive_read_support_format_tar(in.get());
     if (archive_read_open_filename(in.get(), tar.c_str(), 1 << 20) != ARCHIVE_OK)
-        return runtime_error("{}: cannot open: {}", what, archive_error_string(in.get()));
+        return runtime_error("{}: cannot open: {}", what, error_text(in.get()));
     std::unique_ptr<archive, WriterFree> out(archive_write_disk_new());
     // Our own checks come first; libarchive's secure flags are the second wall
     // (no writing through symlinks, no `..`). Owners are not restored.
@@ -105,7 +163,7 @@ Result<UnpackStats> unpack_layer(const fs::path& tar, const fs::path& dir, std::
         if (r == ARCHIVE_EOF)
             break;
         if (r < ARCHIVE_WARN)
-            return runtime_error("{}: corrupt layer: {}", what, archive_error_string(in.get()));
+            return runtime_error("{}: corrupt layer: {}", what, error_text(in.get()));
         const char* raw = archive_entry_pathname(entry);
         std::string name = normalise(raw ? raw : "");
         if (name == "." || name.empty())
@@ -118,7 +176,7 @@ Result<UnpackStats> unpack_layer(const fs::path& tar, const fs::path& dir, std::
         if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)
             return usage_error("{}: refused: entry '{}' is a device, FIFO or socket", what, name);
         if (fs::path(name).filename().string().starts_with(".wh.")) {
-            MLCI_TRY(apply_whiteout(dir, name));
+            MLCI_TRY(apply_whiteout(dir, name, what));
             ++stats.whiteouts;
             continue;
         }
@@ -131,7 +189,9 @@ Result<UnpackStats> unpack_layer(const fs::path& tar, const fs::path& dir, std::
         }
         if (const char* hard = archive_entry_hardlink(entry)) {
             auto target = normalise(hard);
-            if (!safe_entry_path(target))
+            // A hard link to a symlink is a copy of it in another folder,
+            // where its relative target may lead out.
+            if (!safe_entry_path(target) || crosses_symlink(dir, target, true))
                 return usage_error("{}: refused: hard link '{}' -> '{}' leaves the release", what,
                                    name, hard);
             archive_entry_set_hardlink(entry, (dir / target).c_str());
@@ -140,8 +200,7 @@ Result<UnpackStats> unpack_layer(const fs::path& tar, const fs::path& dir, std::
         archive_entry_set_pathname(entry, (dir / name).c_str());
         archive_entry_set_perm(entry, archive_entry_perm(entry) & 07777 & ~06000); // no set-id
         if (archive_write_header(out.get(), entry) < ARCHIVE_WARN)
-            return runtime_error("{}: cannot write {}: {}", what, name,
-                                 write_error(out.get()));
+            return runtime_error("{}: cannot write {}: {}", what, name, write_error(out.get()));
         if (type == AE_IFDIR)
             ++stats.dirs;
         else if (type == AE_IFREG && !archive_entry_hardlink(entry))
@@ -153,20 +212,19 @@ Result<UnpackStats> unpack_layer(const fs::path& tar, const fs::path& dir, std::
             // A failed write(2) (a full disk) is only a warning to libarchive:
             // for a release it is fatal, a short file must not go live.
             if (archive_write_data_block(out.get(), buf, size, offset) != ARCHIVE_OK)
-                return runtime_error("{}: cannot write {}: {}", what, name,
-                                     write_error(out.get()));
+                return runtime_error("{}: cannot write {}: {}", what, name, write_error(out.get()));
             stats.bytes += size;
         }
         if (r != ARCHIVE_EOF)
-            return runtime_error("{}: corrupt layer at {}: {}", what, name,
-                                 archive_error_string(in.get()));
+            return runtime_error("{}: corrupt layer at {}: {}", what, name, error_text(in.get()));
         if (archive_write_finish_entry(out.get()) != ARCHIVE_OK)
-            return runtime_error("{}: cannot finish {}: {}", what, name,
-                                 write_error(out.get()));
+            return runtime_error("{}: cannot finish {}: {}", what, name, write_error(out.get()));
     }
     if (archive_write_close(out.get()) != ARCHIVE_OK)
-        return runtime_error("{}: cannot finish writing: {}", what,
-                             write_error(out.get()));
+        return runtime_error("{}: cannot finish writing: {}", what, write_error(out.get()));
+    if (auto link = escaping_link(dir))
+        return usage_error("{}: refused: symlink '{}' resolves outside the release", what,
+                           link->string());
     return stats;
 }
 

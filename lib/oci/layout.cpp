@@ -14,6 +14,13 @@ namespace mlci::oci {
 
 namespace {
 
+// libarchive's message for the last error of `a`; it has none after some
+// failures, and fmt throws on a null char pointer.
+const char* error_text(archive* a) {
+    const char* s = archive_error_string(a);
+    return s ? s : "unknown error";
+}
+
 fs::path blob_in_layout(const fs::path& dir, const hash::Digest& d) {
     return dir / "blobs" / "sha256" / std::string(d.hex());
 }
@@ -50,7 +57,7 @@ Status import_entry(const store::Store& store, archive* a, const hash::Digest& w
     for (;;) {
         la_ssize_t n = archive_read_data(a, buf.data(), buf.size());
         if (n < 0)
-            return runtime_error("cannot read '{}': {}", file.string(), archive_error_string(a));
+            return runtime_error("cannot read '{}': {}", file.string(), error_text(a));
         if (n == 0)
             break;
         MLCI_TRY(writer.write(buf.data(), static_cast<size_t>(n)));
@@ -135,8 +142,7 @@ Result<nlohmann::json> import_oci_archive(const store::Store& store, const fs::p
     archive_read_support_format_tar(a.get());
     archive_read_support_filter_all(a.get());
     if (archive_read_open_filename(a.get(), file.c_str(), 1 << 20) != ARCHIVE_OK)
-        return usage_error("cannot read OCI archive '{}': {}", file.string(),
-                           archive_error_string(a.get()));
+        return usage_error("cannot read OCI archive '{}': {}", file.string(), error_text(a.get()));
     std::string index;
     bool layout = false;
     uint64_t bytes = 0;
@@ -147,8 +153,9 @@ Result<nlohmann::json> import_oci_archive(const store::Store& store, const fs::p
             break;
         if (rc < ARCHIVE_WARN)
             return usage_error("cannot read OCI archive '{}': {}", file.string(),
-                               archive_error_string(a.get()));
-        std::string name = archive_entry_pathname(entry);
+                               error_text(a.get()));
+        const char* raw = archive_entry_pathname(entry);
+        std::string name = raw ? raw : "";
         while (name.starts_with("./"))
             name.erase(0, 2);
         if (archive_entry_filetype(entry) != AE_IFREG)

@@ -162,8 +162,10 @@ public:
         m.digest = hash::sha256_of(m.bytes);
         if (m.media_type.empty()) {
             auto j = nlohmann::json::parse(m.bytes, nullptr, false);
-            m.media_type = j.is_object() ? j.value("mediaType", std::string(store::k_oci_manifest))
-                                         : store::k_oci_manifest;
+            // Not j.value(): it throws when mediaType is there but not a string.
+            auto t = j.is_object() ? j.find("mediaType") : j.end();
+            m.media_type =
+                t != j.end() && t->is_string() ? t->get<std::string>() : store::k_oci_manifest;
         }
         return m;
     }

@@ -225,7 +225,9 @@ Status RegistryRemote::add_referrers(const store::Descriptor& subject,
     for (auto& ref : refs) {
         auto& list = index["manifests"];
         bool listed = std::any_of(list.begin(), list.end(), [&](const nlohmann::json& e) {
-            return e.is_object() && e.value("digest", std::string()) == ref.digest.str();
+            // Not e.value(): it throws when digest is there but not a string.
+            auto d = e.is_object() ? e.find("digest") : e.end();
+            return d != e.end() && *d == ref.digest.str();
         });
         if (!listed) {
             list.push_back(store::to_json(ref));

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <charconv>
 #include <mlci/registry/reference.hpp>
 #include <mlci/registry/session.hpp>
@@ -26,6 +27,28 @@ bool is_loopback_url(std::string_view url) {
 }
 
 } // namespace
+
+std::optional<TokenAnswer> parse_token_answer(std::string_view body) {
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    if (!j.is_object())
+        return {};
+    TokenAnswer answer;
+    if (auto t = j.find("token"); t != j.end() && t->is_string())
+        answer.token = t->get<std::string>();
+    else if (auto a = j.find("access_token"); a != j.end() && a->is_string())
+        answer.token = a->get<std::string>();
+    if (answer.token.empty())
+        return {};
+    // Clamped: a huge expires_in would overflow the clock's time_point, and a
+    // negative one (or a huge unsigned one read as negative) would never end.
+    if (auto e = j.find("expires_in"); e != j.end() && e->is_number_integer()) {
+        long long seconds = e->is_number_unsigned() && e->get<uint64_t>() > 86400
+                                ? 86400
+                                : std::clamp<long long>(e->get<long long>(), 20, 86400);
+        answer.expires_in = std::chrono::seconds(seconds);
+    }
+    return answer;
+}
 
 bool retryable_status(long status) {
     return status == 408 || status == 429 || (status >= 500 && status != 501);
@@ -161,22 +184,13 @@ Result<std::string> Session::fetch_token(const Challenge& c,
                            : fmt::format(" (log in with 'mlci login {}')", m_host);
         return std::unexpected(Error{Exit::runtime, msg});
     }
-    auto j = nlohmann::json::parse(r.body, nullptr, false);
-    std::string token;
-    if (j.is_object()) {
-        if (auto t = j.find("token"); t != j.end() && t->is_string())
-            token = t->get<std::string>();
-        else if (auto a = j.find("access_token"); a != j.end() && a->is_string())
-            token = a->get<std::string>();
-    }
-    if (token.empty())
+    auto answer = parse_token_answer(r.body);
+    if (!answer)
         return runtime_error("the token service '{}' of '{}' answered without a token", realm,
                              m_host);
-    long expires = 60;
-    if (j.contains("expires_in") && j["expires_in"].is_number_integer())
-        expires = std::max<long>(j["expires_in"].get<long>(), 20);
-    m_token_expiry = std::chrono::steady_clock::now() + std::chrono::seconds(expires - 10);
-    return token;
+    m_token_expiry =
+        std::chrono::steady_clock::now() + answer->expires_in - std::chrono::seconds(10);
+    return std::move(answer->token);
 }
 
 HttpResult Session::send_once(const HttpRequest& r) {
@@ -222,9 +236,14 @@ Error Session::answer_error(const HttpResponse& r, std::string_view what) const 
     auto j = nlohmann::json::parse(r.body, nullptr, false);
     if (j.is_object())
         if (auto errs = j.find("errors"); errs != j.end() && errs->is_array() && !errs->empty()) {
+            // value() throws on a member of another type: read only strings.
             auto& e = (*errs)[0];
-            code = e.value("code", std::string());
-            message = e.value("message", std::string());
+            auto string_at = [&](const char* key) {
+                auto it = e.is_object() ? e.find(key) : e.end();
+                return it != e.end() && it->is_string() ? it->get<std::string>() : std::string();
+            };
+            code = string_at("code");
+            message = string_at("message");
         }
     // HEAD answers have no body: say what the spec's code for the status is.
     if (code.empty()) {

@@ -30,6 +30,15 @@ bool retryable_status(long status);
 std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int retry,
                                         std::string_view retry_after = {});
 
+// What a token service answered: the token ("token", else "access_token") and
+// how long to use it ("expires_in", kept between 20 seconds and a day).
+struct TokenAnswer {
+    std::string token;
+    std::chrono::seconds expires_in{60};
+};
+// Parses a token service's JSON answer; nothing when it holds no token.
+std::optional<TokenAnswer> parse_token_answer(std::string_view body);
+
 struct SessionOptions {
     bool plain_http = false; // http:// instead of https://
     RetryPolicy retry;

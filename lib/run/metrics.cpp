@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <mlci/core/fs.hpp>
 #include <mlci/run/metrics.hpp>
@@ -16,6 +17,18 @@ void flatten_into(const nlohmann::json& j, const std::string& prefix, Metrics& o
         if (std::isfinite(v))
             out[prefix] = v;
     }
+}
+
+constexpr size_t k_max_metrics_depth = 64;
+
+// Whether `j` has arrays or objects more than `levels` deep.
+bool nests_deeper(const nlohmann::json& j, size_t levels) {
+    if (!j.is_structured())
+        return false;
+    if (levels == 0)
+        return true;
+    return std::any_of(j.begin(), j.end(),
+                       [&](const nlohmann::json& v) { return nests_deeper(v, levels - 1); });
 }
 
 } // namespace
@@ -41,13 +54,18 @@ Result<nlohmann::json> read_metrics_file(const fs::path& file) {
     } else {
         try {
             doc = nlohmann::json::parse(text);
-        } catch (const nlohmann::json::parse_error& e) {
+        } catch (const nlohmann::json::exception& e) {
+            // parse_error, and out_of_range for a number beyond a double ("1e400")
             return usage_error("malformed metrics file '{}': {}", file.string(), e.what());
         }
     }
     if (!doc.is_object())
         return usage_error("metrics file '{}' must hold a mapping of names to numbers",
                            file.string());
+    // flatten_metrics (and copying JSON) recurses once a level.
+    if (nests_deeper(doc, k_max_metrics_depth))
+        return usage_error("metrics file '{}' is nested more than {} levels deep", file.string(),
+                           k_max_metrics_depth);
     return doc;
 }
 

@@ -1,9 +1,9 @@
 #include <charconv>
 #include <cmath>
+#include <mlci/config/yaml_util.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/run/metrics.hpp>
 #include <mlci/run/params.hpp>
-#include <regex>
 
 namespace mlci::run {
 
@@ -48,10 +48,46 @@ std::optional<int64_t> int_text(std::string_view t) {
     return negative ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
 }
 
+// Whether `t` matches [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?.
+// By hand: libstdc++'s std::regex recurses once a character, so a number of
+// some 100,000 digits in a metrics or params file overflowed the stack.
+bool float_syntax(std::string_view t) {
+    size_t i = 0;
+    auto sign = [&] {
+        if (i < t.size() && (t[i] == '-' || t[i] == '+'))
+            ++i;
+    };
+    auto digits = [&] {
+        size_t b = i;
+        while (i < t.size() && t[i] >= '0' && t[i] <= '9')
+            ++i;
+        return i > b;
+    };
+    sign();
+    if (i < t.size() && t[i] == '.') {
+        ++i;
+        if (!digits())
+            return false;
+    } else {
+        if (!digits())
+            return false;
+        if (i < t.size() && t[i] == '.') {
+            ++i;
+            digits();
+        }
+    }
+    if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+        ++i;
+        sign();
+        if (!digits())
+            return false;
+    }
+    return i == t.size();
+}
+
 // YAML 1.2 core schema float, without .inf and .nan (JSON cannot hold them).
 std::optional<double> float_text(std::string_view t) {
-    static const std::regex k_float(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-    if (t.empty() || !std::regex_match(t.begin(), t.end(), k_float))
+    if (t.empty() || !float_syntax(t))
         return {};
     std::string_view s = t.front() == '+' ? t.substr(1) : t;
     double v = 0;
@@ -144,7 +180,10 @@ nlohmann::json typed_scalar(std::string_view text) {
     return std::string(text);
 }
 
-Result<nlohmann::json> yaml_to_json(const YAML::Node& node, const fs::path& file) {
+namespace {
+
+// yaml_to_json on a tree that check_yaml_tree passed.
+Result<nlohmann::json> tree_to_json(const YAML::Node& node, const fs::path& file) {
     switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -157,7 +196,7 @@ Result<nlohmann::json> yaml_to_json(const YAML::Node& node, const fs::path& file
     case YAML::NodeType::Sequence: {
         auto out = nlohmann::json::array();
         for (auto& item : node) {
-            MLCI_TRY_ASSIGN(v, yaml_to_json(item, file));
+            MLCI_TRY_ASSIGN(v, tree_to_json(item, file));
             out.push_back(std::move(v));
         }
         return out;
@@ -168,13 +207,21 @@ Result<nlohmann::json> yaml_to_json(const YAML::Node& node, const fs::path& file
             if (!it->first.IsScalar())
                 return usage_error("{}:{}: a key must be a plain name", file.string(),
                                    it->first.Mark().line + 1);
-            MLCI_TRY_ASSIGN(v, yaml_to_json(it->second, file));
+            MLCI_TRY_ASSIGN(v, tree_to_json(it->second, file));
             out[it->first.Scalar()] = std::move(v);
         }
         return out;
     }
     }
     return nullptr;
+}
+
+} // namespace
+
+Result<nlohmann::json> yaml_to_json(const YAML::Node& node, const fs::path& file) {
+    // The recursion below would never end on a self-referencing alias.
+    MLCI_TRY(config::check_yaml_tree(node, file.string()));
+    return tree_to_json(node, file);
 }
 
 Result<nlohmann::json> load_params_file(const fs::path& file) {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <mlci/store/descriptor.hpp>
 #include <mlci/store/media_types.hpp>
 
@@ -13,6 +14,20 @@ nlohmann::json to_json(const Descriptor& d) {
         j["platform"] = *d.platform;
     return j;
 }
+
+namespace {
+
+// Whether `j` has arrays or objects more than `levels` deep.
+bool nests_deeper(const nlohmann::json& j, size_t levels) {
+    if (!j.is_structured())
+        return false;
+    if (levels == 0)
+        return true;
+    return std::any_of(j.begin(), j.end(),
+                       [&](const nlohmann::json& v) { return nests_deeper(v, levels - 1); });
+}
+
+} // namespace
 
 Result<Descriptor> descriptor_from_json(const nlohmann::json& j) {
     if (!j.is_object() || !j.contains("digest") || !j["digest"].is_string())
@@ -34,8 +49,13 @@ Result<Descriptor> descriptor_from_json(const nlohmann::json& j) {
         for (auto& [k, v] : it->items())
             if (v.is_string())
                 d.annotations[k] = v.get<std::string>();
-    if (auto it = j.find("platform"); it != j.end())
+    // Kept as-is, so bounded: copying or dumping JSON recurses once a level,
+    // and a registry could send a platform nested a million levels deep.
+    if (auto it = j.find("platform"); it != j.end()) {
+        if (nests_deeper(*it, 8))
+            return usage_error("descriptor '{}' has a malformed platform", d.digest.str());
         d.platform = *it;
+    }
     return d;
 }
 
@@ -60,8 +80,12 @@ Result<Manifest> parse_manifest(std::string_view text, std::string_view where) {
     if (j.is_discarded() || !j.is_object())
         return usage_error("malformed manifest '{}': not a JSON object", where);
     Manifest m;
-    m.media_type = j.value("mediaType", std::string(k_oci_manifest));
-    m.artifact_type = j.value("artifactType", std::string());
+    // Not j.value(): it throws when the member is there with another type.
+    m.media_type = k_oci_manifest;
+    if (auto it = j.find("mediaType"); it != j.end() && it->is_string())
+        m.media_type = it->get<std::string>();
+    if (auto it = j.find("artifactType"); it != j.end() && it->is_string())
+        m.artifact_type = it->get<std::string>();
     if (!j.contains("config"))
         return usage_error("malformed manifest '{}': no config", where);
     auto with_where = [&](Error e) {

@@ -34,12 +34,16 @@ Result<IndexEntry> entry_for_digest(const Store& store, const std::vector<IndexE
     auto j = nlohmann::json::parse(blob, nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("schemaVersion"))
         return usage_error("'{}' names a blob, not an artifact manifest", text);
-    Descriptor desc{j.value("mediaType", std::string(k_oci_manifest)),
-                    d,
-                    blob.size(),
-                    j.value("artifactType", std::string()),
-                    {},
-                    {}};
+    // Not j.value(): it throws when the member is there with another type.
+    auto string_at = [&](const char* key, std::string fallback) {
+        auto it = j.find(key);
+        return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
+    };
+    Descriptor desc;
+    desc.media_type = string_at("mediaType", k_oci_manifest);
+    desc.digest = d;
+    desc.size = blob.size();
+    desc.artifact_type = string_at("artifactType", {});
     return IndexEntry{desc, {}};
 }
 

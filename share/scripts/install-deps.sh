@@ -18,6 +18,9 @@ packages=(
     git util-linux valgrind
     # watch tests: a real Prometheus scraping mlci watch --listen
     prometheus
+    # fuzz targets (share/scripts/run-fuzz.sh): clang 19 from Debian 12, whose
+    # libclang-rt-19-dev holds libFuzzer (clang 14 cannot compile <expected>)
+    clang-19 libclang-rt-19-dev
 )
 
 missing=()

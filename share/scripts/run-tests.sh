@@ -25,6 +25,6 @@ if [[ ${MLCI_SKIP_SANITIZE:-0} != 1 ]]; then
 fi
 
 if [[ ${MLCI_SKIP_FUZZ:-0} != 1 && -x "$top/share/scripts/run-fuzz.sh" ]]; then
-    "$top/share/scripts/run-fuzz.sh" "${MLCI_FUZZ_SECONDS:-10}"
+    "$top/share/scripts/run-fuzz.sh" "${MLCI_FUZZ_SECONDS:-5}"
 fi
 echo "all tests passed" >&2
