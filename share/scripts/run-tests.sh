@@ -18,7 +18,7 @@ if [[ ${MLCI_SKIP_SANITIZE:-0} != 1 ]]; then
     MLCI_BUILD_DIR="$top/build-sanitize" "$top/share/scripts/build.sh" -DCMAKE_BUILD_TYPE=Debug \
         -DMLCI_WERROR=OFF -DMLCI_SANITIZE=ON
     (cd "$top/build-sanitize" &&
-        ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+        ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
         LSAN_OPTIONS=suppressions="$top/tests/lsan.supp" \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --output-on-failure -j "$(nproc)" -E 'valgrind')

@@ -75,7 +75,8 @@ show show main:iris/deployment.yaml > after.yaml
 expect_in after.yaml "registry.example.com/ml/iris@$digest"
 show log -1 --format=%B main > message
 expect_in message "Rolled back from $other"
-show log --format=%B main | grep -q "$other_digest" || fail "the failed release was never pinned"
+show log --format=%B main >history.txt
+grep -q "$other_digest" history.txt || fail "the failed release was never pinned"
 
 # A file that names no such image refuses the deploy and commits nothing.
 expect_exit 2 mlci deploy "$other" --env prod --target "gitops:$url#iris/deployment.yaml" \

@@ -46,7 +46,7 @@ if grep -rlF -- "$secret" "$log" .mlci second reports deploy "$SCRATCH"/home/.co
 fi
 # Compressed layers and blobs too.
 for blob in .mlci/blobs/sha256/*; do
-    if gzip -t "$blob" 2>/dev/null && gzip -dc "$blob" | grep -qF -- "$secret"; then
+    if gzip -t "$blob" 2>/dev/null && gzip -dc "$blob" | grep -cF -- "$secret" >/dev/null; then
         fail "the password is inside layer $blob"
     fi
 done
