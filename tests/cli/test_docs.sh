@@ -52,4 +52,19 @@ fish -c "source $top/completions/mlci.fish; complete -C 'mlci data-version add -
 zsh -n "$top/completions/_mlci" || fail "zsh: syntax"
 zsh -c "source $top/completions/_mlci 2>/dev/null; _mlci_subs 'data-version'; print -l \$subs" | grep -q '^add:' || fail "zsh: data-version subcommands"
 zsh -c "source $top/completions/_mlci 2>/dev/null; _mlci_flags 'data-version add'; print -l -- \$flags" | grep -qx -- '--name' || fail "zsh: add flags"
+
+# Every subcommand, and its first flag, completes in every shell.
+for step in $("$MLCI" help --list); do
+    complete_bash mlci "${step:0:3}" >bash.out
+    grep -qx -- "$step" bash.out || fail "bash: mlci ${step:0:3}<TAB> misses $step"
+    flag=$("$MLCI" "$step" --help | grep -o -- ' --[a-z][a-z-]*' | grep -v -- '--help' | head -1 | tr -d ' ' || true)
+    [[ -n $flag ]] || continue
+    complete_bash mlci "$step" "${flag:0:4}" >bash.out
+    grep -qx -- "$flag" bash.out || fail "bash: mlci $step ${flag:0:4}<TAB> misses $flag"
+    fish -c "source $top/completions/mlci.fish; complete -C 'mlci $step ${flag:0:4}'" >fish.out
+    grep -q -- "^$flag" fish.out || fail "fish: mlci $step ${flag:0:4}<TAB> misses $flag"
+    zsh -c "source $top/completions/_mlci 2>/dev/null; _mlci_flags '$step'; print -l -- \$flags" >zsh.out
+    grep -q -- "$flag" zsh.out || fail "zsh: flags of $step miss $flag"
+done
+
 pass
