@@ -159,6 +159,15 @@ expect_exit 1 mlci deploy "$other" --env staging --pre-start 'test -f no-such-fi
 expect_in err "pre-start hook"
 expect_eq "$(readlink deploy/staging/current)" "$before" "current after a failed pre-start"
 
+# A layer changed on disk after it was stored is refused, not deployed.
+cp -a .mlci tampered.mlci
+layer=$(mlci --json show "$good" 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["manifest"]["layers"][-1]["digest"][7:])')
+chmod u+w "tampered.mlci/blobs/sha256/$layer"
+printf 'X' | dd of="tampered.mlci/blobs/sha256/$layer" bs=1 seek=100 conv=notrunc status=none
+expect_exit 3 mlci --store tampered.mlci deploy "$good" --env tamper --target dir:tamper
+expect_in err "does not match its digest"
+[[ ! -e tamper/current ]] || fail "a tampered package was switched in"
+
 # A signature policy: unsigned and wrongly signed packages are refused.
 MLCI_SIGNING_KEY_PASSWORD= mlci key generate --out release >/dev/null 2>&1
 MLCI_SIGNING_KEY_PASSWORD= mlci key generate --out intruder >/dev/null 2>&1
