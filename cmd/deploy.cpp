@@ -266,8 +266,9 @@ void register_deploy(CLI::App& app, Context& ctx) {
     ctx.document(
         {"deploy",
          "Continuous deployment that never breaks what runs. Checks the policy first: the "
-         "package's run has a passing validation, and, where the environment names a public "
-         "key, the package carries a valid signature by it; a failed check refuses the deploy "
+         "package's run has a passing validation, its provenance attestation names this very "
+         "image and that run, and, where the environment names a public key, the package "
+         "carries a valid signature by it; a failed check refuses the deploy "
          "with exit 1 naming the check (--force overrides, and the override is recorded). One "
          "deploy per environment runs at a time (a lock; --wait waits for it).\n\n"
          "Targets: dir:PATH unpacks the package into PATH/releases/DIGEST (refusing absolute "

@@ -1,5 +1,6 @@
 // What a package must prove before it ships: a passing validation of its
-// run and, where the environment names a public key, a valid signature.
+// run, a provenance attestation naming this image and that run, and, where
+// the environment names a public key, a valid signature.
 #pragma once
 
 #include <filesystem>

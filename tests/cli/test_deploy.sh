@@ -168,6 +168,19 @@ expect_exit 3 mlci --store tampered.mlci deploy "$good" --env tamper --target di
 expect_in err "does not match its digest"
 [[ ! -e tamper/current ]] || fail "a tampered package was switched in"
 
+# Without its provenance (pulled without referrers) a package is refused;
+# pulled with them, it deploys.
+mlci push "$good" oci:prov-layout:img >/dev/null 2>&1
+mlci --store bare.mlci init >/dev/null 2>&1
+mlci --store bare.mlci pull --no-referrers oci:prov-layout:img >/dev/null 2>&1
+expect_exit 1 mlci --store bare.mlci deploy prov-layout:img --env p --target dir:prov-bare
+expect_in err "provenance: no provenance attestation"
+mlci --store full.mlci init >/dev/null 2>&1
+mlci --store full.mlci pull oci:prov-layout:img >/dev/null 2>&1
+expect_exit 0 mlci --store full.mlci deploy prov-layout:img --env p --target dir:prov-full
+expect_exit 0 mlci --store full.mlci --json deploy status p
+expect_in out "names this image and its run"
+
 # A signature policy: unsigned and wrongly signed packages are refused.
 MLCI_SIGNING_KEY_PASSWORD= mlci key generate --out release >/dev/null 2>&1
 MLCI_SIGNING_KEY_PASSWORD= mlci key generate --out intruder >/dev/null 2>&1
