@@ -1,6 +1,7 @@
 #include <cstdlib>
 #include <mlci/core/file_lock.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/secrets.hpp>
 #include <mlci/registry/credentials.hpp>
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
@@ -91,7 +92,9 @@ fs::path login_file() {
     return home() / ".config" / "mlci" / "auth.json";
 }
 
-Result<std::optional<Credentials>> find_credentials(std::string_view host) {
+namespace {
+
+Result<std::optional<Credentials>> lookup(std::string_view host) {
     if (auto u = env("MLCI_REGISTRY_USER"); !u.empty())
         return Credentials{u, env("MLCI_REGISTRY_PASSWORD"), "MLCI_REGISTRY_USER"};
     if (auto ci = env("CI_REGISTRY");
@@ -104,7 +107,17 @@ Result<std::optional<Credentials>> find_credentials(std::string_view host) {
     return from_file(docker_config_file(), host, "docker config");
 }
 
+} // namespace
+
+Result<std::optional<Credentials>> find_credentials(std::string_view host) {
+    MLCI_TRY_ASSIGN(found, lookup(host));
+    if (found)
+        keep_secrets_out_of_core_dumps();
+    return found;
+}
+
 Status save_login(std::string_view host, const Credentials& creds) {
+    keep_secrets_out_of_core_dumps();
     auto path = login_file();
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);

@@ -29,7 +29,8 @@ struct Credentials {
 };
 
 // The credentials for `host`, or none (anonymous); an error only for a
-// credential file that exists but cannot be read or parsed.
+// credential file that exists but cannot be read or parsed. Once a process
+// holds credentials it writes no core dumps (core/secrets.hpp).
 Result<std::optional<Credentials>> find_credentials(std::string_view host);
 
 // The file `mlci login` writes.

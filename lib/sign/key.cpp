@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/secrets.hpp>
 #include <mlci/hash/sha256.hpp>
 #include <mlci/sign/key.hpp>
 #include <openssl/err.h>
@@ -244,6 +245,7 @@ Result<PublicKey> load_public_key(const fs::path& path) {
 
 Result<PrivateKey> load_private_key(const fs::path& path,
                                     const std::optional<std::string>& passphrase) {
+    keep_secrets_out_of_core_dumps();
     auto text = read_file(path);
     if (!text)
         return unreadable(text.error(), "private key");

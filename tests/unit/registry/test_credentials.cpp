@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/secrets.hpp>
 #include <mlci/registry/credentials.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -91,4 +92,15 @@ TEST_CASE("registry: a malformed credential file is an error naming the file", "
     auto r = find_credentials("r.example");
     REQUIRE_FALSE(r);
     CHECK(r.error().message.find("auth.json") != std::string::npos);
+}
+
+TEST_CASE("credentials: a process holding them writes no core dumps", "[registry]") {
+    setenv("MLCI_REGISTRY_USER", "u", 1);
+    setenv("MLCI_REGISTRY_PASSWORD", "secret", 1);
+    auto found = find_credentials("r.example");
+    unsetenv("MLCI_REGISTRY_USER");
+    unsetenv("MLCI_REGISTRY_PASSWORD");
+    REQUIRE(found);
+    REQUIRE(*found);
+    CHECK_FALSE(mlci::process_dumpable());
 }
