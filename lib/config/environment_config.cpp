@@ -75,13 +75,7 @@ Result<std::vector<EnvironmentConfig>> parse_environments(const YAML::Node& root
 }
 
 Result<std::vector<EnvironmentConfig>> load_environments(const Path& file) {
-    MLCI_TRY_ASSIGN(text, read_file(file));
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        return usage_error("{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.msg);
-    }
+    MLCI_TRY_ASSIGN(root, config::load_yaml_file(file));
     if (!root.IsMap())
         return std::vector<EnvironmentConfig>();
     return parse_environments(root, file);

@@ -94,13 +94,7 @@ Result<std::optional<PackageConfig>> parse_package_config(const YAML::Node& root
 }
 
 Result<std::optional<PackageConfig>> load_package_config(const Path& file) {
-    MLCI_TRY_ASSIGN(text, read_file(file));
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        return usage_error("{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.msg);
-    }
+    MLCI_TRY_ASSIGN(root, config::load_yaml_file(file));
     if (!root.IsMap())
         return std::optional<PackageConfig>();
     return parse_package_config(root, file);

@@ -1,8 +1,18 @@
 #include <algorithm>
 #include <charconv>
 #include <mlci/config/yaml_util.hpp>
+#include <mlci/core/fs.hpp>
 
 namespace mlci::config {
+
+Result<YAML::Node> load_yaml_file(const std::filesystem::path& file) {
+    MLCI_TRY_ASSIGN(text, read_file(file));
+    try {
+        return YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        return usage_error("{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.msg);
+    }
+}
 
 namespace {
 

@@ -10,6 +10,10 @@
 
 namespace mlci::config {
 
+// Reads and parses the YAML file `file`: a usage error naming file:line when
+// it is malformed.
+Result<YAML::Node> load_yaml_file(const std::filesystem::path& file);
+
 // "FILE:LINE: " for a node (lines counted from 1).
 std::string where(const std::filesystem::path& file, const YAML::Node& node);
 

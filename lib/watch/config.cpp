@@ -108,13 +108,7 @@ Result<std::optional<WatchConfig>> parse_watch_config(const YAML::Node& root,
 }
 
 Result<std::optional<WatchConfig>> load_watch_config(const std::filesystem::path& file) {
-    MLCI_TRY_ASSIGN(text, read_file(file));
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        return usage_error("{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.msg);
-    }
+    MLCI_TRY_ASSIGN(root, config::load_yaml_file(file));
     if (!root.IsMap())
         return std::optional<WatchConfig>();
     return parse_watch_config(root, file);
