@@ -19,36 +19,6 @@ constexpr size_t k_batch = 4096;
 // of the reference values: deciles, as near as the histogram allows.
 constexpr size_t k_psi_buckets = 10;
 
-std::vector<size_t> decile_groups(const std::vector<uint64_t>& reference) {
-    uint64_t total = std::accumulate(reference.begin(), reference.end(), uint64_t{0});
-    uint64_t target = std::max<uint64_t>(1, total / k_psi_buckets);
-    std::vector<size_t> group(reference.size());
-    size_t g = 0;
-    uint64_t mass = 0;
-    for (size_t i = 0; i < reference.size(); ++i) {
-        group[i] = g;
-        mass += reference[i];
-        if (mass >= target && i + 1 < reference.size()) {
-            ++g;
-            mass = 0;
-        }
-    }
-    // A last bucket lighter than the target joins the one before it.
-    if (g > 0 && mass < target)
-        for (auto& x : group)
-            if (x == g)
-                x = g - 1;
-    return group;
-}
-
-std::vector<uint64_t> regroup(const std::vector<uint64_t>& counts,
-                              const std::vector<size_t>& group) {
-    std::vector<uint64_t> out(group.empty() ? 0 : group.back() + 1, 0);
-    for (size_t i = 0; i < group.size(); ++i)
-        out[group[i]] += counts[i];
-    return out;
-}
-
 } // namespace
 
 std::vector<uint64_t> reference_buckets(const data::ColumnProfile& reference) {
@@ -196,6 +166,36 @@ CheckResult ColumnDrift::finish(double max_psi) {
     if (!drifted)
         r.examples.clear();
     return r;
+}
+
+std::vector<size_t> decile_groups(const std::vector<uint64_t>& reference) {
+    uint64_t total = std::accumulate(reference.begin(), reference.end(), uint64_t{0});
+    uint64_t target = std::max<uint64_t>(1, total / k_psi_buckets);
+    std::vector<size_t> group(reference.size());
+    size_t g = 0;
+    uint64_t mass = 0;
+    for (size_t i = 0; i < reference.size(); ++i) {
+        group[i] = g;
+        mass += reference[i];
+        if (mass >= target && i + 1 < reference.size()) {
+            ++g;
+            mass = 0;
+        }
+    }
+    // A last bucket lighter than the target joins the one before it.
+    if (g > 0 && mass < target)
+        for (auto& x : group)
+            if (x == g)
+                x = g - 1;
+    return group;
+}
+
+std::vector<uint64_t> regroup(const std::vector<uint64_t>& counts,
+                              const std::vector<size_t>& group) {
+    std::vector<uint64_t> out(group.empty() ? 0 : group.back() + 1, 0);
+    for (size_t i = 0; i < group.size() && i < counts.size(); ++i)
+        out[group[i]] += counts[i];
+    return out;
 }
 
 } // namespace mlci::check

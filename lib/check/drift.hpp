@@ -24,6 +24,13 @@ inline constexpr double k_default_max_drift = 0.2;
 // 30 rows of unchanged data reach PSI 0.2 easily, 3,000 rows do not.
 inline constexpr double k_drift_alpha = 0.01;
 
+// Groups adjacent histogram bins (by index) so that each group holds about a
+// tenth of the reference's values: PSI's deciles, as near as the bins allow.
+std::vector<size_t> decile_groups(const std::vector<uint64_t>& reference);
+// Sums `counts` by the groups decile_groups made.
+std::vector<uint64_t> regroup(const std::vector<uint64_t>& counts,
+                              const std::vector<size_t>& group);
+
 class ColumnDrift {
 public:
     explicit ColumnDrift(const data::ColumnProfile& reference);

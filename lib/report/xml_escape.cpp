@@ -116,6 +116,9 @@ std::string xml_attribute(std::string_view text) {
         case '"':
             out += "&quot;";
             break;
+        case '\'':
+            out += "&#39;"; // so the same text is safe in HTML attributes too
+            break;
         case '\t':
             out += "&#9;";
             break;

@@ -1,32 +1,16 @@
-#include <git2.h>
 #include <memory>
 #include <mlci/vcs/git.hpp>
+#include <mlci/vcs/libgit2.hpp>
 
 namespace mlci::vcs {
 
 namespace {
 
-// libgit2 wants one init per process; doing it once here keeps callers simple.
-struct Libgit2 {
-    Libgit2() { git_libgit2_init(); }
-    ~Libgit2() { git_libgit2_shutdown(); }
-};
+using namespace detail;
 
 void ensure_init() {
-    static Libgit2 once;
+    ensure_libgit2();
 }
-
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-    void operator()(T* p) const { Free(p); }
-};
-using Repo = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
-using Ref = std::unique_ptr<git_reference, Deleter<git_reference, git_reference_free>>;
-using StatusList = std::unique_ptr<git_status_list, Deleter<git_status_list, git_status_list_free>>;
-using Remote = std::unique_ptr<git_remote, Deleter<git_remote, git_remote_free>>;
-using Tree = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
-using Diff = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
-using Object = std::unique_ptr<git_object, Deleter<git_object, git_object_free>>;
 
 std::string last_error() {
     const git_error* e = git_error_last();

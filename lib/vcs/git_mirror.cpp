@@ -1,7 +1,7 @@
 #include <cstdlib>
-#include <git2.h>
 #include <mlci/vcs/git.hpp>
 #include <mlci/vcs/git_mirror.hpp>
+#include <mlci/vcs/libgit2.hpp>
 
 namespace mlci::vcs {
 
@@ -9,28 +9,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// libgit2 counts its inits, so this one and git.cpp's live side by side.
-struct Libgit2 {
-    Libgit2() { git_libgit2_init(); }
-    ~Libgit2() { git_libgit2_shutdown(); }
-};
+using namespace detail;
 
 void ensure_init() {
-    static Libgit2 once;
+    ensure_libgit2();
 }
-
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-    void operator()(T* p) const { Free(p); }
-};
-using Remote = std::unique_ptr<git_remote, Deleter<git_remote, git_remote_free>>;
-using Ref = std::unique_ptr<git_reference, Deleter<git_reference, git_reference_free>>;
-using Commit = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
-using Tree = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
-using TreeEntry = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>>;
-using Blob = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
-using Signature = std::unique_ptr<git_signature, Deleter<git_signature, git_signature_free>>;
-using Config = std::unique_ptr<git_config, Deleter<git_config, git_config_free>>;
 
 std::string oid_hex(const git_oid& oid) {
     char hex[GIT_OID_HEXSZ + 1];

@@ -9,7 +9,6 @@ namespace mlci::watch {
 
 namespace {
 
-constexpr size_t k_psi_buckets = 10;
 constexpr uint64_t k_max_class_values = 50;
 
 std::optional<double> number_of(const Value& v) {
@@ -41,36 +40,6 @@ size_t upper_index(const std::vector<double>& sorted, double x) {
         n -= half;
     }
     return static_cast<size_t>(base - sorted.data()) + (*base <= x ? 1 : 0);
-}
-
-std::vector<size_t> decile_groups(const std::vector<uint64_t>& reference) {
-    uint64_t total = std::accumulate(reference.begin(), reference.end(), uint64_t{0});
-    uint64_t target = std::max<uint64_t>(1, total / k_psi_buckets);
-    std::vector<size_t> group(reference.size());
-    size_t g = 0;
-    uint64_t mass = 0;
-    for (size_t i = 0; i < reference.size(); ++i) {
-        group[i] = g;
-        mass += reference[i];
-        if (mass >= target && i + 1 < reference.size()) {
-            ++g;
-            mass = 0;
-        }
-    }
-    // A last bucket lighter than the target joins the one before it.
-    if (g > 0 && mass < target)
-        for (auto& x : group)
-            if (x == g)
-                x = g - 1;
-    return group;
-}
-
-std::vector<uint64_t> regroup(const std::vector<uint64_t>& counts,
-                              const std::vector<size_t>& groups) {
-    std::vector<uint64_t> out(groups.empty() ? 0 : groups.back() + 1, 0);
-    for (size_t i = 0; i < groups.size() && i < counts.size(); ++i)
-        out[groups[i]] += counts[i];
-    return out;
 }
 
 std::pair<double, double> chi_square(const std::vector<uint64_t>& a,
@@ -186,9 +155,9 @@ FeatureSummary ColumnCounter::summarize() const {
         return s;
     std::vector<uint64_t> expected, actual;
     if (m_numeric) {
-        auto groups = decile_groups(m_base->bin_counts);
-        expected = regroup(m_base->bin_counts, groups);
-        actual = regroup(m_counts, groups);
+        auto groups = check::decile_groups(m_base->bin_counts);
+        expected = check::regroup(m_base->bin_counts, groups);
+        actual = check::regroup(m_counts, groups);
         // Values that are not numbers: a bucket the baseline never had.
         expected.push_back(0);
         actual.push_back(m_invalid);

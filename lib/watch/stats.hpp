@@ -24,13 +24,8 @@ inline constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
 // How many of `sorted` are <= x (std::upper_bound's position), branch-free.
 size_t upper_index(const std::vector<double>& sorted, double x);
 
-// PSI over buckets of equal reference mass: adjacent bins of `reference` are
-// merged until each holds a tenth of its values (as `mlci test`'s drift check
-// does), since PSI's rule of thumb was made for deciles. Returns, for each
-// bin, the bucket it joins.
-std::vector<size_t> decile_groups(const std::vector<uint64_t>& reference);
-std::vector<uint64_t> regroup(const std::vector<uint64_t>& counts,
-                              const std::vector<size_t>& groups);
+// PSI is taken over buckets of equal reference mass, as `mlci test`'s drift
+// check does: check::decile_groups and check::regroup (check/drift.hpp).
 
 // Pearson's chi-square statistic of homogeneity of two histograms over the
 // same buckets (a 2 x B table; buckets empty on both sides left out), and its

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <mlci/check/drift.hpp>
 #include <mlci/watch/stats.hpp>
 
 using namespace mlci;
@@ -60,15 +61,15 @@ TEST_CASE("watch: the branch-free search agrees with std::upper_bound", "[watch]
 }
 
 TEST_CASE("watch: decile groups merge bins to a tenth of the mass", "[watch]") {
-    CHECK(decile_groups({25, 25, 25, 25}) == std::vector<size_t>{0, 1, 2, 3});
+    CHECK(check::decile_groups({25, 25, 25, 25}) == std::vector<size_t>{0, 1, 2, 3});
     // 5-value bins: two make a tenth of 100.
     std::vector<uint64_t> twenty(20, 5);
-    auto g = decile_groups(twenty);
+    auto g = check::decile_groups(twenty);
     CHECK(g.front() == 0);
     CHECK(g[1] == 0);
     CHECK(g[2] == 1);
     CHECK(g.back() == 9);
-    CHECK(regroup(twenty, g) == std::vector<uint64_t>(10, 10));
+    CHECK(check::regroup(twenty, g) == std::vector<uint64_t>(10, 10));
 }
 
 TEST_CASE("watch: a numeric column counts into the baseline's bins", "[watch]") {
