@@ -1,4 +1,5 @@
 #include <charconv>
+#include <cmath>
 #include <ctime>
 #include <fmt/format.h>
 #include <mlci/watch/event.hpp>
@@ -84,8 +85,12 @@ std::optional<double> parse_timestamp(std::string_view text) {
     text = trim(text);
     double x;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
-    if (ec == std::errc() && p == text.data() + text.size())
+    if (ec == std::errc() && p == text.data() + text.size()) {
+        // from_chars reads "nan" and "inf" too: not a time.
+        if (!std::isfinite(x))
+            return std::nullopt;
         return x > 1e11 ? x / 1000.0 : x;
+    }
     // RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)
     std::tm tm{};
     int y, mo, d, h, mi, s;

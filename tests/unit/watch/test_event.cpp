@@ -80,4 +80,8 @@ TEST_CASE("watch: timestamps: epoch seconds, milliseconds and RFC 3339", "[watch
     CHECK(!parse_timestamp("2024-05-01"));
     CHECK(!parse_timestamp("2024-05-01T12:00:00"));
     CHECK(!parse_timestamp("soon"));
+    // from_chars would read these as numbers; they are not times.
+    CHECK(!parse_timestamp("nan"));
+    CHECK(!parse_timestamp("inf"));
+    CHECK(!parse_timestamp("-infinity"));
 }
