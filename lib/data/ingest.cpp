@@ -1,7 +1,6 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <linux/fs.h>
-#include <memory>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/data/ingest.hpp>
@@ -21,18 +20,7 @@ Result<Ingested> ingest_copy(const store::Store& store, const fs::path& abs_path
         return sys_error(errno, fmt::format("cannot open '{}'", abs_path.string()));
     ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
     MLCI_TRY_ASSIGN(writer, store.begin_blob());
-    thread_local auto buf = std::make_unique_for_overwrite<char[]>(hash::k_io_chunk);
-    for (;;) {
-        ssize_t n = ::read(fd.get(), buf.get(), hash::k_io_chunk);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return sys_error(errno, fmt::format("cannot read '{}'", abs_path.string()));
-        }
-        if (n == 0)
-            break;
-        MLCI_TRY(writer.write(buf.get(), static_cast<size_t>(n)));
-    }
+    MLCI_TRY(writer.write_from(fd.get(), abs_path));
     MLCI_TRY_ASSIGN(st, stat_file(abs_path));
     // Blobs of a dataset are described by the file list, not by a media type.
     bool existed = false;

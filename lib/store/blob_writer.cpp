@@ -1,5 +1,7 @@
 #include <cerrno>
 #include <fcntl.h>
+#include <future>
+#include <memory>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/hash/sha256.hpp>
@@ -72,6 +74,54 @@ Status BlobWriter::write(const void* data, size_t size) {
                        m_impl->temp));
     start_writeback(m_impl->fd.get(), m_impl->flushed, m_impl->size);
     return {};
+}
+
+Status BlobWriter::write_from(int fd, const fs::path& source) {
+    auto read_some = [&](char* buf, size_t cap) -> Result<size_t> {
+        for (;;) {
+            ssize_t n = ::read(fd, buf, cap);
+            if (n >= 0)
+                return static_cast<size_t>(n);
+            if (errno != EINTR)
+                return sys_error(errno, fmt::format("cannot read '{}'", source.string()));
+        }
+    };
+    struct stat st {};
+    constexpr size_t k_small = 1 << 20, k_chunk = 4 << 20;
+    if (::fstat(fd, &st) != 0 || static_cast<uint64_t>(st.st_size) < 4 * k_chunk) {
+        thread_local auto buf = std::make_unique_for_overwrite<char[]>(k_small);
+        for (;;) {
+            MLCI_TRY_ASSIGN(n, read_some(buf.get(), k_small));
+            if (n == 0)
+                return {};
+            MLCI_TRY(write(buf.get(), n));
+        }
+    }
+    // Two buffers: chunk i is read and hashed into one while chunk i-1 is
+    // written from the other. What is written is exactly what was hashed.
+    auto& s = *m_impl;
+    std::unique_ptr<char[]> bufs[2] = {std::make_unique_for_overwrite<char[]>(k_chunk),
+                                       std::make_unique_for_overwrite<char[]>(k_chunk)};
+    std::future<Status> writing;
+    auto finish_writing = [&]() -> Status { return writing.valid() ? writing.get() : Status{}; };
+    for (size_t i = 0;; ++i) {
+        char* buf = bufs[i % 2].get();
+        auto n = read_some(buf, k_chunk);
+        if (!n || *n == 0) {
+            auto written = finish_writing();
+            if (!n)
+                return std::unexpected(n.error());
+            return written;
+        }
+        s.sha.update(buf, *n);
+        MLCI_TRY(finish_writing());
+        writing = std::async(std::launch::async, [&s, buf, size = *n]() -> Status {
+            MLCI_TRY(write_all(s.fd.get(), std::string_view(buf, size), s.temp));
+            s.size += size;
+            start_writeback(s.fd.get(), s.flushed, s.size);
+            return {};
+        });
+    }
 }
 
 Result<Descriptor> BlobWriter::commit(std::string media_type, bool* existed) {

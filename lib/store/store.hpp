@@ -94,6 +94,10 @@ public:
     ~BlobWriter();
 
     Status write(const void* data, size_t size);
+    // Reads `fd` (the file `source`) to its end into the blob. Large files
+    // are pipelined: this thread reads and hashes a chunk while another
+    // writes the one before, so a copy costs about what hashing alone does.
+    Status write_from(int fd, const fs::path& source);
     // Renames the temporary file to blobs/sha256/<digest>; when the blob is
     // already there, drops the copy. No fsync: the caller syncs in batch.
     // `existed` (optional) tells whether the store already had the content.

@@ -1,6 +1,7 @@
 #include "../temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <fcntl.h>
 #include <mlci/core/fs.hpp>
 #include <mlci/hash/sha256.hpp>
 #include <mlci/store/graph.hpp>
@@ -11,6 +12,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
 
 using namespace mlci;
 using namespace mlci::store;
@@ -101,6 +103,37 @@ TEST_CASE("a streamed blob lands only on commit", "[store]") {
     CHECK_FALSE(existed);
     CHECK(d->size == 4);
     CHECK(s.has_blob(hash::sha256_of("kept")));
+}
+
+TEST_CASE("a blob copied from a file holds what was hashed, small or pipelined", "[store]") {
+    testing::TempDir dir;
+    auto s = *Store::init(dir / ".mlci");
+    // 3 bytes, and 21 MiB + 5 (past the pipelining threshold, not a whole chunk).
+    for (size_t size : {size_t{3}, size_t{(21u << 20) + 5}}) {
+        std::string content(size, '\0');
+        for (size_t i = 0; i < size; ++i)
+            content[i] = static_cast<char>((i * 2654435761u) >> 13);
+        auto file = dir / "source.bin";
+        REQUIRE(write_file_atomic(file, content));
+        int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+        REQUIRE(fd >= 0);
+        auto w = s.begin_blob();
+        REQUIRE(w);
+        auto copied = w->write_from(fd, file);
+        ::close(fd);
+        REQUIRE(copied);
+        auto d = w->commit("application/octet-stream");
+        REQUIRE(d);
+        CHECK(d->size == size);
+        CHECK(d->digest == hash::sha256_of(content));
+        CHECK(*s.read_blob(d->digest) == content);
+    }
+    // A descriptor that cannot be read is an error naming the file.
+    auto w = s.begin_blob();
+    REQUIRE(w);
+    auto bad = w->write_from(-1, dir / "gone.bin");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message.find("gone.bin") != std::string::npos);
 }
 
 TEST_CASE("versions count up and latest follows", "[store]") {
