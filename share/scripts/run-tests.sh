@@ -14,8 +14,7 @@ if [[ ${MLCI_SKIP_SANITIZE:-0} != 1 ]]; then
     # fastest, and the tests are bound by I/O and Python, not by mlci). No
     # -Werror here: with sanitizers g++ 12 reports false -Wmaybe-uninitialized
     # inside libstdc++ (std::regex); the build above keeps the code
-    # warning-free. Not again: valgrind (it cannot run an ASan binary) and
-    # install (it tests the package, not mlci's memory).
+    # warning-free. valgrind cannot run an ASan binary: that test ran above.
     MLCI_BUILD_DIR="$top/build-sanitize" "$top/share/scripts/build.sh" -DCMAKE_BUILD_TYPE=Debug \
         -DMLCI_WERROR=OFF -DMLCI_SANITIZE=ON
     # Unit tests with full malloc stacks: a suppression names a frame inside
@@ -27,7 +26,7 @@ if [[ ${MLCI_SKIP_SANITIZE:-0} != 1 ]]; then
         ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
             ctest --output-on-failure -j "$(nproc)" -R '^unit:' &&
         ASAN_OPTIONS=detect_leaks=1 \
-            ctest --output-on-failure -j "$(nproc)" -E '^unit:|valgrind|install')
+            ctest --output-on-failure -j "$(nproc)" -E '^unit:|valgrind')
 fi
 
 if [[ ${MLCI_SKIP_FUZZ:-0} != 1 && -x "$top/share/scripts/run-fuzz.sh" ]]; then

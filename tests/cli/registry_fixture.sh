@@ -155,91 +155,19 @@ YAML
     esac
 }
 
-# start_fault_proxy HOST:PORT: an HTTP proxy in front of a registry that
-# fails once each way the network fails (sets PROXY): the first PATCH is cut
-# off mid-body, the first manifest PUT answers 503, the first HEAD answers
-# 429, and the first blob GET over 1 MiB drops the connection half way.
+# start_fault_proxy HOST:PORT [MODE...]: tests/cli/fault_proxy.py in front of
+# a registry (sets PROXY, and PROXY_FAULTS, the log of faults injected). The
+# default mode, once, fails once each way the network fails: a PATCH cut off
+# mid-body, a manifest PUT answering 503, a HEAD answering 429, a large blob
+# GET dropped half way; `random SEED RATE` fails requests at random.
 start_fault_proxy() {
     local target=$1 dir="$SCRATCH/fault-proxy"
+    shift
+    local mode=("$@")
+    ((${#mode[@]})) || mode=(once)
     mkdir -p "$dir"
-    cat >"$dir/proxy.py" <<'PY'
-import http.client, socket, sys, threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-target_host, target_port = sys.argv[1].rsplit(":", 1)
-port_file, log_file = sys.argv[2], sys.argv[3]
-faults = {"cut-patch", "503-manifest-put", "429-head", "cut-blob-get"}
-lock = threading.Lock()
-
-def take(fault):
-    with lock:
-        if fault in faults:
-            faults.discard(fault)
-            with open(log_file, "a") as f:
-                f.write(fault + "\n")
-            return True
-    return False
-
-class Proxy(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def drop(self):
-        self.close_connection = True
-        try:
-            self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-
-    def forward(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        if self.command == "PATCH" and length > 1 and take("cut-patch"):
-            self.rfile.read(length // 2)
-            return self.drop()
-        body = self.rfile.read(length) if length else None
-        if self.command == "PUT" and "/manifests/" in self.path and take("503-manifest-put"):
-            return self.answer(503, {"Content-Type": "application/json"}, b'{"errors":[{"code":"UNAVAILABLE","message":"try again"}]}')
-        if self.command == "HEAD" and take("429-head"):
-            return self.answer(429, {"Retry-After": "1"}, b"")
-        conn = http.client.HTTPConnection(target_host, int(target_port))
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
-        conn.request(self.command, self.path, body=body, headers=headers)
-        resp = conn.getresponse()
-        data = resp.read()
-        out = {k: v for k, v in resp.getheaders() if k.lower() not in ("connection", "transfer-encoding", "content-length")}
-        if self.command == "HEAD":
-            out["Content-Length"] = resp.getheader("Content-Length", "0")
-            return self.answer(resp.status, out, b"", head=True)
-        if self.command == "GET" and "/blobs/sha256:" in self.path and len(data) > (1 << 20) and take("cut-blob-get"):
-            self.send_response(resp.status)
-            for k, v in out.items():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data[: len(data) // 2])
-            self.wfile.flush()
-            return self.drop()
-        self.answer(resp.status, out, data)
-
-    def answer(self, status, headers, data, head=False):
-        self.send_response(status)
-        for k, v in headers.items():
-            self.send_header(k, v)
-        if not head:
-            self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if data:
-            self.wfile.write(data)
-
-    do_GET = do_HEAD = do_PUT = do_POST = do_PATCH = do_DELETE = forward
-
-server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-open(port_file, "w").write(str(server.server_address[1]))
-server.serve_forever()
-PY
-    /usr/bin/python3 "$dir/proxy.py" "$target" "$dir/port" "$dir/faults.log" >"$dir/proxy.log" 2>&1 &
+    /usr/bin/python3 "$MLCI_SOURCE_DIR/tests/cli/fault_proxy.py" "$target" "$dir/port" \
+        "$dir/faults.log" "${mode[@]}" >"$dir/proxy.log" 2>&1 &
     REG_PIDS+=($!)
     local i
     for i in $(seq 1 100); do [[ -s $dir/port ]] && break; sleep 0.1; done

@@ -5,12 +5,8 @@
 source "$(dirname "$0")/lib.sh"
 source "$MLCI_SOURCE_DIR/tests/cli/registry_fixture.sh"
 start_registry open
-mkdir proxy
-/usr/bin/python3 "$MLCI_SOURCE_DIR/tests/cli/chaos_proxy.py" "$REG_OPEN" proxy/port proxy/faults 11 0.15 \
-    >proxy/log 2>&1 &
-REG_PIDS+=($!)
-for _ in $(seq 1 100); do [[ -s proxy/port ]] && break; sleep 0.1; done
-CHAOS=127.0.0.1:$(cat proxy/port)
+start_fault_proxy "$REG_OPEN" random 11 0.15
+CHAOS=$PROXY
 
 # Every tag of the repository names a manifest whose blobs are all there.
 check_registry() {
@@ -70,7 +66,7 @@ for round in $(seq 1 8); do
         fi
     fi
 done
-faults=$(wc -l <proxy/faults)
+faults=$(wc -l <"$PROXY_FAULTS")
 echo "faults injected: $faults; pushes done: $pushed/8; pulls done: $pulled/$pushed" >&2
 ((faults >= 10)) || fail "only $faults faults were injected"
 ((pushed >= 4 && pulled >= 2)) || fail "retries did not get through the faults often enough"
