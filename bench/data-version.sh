@@ -92,5 +92,21 @@ sleep 2
 status_t=$(RUNS=5 seconds "$mlci" data-version status tree)
 row "mlci data-version status (unchanged)" "$status_t" "$(ratio "$status_t" "$git_status_t" "git status")"
 echo
-start_t=$(RUNS=20 seconds "$mlci" --version)
-row "mlci --version (start-up)" "$start_t"
+# Start-up in milliseconds, best of 300 spawns: the shell's date calls of
+# seconds() would cost more than what is measured. /bin/true is the floor.
+/usr/bin/python3 - "$mlci" <<'PY'
+import subprocess, sys, time
+
+def best_ms(cmd, n=300):
+    best = float("inf")
+    for _ in range(n):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+        best = min(best, time.perf_counter() - t)
+    return best * 1000
+
+for label, cmd in (("/bin/true (spawning a process)", ["/bin/true"]),
+                   ("git --version", ["git", "--version"]),
+                   ("mlci --version (start-up)", [sys.argv[1], "--version"])):
+    print(f"  {label:<44} {best_ms(cmd):8.2f} ms")
+PY

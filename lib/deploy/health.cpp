@@ -1,6 +1,6 @@
-#include <curl/curl.h>
 #include <fmt/format.h>
 #include <mlci/deploy/health.hpp>
+#include <mlci/net/libcurl.hpp>
 #include <mlci/run/process.hpp>
 #include <thread>
 
@@ -14,21 +14,25 @@ size_t discard(char*, size_t size, size_t n, void*) {
 
 // One GET: empty when it answered 2xx, else why not.
 std::string http_attempt(const std::string& url, std::chrono::milliseconds timeout) {
-    CURL* curl = curl_easy_init();
+    auto loaded = net::libcurl();
+    if (!loaded)
+        return loaded.error().message;
+    const auto& lc = **loaded;
+    CURL* curl = lc.easy_init();
     if (!curl)
         return "cannot start libcurl";
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-    auto rc = curl_easy_perform(curl);
+    lc.easy_setopt(curl, CURLOPT_URL, url.c_str());
+    lc.easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+    lc.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    lc.easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+    lc.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+    lc.easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    auto rc = lc.easy_perform(curl);
     long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(curl);
+    lc.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    lc.easy_cleanup(curl);
     if (rc != CURLE_OK)
-        return fmt::format("GET {}: {}", url, curl_easy_strerror(rc));
+        return fmt::format("GET {}: {}", url, lc.easy_strerror(rc));
     if (status < 200 || status > 299)
         return fmt::format("GET {}: HTTP {}", url, status);
     return {};

@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <curl/curl.h>
+#include <mlci/net/libcurl.hpp>
 #include <mlci/registry/http.hpp>
 #include <mutex>
 #include <unistd.h>
@@ -11,19 +11,14 @@ namespace mlci::registry {
 namespace {
 
 struct CurlFree {
-    void operator()(CURL* c) const { curl_easy_cleanup(c); }
+    void operator()(CURL* c) const { net::loaded_libcurl().easy_cleanup(c); }
 };
 using CurlHandle = std::unique_ptr<CURL, CurlFree>;
 
 struct SlistFree {
-    void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+    void operator()(curl_slist* l) const { net::loaded_libcurl().slist_free_all(l); }
 };
 using Slist = std::unique_ptr<curl_slist, SlistFree>;
-
-void global_init() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 // What the callbacks of one transfer share.
 struct Transfer {
@@ -62,7 +57,7 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
     auto& t = *static_cast<Transfer*>(user);
     size_t len = size * n;
     long status = 0;
-    curl_easy_getinfo(t.handle, CURLINFO_RESPONSE_CODE, &status);
+    net::loaded_libcurl().easy_getinfo(t.handle, CURLINFO_RESPONSE_CODE, &status);
     if (t.request->sink && status >= 200 && status < 300) {
         if (auto s = t.request->sink(status, std::string_view(data, len)); !s) {
             t.sink_error = s.error();
@@ -152,7 +147,7 @@ struct HttpClient::Pool {
     std::vector<CurlHandle> idle;
     // Shares DNS answers and TLS sessions between the handles.
     struct ShareFree {
-        void operator()(CURLSH* s) const { curl_share_cleanup(s); }
+        void operator()(CURLSH* s) const { net::loaded_libcurl().share_cleanup(s); }
     };
     std::unique_ptr<CURLSH, ShareFree> share;
     std::mutex share_locks[CURL_LOCK_DATA_LAST];
@@ -164,7 +159,7 @@ struct HttpClient::Pool {
             idle.pop_back();
             return h;
         }
-        return CurlHandle(curl_easy_init());
+        return CurlHandle(net::loaded_libcurl().easy_init());
     }
     void give_back(CurlHandle h) {
         std::lock_guard lock(mutex);
@@ -173,21 +168,25 @@ struct HttpClient::Pool {
 };
 
 HttpClient::HttpClient(HttpOptions options) : m_options(options), m_pool(std::make_unique<Pool>()) {
-    global_init();
-    m_pool->share.reset(curl_share_init());
+    // Without libcurl there is no share; perform() says why.
+    auto loaded = net::libcurl();
+    if (!loaded)
+        return;
+    const auto& curl = **loaded;
+    m_pool->share.reset(curl.share_init());
     auto lock = [](CURL*, curl_lock_data d, curl_lock_access, void* p) {
         static_cast<Pool*>(p)->share_locks[d].lock();
     };
     auto unlock = [](CURL*, curl_lock_data d, void* p) {
         static_cast<Pool*>(p)->share_locks[d].unlock();
     };
-    curl_share_setopt(m_pool->share.get(), CURLSHOPT_LOCKFUNC,
+    curl.share_setopt(m_pool->share.get(), CURLSHOPT_LOCKFUNC,
                       static_cast<curl_lock_function>(lock));
-    curl_share_setopt(m_pool->share.get(), CURLSHOPT_UNLOCKFUNC,
+    curl.share_setopt(m_pool->share.get(), CURLSHOPT_UNLOCKFUNC,
                       static_cast<curl_unlock_function>(unlock));
-    curl_share_setopt(m_pool->share.get(), CURLSHOPT_USERDATA, m_pool.get());
-    curl_share_setopt(m_pool->share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(m_pool->share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl.share_setopt(m_pool->share.get(), CURLSHOPT_USERDATA, m_pool.get());
+    curl.share_setopt(m_pool->share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl.share_setopt(m_pool->share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 }
 
 HttpClient::~HttpClient() {
@@ -196,70 +195,74 @@ HttpClient::~HttpClient() {
 }
 
 HttpResult HttpClient::perform(const HttpRequest& r) {
+    auto loaded = net::libcurl();
+    if (!loaded)
+        return std::unexpected(TransportError{loaded.error().message, false, {}});
+    const auto& curl = **loaded;
     auto handle = m_pool->take();
     if (!handle)
         return std::unexpected(TransportError{"cannot start an HTTP request", false, {}});
     CURL* h = handle.get();
-    curl_easy_reset(h);
+    curl.easy_reset(h);
     Transfer t;
     t.request = &r;
     t.handle = h;
     char errbuf[CURL_ERROR_SIZE] = {};
 
-    curl_easy_setopt(h, CURLOPT_SHARE, m_pool->share.get());
-    curl_easy_setopt(h, CURLOPT_URL, r.url.c_str());
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "mlci/" MLCI_VERSION);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, m_options.verify_tls ? 1L : 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, m_options.verify_tls ? 2L : 0L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, m_options.connect_timeout_seconds);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, m_options.stall_seconds);
-    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024);
+    curl.easy_setopt(h, CURLOPT_SHARE, m_pool->share.get());
+    curl.easy_setopt(h, CURLOPT_URL, r.url.c_str());
+    curl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl.easy_setopt(h, CURLOPT_USERAGENT, "mlci/" MLCI_VERSION);
+    curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, m_options.verify_tls ? 1L : 0L);
+    curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, m_options.verify_tls ? 2L : 0L);
+    curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, m_options.connect_timeout_seconds);
+    curl.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, m_options.stall_seconds);
+    curl.easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl.easy_setopt(h, CURLOPT_HEADERDATA, &t);
+    curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl.easy_setopt(h, CURLOPT_WRITEDATA, &t);
+    curl.easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024);
     if (r.follow_redirects) {
         // libcurl drops Authorization when a redirect leaves the host
         // (blob downloads go to object storage with a signed URL).
-        curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-        curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+        curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+        curl.easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
     }
 
     Slist headers;
     // A 100-continue round trip costs a second on registries that ignore it.
-    headers.reset(curl_slist_append(headers.release(), "Expect:"));
+    headers.reset(curl.slist_append(headers.release(), "Expect:"));
     for (auto& line : r.headers)
-        headers.reset(curl_slist_append(headers.release(), line.c_str()));
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+        headers.reset(curl.slist_append(headers.release(), line.c_str()));
+    curl.easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
 
     bool has_body = r.method != "GET" && r.method != "HEAD" && r.method != "DELETE";
     if (r.method == "HEAD") {
-        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+        curl.easy_setopt(h, CURLOPT_NOBODY, 1L);
     } else if (has_body) {
         uint64_t length = r.file_fd >= 0 ? r.file_length : r.body.size();
-        curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(length));
-        curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
-        curl_easy_setopt(h, CURLOPT_READDATA, &t);
-        curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek);
-        curl_easy_setopt(h, CURLOPT_SEEKDATA, &t);
-        curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, 2L * 1024 * 1024);
+        curl.easy_setopt(h, CURLOPT_UPLOAD, 1L);
+        curl.easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(length));
+        curl.easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+        curl.easy_setopt(h, CURLOPT_READDATA, &t);
+        curl.easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek);
+        curl.easy_setopt(h, CURLOPT_SEEKDATA, &t);
+        curl.easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, 2L * 1024 * 1024);
         if (r.method != "PUT")
-            curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+            curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
     } else if (r.method != "GET") {
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+        curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
     }
 
-    CURLcode code = curl_easy_perform(h);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &t.response.status);
+    CURLcode code = curl.easy_perform(h);
+    curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &t.response.status);
     // Detach the share and headers before the handle goes back to the pool.
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+    curl.easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     m_pool->give_back(std::move(handle));
 
     if (t.sink_error)
@@ -267,7 +270,7 @@ HttpResult HttpClient::perform(const HttpRequest& r) {
     if (t.too_large)
         return std::unexpected(TransportError{"the answer is larger than 8 MiB", false, {}});
     if (code != CURLE_OK) {
-        std::string message = *errbuf ? errbuf : curl_easy_strerror(code);
+        std::string message = *errbuf ? errbuf : curl.easy_strerror(code);
         return std::unexpected(TransportError{std::move(message), retryable(code), {}});
     }
     return std::move(t.response);
