@@ -8,19 +8,15 @@ namespace {
 
 using namespace detail;
 
-void ensure_init() {
-    ensure_libgit2();
-}
-
 std::string last_error() {
-    const git_error* e = git_error_last();
+    const git_error* e = git2().git_error_last();
     return e && e->message ? e->message : "unknown libgit2 error";
 }
 
 Result<std::optional<Repo>> open_repo(const std::filesystem::path& dir) {
-    ensure_init();
+    MLCI_TRY(load_libgit2());
     git_repository* raw = nullptr;
-    int rc = git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
+    int rc = git2().git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
     if (rc == GIT_ENOTFOUND)
         return std::optional<Repo>{};
     if (rc != 0)
@@ -45,25 +41,25 @@ Result<std::optional<GitInfo>> git_info(const std::filesystem::path& dir) {
     if (!repo)
         return std::optional<GitInfo>{};
     GitInfo info;
-    if (const char* wd = git_repository_workdir(repo->get()))
+    if (const char* wd = git2().git_repository_workdir(repo->get()))
         info.workdir = std::filesystem::path(wd).lexically_normal();
 
     git_oid oid;
-    if (git_reference_name_to_id(&oid, repo->get(), "HEAD") == 0) {
+    if (git2().git_reference_name_to_id(&oid, repo->get(), "HEAD") == 0) {
         char hex[GIT_OID_HEXSZ + 1];
-        git_oid_tostr(hex, sizeof hex, &oid);
+        git2().git_oid_tostr(hex, sizeof hex, &oid);
         info.commit = hex;
     }
     git_reference* head = nullptr;
-    if (git_repository_head(&head, repo->get()) == 0) {
+    if (git2().git_repository_head(&head, repo->get()) == 0) {
         Ref owned(head);
-        if (git_reference_is_branch(head))
-            info.branch = git_reference_shorthand(head);
-    } else if (git_repository_head_unborn(repo->get()) == 1) {
+        if (git2().git_reference_is_branch(head))
+            info.branch = git2().git_reference_shorthand(head);
+    } else if (git2().git_repository_head_unborn(repo->get()) == 1) {
         git_reference* sym = nullptr;
-        if (git_reference_lookup(&sym, repo->get(), "HEAD") == 0) {
+        if (git2().git_reference_lookup(&sym, repo->get(), "HEAD") == 0) {
             Ref owned(sym);
-            if (const char* target = git_reference_symbolic_target(sym))
+            if (const char* target = git2().git_reference_symbolic_target(sym))
                 info.branch = std::string(target).substr(sizeof("refs/heads/") - 1);
         }
     }
@@ -72,16 +68,16 @@ Result<std::optional<GitInfo>> git_info(const std::filesystem::path& dir) {
     opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
     opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
     git_status_list* list = nullptr;
-    if (git_status_list_new(&list, repo->get(), &opts) != 0)
+    if (git2().git_status_list_new(&list, repo->get(), &opts) != 0)
         return runtime_error("cannot read git status of '{}': {}", info.workdir.string(),
                              last_error());
     StatusList owned_list(list);
-    info.dirty = git_status_list_entrycount(list) > 0;
+    info.dirty = git2().git_status_list_entrycount(list) > 0;
 
     git_remote* remote = nullptr;
-    if (git_remote_lookup(&remote, repo->get(), "origin") == 0) {
+    if (git2().git_remote_lookup(&remote, repo->get(), "origin") == 0) {
         Remote owned(remote);
-        if (const char* url = git_remote_url(remote))
+        if (const char* url = git2().git_remote_url(remote))
             info.remote_url = strip_credentials(url);
     }
     return std::optional<GitInfo>(std::move(info));
@@ -93,22 +89,22 @@ Result<std::string> git_diff_head(const std::filesystem::path& workdir) {
         return std::string();
     git_object* obj = nullptr;
     Tree tree;
-    if (git_revparse_single(&obj, repo->get(), "HEAD^{tree}") == 0) {
+    if (git2().git_revparse_single(&obj, repo->get(), "HEAD^{tree}") == 0) {
         Object owned(obj);
         git_tree* t = nullptr;
-        if (git_tree_lookup(&t, repo->get(), git_object_id(obj)) == 0)
+        if (git2().git_tree_lookup(&t, repo->get(), git2().git_object_id(obj)) == 0)
             tree.reset(t);
     }
     git_diff* raw = nullptr;
     git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-    if (git_diff_tree_to_workdir_with_index(&raw, repo->get(), tree.get(), &opts) != 0)
+    if (git2().git_diff_tree_to_workdir_with_index(&raw, repo->get(), tree.get(), &opts) != 0)
         return runtime_error("cannot diff '{}': {}", workdir.string(), last_error());
     Diff diff(raw);
     git_buf buf = GIT_BUF_INIT;
-    if (git_diff_to_buf(&buf, diff.get(), GIT_DIFF_FORMAT_PATCH) != 0)
+    if (git2().git_diff_to_buf(&buf, diff.get(), GIT_DIFF_FORMAT_PATCH) != 0)
         return runtime_error("cannot format diff of '{}': {}", workdir.string(), last_error());
     std::string out(buf.ptr ? buf.ptr : "", buf.size);
-    git_buf_dispose(&buf);
+    git2().git_buf_dispose(&buf);
     return out;
 }
 
@@ -118,14 +114,14 @@ Result<std::vector<std::string>> git_tracked_files(const std::filesystem::path& 
     if (!repo)
         return out;
     git_index* raw = nullptr;
-    if (git_repository_index(&raw, repo->get()) != 0)
+    if (git2().git_repository_index(&raw, repo->get()) != 0)
         return runtime_error("cannot read the git index of '{}': {}", workdir.string(),
                              last_error());
-    std::unique_ptr<git_index, Deleter<git_index, git_index_free>> index(raw);
-    size_t n = git_index_entrycount(raw);
+    Index index(raw);
+    size_t n = git2().git_index_entrycount(raw);
     out.reserve(n);
     for (size_t i = 0; i < n; ++i)
-        if (const git_index_entry* e = git_index_get_byindex(raw, i))
+        if (const git_index_entry* e = git2().git_index_get_byindex(raw, i))
             out.emplace_back(e->path);
     return out;
 }

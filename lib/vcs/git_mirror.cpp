@@ -11,13 +11,9 @@ namespace fs = std::filesystem;
 
 using namespace detail;
 
-void ensure_init() {
-    ensure_libgit2();
-}
-
 std::string oid_hex(const git_oid& oid) {
     char hex[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(hex, sizeof hex, &oid);
+    git2().git_oid_tostr(hex, sizeof hex, &oid);
     return hex;
 }
 
@@ -49,7 +45,7 @@ int acquire_credentials(git_credential** out, const char* /*url*/, const char* u
         return GIT_PASSTHROUGH;
     if (user.empty())
         user = user_from_url ? user_from_url : "git";
-    return git_credential_userpass_plaintext_new(out, user.c_str(), password.c_str());
+    return git2().git_credential_userpass_plaintext_new(out, user.c_str(), password.c_str());
 }
 
 int push_update_reference(const char* refname, const char* status, void* data) {
@@ -68,14 +64,14 @@ git_remote_callbacks callbacks_for(Payload& payload) {
 
 Result<git_oid> parse_oid(const std::string& hex) {
     git_oid oid;
-    if (git_oid_fromstr(&oid, hex.c_str()) != 0)
+    if (git2().git_oid_fromstr(&oid, hex.c_str()) != 0)
         return usage_error("invalid commit id '{}'", hex);
     return oid;
 }
 
 // libgit2's last error; its messages may quote the URL, never with credentials.
 std::string scrubbed_error(const std::string& url, const std::string& shown) {
-    const git_error* e = git_error_last();
+    const git_error* e = git2().git_error_last();
     std::string msg = e && e->message ? e->message : "unknown libgit2 error";
     if (url != shown)
         for (auto at = msg.find(url); at != std::string::npos;
@@ -89,7 +85,7 @@ std::string scrubbed_error(const std::string& url, const std::string& shown) {
 Result<Remote> anonymous_remote(git_repository* repo, const std::string& url,
                                 const std::string& shown) {
     git_remote* raw = nullptr;
-    if (git_remote_create_anonymous(&raw, repo, url.c_str()) != 0)
+    if (git2().git_remote_create_anonymous(&raw, repo, url.c_str()) != 0)
         return usage_error("invalid git URL '{}': {}", shown, scrubbed_error(url, shown));
     return Remote(raw);
 }
@@ -97,7 +93,7 @@ Result<Remote> anonymous_remote(git_repository* repo, const std::string& url,
 } // namespace
 
 void GitMirror::RepoFree::operator()(git_repository* repo) const {
-    git_repository_free(repo);
+    git2().git_repository_free(repo);
 }
 
 GitMirror::GitMirror(std::unique_ptr<git_repository, RepoFree> repo, std::string url)
@@ -111,19 +107,20 @@ std::string GitMirror::last_error() const {
 }
 
 Author commit_author(std::string name, std::string email) {
-    ensure_init();
+    bool has_libgit2 = load_libgit2().has_value();
     if (name.empty())
         name = env_or_empty("GIT_AUTHOR_NAME");
     if (email.empty())
         email = env_or_empty("GIT_AUTHOR_EMAIL");
     git_config* raw = nullptr;
-    if ((name.empty() || email.empty()) && git_config_open_default(&raw) == 0) {
+    if ((name.empty() || email.empty()) && has_libgit2 &&
+        git2().git_config_open_default(&raw) == 0) {
         Config config(raw);
         for (auto [key, value] : {std::pair{"user.name", &name}, {"user.email", &email}}) {
             git_buf buf = GIT_BUF_INIT;
-            if (value->empty() && git_config_get_string_buf(&buf, config.get(), key) == 0)
+            if (value->empty() && git2().git_config_get_string_buf(&buf, config.get(), key) == 0)
                 *value = std::string(buf.ptr, buf.size);
-            git_buf_dispose(&buf);
+            git2().git_buf_dispose(&buf);
         }
     }
     if (name.empty())
@@ -134,14 +131,14 @@ Author commit_author(std::string name, std::string email) {
 }
 
 Result<GitMirror> GitMirror::open(const fs::path& dir, std::string url) {
-    ensure_init();
+    MLCI_TRY(load_libgit2());
     git_repository* raw = nullptr;
-    if (fs::exists(dir) && git_repository_open_bare(&raw, dir.c_str()) == 0)
+    if (fs::exists(dir) && git2().git_repository_open_bare(&raw, dir.c_str()) == 0)
         return GitMirror(std::unique_ptr<git_repository, RepoFree>(raw), std::move(url));
     // Not a repository (a crash while it was made): start again.
     std::error_code ec;
     fs::remove_all(dir, ec);
-    if (git_repository_init(&raw, dir.c_str(), 1) != 0)
+    if (git2().git_repository_init(&raw, dir.c_str(), 1) != 0)
         return runtime_error("cannot create a git cache in '{}': {}", dir.string(),
                              scrubbed_error(url, strip_credentials(url)));
     return GitMirror(std::unique_ptr<git_repository, RepoFree>(raw), std::move(url));
@@ -151,13 +148,13 @@ Result<std::string> GitMirror::default_branch() {
     MLCI_TRY_ASSIGN(remote, anonymous_remote(m_repo.get(), m_url, m_shown));
     Payload payload;
     auto cb = callbacks_for(payload);
-    if (git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &cb, nullptr, nullptr) != 0)
+    if (git2().git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &cb, nullptr, nullptr) != 0)
         return runtime_error("cannot reach '{}': {}", m_shown, last_error());
     git_buf buf = GIT_BUF_INIT;
-    int rc = git_remote_default_branch(&buf, remote.get());
+    int rc = git2().git_remote_default_branch(&buf, remote.get());
     std::string ref = rc == 0 ? std::string(buf.ptr, buf.size) : "";
-    git_buf_dispose(&buf);
-    git_remote_disconnect(remote.get());
+    git2().git_buf_dispose(&buf);
+    git2().git_remote_disconnect(remote.get());
     if (rc != 0 || !ref.starts_with("refs/heads/"))
         return usage_error("cannot find the default branch of '{}' (name a branch)", m_shown);
     return ref.substr(sizeof("refs/heads/") - 1);
@@ -172,11 +169,11 @@ Result<std::string> GitMirror::fetch(const std::string& branch) {
     git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
     opts.callbacks = callbacks_for(payload);
     opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-    if (git_remote_fetch(remote.get(), &refspecs, &opts, "mlci: fetch") != 0)
+    if (git2().git_remote_fetch(remote.get(), &refspecs, &opts, "mlci: fetch") != 0)
         return runtime_error("cannot fetch from '{}': {}", m_shown, last_error());
     const git_remote_head** heads = nullptr;
     size_t n = 0;
-    if (git_remote_ls(&heads, &n, remote.get()) != 0)
+    if (git2().git_remote_ls(&heads, &n, remote.get()) != 0)
         return runtime_error("cannot list the branches of '{}': {}", m_shown, last_error());
     std::string want = "refs/heads/" + branch;
     for (size_t i = 0; i < n; ++i) {
@@ -185,8 +182,9 @@ Result<std::string> GitMirror::fetch(const std::string& branch) {
         // The tracking ref is written here: libgit2 leaves it alone for an
         // anonymous remote. It keeps the fetched objects reachable.
         git_reference* ref = nullptr;
-        if (git_reference_create(&ref, m_repo.get(), ("refs/remotes/origin/" + branch).c_str(),
-                                 &heads[i]->oid, 1, "mlci: fetch") != 0)
+        if (git2().git_reference_create(&ref, m_repo.get(),
+                                        ("refs/remotes/origin/" + branch).c_str(), &heads[i]->oid,
+                                        1, "mlci: fetch") != 0)
             return runtime_error("cannot update the git cache of '{}': {}", m_shown, last_error());
         Ref owned(ref);
         return oid_hex(heads[i]->oid);
@@ -199,29 +197,29 @@ Result<std::optional<std::string>> GitMirror::read(const std::string& commit,
     MLCI_TRY_ASSIGN(oid, parse_oid(commit));
     git_commit* raw_commit = nullptr;
     git_tree* raw_tree = nullptr;
-    if (git_commit_lookup(&raw_commit, m_repo.get(), &oid) != 0)
+    if (git2().git_commit_lookup(&raw_commit, m_repo.get(), &oid) != 0)
         return runtime_error("cannot read commit {} of '{}': {}", commit, m_shown, last_error());
     Commit owned_commit(raw_commit);
-    if (git_commit_tree(&raw_tree, raw_commit) != 0)
+    if (git2().git_commit_tree(&raw_tree, raw_commit) != 0)
         return runtime_error("cannot read commit {} of '{}': {}", commit, m_shown, last_error());
     Tree tree(raw_tree);
     git_tree_entry* raw_entry = nullptr;
-    int rc = git_tree_entry_bypath(&raw_entry, raw_tree, path.c_str());
+    int rc = git2().git_tree_entry_bypath(&raw_entry, raw_tree, path.c_str());
     if (rc == GIT_ENOTFOUND)
         return std::optional<std::string>{};
     if (rc != 0)
         return runtime_error("cannot read '{}' in '{}': {}", path, m_shown, last_error());
     TreeEntry entry(raw_entry);
-    if (git_tree_entry_type(raw_entry) != GIT_OBJECT_BLOB ||
-        git_tree_entry_filemode(raw_entry) == GIT_FILEMODE_LINK)
+    if (git2().git_tree_entry_type(raw_entry) != GIT_OBJECT_BLOB ||
+        git2().git_tree_entry_filemode(raw_entry) == GIT_FILEMODE_LINK)
         return usage_error("'{}' in '{}' is not a regular file", path, m_shown);
     git_blob* raw_blob = nullptr;
-    if (git_blob_lookup(&raw_blob, m_repo.get(), git_tree_entry_id(raw_entry)) != 0)
+    if (git2().git_blob_lookup(&raw_blob, m_repo.get(), git2().git_tree_entry_id(raw_entry)) != 0)
         return runtime_error("cannot read '{}' in '{}': {}", path, m_shown, last_error());
     Blob blob(raw_blob);
     return std::optional<std::string>(
-        std::string(static_cast<const char*>(git_blob_rawcontent(raw_blob)),
-                    static_cast<size_t>(git_blob_rawsize(raw_blob))));
+        std::string(static_cast<const char*>(git2().git_blob_rawcontent(raw_blob)),
+                    static_cast<size_t>(git2().git_blob_rawsize(raw_blob))));
 }
 
 Result<std::string> GitMirror::commit(const std::string& parent,
@@ -231,10 +229,10 @@ Result<std::string> GitMirror::commit(const std::string& parent,
     MLCI_TRY_ASSIGN(parent_oid, parse_oid(parent));
     git_commit* raw_parent = nullptr;
     git_tree* raw_tree = nullptr;
-    if (git_commit_lookup(&raw_parent, m_repo.get(), &parent_oid) != 0)
+    if (git2().git_commit_lookup(&raw_parent, m_repo.get(), &parent_oid) != 0)
         return runtime_error("cannot read commit {} of '{}': {}", parent, m_shown, last_error());
     Commit parent_commit(raw_parent);
-    if (git_commit_tree(&raw_tree, raw_parent) != 0)
+    if (git2().git_commit_tree(&raw_tree, raw_parent) != 0)
         return runtime_error("cannot read commit {} of '{}': {}", parent, m_shown, last_error());
     Tree base(raw_tree);
 
@@ -245,38 +243,39 @@ Result<std::string> GitMirror::commit(const std::string& parent,
         update.filemode = GIT_FILEMODE_BLOB;
         update.path = path.c_str();
         git_tree_entry* raw_entry = nullptr;
-        if (git_tree_entry_bypath(&raw_entry, raw_tree, path.c_str()) == 0) {
+        if (git2().git_tree_entry_bypath(&raw_entry, raw_tree, path.c_str()) == 0) {
             TreeEntry entry(raw_entry);
-            update.filemode = git_tree_entry_filemode(raw_entry);
+            update.filemode = git2().git_tree_entry_filemode(raw_entry);
         }
-        if (git_blob_create_from_buffer(&update.id, m_repo.get(), text.data(), text.size()) != 0)
+        if (git2().git_blob_create_from_buffer(&update.id, m_repo.get(), text.data(),
+                                               text.size()) != 0)
             return runtime_error("cannot write to the git cache of '{}': {}", m_shown,
                                  last_error());
         updates.push_back(update);
     }
     git_oid tree_oid;
-    if (git_tree_create_updated(&tree_oid, m_repo.get(), raw_tree, updates.size(),
-                                updates.data()) != 0)
+    if (git2().git_tree_create_updated(&tree_oid, m_repo.get(), raw_tree, updates.size(),
+                                       updates.data()) != 0)
         return runtime_error("cannot write to the git cache of '{}': {}", m_shown, last_error());
     git_tree* raw_new_tree = nullptr;
-    if (git_tree_lookup(&raw_new_tree, m_repo.get(), &tree_oid) != 0)
+    if (git2().git_tree_lookup(&raw_new_tree, m_repo.get(), &tree_oid) != 0)
         return runtime_error("cannot read the git cache of '{}': {}", m_shown, last_error());
     Tree new_tree(raw_new_tree);
 
     git_signature* raw_sig = nullptr;
-    if (git_signature_now(&raw_sig, author.name.c_str(), author.email.c_str()) != 0)
+    if (git2().git_signature_now(&raw_sig, author.name.c_str(), author.email.c_str()) != 0)
         return usage_error("invalid commit author '{} <{}>': {}", author.name, author.email,
                            last_error());
     Signature sig(raw_sig);
     std::string text = message.ends_with('\n') ? message : message + '\n';
     const git_commit* parents[] = {raw_parent};
     git_oid id;
-    if (git_commit_create(&id, m_repo.get(), nullptr, raw_sig, raw_sig, "UTF-8", text.c_str(),
-                          raw_new_tree, 1, parents) != 0)
+    if (git2().git_commit_create(&id, m_repo.get(), nullptr, raw_sig, raw_sig, "UTF-8",
+                                 text.c_str(), raw_new_tree, 1, parents) != 0)
         return runtime_error("cannot commit to the git cache of '{}': {}", m_shown, last_error());
     git_reference* ref = nullptr;
-    if (git_reference_create(&ref, m_repo.get(), ("refs/heads/" + branch).c_str(), &id, 1,
-                             "mlci: commit") != 0)
+    if (git2().git_reference_create(&ref, m_repo.get(), ("refs/heads/" + branch).c_str(), &id, 1,
+                                    "mlci: commit") != 0)
         return runtime_error("cannot update the git cache of '{}': {}", m_shown, last_error());
     Ref owned(ref);
     return oid_hex(id);
@@ -291,7 +290,7 @@ Result<std::optional<std::string>> GitMirror::push(const std::string& branch) {
     Payload payload;
     git_push_options opts = GIT_PUSH_OPTIONS_INIT;
     opts.callbacks = callbacks_for(payload);
-    int rc = git_remote_push(remote.get(), &refspecs, &opts);
+    int rc = git2().git_remote_push(remote.get(), &refspecs, &opts);
     if (rc != 0) {
         // libgit2 refuses a non-fast-forward itself when it sees the remote
         // branch moved; some servers say so in an error instead.
@@ -305,11 +304,12 @@ Result<std::optional<std::string>> GitMirror::push(const std::string& branch) {
         return std::optional<std::string>(payload.rejection);
     // What was pushed is now the remote's head as far as the cache knows.
     git_oid id;
-    if (git_reference_name_to_id(&id, m_repo.get(), ("refs/heads/" + branch).c_str()) == 0) {
+    if (git2().git_reference_name_to_id(&id, m_repo.get(), ("refs/heads/" + branch).c_str()) == 0) {
         git_reference* ref = nullptr;
-        if (git_reference_create(&ref, m_repo.get(), ("refs/remotes/origin/" + branch).c_str(), &id,
-                                 1, "mlci: push") == 0)
-            git_reference_free(ref);
+        if (git2().git_reference_create(&ref, m_repo.get(),
+                                        ("refs/remotes/origin/" + branch).c_str(), &id, 1,
+                                        "mlci: push") == 0)
+            git2().git_reference_free(ref);
     }
     return std::optional<std::string>{};
 }

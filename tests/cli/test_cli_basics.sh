@@ -48,10 +48,15 @@ expect_exit 0 mlci verify
 expect_not_in err "section_start"
 GITLAB_CI=true expect_exit 0 mlci -q verify
 expect_not_in err "section_start"
-# libcurl (and the ~30 libraries under it) is loaded by the first HTTP
-# request, not at start-up: the dynamic loader's log names it only then.
+# libcurl and libgit2 (and the ~40 libraries under them) are loaded on first
+# use, not at start-up: the dynamic loader's log names them only then.
 LD_DEBUG=files expect_exit 0 mlci --version
 expect_not_in err "libcurl.so"
+expect_not_in err "libgit2.so"
 LD_DEBUG=files expect_exit 3 mlci pull 127.0.0.1:1/x:v1 --plain-http
 expect_in err "file=libcurl.so.4"
+git init -q repo
+(cd repo && LD_DEBUG=files expect_exit 0 mlci init)
+(cd repo && echo a,b >d.csv && LD_DEBUG=files expect_exit 0 mlci data-version add d.csv)
+expect_in err "file=libgit2.so"
 pass
