@@ -7,6 +7,10 @@ namespace mlci::config {
 
 Result<YAML::Node> load_yaml_file(const std::filesystem::path& file) {
     MLCI_TRY_ASSIGN(text, read_file(file));
+    // yaml-cpp takes a NUL byte (which YAML forbids) for the end of the input.
+    if (auto nul = text.find('\0'); nul != std::string::npos)
+        return usage_error("{}:{}: malformed YAML: a NUL byte (not a text file)", file.string(),
+                           std::count(text.begin(), text.begin() + nul, '\n') + 1);
     try {
         return YAML::Load(text);
     } catch (const YAML::Exception& e) {

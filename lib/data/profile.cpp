@@ -2,6 +2,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <mlci/core/utf8.hpp>
 #include <mlci/data/profile.hpp>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -194,44 +195,6 @@ struct ColumnState {
         }
     }
 };
-
-// The text with U+FFFD in place of each byte that does not begin a well-formed
-// UTF-8 sequence. Profiles keep only valid UTF-8 because JSON must: a Latin-1
-// value in a CSV file would otherwise make every dump() of the profile throw.
-std::string valid_utf8(std::string_view s) {
-    if (std::all_of(s.begin(), s.end(),
-                    [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
-        return std::string(s);
-    std::string out;
-    for (size_t i = 0; i < s.size();) {
-        auto byte = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-        unsigned char c = byte(0);
-        size_t len = c < 0x80           ? 1
-                     : (c >> 5) == 0x6  ? 2
-                     : (c >> 4) == 0xe  ? 3
-                     : (c >> 3) == 0x1e ? 4
-                                        : 0;
-        bool ok = len > 0 && i + len <= s.size();
-        uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
-        for (size_t k = 1; ok && k < len; ++k) {
-            ok = (byte(k) & 0xc0) == 0x80;
-            cp = (cp << 6) | (byte(k) & 0x3f);
-        }
-        // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
-        if (ok && len > 1)
-            ok = (len == 2 && cp >= 0x80) ||
-                 (len == 3 && cp >= 0x800 && (cp < 0xd800 || cp > 0xdfff)) ||
-                 (len == 4 && cp >= 0x10000 && cp <= 0x10ffff);
-        if (ok) {
-            out.append(s.substr(i, len));
-            i += len;
-        } else {
-            out += "\xef\xbf\xbd";
-            ++i;
-        }
-    }
-    return out;
-}
 
 std::optional<double> finite(double x) {
     return std::isfinite(x) ? std::optional(x) : std::nullopt;

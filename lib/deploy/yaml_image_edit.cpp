@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <mlci/config/yaml_util.hpp>
+#include <mlci/core/utf8.hpp>
 #include <mlci/deploy/yaml_image_edit.hpp>
 #include <optional>
 #include <tuple>
@@ -141,22 +142,33 @@ private:
             while (p < m_text.size() && (m_text[p] == ' ' || m_text[p] == '\t'))
                 ++p;
         }
+        // A quoted scalar is edited only when it closes on its own line (an
+        // image reference or a digest always does): one spread over lines
+        // may run into the next document, where the parser did not look.
         if (p < m_text.size() && m_text[p] == '"') {
             size_t q = p + 1;
-            while (q < m_text.size() && m_text[q] != '"')
+            while (q < m_text.size() && m_text[q] != '"' && m_text[q] != '\n')
                 q += m_text[q] == '\\' ? 2 : 1;
-            if (q < m_text.size())
+            if (q < m_text.size() && m_text[q] == '"')
                 return Span{p, q + 1, '"'};
         } else if (p < m_text.size() && m_text[p] == '\'') {
             size_t q = p + 1;
-            while (q < m_text.size() && !(m_text[q] == '\'' && m_text.substr(q, 2) != "''"))
+            while (q < m_text.size() && m_text[q] != '\n' &&
+                   !(m_text[q] == '\'' && m_text.substr(q, 2) != "''"))
                 q += m_text.substr(q, 2) == "''" ? 2 : 1;
-            if (q < m_text.size())
+            if (q < m_text.size() && m_text[q] == '\'')
                 return Span{p, q + 1, '\''};
         } else {
+            // The value must be the whole token (a key ends at its colon): a
+            // parser that stopped early (a NUL byte in the line) would leave
+            // the rest of it behind.
             const std::string& v = n.Scalar();
-            if (!v.empty() && m_text.substr(p, v.size()) == v)
-                return Span{p, p + v.size()};
+            size_t end = p + v.size();
+            bool whole =
+                end >= m_text.size() ||
+                std::string_view(" \t\r\n,]}:").find(m_text[end]) != std::string_view::npos;
+            if (!v.empty() && m_text.substr(p, v.size()) == v && whole)
+                return Span{p, end};
         }
         return usage_error("cannot edit '{}' in place in '{}' (write it on one line)", n.Scalar(),
                            where(n));
@@ -177,6 +189,9 @@ private:
         for (std::string_view null_word : {"~", "null", "Null", "NULL"})
             if (m_text.substr(p, null_word.size()) == null_word)
                 return Span{p, p + null_word.size()};
+        // An anchor, a tag or an alias with no value: not edited in place.
+        if (p < m_text.size() && (m_text[p] == '&' || m_text[p] == '!' || m_text[p] == '*'))
+            return usage_error("cannot edit '{}' in place in '{}'", e.key.Scalar(), where(e.key));
         return Span{colon + 1, colon + 1, 0, true};
     }
 
@@ -258,6 +273,19 @@ private:
         return {};
     }
 
+    // A mapping about to be edited must not repeat a key: YAML forbids it,
+    // yaml-cpp keeps both, and an edit of one would leave the other to win.
+    Status unique_keys(const YAML::Node& map) const {
+        std::vector<std::string> keys;
+        for (auto it = map.begin(); it != map.end(); ++it)
+            if (it->first.IsScalar())
+                keys.push_back(it->first.Scalar());
+        std::sort(keys.begin(), keys.end());
+        if (auto dup = std::adjacent_find(keys.begin(), keys.end()); dup != keys.end())
+            return usage_error("cannot edit '{}': the key '{}' is repeated", where(map), *dup);
+        return {};
+    }
+
     Status containers(const YAML::Node& n) {
         if (n.IsSequence())
             for (const auto& item : n)
@@ -269,8 +297,10 @@ private:
             YAML::Node value = kv.second;
             if (kv.first.IsScalar() && is_container_list(kv.first.Scalar()) && value.IsSequence()) {
                 for (const auto& c : value)
-                    if (auto image = entry(c, "image"); image && image->value.IsScalar())
+                    if (auto image = entry(c, "image"); image && image->value.IsScalar()) {
+                        MLCI_TRY(unique_keys(c));
                         MLCI_TRY(image_scalar(image->value));
+                    }
             } else {
                 MLCI_TRY(containers(value));
             }
@@ -289,6 +319,7 @@ private:
             std::string deployed = new_name ? scalar_of(new_name) : scalar_of(name);
             if (deployed.empty() || deployed != m_pin.repository)
                 continue;
+            MLCI_TRY(unique_keys(image));
             auto tag = entry(image, "newTag");
             auto digest = entry(image, "digest");
             if (!scalar_of(digest).empty())
@@ -327,6 +358,7 @@ private:
             full = scalar_of(registry) + "/" + full;
         if (full.empty() || full != m_pin.repository)
             return false;
+        MLCI_TRY(unique_keys(block));
         auto tag = entry(block, "tag");
         auto digest = entry(block, "digest");
         if (!scalar_of(digest).empty())
@@ -365,6 +397,25 @@ private:
 };
 
 // Whether `line` starts with the marker `m` ("---" or "...") standing alone.
+// The first character YAML does not allow (C0 and C1 controls other than
+// tab, line feed, carriage return and NEL; DEL; malformed UTF-8): its offset
+// and what it is.
+std::optional<std::pair<size_t, std::string_view>> find_non_yaml_char(std::string_view text) {
+    for (size_t i = 0; i < text.size();) {
+        uint32_t cp;
+        size_t n = decode_utf8(text, i, cp);
+        if (n == 0)
+            return std::pair{i, std::string_view("a byte that is not UTF-8")};
+        bool control = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F ||
+                       (cp >= 0x80 && cp <= 0x9F && cp != 0x85);
+        if (control)
+            return std::pair{i, cp == 0 ? std::string_view("a NUL byte (not a text file)")
+                                        : std::string_view("a control character")};
+        i += n;
+    }
+    return std::nullopt;
+}
+
 bool marker_line(std::string_view line, std::string_view m) {
     return line.starts_with(m) && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' ||
                                    line[3] == '\r' || line[3] == '\n');
@@ -411,6 +462,14 @@ std::vector<YAML::Node> load_documents(std::string_view text) {
 
 Result<YamlPinResult> pin_image_in_yaml(std::string_view text, const ImagePin& pin,
                                         std::string_view values_key, std::string_view name) {
+    // Positions in the file must be yaml-cpp's: a NUL ends its input, a byte
+    // that is not UTF-8 becomes U+FFFD (three bytes), control characters are
+    // dropped. YAML allows none of them; such a file is refused, not edited
+    // in the wrong place.
+    if (auto bad = find_non_yaml_char(text))
+        return usage_error("cannot parse '{}:{}': {}", name,
+                           std::count(text.begin(), text.begin() + bad->first, '\n') + 1,
+                           bad->second);
     std::vector<YAML::Node> docs;
     try {
         docs = load_documents(text);

@@ -1,5 +1,6 @@
 // Writing XML text: escaping, and cleaning what XML 1.0 cannot hold.
 #include <cstdint>
+#include <mlci/core/utf8.hpp>
 #include <mlci/report/xml.hpp>
 
 namespace mlci::report {
@@ -7,37 +8,6 @@ namespace mlci::report {
 namespace {
 
 constexpr const char* k_replacement = "\xEF\xBF\xBD"; // U+FFFD
-
-// Decodes one UTF-8 sequence at s[i]; returns its length, 0 when invalid
-// (overlong forms, surrogates and values past U+10FFFF are invalid).
-size_t decode_utf8(std::string_view s, size_t i, uint32_t& cp) {
-    auto b = static_cast<unsigned char>(s[i]);
-    size_t n;
-    uint32_t min;
-    if (b < 0x80) {
-        cp = b;
-        return 1;
-    } else if ((b & 0xE0) == 0xC0) {
-        n = 2, cp = b & 0x1F, min = 0x80;
-    } else if ((b & 0xF0) == 0xE0) {
-        n = 3, cp = b & 0x0F, min = 0x800;
-    } else if ((b & 0xF8) == 0xF0) {
-        n = 4, cp = b & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size())
-        return 0;
-    for (size_t k = 1; k < n; ++k) {
-        auto c = static_cast<unsigned char>(s[i + k]);
-        if ((c & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (c & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
 
 } // namespace
 

@@ -53,9 +53,11 @@ for name in "${targets[@]}"; do
     log=$build/fuzz-$name.log
     echo "fuzz: $name for ${seconds}s" >&2
     # -timeout: one input slower than 10 s is a hang; -rss_limit_mb: a leak or
-    # a blow-up.
+    # a blow-up; -seed: a fixed one by default, so that a run here repeats
+    # what CI did (MLCI_FUZZ_SEED=0 picks one at random).
     if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
         "$build/tests/fuzz/fuzz_$name" -max_total_time="$seconds" -timeout=10 \
+        -seed="${MLCI_FUZZ_SEED:-1}" \
         -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$build/artifacts/$name-" "$work" "$seeds" >"$log" 2>&1; then
         grep -E '^stat::number_of_executed_units|^stat::average_exec_per_sec|^stat::new_units_added' \

@@ -269,4 +269,23 @@ TEST_CASE("yaml: nothing matching, malformed text, scalars that cannot be edited
                                    ImagePin{"iris", k_digest}, "", "block.yaml");
     REQUIRE_FALSE(block);
     CHECK(block.error().message.find("block.yaml:") != std::string::npos);
+
+    // A NUL byte (found by fuzz_yaml_image_edit): yaml-cpp stops reading at
+    // it, so the file is refused rather than edited from half of it.
+    std::string nul = "kind: Pod\nspec:\n  containers:\n  - image: iris@" + k_old.substr(0, 30) +
+                      std::string("\0\x02", 2) + k_old.substr(30) + "\n";
+    // A repeated key in a mapping to edit (found by fuzzing too): refused.
+    auto twice = pin_image_in_yaml("kind: Kustomization\nimages:\n  - name: iris\n    newTag: "
+                                   "\"1\"\n    newTag: \"2\"\n",
+                                   ImagePin{"iris", k_digest}, "", "twice.yaml");
+    REQUIRE_FALSE(twice);
+    CHECK(twice.error().message == "cannot edit 'twice.yaml:3': the key 'newTag' is repeated");
+    // Latin-1 (found by fuzzing): yaml-cpp's positions would drift from the file's.
+    auto latin1 = pin_image_in_yaml("# caf\xe9\nkind: Pod\nspec:\n  containers:\n  - image: iris\n",
+                                    ImagePin{"iris", k_digest}, "", "latin1.yaml");
+    REQUIRE_FALSE(latin1);
+    CHECK(latin1.error().message == "cannot parse 'latin1.yaml:1': a byte that is not UTF-8");
+    auto with_nul = pin_image_in_yaml(nul, ImagePin{"iris", k_digest}, "", "nul.yaml");
+    REQUIRE_FALSE(with_nul);
+    CHECK(with_nul.error().message.find("nul.yaml:4': a NUL byte") != std::string::npos);
 }
