@@ -3,6 +3,7 @@
 #include <mlci/core/utf8.hpp>
 #include <mlci/deploy/yaml_image_edit.hpp>
 #include <optional>
+#include <set>
 #include <tuple>
 #include <vector>
 #include <yaml-cpp/yaml.h>
@@ -115,6 +116,7 @@ private:
     const ImagePin& m_pin;
     std::string_view m_name;
     std::vector<Edit> m_edits;
+    std::set<int> m_claimed; // mappings edited, by position
     int m_matches = 0;
     std::string m_previous;
 
@@ -180,8 +182,11 @@ private:
         if (!e.value.IsNull())
             return span(e.value);
         MLCI_TRY_ASSIGN(key, span(e.key));
-        auto colon = m_text.find(':', key.end);
-        if (colon == std::string_view::npos)
+        // The colon right after the key ("{tag}" in flow style has none).
+        size_t colon = key.end;
+        while (colon < m_text.size() && (m_text[colon] == ' ' || m_text[colon] == '\t'))
+            ++colon;
+        if (colon >= m_text.size() || m_text[colon] != ':')
             return usage_error("cannot edit '{}' in place in '{}'", e.key.Scalar(), where(e.key));
         size_t p = colon + 1;
         while (p < m_text.size() && m_text[p] == ' ')
@@ -207,6 +212,15 @@ private:
             m_edits.push_back({s.begin, s.end, std::move(text)});
     }
 
+    // `text`, ending in a plain scalar, to go before m_text[at]: with a space
+    // when a comment follows at once ("1.0"# c), which would otherwise join
+    // the scalar.
+    std::string plain_before(size_t at, std::string text) const {
+        if (at < m_text.size() && m_text[at] == '#')
+            text += ' ';
+        return text;
+    }
+
     std::string_view newline_at(size_t nl) const {
         return nl > 0 && m_text[nl - 1] == '\r' ? "\r\n" : "\n";
     }
@@ -216,7 +230,8 @@ private:
                         std::string_view value) {
         MLCI_TRY_ASSIGN(v, value_span(after));
         if (map.Style() == YAML::EmitterStyle::Flow) {
-            m_edits.push_back({v.end, v.end, fmt::format(", {}: {}", key, value)});
+            m_edits.push_back(
+                {v.end, v.end, plain_before(v.end, fmt::format(", {}: {}", key, value))});
             return {};
         }
         std::string indent(static_cast<size_t>(after.key.Mark().column), ' ');
@@ -273,6 +288,10 @@ private:
         return {};
     }
 
+    // False when `map` was edited already: a mapping that reads both as a
+    // kustomization image and as a Helm block gets one digest, not two.
+    bool claim(const YAML::Node& map) { return m_claimed.insert(map.Mark().pos).second; }
+
     // A mapping about to be edited must not repeat a key: YAML forbids it,
     // yaml-cpp keeps both, and an edit of one would leave the other to win.
     Status unique_keys(const YAML::Node& map) const {
@@ -320,6 +339,8 @@ private:
             if (deployed.empty() || deployed != m_pin.repository)
                 continue;
             MLCI_TRY(unique_keys(image));
+            if (!claim(image))
+                continue;
             auto tag = entry(image, "newTag");
             auto digest = entry(image, "digest");
             if (!scalar_of(digest).empty())
@@ -337,7 +358,7 @@ private:
                 // newTag becomes digest, in its place.
                 MLCI_TRY_ASSIGN(k, span(tag->key));
                 MLCI_TRY_ASSIGN(v, value_span(*tag));
-                m_edits.push_back({k.begin, v.end, fmt::format("digest: {}", m_pin.digest)});
+                m_edits.push_back({k.begin, v.end, plain_before(v.end, "digest: " + m_pin.digest)});
             } else {
                 const Entry* after = name ? &*name : &*new_name;
                 if (new_name && new_name->key.Mark().pos > after->key.Mark().pos)
@@ -359,6 +380,8 @@ private:
         if (full.empty() || full != m_pin.repository)
             return false;
         MLCI_TRY(unique_keys(block));
+        if (!claim(block))
+            return false;
         auto tag = entry(block, "tag");
         auto digest = entry(block, "digest");
         if (!scalar_of(digest).empty())
