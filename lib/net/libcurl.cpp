@@ -7,28 +7,15 @@ namespace {
 
 // Looks up every function; false (with `why`) when one is missing.
 bool resolve(void* lib, Libcurl& c, std::string& why) {
-    bool ok = true;
-    auto find = [&](auto& fn, const char* name) {
-        fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(lib, name));
-        if (!fn && ok) {
-            why = fmt::format("libcurl has no '{}'", name);
-            ok = false;
-        }
-    };
-    find(c.global_init, "curl_global_init");
-    find(c.easy_init, "curl_easy_init");
-    find(c.easy_setopt, "curl_easy_setopt");
-    find(c.easy_perform, "curl_easy_perform");
-    find(c.easy_getinfo, "curl_easy_getinfo");
-    find(c.easy_reset, "curl_easy_reset");
-    find(c.easy_cleanup, "curl_easy_cleanup");
-    find(c.easy_strerror, "curl_easy_strerror");
-    find(c.slist_append, "curl_slist_append");
-    find(c.slist_free_all, "curl_slist_free_all");
-    find(c.share_init, "curl_share_init");
-    find(c.share_setopt, "curl_share_setopt");
-    find(c.share_cleanup, "curl_share_cleanup");
-    return ok;
+#define MLCI_LIBCURL_RESOLVE(member, symbol)                                                       \
+    c.member = reinterpret_cast<decltype(c.member)>(::dlsym(lib, #symbol));                        \
+    if (!c.member) {                                                                               \
+        why = fmt::format("libcurl has no '{}'", #symbol);                                         \
+        return false;                                                                              \
+    }
+    MLCI_LIBCURL_FUNCTIONS(MLCI_LIBCURL_RESOLVE)
+#undef MLCI_LIBCURL_RESOLVE
+    return true;
 }
 
 struct Loaded {

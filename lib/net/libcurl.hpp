@@ -13,21 +13,27 @@
 
 namespace mlci::net {
 
-// The libcurl functions mlci calls, with the signatures of <curl/curl.h>.
+// The libcurl functions mlci calls: X(member, symbol).
+#define MLCI_LIBCURL_FUNCTIONS(X)                                                                  \
+    X(global_init, curl_global_init)                                                               \
+    X(easy_init, curl_easy_init)                                                                   \
+    X(easy_setopt, curl_easy_setopt)                                                               \
+    X(easy_perform, curl_easy_perform)                                                             \
+    X(easy_getinfo, curl_easy_getinfo)                                                             \
+    X(easy_reset, curl_easy_reset)                                                                 \
+    X(easy_cleanup, curl_easy_cleanup)                                                             \
+    X(easy_strerror, curl_easy_strerror)                                                           \
+    X(slist_append, curl_slist_append)                                                             \
+    X(slist_free_all, curl_slist_free_all)                                                         \
+    X(share_init, curl_share_init)                                                                 \
+    X(share_setopt, curl_share_setopt)                                                             \
+    X(share_cleanup, curl_share_cleanup)
+
+// Pointers to them, with the signatures of <curl/curl.h>.
 struct Libcurl {
-    decltype(&::curl_global_init) global_init;
-    decltype(&::curl_easy_init) easy_init;
-    decltype(&::curl_easy_setopt) easy_setopt;
-    decltype(&::curl_easy_perform) easy_perform;
-    decltype(&::curl_easy_getinfo) easy_getinfo;
-    decltype(&::curl_easy_reset) easy_reset;
-    decltype(&::curl_easy_cleanup) easy_cleanup;
-    decltype(&::curl_easy_strerror) easy_strerror;
-    decltype(&::curl_slist_append) slist_append;
-    decltype(&::curl_slist_free_all) slist_free_all;
-    decltype(&::curl_share_init) share_init;
-    decltype(&::curl_share_setopt) share_setopt;
-    decltype(&::curl_share_cleanup) share_cleanup;
+#define MLCI_LIBCURL_POINTER(member, symbol) decltype(&::symbol) member;
+    MLCI_LIBCURL_FUNCTIONS(MLCI_LIBCURL_POINTER)
+#undef MLCI_LIBCURL_POINTER
 };
 
 // libcurl.so.4, loaded and initialised (curl_global_init) on the first call;
