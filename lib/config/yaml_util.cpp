@@ -2,20 +2,37 @@
 #include <charconv>
 #include <mlci/config/yaml_util.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/utf8.hpp>
 
 namespace mlci::config {
 
 Result<YAML::Node> load_yaml_file(const std::filesystem::path& file) {
     MLCI_TRY_ASSIGN(text, read_file(file));
-    // yaml-cpp takes a NUL byte (which YAML forbids) for the end of the input.
-    if (auto nul = text.find('\0'); nul != std::string::npos)
-        return usage_error("{}:{}: malformed YAML: a NUL byte (not a text file)", file.string(),
-                           std::count(text.begin(), text.begin() + nul, '\n') + 1);
+    MLCI_TRY(check_yaml_text(text, file.string()));
     try {
         return YAML::Load(text);
     } catch (const YAML::Exception& e) {
         return usage_error("{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.msg);
     }
+}
+
+Status check_yaml_text(std::string_view text, std::string_view name) {
+    for (size_t i = 0; i < text.size();) {
+        uint32_t cp;
+        size_t n = decode_utf8(text, i, cp);
+        // C0 and C1 controls other than tab, line feed, carriage return and NEL; DEL.
+        bool control = n > 0 && ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+                                 cp == 0x7F || (cp >= 0x80 && cp <= 0x9F && cp != 0x85));
+        if (n == 0 || control) {
+            auto what = n == 0    ? "a byte that is not UTF-8"
+                        : cp == 0 ? "a NUL byte (not a text file)"
+                                  : "a control character";
+            return usage_error("{}:{}: malformed YAML: {}", name,
+                               std::count(text.begin(), text.begin() + i, '\n') + 1, what);
+        }
+        i += n;
+    }
+    return {};
 }
 
 namespace {

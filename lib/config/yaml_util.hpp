@@ -14,6 +14,13 @@ namespace mlci::config {
 // it is malformed.
 Result<YAML::Node> load_yaml_file(const std::filesystem::path& file);
 
+// Checks that `text` holds only characters YAML allows, before yaml-cpp reads
+// it: yaml-cpp takes a NUL for the end of the input, reads a byte that is not
+// UTF-8 as U+FFFD (three bytes) and drops control characters, so it would
+// parse part of the file and its positions would drift from the file's.
+// A usage error "NAME:LINE: malformed YAML: WHAT" otherwise.
+Status check_yaml_text(std::string_view text, std::string_view name);
+
 // "FILE:LINE: " for a node (lines counted from 1).
 std::string where(const std::filesystem::path& file, const YAML::Node& node);
 

@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <mlci/config/yaml_util.hpp>
-#include <mlci/core/utf8.hpp>
 #include <mlci/deploy/yaml_image_edit.hpp>
 #include <optional>
 #include <set>
@@ -420,25 +419,6 @@ private:
 };
 
 // Whether `line` starts with the marker `m` ("---" or "...") standing alone.
-// The first character YAML does not allow (C0 and C1 controls other than
-// tab, line feed, carriage return and NEL; DEL; malformed UTF-8): its offset
-// and what it is.
-std::optional<std::pair<size_t, std::string_view>> find_non_yaml_char(std::string_view text) {
-    for (size_t i = 0; i < text.size();) {
-        uint32_t cp;
-        size_t n = decode_utf8(text, i, cp);
-        if (n == 0)
-            return std::pair{i, std::string_view("a byte that is not UTF-8")};
-        bool control = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F ||
-                       (cp >= 0x80 && cp <= 0x9F && cp != 0x85);
-        if (control)
-            return std::pair{i, cp == 0 ? std::string_view("a NUL byte (not a text file)")
-                                        : std::string_view("a control character")};
-        i += n;
-    }
-    return std::nullopt;
-}
-
 bool marker_line(std::string_view line, std::string_view m) {
     return line.starts_with(m) && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' ||
                                    line[3] == '\r' || line[3] == '\n');
@@ -485,14 +465,9 @@ std::vector<YAML::Node> load_documents(std::string_view text) {
 
 Result<YamlPinResult> pin_image_in_yaml(std::string_view text, const ImagePin& pin,
                                         std::string_view values_key, std::string_view name) {
-    // Positions in the file must be yaml-cpp's: a NUL ends its input, a byte
-    // that is not UTF-8 becomes U+FFFD (three bytes), control characters are
-    // dropped. YAML allows none of them; such a file is refused, not edited
-    // in the wrong place.
-    if (auto bad = find_non_yaml_char(text))
-        return usage_error("cannot parse '{}:{}': {}", name,
-                           std::count(text.begin(), text.begin() + bad->first, '\n') + 1,
-                           bad->second);
+    // Refused, not edited in the wrong place, where yaml-cpp's positions
+    // would not be the file's.
+    MLCI_TRY(config::check_yaml_text(text, name));
     std::vector<YAML::Node> docs;
     try {
         docs = load_documents(text);

@@ -1,45 +1,34 @@
-#include <dlfcn.h>
+#include <mlci/core/shared_library.hpp>
 #include <mlci/net/libcurl.hpp>
 
 namespace mlci::net {
 
 namespace {
 
-// Looks up every function; false (with `why`) when one is missing.
-bool resolve(void* lib, Libcurl& c, std::string& why) {
+constexpr const char* k_soname = "libcurl.so.4";
+
+// Loads libcurl, looks up every function and initialises it.
+Status load_into(Libcurl& c) {
+    MLCI_TRY_ASSIGN(library, open_shared_library(k_soname, "libcurl4"));
 #define MLCI_LIBCURL_RESOLVE(member, symbol)                                                       \
-    c.member = reinterpret_cast<decltype(c.member)>(::dlsym(lib, #symbol));                        \
-    if (!c.member) {                                                                               \
-        why = fmt::format("libcurl has no '{}'", #symbol);                                         \
-        return false;                                                                              \
+    {                                                                                              \
+        MLCI_TRY_ASSIGN(address, find_symbol(library, k_soname, #symbol));                         \
+        c.member = reinterpret_cast<decltype(c.member)>(address);                                  \
     }
     MLCI_LIBCURL_FUNCTIONS(MLCI_LIBCURL_RESOLVE)
 #undef MLCI_LIBCURL_RESOLVE
-    return true;
+    if (auto rc = c.global_init(CURL_GLOBAL_DEFAULT); rc != CURLE_OK)
+        return runtime_error("cannot initialise libcurl: {}", c.easy_strerror(rc));
+    return {};
 }
 
 struct Loaded {
     Libcurl functions{};
-    std::string error; // empty when loaded
+    Status status = load_into(functions);
 };
 
 const Loaded& load() {
-    static const Loaded loaded = [] {
-        Loaded l;
-        // Never closed: handles and callbacks live until exit.
-        void* lib = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-        if (!lib) {
-            const char* why = ::dlerror();
-            l.error = fmt::format("cannot load libcurl ({}); install libcurl4",
-                                  why ? why : "libcurl.so.4");
-            return l;
-        }
-        if (!resolve(lib, l.functions, l.error))
-            return l;
-        if (auto rc = l.functions.global_init(CURL_GLOBAL_DEFAULT); rc != CURLE_OK)
-            l.error = fmt::format("cannot initialise libcurl: {}", l.functions.easy_strerror(rc));
-        return l;
-    }();
+    static const Loaded loaded;
     return loaded;
 }
 
@@ -47,8 +36,8 @@ const Loaded& load() {
 
 Result<const Libcurl*> libcurl() {
     auto& l = load();
-    if (!l.error.empty())
-        return runtime_error("{}", l.error);
+    if (!l.status)
+        return std::unexpected(l.status.error());
     return &l.functions;
 }
 

@@ -1,4 +1,4 @@
-#include <dlfcn.h>
+#include <mlci/core/shared_library.hpp>
 #include <mlci/vcs/libgit2.hpp>
 
 namespace mlci::vcs::detail {
@@ -10,30 +10,28 @@ namespace {
 // The library of the headers mlci was built with: libgit2.so.1.5 on Debian 12.
 constexpr const char* k_soname = MLCI_SONAME(LIBGIT2_VER_MAJOR, LIBGIT2_VER_MINOR);
 
+// Loads libgit2, looks up every function and initialises it.
+Status load_into(Libgit2& g) {
+    MLCI_TRY_ASSIGN(library, open_shared_library(k_soname, "libgit2-1.5"));
+#define MLCI_LIBGIT2_RESOLVE(name)                                                                 \
+    {                                                                                              \
+        MLCI_TRY_ASSIGN(address, find_symbol(library, k_soname, #name));                           \
+        g.name = reinterpret_cast<decltype(g.name)>(address);                                      \
+    }
+    MLCI_LIBGIT2_FUNCTIONS(MLCI_LIBGIT2_RESOLVE)
+#undef MLCI_LIBGIT2_RESOLVE
+    if (g.git_libgit2_init() < 0)
+        return runtime_error("cannot initialise libgit2");
+    return {};
+}
+
 struct Loaded {
     Libgit2 functions{};
-    std::string error; // empty when loaded
+    Status status = load_into(functions);
 
-    Loaded() {
-        // Never closed: libgit2 is shut down by ~Loaded at exit instead.
-        void* lib = ::dlopen(k_soname, RTLD_NOW | RTLD_LOCAL);
-        if (!lib) {
-            const char* why = ::dlerror();
-            error = fmt::format("cannot load libgit2 ({}); install {}", why ? why : k_soname,
-                                "libgit2-1.5");
-            return;
-        }
-#define MLCI_LIBGIT2_RESOLVE(name)                                                                 \
-    functions.name = reinterpret_cast<decltype(functions.name)>(::dlsym(lib, #name));              \
-    if (!functions.name && error.empty())                                                          \
-        error = fmt::format("{} has no '{}'", k_soname, #name);
-        MLCI_LIBGIT2_FUNCTIONS(MLCI_LIBGIT2_RESOLVE)
-#undef MLCI_LIBGIT2_RESOLVE
-        if (error.empty() && functions.git_libgit2_init() < 0)
-            error = "cannot initialise libgit2";
-    }
+    // libgit2 counts its inits: the one made at load is undone at exit.
     ~Loaded() {
-        if (error.empty())
+        if (status)
             functions.git_libgit2_shutdown();
     }
 };
@@ -47,8 +45,8 @@ const Loaded& load() {
 
 Result<const Libgit2*> load_libgit2() {
     auto& l = load();
-    if (!l.error.empty())
-        return runtime_error("{}", l.error);
+    if (!l.status)
+        return std::unexpected(l.status.error());
     return &l.functions;
 }
 

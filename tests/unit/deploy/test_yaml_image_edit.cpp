@@ -284,8 +284,9 @@ TEST_CASE("yaml: nothing matching, malformed text, scalars that cannot be edited
     auto latin1 = pin_image_in_yaml("# caf\xe9\nkind: Pod\nspec:\n  containers:\n  - image: iris\n",
                                     ImagePin{"iris", k_digest}, "", "latin1.yaml");
     REQUIRE_FALSE(latin1);
-    CHECK(latin1.error().message == "cannot parse 'latin1.yaml:1': a byte that is not UTF-8");
+    CHECK(latin1.error().message == "latin1.yaml:1: malformed YAML: a byte that is not UTF-8");
     auto with_nul = pin_image_in_yaml(nul, ImagePin{"iris", k_digest}, "", "nul.yaml");
     REQUIRE_FALSE(with_nul);
-    CHECK(with_nul.error().message.find("nul.yaml:4': a NUL byte") != std::string::npos);
+    CHECK(with_nul.error().message.find("nul.yaml:4: malformed YAML: a NUL byte") !=
+          std::string::npos);
 }
