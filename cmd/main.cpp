@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <mlci/core/utf8.hpp>
+#include <nlohmann/json.hpp>
 
 namespace mlci::cli {
 
@@ -61,6 +63,16 @@ int run(int argc, char** argv) {
         std::puts("mlci " MLCI_VERSION);
         return 0;
     }
+    // Arguments end up in JSON records (messages, params, commands, paths),
+    // which hold UTF-8 only: refuse one that is not, by position and name.
+    for (int i = 1; i < argc; ++i)
+        if (find_invalid_utf8(argv[i]) != std::string_view::npos) {
+            fmt::print(stderr,
+                       "mlci: error: argument {} '{}' is not valid UTF-8 (shown with U+FFFD); "
+                       "mlci records its arguments as UTF-8 text\n",
+                       i, valid_utf8(argv[i]));
+            return static_cast<int>(Exit::usage);
+        }
     Context ctx;
     CLI::App app;
     build_app(app, ctx);
@@ -99,6 +111,17 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
         fmt::print(stderr, "mlci: error: {}\n", f.error.message);
         return static_cast<int>(f.error.code);
+    } catch (const nlohmann::json::type_error& e) {
+        // 316: text that is not UTF-8 reached a JSON record. Inputs are
+        // checked where they enter; this names the problem if one slips by.
+        std::fflush(stdout);
+        if (e.id == 316) {
+            fmt::print(stderr, "mlci: error: text that is not valid UTF-8 cannot be recorded "
+                               "(a file name, message or value: use UTF-8)\n");
+            return static_cast<int>(mlci::Exit::usage);
+        }
+        fmt::print(stderr, "mlci: error: {}\n", e.what());
+        return static_cast<int>(mlci::Exit::runtime);
     } catch (const std::bad_alloc&) {
         fmt::print(stderr, "mlci: error: out of memory\n");
         return static_cast<int>(mlci::Exit::runtime);

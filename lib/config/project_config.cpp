@@ -218,12 +218,7 @@ Result<Schema> parse_schema(const YAML::Node& node, const fs::path& file) {
 }
 
 Result<ProjectConfig> parse_project_config(const std::string& text, const fs::path& file) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        return usage_error("{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.msg);
-    }
+    MLCI_TRY_ASSIGN(root, parse_yaml(text, file.string()));
     ProjectConfig cfg;
     cfg.file = file;
     cfg.root = file.parent_path();
@@ -288,12 +283,8 @@ Result<ProjectConfig> find_project_config(const fs::path& dir) {
 }
 
 Result<Schema> load_schema(const fs::path& file) {
-    MLCI_TRY_ASSIGN(text, read_file(file));
-    try {
-        return parse_schema(YAML::Load(text), file);
-    } catch (const YAML::Exception& e) {
-        return usage_error("{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.msg);
-    }
+    MLCI_TRY_ASSIGN(root, load_yaml_file(file));
+    return parse_schema(root, file);
 }
 
 } // namespace mlci::config

@@ -1,19 +1,28 @@
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <mlci/config/yaml_util.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/core/utf8.hpp>
 
 namespace mlci::config {
 
+Result<YAML::Node> parse_yaml(std::string_view text, std::string_view name) {
+    MLCI_TRY(check_yaml_text(text, name));
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(text));
+    } catch (const YAML::Exception& e) {
+        return usage_error("{}:{}: malformed YAML: {}", name, e.mark.line + 1, e.msg);
+    }
+    MLCI_TRY(check_yaml_tree(root, name));
+    MLCI_TRY(check_unique_keys(root, name));
+    return root;
+}
+
 Result<YAML::Node> load_yaml_file(const std::filesystem::path& file) {
     MLCI_TRY_ASSIGN(text, read_file(file));
-    MLCI_TRY(check_yaml_text(text, file.string()));
-    try {
-        return YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        return usage_error("{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.msg);
-    }
+    return parse_yaml(text, file.string());
 }
 
 Status check_yaml_text(std::string_view text, std::string_view name) {
@@ -62,6 +71,27 @@ Status check_yaml_tree(const YAML::Node& root, std::string_view name) {
         return usage_error("'{}' is nested more than {} levels deep or holds more than {} values "
                            "(aliases counted expanded; an alias inside its own anchor never ends)",
                            name, k_yaml_max_depth, k_yaml_max_nodes);
+    return {};
+}
+
+Status check_unique_keys(const YAML::Node& node, std::string_view name) {
+    if (node.IsSequence()) {
+        for (const auto& item : node)
+            MLCI_TRY(check_unique_keys(item, name));
+    } else if (node.IsMap()) {
+        std::map<std::string, int, std::less<>> seen; // key -> its first line
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            if (it->first.IsScalar()) {
+                auto [first, fresh] = seen.emplace(it->first.Scalar(), it->first.Mark().line);
+                if (!fresh)
+                    return usage_error("{}:{}: key '{}' is repeated (first on line {}); "
+                                       "keep one of them",
+                                       name, it->first.Mark().line + 1, it->first.Scalar(),
+                                       first->second + 1);
+            }
+            MLCI_TRY(check_unique_keys(it->second, name));
+        }
+    }
     return {};
 }
 

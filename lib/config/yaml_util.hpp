@@ -10,8 +10,13 @@
 
 namespace mlci::config {
 
-// Reads and parses the YAML file `file`: a usage error naming file:line when
-// it is malformed.
+// The one way mlci reads YAML from outside (mlci.yaml, params, metrics,
+// schemas, a -p value): parses `text` after check_yaml_text, then applies
+// check_yaml_tree and check_unique_keys. A usage error naming `name` and the
+// line otherwise.
+Result<YAML::Node> parse_yaml(std::string_view text, std::string_view name);
+
+// Reads and parses the YAML file `file` with parse_yaml.
 Result<YAML::Node> load_yaml_file(const std::filesystem::path& file);
 
 // Checks that `text` holds only characters YAML allows, before yaml-cpp reads
@@ -40,6 +45,12 @@ Status expect_keys(const std::filesystem::path& file, const YAML::Node& map, std
 inline constexpr size_t k_yaml_max_depth = 256;
 inline constexpr size_t k_yaml_max_nodes = 1'000'000;
 Status check_yaml_tree(const YAML::Node& root, std::string_view name);
+
+// Checks that no mapping of `root` names a key twice: yaml-cpp keeps both and
+// a lookup finds the first, so a second `validate:` block would be silently
+// ignored. A usage error "NAME:LINE: key 'KEY' is repeated (first on line N)".
+// Call it on a tree check_yaml_tree passed (it recurses).
+Status check_unique_keys(const YAML::Node& root, std::string_view name);
 
 // The text of a mapping key; a usage error for a key that is a list or a
 // mapping ("[a]: 1", "? {a: 1}"), on which yaml-cpp's as<std::string>() throws.

@@ -8,11 +8,21 @@ namespace mlci {
 
 namespace {
 
+// The lock file, opened for writing (created if missing), or for reading
+// where the folder is read-only: flock works on either. A lock file that
+// cannot be created in a read-only folder yields an empty descriptor, a lock
+// that holds nothing: on a read-only file system no process writes there, and
+// where only another user may write, that user creates the file when locking.
 Result<UniqueFd> open_lock_file(const std::filesystem::path& path) {
     UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-    if (!fd)
+    if (fd)
+        return fd;
+    if (errno != EROFS && errno != EACCES)
         return sys_error(errno, fmt::format("cannot open lock '{}'", path.string()));
-    return fd;
+    UniqueFd reading(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!reading && errno != ENOENT)
+        return sys_error(errno, fmt::format("cannot open lock '{}'", path.string()));
+    return reading;
 }
 
 int flock_op(FileLock::Mode mode) {
@@ -24,7 +34,7 @@ int flock_op(FileLock::Mode mode) {
 Result<std::optional<FileLock>> FileLock::try_acquire(const std::filesystem::path& path,
                                                       Mode mode) {
     MLCI_TRY_ASSIGN(fd, open_lock_file(path));
-    if (::flock(fd.get(), flock_op(mode) | LOCK_NB) == 0)
+    if (!fd || ::flock(fd.get(), flock_op(mode) | LOCK_NB) == 0)
         return std::optional<FileLock>(FileLock(std::move(fd)));
     if (errno == EWOULDBLOCK || errno == EINTR)
         return std::optional<FileLock>{};

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <mlci/core/parallel.hpp>
+#include <mlci/core/utf8.hpp>
 #include <mlci/data/scan.hpp>
 #include <mutex>
 #include <sys/stat.h>
@@ -62,6 +63,18 @@ struct Walker {
     }
 };
 
+// A dataset's file list is JSON, which holds UTF-8 only: a name that is not
+// is refused up front, by name, rather than failing later inside the JSON
+// writer with a message that names nothing.
+Status check_names(const std::vector<ScannedFile>& files, const fs::path& base) {
+    for (auto& f : files)
+        if (find_invalid_utf8(f.path) != std::string::npos)
+            return usage_error("the file name '{}' is not valid UTF-8 (shown with U+FFFD); "
+                               "rename it to version it",
+                               valid_utf8((base / f.path).string()));
+    return {};
+}
+
 } // namespace
 
 Result<FileStat> stat_file(const fs::path& path) {
@@ -83,6 +96,7 @@ Result<std::vector<ScannedFile>> scan_root(const fs::path& root, const fs::path&
     Walker w{base, {}, {}, {}};
     if (S_ISREG(st.st_mode)) {
         w.files.push_back({rel_root, from_stat(st)});
+        MLCI_TRY(check_names(w.files, base));
         return std::move(w.files);
     }
     if (!S_ISDIR(st.st_mode))
@@ -103,6 +117,7 @@ Result<std::vector<ScannedFile>> scan_root(const fs::path& root, const fs::path&
     }
     std::sort(w.files.begin(), w.files.end(),
               [](const ScannedFile& a, const ScannedFile& b) { return a.path < b.path; });
+    MLCI_TRY(check_names(w.files, base));
     return std::move(w.files);
 }
 

@@ -4,7 +4,7 @@
 // updates as local writes; tags are index.json ref.name annotations.
 #include <cerrno>
 #include <fcntl.h>
-#include <linux/fs.h>
+#include <mlci/core/copy.hpp>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/hash/file_hash.hpp>
@@ -12,36 +12,11 @@
 #include <mlci/registry/remote.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/store.hpp>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace mlci::registry {
 
 namespace {
-
-// Copies `from` into the new file `to_fd`: a reflink where the file system
-// shares extents, else copy_file_range (in-kernel, no user-space buffer).
-Status copy_into(int from_fd, int to_fd, uint64_t size, TransferStats& stats,
-                 const fs::path& what) {
-    if (::ioctl(to_fd, FICLONE, from_fd) == 0) {
-        stats.moved(size);
-        return {};
-    }
-    uint64_t done = 0;
-    while (done < size) {
-        auto n =
-            ::copy_file_range(from_fd, nullptr, to_fd, nullptr,
-                              static_cast<size_t>(std::min<uint64_t>(size - done, 64u << 20)), 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? sys_error(errno, fmt::format("cannot copy into '{}'", what.string()))
-                         : runtime_error("'{}' is shorter than its descriptor says", what.string());
-        done += static_cast<uint64_t>(n);
-        stats.moved(static_cast<uint64_t>(n));
-    }
-    return {};
-}
 
 std::string artifact_type_of(std::string_view bytes) {
     auto j = nlohmann::json::parse(bytes, nullptr, false);
@@ -82,7 +57,8 @@ public:
         UniqueFd to(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
         if (!to)
             return sys_error(errno, fmt::format("cannot create '{}'", temp.string()));
-        auto copied = copy_into(from.get(), to.get(), d.size, stats, temp);
+        auto copied =
+            copy_fd(from.get(), to.get(), d.size, temp, [&](uint64_t n) { stats.moved(n); });
         if (copied && ::close(to.release()) != 0)
             copied = sys_error(errno, fmt::format("cannot write '{}'", temp.string()));
         auto target = m_layout.blob_path(d.digest);

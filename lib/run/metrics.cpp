@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <mlci/config/yaml_util.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/run/metrics.hpp>
 #include <mlci/run/params.hpp>
@@ -44,13 +45,9 @@ Result<nlohmann::json> read_metrics_file(const fs::path& file) {
     auto ext = file.extension().string();
     nlohmann::json doc;
     if (ext == ".yaml" || ext == ".yml") {
-        try {
-            MLCI_TRY_ASSIGN(j, yaml_to_json(YAML::Load(text), file));
-            doc = std::move(j);
-        } catch (const YAML::Exception& e) {
-            return usage_error("{}:{}: malformed metrics file: {}", file.string(), e.mark.line + 1,
-                               e.msg);
-        }
+        MLCI_TRY_ASSIGN(node, config::parse_yaml(text, file.string()));
+        MLCI_TRY_ASSIGN(j, yaml_to_json(node, file));
+        doc = std::move(j);
     } else {
         try {
             doc = nlohmann::json::parse(text);

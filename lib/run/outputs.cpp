@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
-#include <linux/fs.h>
+#include <mlci/core/copy.hpp>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/core/parallel.hpp>
@@ -9,53 +9,10 @@
 #include <mlci/data/scan.hpp>
 #include <mlci/hash/file_hash.hpp>
 #include <mlci/run/outputs.hpp>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace mlci::run {
-
-namespace {
-
-// Copies `src` into `dst`: FICLONE shares extents on btrfs/xfs, else
-// copy_file_range copies in the kernel, else plain reads and writes.
-Status copy_fd(int src, int dst, uint64_t size, const fs::path& what) {
-    if (::ioctl(dst, FICLONE, src) == 0)
-        return {};
-    uint64_t done = 0;
-    while (done < size) {
-        ssize_t n = ::copy_file_range(src, nullptr, dst, nullptr, size - done, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        done += static_cast<uint64_t>(n);
-    }
-    if (done == size)
-        return {};
-    // copy_file_range is refused across some file systems: fall back.
-    if (::lseek(src, static_cast<off_t>(done), SEEK_SET) < 0 ||
-        ::lseek(dst, static_cast<off_t>(done), SEEK_SET) < 0)
-        return sys_error(errno, fmt::format("cannot copy to '{}'", what.string()));
-    std::vector<char> buf(hash::k_io_chunk);
-    for (;;) {
-        ssize_t n = ::read(src, buf.data(), buf.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return sys_error(errno, fmt::format("cannot read the blob for '{}'", what.string()));
-        if (n == 0)
-            break;
-        MLCI_TRY(write_all(dst, std::string_view(buf.data(), static_cast<size_t>(n)), what));
-        done += static_cast<uint64_t>(n);
-    }
-    if (done != size)
-        return runtime_error("blob for '{}' has {} bytes, expected {} (run 'mlci verify')",
-                             what.string(), done, size);
-    return {};
-}
-
-} // namespace
 
 Status restore_blob(const store::Store& store, const hash::Digest& digest, uint64_t size,
                     uint32_t mode, const fs::path& dest) {

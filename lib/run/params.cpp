@@ -138,11 +138,11 @@ Result<nlohmann::json> parse_value(std::string_view text, std::string_view what)
     // and quoted strings mean what they mean in a params file.
     if (!t.empty() &&
         (t.front() == '[' || t.front() == '{' || t.front() == '"' || t.front() == '\'')) {
-        try {
-            return yaml_to_json(YAML::Load(t), "<" + std::string(what) + ">");
-        } catch (const YAML::Exception& e) {
-            return usage_error("malformed value in '{}': {}", what, e.msg);
-        }
+        auto name = "<" + std::string(what) + ">";
+        auto node = config::parse_yaml(t, name);
+        if (!node)
+            return usage_error("malformed value in '{}': {}", what, node.error().message);
+        return yaml_to_json(*node, name);
     }
     return typed_scalar(t);
 }
@@ -228,13 +228,7 @@ Result<nlohmann::json> load_params_file(const fs::path& file) {
     auto text = read_file(file);
     if (!text)
         return usage_error("cannot read params file '{}': {}", file.string(), text.error().message);
-    YAML::Node root;
-    try {
-        root = YAML::Load(*text);
-    } catch (const YAML::Exception& e) {
-        return usage_error("{}:{}: malformed params file: {}", file.string(), e.mark.line + 1,
-                           e.msg);
-    }
+    MLCI_TRY_ASSIGN(root, config::parse_yaml(*text, file.string()));
     if (root.IsNull())
         return nlohmann::json::object();
     if (!root.IsMap())

@@ -34,7 +34,9 @@ std::optional<hash::Digest> subject_of(const Store& store, const hash::Digest& d
 } // namespace
 
 Result<GcReport> gc(const Store& store, const GcOptions& options) {
-    MLCI_TRY_ASSIGN(lock, store.gc_lock());
+    // A dry run deletes nothing: the writers' shared side lets it run beside
+    // them and on a store it may only read.
+    MLCI_TRY_ASSIGN(lock, options.dry_run ? store.writer_lock() : store.gc_lock());
     MLCI_TRY_ASSIGN(entries, store.entries());
     std::vector<Descriptor> roots;
     for (auto& e : entries)

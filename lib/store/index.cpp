@@ -1,8 +1,8 @@
 // index.json: the store's list of manifests and their tags (OCI image layout).
 #include <algorithm>
-#include <charconv>
 #include <mlci/core/fs.hpp>
 #include <mlci/store/media_types.hpp>
+#include <mlci/store/reference.hpp>
 #include <mlci/store/store.hpp>
 
 namespace mlci::store {
@@ -12,19 +12,6 @@ namespace {
 bool tag_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_' || c == '.' || c == '/';
-}
-
-// The N of "NAME:vN", or -1.
-long version_of(std::string_view tag, std::string_view name) {
-    if (!tag.starts_with(name) || tag.size() < name.size() + 3 || tag[name.size()] != ':' ||
-        tag[name.size() + 1] != 'v')
-        return -1;
-    auto digits = tag.substr(name.size() + 2);
-    long n = -1;
-    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc() || p != digits.data() + digits.size())
-        return -1;
-    return n;
 }
 
 void set_tag(std::vector<IndexEntry>& entries, const Descriptor& d, const std::string& tag) {
@@ -107,7 +94,7 @@ Result<std::string> Store::tag_next_version(const Descriptor& d, const std::stri
     MLCI_TRY_ASSIGN(entries, this->entries());
     long highest = 0;
     for (auto& e : entries)
-        highest = std::max(highest, version_of(e.tag, name));
+        highest = std::max(highest, tag_version(e.tag, name));
     auto tag = fmt::format("{}:v{}", name, highest + 1);
     set_tag(entries, d, tag);
     set_tag(entries, d, name + ":latest");

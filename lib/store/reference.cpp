@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
 #include <set>
@@ -69,20 +70,81 @@ Result<IndexEntry> resolve_prefix(const std::vector<IndexEntry>& entries, std::s
     return *found;
 }
 
+// In NAME[:TAG]@DIGEST the digest picks the artifact and the name must agree
+// with it: a tag that names another artifact, or an artifact recorded under
+// another name, is a mistake to refuse, not a detail to ignore.
+Status check_pinned_name(const Store& store, const std::vector<IndexEntry>& entries,
+                         std::string_view name, const IndexEntry& entry, std::string_view text) {
+    auto digest = entry.descriptor.digest;
+    bool has_tag = name.find(':') != std::string_view::npos;
+    std::string bare(has_tag ? name.substr(0, name.find(':')) : name);
+    for (auto& e : entries) {
+        if (has_tag && e.tag == name) {
+            if (e.descriptor.digest == digest)
+                return {};
+            // A version tag never moves; `latest` and other tags do, and a
+            // digest pinned beside one may be an earlier artifact of the name.
+            if (tag_version(e.tag, bare) >= 0)
+                return usage_error("reference '{}' disagrees with itself: '{}' is '{}', not the "
+                                   "pinned digest",
+                                   text, name, e.descriptor.digest.str());
+        }
+        if (e.descriptor.digest == digest && e.tag.starts_with(bare + ":"))
+            return {};
+    }
+    // No tag decides it: the name recorded in the artifact does.
+    auto blob = store.read_blob(digest);
+    if (!blob)
+        return {};
+    auto j = nlohmann::json::parse(*blob, nullptr, false);
+    if (!j.is_object())
+        return {};
+    auto ann = j.find("annotations");
+    if (ann == j.end() || !ann->is_object())
+        return {};
+    auto recorded = ann->find(k_ann_name);
+    if (recorded == ann->end() || !recorded->is_string() || *recorded == bare)
+        return {};
+    return usage_error("reference '{}' disagrees with itself: the pinned digest is an artifact "
+                       "named '{}', not '{}'",
+                       text, recorded->get<std::string>(), bare);
+}
+
 } // namespace
 
 Result<std::string> read_reference(std::istream& in) {
-    std::string line;
+    std::string line, found;
     while (std::getline(in, line)) {
         auto t = trim(line);
-        if (!t.empty())
-            return t;
+        if (t.empty())
+            continue;
+        // Taking the first of several would act on an artifact the user may
+        // not have meant (a sweep prints one reference a run).
+        if (!found.empty())
+            return usage_error("standard input holds more than one reference ('{}', '{}', ...); "
+                               "'-' takes exactly one",
+                               found, t);
+        found = std::move(t);
     }
+    if (!found.empty())
+        return found;
     // In `a | b - | c -` an empty input means an earlier step made nothing,
     // almost always because its gate failed: pass that on as a gate failure,
     // so that `set -o pipefail` reports the pipe's exit status as 1.
     return std::unexpected(Error{Exit::gate, "no reference on standard input: the previous step "
                                              "made none (did its gate fail?)"});
+}
+
+long tag_version(std::string_view tag, std::string_view name) {
+    if (!tag.starts_with(name) || tag.size() < name.size() + 3 || tag[name.size()] != ':' ||
+        tag[name.size() + 1] != 'v')
+        return -1;
+    auto digits = tag.substr(name.size() + 2);
+    long n = -1;
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (ec != std::errc() || p != digits.data() + digits.size())
+        return -1;
+    return n;
 }
 
 bool is_remote_reference(std::string_view text) {
@@ -124,10 +186,13 @@ Result<IndexEntry> resolve(const Store& store, std::string_view text, std::istre
         name = text.substr(0, at);
         pinned = text.substr(at + 1);
     }
-    // As in docker, a pinned digest wins over the tag beside it.
-    if (!pinned.empty()) {
+    if (text.find('@') != std::string_view::npos) {
+        if (pinned.empty() || name.empty())
+            return usage_error("invalid reference '{}': expected NAME[:TAG]@sha256:HEX", text);
         MLCI_TRY_ASSIGN(d, hash::Digest::parse(pinned));
-        return entry_for_digest(store, entries, d, text);
+        MLCI_TRY_ASSIGN(entry, entry_for_digest(store, entries, d, text));
+        MLCI_TRY(check_pinned_name(store, entries, name, entry, text));
+        return entry;
     }
     std::string tag(name);
     if (tag.find(':') == std::string::npos)

@@ -1,4 +1,4 @@
-// References to artifacts in the store (DESIGN.md §3):
+// References to artifacts in the store:
 //   NAME[:TAG][@sha256:HEX], sha256:HEX, a unique prefix of >= 7 hex digits,
 //   and "-": one reference read from standard input.
 #pragma once
@@ -14,8 +14,12 @@ namespace mlci::store {
 // reference from `in`. Unknown or ambiguous references are usage errors.
 Result<IndexEntry> resolve(const Store& store, std::string_view text, std::istream& in);
 
-// Reads one reference from a stream: the first non-empty line, trimmed.
+// Reads the one reference a stream holds: its only non-empty line, trimmed.
+// A usage error when it holds several; a gate failure when it holds none.
 Result<std::string> read_reference(std::istream& in);
+
+// The N of a version tag "NAME:vN", or -1 for any other tag.
+long tag_version(std::string_view tag, std::string_view name);
 
 // True when `text` names a remote artifact (HOST[:PORT]/REPO...): the part
 // before the first '/' has a '.' or a ':' or is "localhost".

@@ -40,12 +40,18 @@ Result<VerifyReport> verify(const Store& store, unsigned jobs, const Reporter& r
     report.blobs = blobs.size();
     report.bytes = bytes;
 
-    MLCI_TRY_ASSIGN(entries, store.entries());
-    std::vector<Descriptor> roots;
-    for (auto& e : entries)
-        roots.push_back(e.descriptor);
-    MLCI_TRY(
-        walk(store, roots, {}, [&](const Problem& p) { report.problems.push_back(p.message); }));
+    // An index that cannot be read is the store failing to verify (exit 1),
+    // not a usage error: nothing the user typed was wrong.
+    auto entries = store.entries();
+    if (!entries) {
+        report.problems.push_back(entries.error().message);
+    } else {
+        std::vector<Descriptor> roots;
+        for (auto& e : *entries)
+            roots.push_back(e.descriptor);
+        MLCI_TRY(walk(store, roots, {},
+                      [&](const Problem& p) { report.problems.push_back(p.message); }));
+    }
     std::sort(report.problems.begin(), report.problems.end());
     report.problems.erase(std::unique(report.problems.begin(), report.problems.end()),
                           report.problems.end());

@@ -14,6 +14,8 @@ packages=(
     python3 python3-sklearn python3-pandas python3-pytest
     # tests: documentation, shells, XML, OCI tools and a real registry
     groff man-db bash zsh fish libxml2-utils chromium skopeo umoci docker-registry zstd apache2-utils openssl curl ca-certificates procps
+    # gitlab-ci-local copies the project into its work folder with rsync
+    rsync
     # deploy tests: git (a bare repository and git daemon), flock
     git util-linux valgrind
     # watch tests: a real Prometheus scraping mlci watch --listen

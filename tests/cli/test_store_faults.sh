@@ -62,10 +62,13 @@ expect_exit 0 mlci gc --grace 0
 expect_in "$SCRATCH/out" "sha256:$orphan"
 [[ ! -f .mlci/blobs/sha256/$orphan ]] || fail "gc kept an unreferenced blob"
 expect_exit 0 mlci verify
-# A malformed index is an input error, not a crash.
+# A malformed index is a store that does not verify (exit 1), not a crash;
+# other commands refuse it as malformed input.
 cp .mlci/index.json "$SCRATCH/index.json"
 echo '{"manifests": [' > .mlci/index.json
-expect_exit 2 mlci verify
+expect_exit 1 mlci verify
+expect_in "$SCRATCH/out" "malformed"
+expect_exit 2 mlci show data:v1
 expect_in "$SCRATCH/err" "malformed"
 cp "$SCRATCH/index.json" .mlci/index.json
 pass

@@ -235,6 +235,10 @@ cat events.jsonl >>live.jsonl
 mv live.jsonl live.jsonl.1
 cat shifted.jsonl >live.jsonl
 wait_for 30 grep -q "^watch-live:v" live.out || { cat live.err >&2; fail "no report from the followed file"; }
+# The first report may come while the follower still reads the new file:
+# wait (bounded) for every event of both files to be counted.
+events_counted() { curl -sf "http://127.0.0.1:$metrics_port/metrics" | grep -q '^mlci_watch_events_total 300$'; }
+wait_for 30 events_counted || true
 metrics=$(curl -sf "http://127.0.0.1:$metrics_port/metrics")
 grep -q '^mlci_watch_events_total 300$' <<<"$metrics" || { echo "$metrics" >&2; fail "events_total after rotation"; }
 grep -q '^# TYPE mlci_watch_psi gauge$' <<<"$metrics" || fail "no TYPE line for mlci_watch_psi"
