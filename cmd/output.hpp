@@ -1,4 +1,4 @@
-// Output rules of DESIGN.md §4: results on stdout, people's lines on stderr,
+// Output rules of ARCHITECTURE.md §4: results on stdout, people's lines on stderr,
 // progress bars and colour only on a terminal.
 #pragma once
 

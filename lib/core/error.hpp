@@ -1,5 +1,5 @@
 // Errors that the library returns instead of throwing, and the exit codes
-// they map to (DESIGN.md §4).
+// they map to (ARCHITECTURE.md §4).
 #pragma once
 
 #include <expected>

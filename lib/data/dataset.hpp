@@ -1,4 +1,4 @@
-// Dataset artifacts (DESIGN.md §1): a manifest whose layers are one file list
+// Dataset artifacts (ARCHITECTURE.md §1): a manifest whose layers are one file list
 // per versioned path ("root") and one column profile per CSV file.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Lineage: the graph of artifacts that made each other (DESIGN.md §1).
+// Lineage: the graph of artifacts that made each other (ARCHITECTURE.md §1).
 // Edges come from the manifests themselves: lineage annotations
 // (dev.mlci.lineage.<relation> = digests) and the OCI `subject` point from a
 // derived artifact back to its sources. Upstream is read by following them;

@@ -1,4 +1,4 @@
-// Where an artifact is pushed to or pulled from (DESIGN.md §3):
+// Where an artifact is pushed to or pulled from (ARCHITECTURE.md §3):
 //   HOST[:PORT]/REPO[:TAG][@sha256:HEX]   a registry speaking the OCI distribution API
 //   oci:PATH[:TAG][@sha256:HEX]           an OCI image layout directory (no server)
 // As in skopeo, an oci: path ends at its first ':', so "oci:.mlci:iris:v3"

@@ -1,4 +1,4 @@
-// The run artifact (DESIGN.md §1), a contract that `validate`, `log`,
+// The run artifact (ARCHITECTURE.md §1), a contract that `validate`, `log`,
 // `metrics diff` and `lineage` read:
 //
 //   manifest  artifactType application/vnd.mlci.run.v1

@@ -19,7 +19,7 @@ inline constexpr const char* k_ann_created = "org.opencontainers.image.created";
 inline constexpr const char* k_ann_revision = "org.opencontainers.image.revision";
 inline constexpr const char* k_ann_description = "org.opencontainers.image.description";
 
-// mlci's artifact kinds (artifactType) — DESIGN.md §1
+// mlci's artifact kinds (artifactType) — ARCHITECTURE.md §1
 inline constexpr const char* k_type_dataset = "application/vnd.mlci.dataset.v1";
 inline constexpr const char* k_type_test_report = "application/vnd.mlci.test-report.v1";
 inline constexpr const char* k_type_run = "application/vnd.mlci.run.v1";

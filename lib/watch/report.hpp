@@ -1,4 +1,4 @@
-// The watch report artifact (DESIGN.md §1): one window's statistics and
+// The watch report artifact (ARCHITECTURE.md §1): one window's statistics and
 // alerts, whose OCI subject is the baseline artifact (the deployed package
 // when the baseline came from one, else the run or dataset):
 //

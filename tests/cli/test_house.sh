@@ -1,0 +1,30 @@
+# The house rules a reviewer should not have to check by hand: lib/ keeps its
+# layers, every C++ file is formatted, and the code cites only documents the
+# repository holds.
+source "$(dirname "$0")/lib.sh"
+top=$MLCI_SOURCE_DIR
+
+"$top/share/scripts/check-layers.sh" 2>"$SCRATCH/layers" || { cat "$SCRATCH/layers" >&2; fail "lib/ breaks its layers"; }
+
+# The check itself fails on an upward include (a copy of lib/ with one added).
+mkdir -p "$SCRATCH/copy/share/scripts"
+cp "$top/share/scripts/check-layers.sh" "$SCRATCH/copy/share/scripts/"
+cp -r "$top/lib" "$SCRATCH/copy/lib"
+echo '#include <mlci/deploy/deploy.hpp>' >>"$SCRATCH/copy/lib/store/verify.cpp"
+expect_exit 1 "$SCRATCH/copy/share/scripts/check-layers.sh"
+expect_in "$SCRATCH/err" "lib/store/verify.cpp includes lib/deploy"
+
+cd "$top"
+mapfile -t sources < <(git ls-files '*.cpp' '*.hpp')
+((${#sources[@]} > 100)) || fail "found only ${#sources[@]} C++ files"
+clang-format --dry-run --Werror "${sources[@]}" 2>"$SCRATCH/format" ||
+    { head -40 "$SCRATCH/format" >&2; fail "not formatted (run clang-format -i, or share/scripts/pre-commit.sh)"; }
+
+# The architecture document is the repository's own.
+[[ -f share/doc/ARCHITECTURE.md ]] || fail "share/doc/ARCHITECTURE.md is missing"
+if git grep -nE 'DESIGN\.md|\.\./shared/' -- cmd lib tests CONTRIBUTING.md README.md share \
+    ':!tests/cli/test_house.sh' >"$SCRATCH/cites"; then
+    cat "$SCRATCH/cites" >&2
+    fail "a document outside the repository is cited"
+fi
+pass
