@@ -31,11 +31,18 @@ expect_in weak.err "no reference on standard input: the previous step made none"
 tags=$(curl -sf "http://$REG_OPEN/v2/ml/iris/tags/list")
 [[ $tags != *weak* ]] || fail "a refused model reached the registry: $tags"
 
-# Every step that takes a reference reads `-`.
+# Every step that takes a reference reads `-`: each gives what it gives for
+# the reference itself, and a crash or a misread stdin fails.
 run=$(mlci train 2>/dev/null)
-for step in "show -" "validate -" "lineage -" "verify-signature - --key none.pub"; do
-    status=0
-    echo "$run" | mlci $step >/dev/null 2>step.err || status=$?
-    [[ $status != 2 ]] || grep -q "none.pub" step.err || { cat step.err >&2; fail "mlci $step did not read stdin"; }
+for step in "show -" "validate -" "lineage -"; do
+    echo "$run" | mlci $step >step.out 2>step.err || { cat step.err >&2; fail "mlci $step failed on stdin"; }
+    mlci ${step% -} "$run" >direct.out 2>/dev/null || fail "mlci ${step% -} $run failed"
+    [[ $step == "validate -" ]] || diff -u direct.out step.out || fail "mlci $step printed other than for '$run'"
 done
+# verify-signature reads the reference, then fails on the missing key file.
+status=0
+echo "$run" | mlci verify-signature - --key none.pub >/dev/null 2>step.err || status=$?
+[[ $status == 2 || $status == 3 ]] || { cat step.err >&2; fail "verify-signature - exited $status"; }
+expect_in step.err "none.pub"
+expect_not_in step.err "standard input"
 pass

@@ -34,11 +34,20 @@ log=$SCRATCH/all-output
     mlci -v --json show "$run"
     mlci -v lineage "$run"
     # A wrong password: the error names the registry, never the password.
+    status=0
     MLCI_REGISTRY_USER=$REG_USER MLCI_REGISTRY_PASSWORD="wrong-$secret" \
-        mlci -v push --plain-http "$image" "$REG_BASIC/ml/iris:2" || true
+        mlci -v push --plain-http "$image" "$REG_BASIC/ml/iris:2" 2>"$SCRATCH/wrong.err" || status=$?
+    echo "wrong password: exit $status"
+    cat "$SCRATCH/wrong.err"
     mlci logout "$REG_BASIC"
 } >"$log" 2>&1 || { cat "$log" >&2; fail "the pipeline failed"; }
 grep -q "deployed" "$log" || { cat "$log" >&2; fail "the pipeline did not get to deploy"; }
+# The wrong password was refused (exit 3, the registry named) and pushed nothing.
+expect_in "$log" "wrong password: exit 3"
+expect_in "$SCRATCH/wrong.err" "$REG_BASIC"
+curl -s -u "$REG_USER:$secret" "http://$REG_BASIC/v2/ml/iris/tags/list" >"$SCRATCH/tags"
+expect_in "$SCRATCH/tags" '"1"'
+expect_not_in "$SCRATCH/tags" '"2"'
 
 # Everything mlci wrote: outputs, the stores, reports, logs, the deploy.
 if grep -rlF -- "$secret" "$log" .mlci second reports deploy "$SCRATCH"/home/.config/mlci 2>/dev/null; then
