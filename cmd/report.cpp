@@ -77,6 +77,10 @@ void run_report(Context& ctx, const ReportFlags& flags) {
         options.baseline_source = "--baseline " + flags.baseline;
     }
     options.metric = flags.metric;
+    auto config = value_or_throw(config::find_project_config(fs::current_path()));
+    for (auto& d : config.datasets)
+        if (d.max_drift)
+            options.max_drift[d.name] = *d.max_drift;
     auto r = value_or_throw(report::collect_report(ctx.store(), run_entry, options));
     auto plots = report::make_plots(r);
 

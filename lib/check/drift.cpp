@@ -152,10 +152,11 @@ CheckResult ColumnDrift::finish(double max_psi) {
                             100.0 * static_cast<double>(m_counts.back()) / total,
                             100.0 * static_cast<double>(expected.back()) / ref_total));
     }
-    double p = homogeneity_p_value(expected, m_numeric ? actual_grouped : m_counts);
+    auto verdict = drift_verdict(expected, m_numeric ? actual_grouped : m_counts, max_psi);
+    double p = verdict.p_value;
     r.stats["p_value"] = p;
-    bool above = psi > max_psi;
-    bool drifted = above && p < k_drift_alpha;
+    bool above = verdict.above;
+    bool drifted = verdict.drifted;
     r.outcome = drifted ? Outcome::failed : Outcome::passed;
     r.violations = drifted ? 1 : 0;
     r.message = fmt::format("PSI {} {} {}{}", format_value(psi),
@@ -166,6 +167,16 @@ CheckResult ColumnDrift::finish(double max_psi) {
     if (!drifted)
         r.examples.clear();
     return r;
+}
+
+DriftVerdict drift_verdict(const std::vector<uint64_t>& expected,
+                           const std::vector<uint64_t>& actual, double max_psi) {
+    DriftVerdict v;
+    v.psi = data::psi(expected, actual);
+    v.p_value = homogeneity_p_value(expected, actual);
+    v.above = v.psi > max_psi;
+    v.drifted = v.above && v.p_value < k_drift_alpha;
+    return v;
 }
 
 std::vector<size_t> decile_groups(const std::vector<uint64_t>& reference) {

@@ -31,6 +31,20 @@ std::vector<size_t> decile_groups(const std::vector<uint64_t>& reference);
 std::vector<uint64_t> regroup(const std::vector<uint64_t>& counts,
                               const std::vector<size_t>& group);
 
+// The drift rule that `test`, `watch` and `report` share, over buckets
+// already chosen (deciles of a numeric reference, a categorical reference's
+// top values plus "other"): the PSI of `actual` against `expected`, and
+// drifted when it is above `max_psi` and samples of those sizes would differ
+// that much by chance less often than k_drift_alpha.
+struct DriftVerdict {
+    double psi = 0;
+    double p_value = 1;
+    bool above = false;   // psi > max_psi
+    bool drifted = false; // above, and not by chance
+};
+DriftVerdict drift_verdict(const std::vector<uint64_t>& expected,
+                           const std::vector<uint64_t>& actual, double max_psi);
+
 class ColumnDrift {
 public:
     explicit ColumnDrift(const data::ColumnProfile& reference);

@@ -51,26 +51,32 @@ double chi_square_sf(double x, double dof) {
     return std::fmin(1, std::fmax(0, q));
 }
 
-double homogeneity_p_value(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+ChiSquare chi_square(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
     double n = 0, m = 0;
     for (auto x : a)
         n += static_cast<double>(x);
     for (auto x : b)
         m += static_cast<double>(x);
     if (n == 0 || m == 0)
-        return 1;
-    double stat = 0;
-    int dof = -1;
+        return {};
+    ChiSquare out;
+    int buckets = 0;
     for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
         double x = i < a.size() ? static_cast<double>(a[i]) : 0;
         double y = i < b.size() ? static_cast<double>(b[i]) : 0;
         if (x + y == 0)
             continue;
-        ++dof;
+        ++buckets;
         double ex = (x + y) * n / (n + m), ey = (x + y) * m / (n + m);
-        stat += (x - ex) * (x - ex) / ex + (y - ey) * (y - ey) / ey;
+        out.statistic += (x - ex) * (x - ex) / ex + (y - ey) * (y - ey) / ey;
     }
-    return dof < 1 ? 1 : chi_square_sf(stat, dof);
+    out.dof = std::max(0, buckets - 1);
+    return out;
+}
+
+double homogeneity_p_value(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+    auto c = chi_square(a, b);
+    return c.dof < 1 ? 1 : chi_square_sf(c.statistic, c.dof);
 }
 
 } // namespace mlci::check

@@ -11,6 +11,15 @@ namespace mlci::check {
 // function; a p-value). 1 for x <= 0; dof must be positive.
 double chi_square_sf(double x, double dof);
 
+// Pearson's chi-square statistic of homogeneity of two histograms over the
+// same buckets (a 2 x B table; buckets empty on both sides left out), and its
+// degrees of freedom (non-empty buckets - 1). 0 and 0 when a side is empty.
+struct ChiSquare {
+    double statistic = 0;
+    int dof = 0;
+};
+ChiSquare chi_square(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
+
 // The p-value of Pearson's chi-square test that two histograms over the
 // same buckets come from one distribution (a 2 x B contingency table, no
 // continuity correction; buckets empty on both sides are left out). PSI

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <mlci/check/dataset_check.hpp>
+#include <mlci/check/drift.hpp>
 #include <mlci/data/dataset.hpp>
 #include <mlci/data/workspace.hpp>
 #include <mlci/gate/format.hpp>
@@ -92,11 +94,20 @@ Result<data::Dataset> load_dataset_digest(const store::Store& store, const hash:
 }
 
 Result<DatasetRow> dataset_row(const store::Store& store, const run::InputRecord& in,
-                               const run::InputRecord* base) {
+                               const run::InputRecord* base, const ReportOptions& options) {
     DatasetRow row;
     row.name = in.name;
     MLCI_TRY_ASSIGN(now, load_dataset_digest(store, in.digest));
     row.version = ref_of(now.entry);
+    // The limit `mlci test` holds this dataset to: by its input name, else
+    // by the dataset's own name (NAME of NAME:vN).
+    double max_psi = check::k_default_max_drift;
+    auto dataset_name = row.version.reference.substr(0, row.version.reference.find(':'));
+    for (auto& key : {in.name, dataset_name})
+        if (auto it = options.max_drift.find(key); it != options.max_drift.end()) {
+            max_psi = it->second;
+            break;
+        }
     std::map<std::string, data::TableProfile> now_profiles, base_profiles;
     for (auto& p : now.profiles) {
         MLCI_TRY_ASSIGN(prof, read_profile(store, p.blob));
@@ -145,14 +156,22 @@ Result<DatasetRow> dataset_row(const store::Store& store, const run::InputRecord
                                                                      : "changed",
                                  c.old_size, c.new_size});
     }
-    for (auto& [file, prof] : now_profiles) {
-        auto it = base_profiles.find(file);
-        if (it == base_profiles.end())
-            continue;
-        for (auto& col : prof.columns)
-            if (auto* ref = it->second.column(col.name))
-                if (auto v = profile_psi(*ref, col))
-                    row.drift.push_back({file, col.name, *v});
+    // Drift: the very check `mlci test` runs (the version's tables read from
+    // the store against the baseline's profiles), so that the report can
+    // never flag a column that `test` passes, or the reverse.
+    if (!row.unchanged && !base_profiles.empty()) {
+        check::DatasetCheckSpec spec;
+        spec.label = row.version.reference;
+        spec.entry = now.entry;
+        spec.reference = old.entry;
+        spec.max_drift = max_psi;
+        MLCI_TRY_ASSIGN(checked, check::check_dataset(store, spec));
+        for (auto& f : checked.files)
+            for (auto& c : f.checks)
+                if (c.check == "drift" && c.stats.is_object() && c.stats.contains("psi") &&
+                    c.stats["psi"].is_number())
+                    row.drift.push_back(
+                        {f.path, c.column, c.stats["psi"].get<double>(), max_psi, c.failed()});
     }
     return row;
 }
@@ -328,7 +347,7 @@ Result<MrReport> collect_report(const store::Store& store, const store::IndexEnt
             if (!match && base->record.inputs.size() == 1 && run.record.inputs.size() == 1)
                 match = &base->record.inputs.front();
         }
-        MLCI_TRY_ASSIGN(row, dataset_row(store, in, match));
+        MLCI_TRY_ASSIGN(row, dataset_row(store, in, match, options));
         r.datasets.push_back(std::move(row));
     }
 

@@ -213,10 +213,13 @@ std::string report_html(const MrReport& r, const Plots& plots) {
             o += "</ul>\n";
         }
         if (!d.drift.empty()) {
-            o += "<table class=\"drift\"><tr><th>column</th><th>PSI</th></tr>\n";
+            o += "<table class=\"drift\"><tr><th>column</th><th>PSI</th><th>limit</th>"
+                 "<th></th></tr>\n";
             for (auto& c : d.drift)
-                o += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td></tr>\n", h(c.column),
-                                 format_value(c.psi));
+                o += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}"
+                                 "</td><td>{}</td></tr>\n",
+                                 h(c.column), format_value(c.psi), format_value(c.max_psi),
+                                 c.drifted ? "drift" : "stable");
             o += "</table>\n";
         }
     }

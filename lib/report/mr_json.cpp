@@ -64,7 +64,11 @@ nlohmann::json to_json(const MrReport& r) {
                              {"old_size", f.old_size},
                              {"new_size", f.new_size}});
         for (auto& c : d.drift)
-            drift.push_back({{"file", c.file}, {"column", c.column}, {"psi", c.psi}});
+            drift.push_back({{"file", c.file},
+                             {"column", c.column},
+                             {"psi", c.psi},
+                             {"max_psi", c.max_psi},
+                             {"drifted", c.drifted}});
         j["datasets"].push_back({{"name", d.name},
                                  {"version", ref(d.version)},
                                  {"baseline", d.baseline ? ref(*d.baseline) : nullptr},

@@ -1,6 +1,7 @@
 // `mlci report` as Markdown, its plots, and the lineage as Mermaid.
 #include <fmt/format.h>
 #include <map>
+#include <mlci/check/drift.hpp>
 #include <mlci/gate/format.hpp>
 #include <mlci/report/mr_report.hpp>
 #include <mlci/report/svg_chart.hpp>
@@ -159,11 +160,20 @@ Plots make_plots(const MrReport& r) {
                 {pt.label.empty() ? pt.run : pt.label, pt.value.value_or(0), pt.current});
         p.sweep_svg = chart_svg(c);
     }
-    BarChart d{"Drift: PSI per column vs the baseline's data", "PSI", {}, 0.2, "drift limit 0.2"};
+    // The limit line: the datasets' own when they share one, else the default.
+    double limit = check::k_default_max_drift;
+    for (auto& ds : r.datasets)
+        for (auto& col : ds.drift)
+            limit = col.max_psi;
+    BarChart d{"Drift: PSI per column vs the baseline's data",
+               "PSI",
+               {},
+               limit,
+               "drift limit " + format_value(limit)};
     for (auto& ds : r.datasets)
         for (auto& col : ds.drift)
             d.bars.push_back({r.datasets.size() > 1 ? ds.name + "." + col.column : col.column,
-                              col.psi, col.psi > 0.2});
+                              col.psi, col.drifted});
     if (!d.bars.empty())
         p.drift_svg = chart_svg(d);
     return p;
@@ -256,14 +266,18 @@ std::string report_markdown(const MrReport& r, const Plots& plots) {
                                        f.old_size, f.new_size);
             }
             if (!d.drift.empty()) {
-                out += fmt::format("\nDrift of {} against {} (PSI; above 0.2 is a shift):\n\n",
-                                   code(d.name), code(d.baseline->reference));
+                out += fmt::format("\nDrift of {} against {} (PSI over the reference's deciles, as "
+                                   "`mlci test` measures it; drift above {} unless the sample is "
+                                   "too small to tell):\n\n",
+                                   code(d.name), code(d.baseline->reference),
+                                   format_value(d.drift.front().max_psi));
                 out += "| column | PSI | |\n|---|---:|---|\n";
                 for (auto& c : d.drift)
                     out += fmt::format("| {} | {} | {} |\n", md(c.column), format_value(c.psi),
-                                       c.psi > 0.2   ? "⚠️ drift"
-                                       : c.psi > 0.1 ? "some change"
-                                                     : "stable");
+                                       c.drifted           ? "⚠️ drift"
+                                       : c.psi > c.max_psi ? "above the limit, within chance"
+                                       : c.psi > 0.1       ? "some change"
+                                                           : "stable");
             }
         }
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mlci/core/error.hpp>
 #include <mlci/data/profile.hpp>
 #include <mlci/lineage/lineage.hpp>
@@ -68,6 +69,8 @@ struct ColumnPsi {
     std::string file; // the CSV, relative to the project
     std::string column;
     double psi = 0;
+    double max_psi = 0;   // the limit it was held to
+    bool drifted = false; // check::drift_verdict's decision
 };
 
 struct DatasetRow {
@@ -115,6 +118,9 @@ struct ReportOptions {
     // The metric the sweep chart plots; empty: the first criterion's, else
     // accuracy, else the first metric by name.
     std::string metric;
+    // The PSI limit of each dataset (mlci.yaml's datasets.NAME.max_drift), by
+    // dataset name; check::k_default_max_drift for the others, as in `test`.
+    std::map<std::string, double> max_drift;
 };
 
 // Gathers the report for the run `run_entry` names (a run artifact).
@@ -123,13 +129,6 @@ Result<MrReport> collect_report(const store::Store& store, const store::IndexEnt
 
 // The report as one JSON document (the facts the pages show).
 nlohmann::json to_json(const MrReport& r);
-
-// The PSI of a numeric or categorical column's `current` profile against
-// `reference`: numbers are moved into the reference histogram's bins
-// (uniform within each bin), categories into its top values plus "other".
-// Nothing when either side has no values to compare.
-std::optional<double> profile_psi(const data::ColumnProfile& reference,
-                                  const data::ColumnProfile& current);
 
 // ---- Writers (mr_markdown.cpp, mr_html.cpp) ----------------------------------
 

@@ -42,32 +42,6 @@ size_t upper_index(const std::vector<double>& sorted, double x) {
     return static_cast<size_t>(base - sorted.data()) + (*base <= x ? 1 : 0);
 }
 
-std::pair<double, double> chi_square(const std::vector<uint64_t>& a,
-                                     const std::vector<uint64_t>& b) {
-    size_t n = std::max(a.size(), b.size());
-    auto at = [](const std::vector<uint64_t>& v, size_t i) {
-        return i < v.size() ? static_cast<double>(v[i]) : 0.0;
-    };
-    double na = 0, nb = 0;
-    for (size_t i = 0; i < n; ++i) {
-        na += at(a, i);
-        nb += at(b, i);
-    }
-    if (na == 0 || nb == 0)
-        return {0, 0};
-    double total = na + nb, stat = 0;
-    int buckets = 0;
-    for (size_t i = 0; i < n; ++i) {
-        double col = at(a, i) + at(b, i);
-        if (col == 0)
-            continue;
-        ++buckets;
-        double ea = na * col / total, eb = nb * col / total;
-        stat += (at(a, i) - ea) * (at(a, i) - ea) / ea + (at(b, i) - eb) * (at(b, i) - eb) / eb;
-    }
-    return {stat, std::max(0, buckets - 1)};
-}
-
 Task task_of(const data::ColumnProfile& target) {
     if (target.type == "string" || target.type == "bool")
         return Task::classification;
@@ -169,9 +143,9 @@ FeatureSummary ColumnCounter::summarize() const {
         actual = m_counts;
     }
     s.psi = data::psi(expected, actual);
-    auto [stat, dof] = chi_square(expected, actual);
-    s.chi2 = stat;
-    s.p_value = dof > 0 ? check::chi_square_sf(stat, dof) : 1.0;
+    // The same statistic and p-value `mlci test` decides drift with.
+    s.chi2 = check::chi_square(expected, actual).statistic;
+    s.p_value = check::homogeneity_p_value(expected, actual);
     return s;
 }
 

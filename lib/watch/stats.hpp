@@ -27,11 +27,7 @@ size_t upper_index(const std::vector<double>& sorted, double x);
 // PSI is taken over buckets of equal reference mass, as `mlci test`'s drift
 // check does: check::decile_groups and check::regroup (check/drift.hpp).
 
-// Pearson's chi-square statistic of homogeneity of two histograms over the
-// same buckets (a 2 x B table; buckets empty on both sides left out), and its
-// degrees of freedom (non-empty buckets - 1). 0 and 0 when a side is empty.
-std::pair<double, double> chi_square(const std::vector<uint64_t>& a,
-                                     const std::vector<uint64_t>& b);
+// Chi-square and its p-value come from check/stats.hpp, as `mlci test` uses.
 
 // The statistics of one feature (or of the predictions) in a window. NaN
 // where a statistic does not apply (KS of a category) or has no data.

@@ -165,3 +165,24 @@ TEST_CASE("check/drift: reference buckets", "[check][drift]") {
     p.top = {{"a", 5}, {"b", 3}};
     CHECK(reference_buckets(p) == std::vector<uint64_t>{5, 3, 2});
 }
+
+TEST_CASE("check/drift: one verdict for test, watch and report", "[check][drift]") {
+    // Identical buckets: no PSI, nothing to explain.
+    auto same = drift_verdict({25, 25, 25, 25}, {25, 25, 25, 25}, 0.2);
+    CHECK(same.psi == Approx(0).margin(1e-12));
+    CHECK(same.p_value == Approx(1));
+    CHECK(!same.above);
+    CHECK(!same.drifted);
+    // A large shift over many values: above the limit and not by chance.
+    auto shifted = drift_verdict({250, 250, 250, 250}, {50, 50, 400, 500}, 0.2);
+    CHECK(shifted.above);
+    CHECK(shifted.p_value < k_drift_alpha);
+    CHECK(shifted.drifted);
+    // The same proportions over a handful of values: above the limit, but a
+    // sample that small differs that much by chance.
+    auto few = drift_verdict({250, 250, 250, 250}, {1, 1, 3, 4}, 0.2);
+    CHECK(few.above);
+    CHECK(!few.drifted);
+    // The limit is the caller's.
+    CHECK(!drift_verdict({250, 250, 250, 250}, {50, 50, 400, 500}, 100).drifted);
+}

@@ -30,3 +30,15 @@ TEST_CASE("check/stats: homogeneity of two histograms", "[check][stats]") {
     CHECK(homogeneity_p_value({}, {1, 2}) == 1);
     CHECK(homogeneity_p_value({5}, {7}) == 1);
 }
+
+TEST_CASE("check/stats: chi-square of homogeneity by hand", "[check]") {
+    // 2 x 2 table: expected 15 in every cell, four cells of (5^2)/15.
+    auto [stat, dof] = chi_square({10, 20}, {20, 10});
+    CHECK(stat == Approx(4 * 25.0 / 15.0));
+    CHECK(dof == 1);
+    // Buckets empty on both sides are left out of the degrees of freedom.
+    auto [same, dof2] = chi_square({10, 0, 20}, {10, 0, 20});
+    CHECK(same == Approx(0));
+    CHECK(dof2 == 1);
+    CHECK(chi_square({}, {1, 2}).statistic == 0);
+}

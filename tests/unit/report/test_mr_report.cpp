@@ -136,34 +136,3 @@ TEST_CASE("report/mr_report: the JSON has the same facts", "[report][mr]") {
     CHECK(j["datasets"][0]["drift"].size() == 2);
     CHECK(j["sweep"]["runs"][0]["current"] == true);
 }
-
-TEST_CASE("report/mr_report: PSI between two profiles", "[report][mr]") {
-    data::ColumnProfile a;
-    a.count = 100;
-    a.bin_edges = {0, 1, 2, 3, 4};
-    a.bin_counts = {25, 25, 25, 25};
-    auto same = profile_psi(a, a);
-    REQUIRE(same);
-    CHECK(*same == Approx(0).margin(1e-9));
-    data::ColumnProfile shifted = a;
-    shifted.bin_edges = {2, 3, 4, 5, 6}; // half of it beyond the reference's range
-    auto moved = profile_psi(a, shifted);
-    REQUIRE(moved);
-    CHECK(*moved > 0.2);
-
-    data::ColumnProfile cat;
-    cat.count = 90;
-    cat.top = {{"a", 30}, {"b", 30}, {"c", 30}};
-    auto cat_same = profile_psi(cat, cat);
-    REQUIRE(cat_same);
-    CHECK(*cat_same == Approx(0).margin(1e-9));
-    data::ColumnProfile cat_new = cat;
-    cat_new.top = {{"a", 80}, {"d", 10}};
-    auto cat_moved = profile_psi(cat, cat_new);
-    REQUIRE(cat_moved);
-    CHECK(*cat_moved > 0.2);
-
-    data::ColumnProfile empty;
-    CHECK(!profile_psi(a, empty));
-    CHECK(!profile_psi(a, cat)); // a number against text: nothing to compare
-}
