@@ -57,6 +57,11 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 mkdir -p "$root/src"
 git clone --quiet --no-local "$top" "$root/src/mlci"
 echo "fresh-machine: running $command" >&2
-chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+# Nothing of this machine's environment but the suite's own switches
+# (MLCI_SKIP_SANITIZE=1, MLCI_SKIP_FUZZ=1: the install and the plain suite only).
+passed=()
+for v in $(compgen -e | grep -E '^MLCI_(SKIP|FUZZ)_' || true); do passed+=("$v=${!v}"); done
+chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${passed[@]}" \
     /bin/bash -c "cd /src/mlci && $command"
 echo "fresh-machine: $what passed on a bare Debian 12" >&2
