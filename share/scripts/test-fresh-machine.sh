@@ -51,6 +51,15 @@ for fs in proc sys dev dev/pts; do
     mounted+=("$root/$fs")
 done
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# The network's own trust, which every machine here has before any project
+# runs: a TLS-inspecting egress proxy's CA (for npm's registry) and npm's
+# setting that points at the system's bundle. Nothing of the project's.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    mkdir -p "$root/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+    chroot "$root" update-ca-certificates >/dev/null 2>&1
+fi
+[[ -f /etc/npmrc ]] && cp /etc/npmrc "$root/etc/npmrc"
 
 # A fresh clone (made by this machine's git: the root has none yet) holds
 # the committed tree, not this checkout's build folders or uncommitted files.
@@ -62,6 +71,7 @@ echo "fresh-machine: running $command" >&2
 passed=()
 for v in $(compgen -e | grep -E '^MLCI_(SKIP|FUZZ)_' || true); do passed+=("$v=${!v}"); done
 chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${passed[@]}" \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt "${passed[@]}" \
     /bin/bash -c "cd /src/mlci && $command"
 echo "fresh-machine: $what passed on a bare Debian 12" >&2
