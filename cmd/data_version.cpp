@@ -28,7 +28,9 @@ void register_version_add(CLI::App& parent, Context& ctx) {
     cmd->add_option("-n,--name", opts->name, "Dataset name (default: the first path's name)");
     cmd->add_option("-m,--message", opts->message, "A message recorded with the version");
     cmd->add_flag("--link", opts->link,
-                  "Reflink into the store, else hard-link and make the files read-only");
+                  "Do not copy: reflink into the store, else hard-link and make the files "
+                  "read-only; copies instead (with a note) as root, across file systems and "
+                  "for files not yours");
     cmd->add_option("-j,--jobs", opts->jobs, "Hash this many files at once (default: all cores)");
     cmd->callback([&ctx, opts] {
         auto& store = ctx.store();
@@ -129,7 +131,17 @@ void register_data_version(CLI::App& app, Context& ctx) {
          "store as it reads it, and records a dataset artifact tagged NAME:vN (NAME:latest "
          "follows) with the git commit of the workspace and a column profile of every CSV file. "
          "It writes a small pointer file PATH.mlci to commit in git and adds PATH to .gitignore. "
-         "Adding unchanged content makes no new version.\n\n'status' reports added, modified and "
+         "Adding unchanged content makes no new version, also when several adds of it run at "
+         "once.\n\nA CSV file that cannot be profiled (empty, ragged, a column named twice, a "
+         "quote never closed) is versioned all the same, with a warning. A profile holds at most "
+         "1,000 columns and 1 MiB (the other columns are counted, not profiled) and keeps at most "
+         "256 bytes of any text.\n\n--link shares the files' storage with the store instead of "
+         "copying them: a reflink where the file system has them (btrfs, XFS), else a hard link "
+         "with the file made read-only. Root ignores the read-only bit, so a hard link would let "
+         "root (most CI containers) change the stored version by editing the file: as root, and "
+         "for a store on another file system or a file you do not own, --link copies instead and "
+         "says so once. A failed add leaves your files as they were.\n\n'status' reports added, "
+         "modified and "
          "deleted files against the version a pointer file records, reading only files whose "
          "size, inode, mtime or ctime changed (a stat cache). 'checkout' restores a version, each "
          "file written atomically and verified, and refuses to overwrite changes that are not in "

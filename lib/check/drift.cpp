@@ -58,6 +58,11 @@ void ColumnDrift::add(std::string_view value) {
         if (auto b = data::parse_bool(value))
             folded = *b ? "true" : "false";
     std::string_view v = folded.empty() ? value : std::string_view(folded);
+    // A long value is in the profile only by its start.
+    if (v.size() > data::k_max_profile_text) {
+        folded = data::profile_text_of(v);
+        v = folded;
+    }
     for (size_t i = 0; i < m_ref.top.size(); ++i)
         if (m_ref.top[i].first == v) {
             ++m_counts[i];

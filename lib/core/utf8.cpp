@@ -66,4 +66,15 @@ std::string valid_utf8(std::string_view s) {
     return out;
 }
 
+std::string_view truncate_utf8(std::string_view s, size_t max_bytes) {
+    if (s.size() <= max_bytes)
+        return s;
+    size_t n = max_bytes;
+    // Back over continuation bytes (10xxxxxx) to the start of a sequence;
+    // at most three, so that invalid input cannot empty the prefix.
+    for (size_t k = 0; k < 3 && n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80; ++k)
+        --n;
+    return s.substr(0, n);
+}
+
 } // namespace mlci

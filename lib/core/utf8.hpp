@@ -21,4 +21,8 @@ size_t find_invalid_utf8(std::string_view s);
 // sequence.
 std::string valid_utf8(std::string_view s);
 
+// The longest prefix of `s` of at most `max_bytes` bytes that does not end
+// inside a multi-byte sequence.
+std::string_view truncate_utf8(std::string_view s, size_t max_bytes);
+
 } // namespace mlci

@@ -1,5 +1,6 @@
 // `mlci data-version add`: scan, hash-and-store in one read on all cores,
 // one sync, then manifest, tag, pointer files.
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <iostream>
@@ -56,6 +57,30 @@ Result<std::vector<Root>> collect_roots(const store::Store& store, const AddOpti
     return roots;
 }
 
+// Once per add, why --link copied files after all.
+void say_link_fallbacks(const std::array<std::atomic<bool>, 4>& fallbacks,
+                        const store::Store& store, const Reporter& reporter) {
+    if (fallbacks[static_cast<size_t>(LinkFallback::privileged)])
+        reporter.say("note: --link: a hard link would not protect the stored version from root; "
+                     "copied instead");
+    if (fallbacks[static_cast<size_t>(LinkFallback::other_file_system)])
+        reporter.say(fmt::format("note: --link: the store '{}' is on another file system; copied "
+                                 "instead",
+                                 store.root().string()));
+    if (fallbacks[static_cast<size_t>(LinkFallback::not_linkable)])
+        reporter.say("note: --link: files not owned by you, or that the file system would not "
+                     "hard-link, were copied instead");
+}
+
+// `message` with the absolute path of a file replaced by the path the user knows.
+std::string with_path(std::string message, const fs::path& abs, const std::string& rel) {
+    auto from = abs.string();
+    for (size_t at = message.find(from); at != std::string::npos;
+         at = message.find(from, at + rel.size()))
+        message.replace(at, from.size(), rel);
+    return message;
+}
+
 nlohmann::json git_record(const std::optional<vcs::GitInfo>& git) {
     if (!git)
         return nullptr;
@@ -63,11 +88,13 @@ nlohmann::json git_record(const std::optional<vcs::GitInfo>& git) {
 }
 
 // The profile of each CSV file, reusing the previous version's profile of
-// the same content (profiling is the slow part of re-adding a big table).
+// the same content (profiling is the slow part of re-adding a big table). A
+// file that cannot be profiled (empty, ragged, a header naming a column
+// twice, a quote never closed) is versioned all the same, with a warning.
 Result<std::vector<store::Descriptor>>
 profile_tables(store::Store& store, const std::vector<Root>& roots,
                const std::vector<std::vector<store::FileEntry>>& lists,
-               const std::optional<Dataset>& previous, unsigned jobs) {
+               const std::optional<Dataset>& previous, unsigned jobs, const Reporter& reporter) {
     std::map<std::string, store::Descriptor> known;
     if (previous)
         for (auto& p : previous->profiles)
@@ -85,21 +112,73 @@ profile_tables(store::Store& store, const std::vector<Root>& roots,
                 tables.push_back({roots[r].base / f.path,
                                   (roots[r].rel.parent_path() / f.path).generic_string(),
                                   f.digest});
-    std::vector<store::Descriptor> out(tables.size());
+    std::vector<std::optional<store::Descriptor>> out(tables.size());
+    std::vector<std::string> notes(tables.size());
     MLCI_TRY(parallel_for(tables.size(), jobs, [&](size_t i) -> Status {
         auto& t = tables[i];
         if (auto it = known.find(t.digest.str()); it != known.end()) {
             out[i] = it->second;
-            out[i].annotations[k_ann_title] = t.rel;
+            out[i]->annotations[k_ann_title] = t.rel;
             return {};
         }
-        MLCI_TRY_ASSIGN(profile, profile_csv(t.abs));
-        MLCI_TRY_ASSIGN(desc, store.put_blob(store::canonical(to_json(profile)), k_media_profile));
+        auto profile = profile_csv(t.abs);
+        if (!profile) {
+            // Bad data is the user's to fix, not a reason to refuse the others.
+            if (profile.error().code != Exit::usage)
+                return std::unexpected(profile.error());
+            notes[i] = fmt::format("warning: '{}' is versioned but not profiled: {}", t.rel,
+                                   with_path(profile.error().message, t.abs, t.rel));
+            return {};
+        }
+        if (profile->unprofiled_columns > 0)
+            notes[i] = fmt::format("note: '{}' has {} columns; the first {} are profiled", t.rel,
+                                   profile->columns.size() + profile->unprofiled_columns,
+                                   profile->columns.size());
+        MLCI_TRY_ASSIGN(desc, store.put_blob(store::canonical(to_json(*profile)), k_media_profile));
         desc.annotations = {{k_ann_title, t.rel}, {k_ann_profile_of, t.digest.str()}};
         out[i] = desc;
         return {};
     }));
-    return out;
+    std::vector<store::Descriptor> profiles;
+    for (size_t i = 0; i < tables.size(); ++i) {
+        if (!notes[i].empty())
+            reporter.say(notes[i]);
+        if (out[i])
+            profiles.push_back(std::move(*out[i]));
+    }
+    return profiles;
+}
+
+// The dataset NAME:latest names, if any and readable.
+std::optional<Dataset> latest_dataset(const store::Store& store,
+                                      const std::vector<store::IndexEntry>& entries,
+                                      const std::string& name) {
+    for (auto& e : entries)
+        if (e.tag == name + ":latest")
+            if (auto ds = load_dataset(store, e))
+                return std::move(*ds);
+    return std::nullopt;
+}
+
+// The version of `name` that already holds exactly these roots with these
+// file lists: NAME:latest's, named by its NAME:vN tag.
+std::optional<store::IndexEntry> same_as_latest(const store::Store& store,
+                                                const std::vector<store::IndexEntry>& entries,
+                                                const std::string& name,
+                                                const std::vector<Root>& roots,
+                                                const std::vector<store::Descriptor>& lists) {
+    auto latest = latest_dataset(store, entries, name);
+    if (!latest || latest->roots.size() != roots.size())
+        return std::nullopt;
+    for (size_t i = 0; i < roots.size(); ++i)
+        if (latest->roots[i].path != roots[i].rel.generic_string() ||
+            latest->roots[i].file_list.digest != lists[i].digest)
+            return std::nullopt;
+    auto found = latest->entry;
+    for (auto& e : entries)
+        if (e.descriptor.digest == latest->entry.descriptor.digest && e.tag != latest->entry.tag)
+            found.tag = e.tag;
+    return found;
 }
 
 } // namespace
@@ -141,6 +220,7 @@ Result<AddResult> add_dataset(store::Store& store, const AddOptions& options,
     std::vector<FileStat> stats(jobs.size());
 
     std::atomic<uint64_t> done{0}, bytes{0}, new_files{0}, new_bytes{0};
+    std::array<std::atomic<bool>, 4> fallbacks{};
     MLCI_TRY(parallel_for(jobs.size(), options.jobs, [&](size_t i) -> Status {
         auto [r, f] = jobs[i];
         auto& file = roots[r].files[f];
@@ -149,27 +229,27 @@ Result<AddResult> add_dataset(store::Store& store, const AddOptions& options,
             ++new_files;
             new_bytes += in.entry.size;
         }
+        fallbacks[static_cast<size_t>(in.fallback)] = true;
         stats[i] = in.stat;
         lists[r][f] = std::move(in.entry);
         reporter.report({"adding", ++done, jobs.size(), bytes += file.stat.size, total_bytes});
         return {};
     }));
+    say_link_fallbacks(fallbacks, store, reporter);
     for (size_t i = 0; i < jobs.size(); ++i) {
         auto [r, f] = jobs[i];
         caches.at(roots[r].base).record(lists[r][f].path, stats[i], lists[r][f].digest);
     }
 
-    std::optional<Dataset> previous;
-    if (auto latest = store::resolve(store, name + ":latest", std::cin); latest) {
-        if (auto ds = load_dataset(store, *latest))
-            previous = std::move(*ds);
-    }
+    MLCI_TRY_ASSIGN(entries, store.entries());
+    auto previous = latest_dataset(store, entries, name);
 
     AddResult result;
     store::Manifest m;
     m.artifact_type = store::k_type_dataset;
     nlohmann::json root_records = nlohmann::json::array();
     std::vector<Pointer> pointers;
+    std::vector<store::Descriptor> file_lists;
     for (size_t r = 0; r < roots.size(); ++r) {
         uint64_t size = 0;
         for (auto& e : lists[r])
@@ -177,7 +257,7 @@ Result<AddResult> add_dataset(store::Store& store, const AddOptions& options,
         MLCI_TRY_ASSIGN(
             list, store.put_blob(store::serialize_file_list(lists[r]), store::k_media_file_list));
         list.annotations[k_ann_title] = roots[r].rel.generic_string();
-        m.layers.push_back(list);
+        file_lists.push_back(list);
         root_records.push_back(
             {{"path", roots[r].rel.generic_string()}, {"files", lists[r].size()}, {"size", size}});
         pointers.push_back(
@@ -185,24 +265,16 @@ Result<AddResult> add_dataset(store::Store& store, const AddOptions& options,
         result.files += lists[r].size();
         result.bytes += size;
     }
+    m.layers = file_lists;
     result.new_files = new_files;
     result.new_bytes = new_bytes;
 
-    if (previous && previous->roots.size() == roots.size() &&
-        std::equal(roots.begin(), roots.end(), previous->roots.begin(), [&](auto& a, auto& b) {
-            auto i = &a - roots.data();
-            return b.path == a.rel.generic_string() && b.file_list.digest == m.layers[i].digest;
-        })) {
-        result.unchanged = true;
-        result.manifest = previous->entry.descriptor;
-        MLCI_TRY_ASSIGN(entries, store.entries());
-        result.reference = previous->entry.tag;
-        for (auto& e : entries)
-            if (e.descriptor.digest == previous->entry.descriptor.digest &&
-                e.tag != previous->entry.tag)
-                result.reference = e.tag;
-    } else {
-        MLCI_TRY_ASSIGN(profiles, profile_tables(store, roots, lists, previous, options.jobs));
+    // Checked once here, to skip profiling when nothing changed, and again
+    // under the tag lock, where adds running at once take turns.
+    std::optional<store::IndexEntry> same = same_as_latest(store, entries, name, roots, file_lists);
+    if (!same) {
+        MLCI_TRY_ASSIGN(profiles,
+                        profile_tables(store, roots, lists, previous, options.jobs, reporter));
         for (auto& p : profiles)
             m.layers.push_back(p);
         MLCI_TRY_ASSIGN(git, vcs::git_info(project));
@@ -225,12 +297,27 @@ Result<AddResult> add_dataset(store::Store& store, const AddOptions& options,
         MLCI_TRY_ASSIGN(desc, store.put_manifest(m));
         // Every blob durable in one batch before anything names the manifest.
         MLCI_TRY(store.sync());
-        MLCI_TRY_ASSIGN(tag, store.tag_next_version(desc, name));
-        result.manifest = desc;
-        result.reference = tag;
+        auto find_same =
+            [&](const std::vector<store::IndexEntry>& now) -> Result<std::optional<std::string>> {
+            same = same_as_latest(store, now, name, roots, file_lists);
+            return same ? std::optional(same->tag) : std::nullopt;
+        };
+        // When another add of this content won the race, the manifest
+        // written above is left for gc.
+        MLCI_TRY_ASSIGN(tagged, store.tag_next_version(desc, name, find_same));
+        if (!tagged.existing) {
+            result.manifest = desc;
+            result.reference = tagged.tag;
+        }
+    }
+    if (same) {
+        result.unchanged = true;
+        result.manifest = same->descriptor;
+        result.reference = same->tag;
     }
 
     for (size_t r = 0; r < roots.size(); ++r) {
+        MLCI_TRY_ASSIGN(lock, lock_folder(store, roots[r].base));
         auto pointer_file = roots[r].base / (pointers[r].path + k_pointer_suffix);
         MLCI_TRY(write_pointer(pointer_file, pointers[r]));
         MLCI_TRY(ignore_in_git(roots[r].base, pointers[r].path));

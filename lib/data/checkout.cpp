@@ -479,9 +479,7 @@ Result<CheckoutResult> checkout(const store::Store& store, const CheckoutOptions
     std::set<fs::path> locked;
     for (auto& plan : plans)
         if (locked.insert(plan.dest).second) {
-            auto key = hash::sha256_of(plan.dest.string()).short_hex(16);
-            MLCI_TRY_ASSIGN(lock, FileLock::acquire(store.lock_path("workspace-" + key),
-                                                    FileLock::Mode::exclusive));
+            MLCI_TRY_ASSIGN(lock, lock_folder(store, plan.dest));
             locks.push_back(std::move(lock));
         }
 

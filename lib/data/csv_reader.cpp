@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <mlci/data/csv_reader.hpp>
+#include <mlci/data/field_hash.hpp>
 #include <unistd.h>
 
 namespace mlci::data {
@@ -36,8 +37,9 @@ Result<CsvReader> CsvReader::open(const fs::path& path, size_t buffer_size) {
         return sys_error(errno, fmt::format("cannot open '{}'", r.m_name));
     ::posix_fadvise(r.m_fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
     // Large reads keep system calls out of the time to profile a big file; a
-    // record longer than the buffer doubles it.
+    // record longer than the buffer doubles it, a longer one is read in pieces.
     r.m_buf.resize(std::max<size_t>(buffer_size, 1));
+    r.m_max_buffer = 2 * r.m_buf.size();
     MLCI_TRY(r.fill());
     MLCI_TRY(r.read_header());
     return r;
@@ -51,6 +53,7 @@ Result<CsvReader> CsvReader::from_string(std::string_view text, std::string name
     std::copy(text.begin(), text.end(), r.m_buf.begin());
     r.m_end = text.size();
     r.m_eof = true;
+    r.m_max_buffer = r.m_buf.size();
     MLCI_TRY(r.read_header());
     return r;
 }
@@ -206,14 +209,154 @@ Result<bool> CsvReader::read_record(std::vector<std::string_view>& row) {
             }
         }
         if (need_more) {
+            // The record fills the whole buffer: no more doubling.
+            if (m_pos == 0 && m_end == m_buf.size() && m_buf.size() >= m_max_buffer)
+                return read_long_record(row);
             MLCI_TRY(fill());
             continue;
         }
         m_pos = next_record;
         m_row_line = m_next_line;
         m_next_line += 1 + breaks;
+        cut_long_fields(row);
         return true;
     }
+}
+
+void CsvReader::cut_long_fields(std::vector<std::string_view>& row) {
+    m_cut.clear();
+    for (size_t i = 0; i < row.size(); ++i)
+        if (row[i].size() > k_max_field_bytes) {
+            m_cut.push_back({i, row[i].size(), field_hash(row[i])});
+            row[i] = row[i].substr(0, k_max_field_bytes);
+        }
+}
+
+// The record at m_pos, too long for the buffer, parsed a buffer at a time
+// with its state kept between refills. Each field keeps its first
+// k_max_field_bytes bytes and is hashed whole as it streams past. Same
+// grammar and messages as read_record().
+Result<bool> CsvReader::read_long_record(std::vector<std::string_view>& row) {
+    enum class State { field_start, unquoted, quoted, after_quote, after_quote_cr };
+    State state = State::field_start;
+    m_long.clear();
+    m_cut.clear();
+    FieldHasher hasher;
+    uint64_t breaks = 0;
+    bool pending_cr = false; // an unquoted field's '\r' not kept yet: dropped before a line end
+
+    auto append = [&](const char* p, size_t n) {
+        hasher.update({p, n});
+        auto& field = m_long.back();
+        if (field.size() < k_max_field_bytes)
+            field.append(p, std::min(n, k_max_field_bytes - field.size()));
+    };
+    auto begin_field = [&] {
+        m_long.emplace_back();
+        hasher = FieldHasher();
+        pending_cr = false;
+    };
+    auto end_field = [&] {
+        if (hasher.size() > k_max_field_bytes)
+            m_cut.push_back({m_long.size() - 1, hasher.size(), hasher.finish()});
+    };
+    begin_field();
+    for (;;) {
+        if (m_pos == m_end) {
+            if (!m_eof) {
+                MLCI_TRY(fill());
+                continue;
+            }
+            // The end of the file ends the record.
+            if (state == State::quoted)
+                return usage_error("quoted field is not closed (the record starts at '{}:{}')",
+                                   m_name, m_next_line);
+            end_field();
+            break;
+        }
+        const char* buf = m_buf.data();
+        if (state == State::field_start) {
+            if (buf[m_pos] == '"') {
+                ++m_pos;
+                state = State::quoted;
+            } else {
+                state = State::unquoted;
+            }
+            continue;
+        }
+        if (state == State::unquoted) {
+            size_t j = m_pos;
+            while (j < m_end && buf[j] != ',' && buf[j] != '\n')
+                ++j;
+            const bool ends_line = j < m_end && buf[j] == '\n';
+            const bool more = j == m_end; // the field goes on in the next buffer
+            // A '\r' held back from the last piece is data unless a line end follows it.
+            if (pending_cr && !(j == m_pos && ends_line))
+                append("\r", 1);
+            pending_cr = false;
+            size_t e = j;
+            if (e > m_pos && buf[e - 1] == '\r' && (ends_line || more)) {
+                --e;
+                pending_cr = more;
+            }
+            append(buf + m_pos, e - m_pos);
+            m_pos = j;
+            if (more)
+                continue;
+            ++m_pos;
+            end_field();
+            if (ends_line)
+                break;
+            begin_field();
+            state = State::field_start;
+            continue;
+        }
+        if (state == State::quoted) {
+            const void* q = std::memchr(buf + m_pos, '"', m_end - m_pos);
+            size_t qi = q ? static_cast<size_t>(static_cast<const char*>(q) - buf) : m_end;
+            breaks += static_cast<uint64_t>(std::count(buf + m_pos, buf + qi, '\n'));
+            append(buf + m_pos, qi - m_pos);
+            m_pos = qi;
+            if (q) {
+                ++m_pos;
+                state = State::after_quote;
+            }
+            continue;
+        }
+        char c = buf[m_pos];
+        if (state == State::after_quote && c == '"') {
+            append("\"", 1);
+            ++m_pos;
+            state = State::quoted;
+            continue;
+        }
+        if (state == State::after_quote && c == ',') {
+            ++m_pos;
+            end_field();
+            begin_field();
+            state = State::field_start;
+            continue;
+        }
+        if (state == State::after_quote && c == '\r') {
+            ++m_pos;
+            state = State::after_quote_cr;
+            continue;
+        }
+        if (c == '\n') {
+            ++m_pos;
+            end_field();
+            break;
+        }
+        return usage_error("unexpected character after a closing quote at '{}:{}' "
+                           "(write a quote inside a quoted field as \"\")",
+                           m_name, m_next_line + breaks);
+    }
+    row.clear();
+    for (auto& f : m_long)
+        row.emplace_back(f);
+    m_row_line = m_next_line;
+    m_next_line += 1 + breaks;
+    return true;
 }
 
 Result<bool> CsvReader::next(std::vector<std::string_view>& row) {

@@ -25,10 +25,23 @@ namespace fs = std::filesystem;
 // Refused with a usage error naming 'file:line': a quoted field that never
 // ends, a character other than a separator after a closing quote, a record
 // with a different number of fields from the header.
+//
+// Memory stays bounded whatever the file holds: a record longer than twice
+// the buffer is parsed in pieces, and a field longer than k_max_field_bytes
+// is given as its first k_max_field_bytes bytes, its full size and hash in
+// cut_fields().
 class CsvReader {
 public:
-    // Bytes read at a time unless a record needs more.
+    // Bytes read at a time; a record that does not fit may double it once.
     static constexpr size_t k_default_buffer_size = size_t{4} << 20;
+    static constexpr size_t k_max_field_bytes = size_t{1} << 20;
+
+    // A field of the last record longer than k_max_field_bytes.
+    struct CutField {
+        size_t index = 0; // its position in the record
+        uint64_t size = 0;
+        uint64_t hash = 0; // field_hash() of all of it
+    };
 
     // Opens `path` and reads its header row. Tests pass a tiny `buffer_size`
     // to put buffer boundaries everywhere.
@@ -47,6 +60,9 @@ public:
     // the end of the file. The views stay valid until the next call.
     Result<bool> next(std::vector<std::string_view>& row);
 
+    // The fields of the record last returned that were cut, by ascending index.
+    const std::vector<CutField>& cut_fields() const { return m_cut; }
+
     // The 1-based line on which the record last returned starts (the header
     // is line 1; a quoted line break makes a record span several lines).
     uint64_t line() const { return m_row_line; }
@@ -59,6 +75,8 @@ private:
 
     Status read_header();
     Result<bool> read_record(std::vector<std::string_view>& row);
+    Result<bool> read_long_record(std::vector<std::string_view>& row);
+    void cut_long_fields(std::vector<std::string_view>& row);
     Status fill();
 
     UniqueFd m_fd;
@@ -72,6 +90,10 @@ private:
     // Quoted fields are copied here with "" turned into ", so that m_buf is
     // never changed and a record cut by the buffer end can be parsed again.
     std::vector<char> m_unquoted;
+    size_t m_max_buffer = 0; // past this, a record is parsed in pieces
+    // The fields of a record parsed in pieces, each at most k_max_field_bytes.
+    std::vector<std::string> m_long;
+    std::vector<CutField> m_cut;
     uint64_t m_next_line = 1;
     uint64_t m_row_line = 0;
     std::vector<std::string> m_header;

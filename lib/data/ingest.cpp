@@ -3,6 +3,7 @@
 #include <linux/fs.h>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/privilege.hpp>
 #include <mlci/data/ingest.hpp>
 #include <mlci/hash/file_hash.hpp>
 #include <sys/ioctl.h>
@@ -12,6 +13,23 @@
 namespace mlci::data {
 
 namespace {
+
+// A temporary file's name, removed on scope exit unless released (renamed).
+class ScopedTemp {
+public:
+    explicit ScopedTemp(const fs::path& next_to) : m_path(temp_path_for(next_to)) {}
+    ScopedTemp(const ScopedTemp&) = delete;
+    ScopedTemp& operator=(const ScopedTemp&) = delete;
+    ~ScopedTemp() {
+        if (!m_path.empty())
+            ::unlink(m_path.c_str());
+    }
+    const fs::path& path() const { return m_path; }
+    void release() { m_path.clear(); }
+
+private:
+    fs::path m_path;
+};
 
 Result<Ingested> ingest_copy(const store::Store& store, const fs::path& abs_path,
                              const std::string& rel_path) {
@@ -28,12 +46,69 @@ Result<Ingested> ingest_copy(const store::Store& store, const fs::path& abs_path
     return Ingested{{rel_path, desc.size, st.mode, desc.digest}, st, !existed};
 }
 
+bool same_file_state(const FileStat& a, const FileStat& b) {
+    return a.inode == b.inode && a.device == b.device && a.size == b.size &&
+           a.mtime_ns == b.mtime_ns && a.ctime_ns == b.ctime_ns;
+}
+
+// Copies `src` to the new file `dst`: a reflink, else copy_file_range.
+Status clone_or_copy(int src, int dst, const fs::path& what) {
+    if (::ioctl(dst, FICLONE, src) == 0)
+        return {};
+    for (;;) {
+        ssize_t n = ::copy_file_range(src, nullptr, dst, nullptr, size_t{1} << 30, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return sys_error(errno, fmt::format("cannot copy '{}'", what.string()));
+        if (n == 0)
+            return {};
+    }
+}
+
+// Gives the workspace file an inode of its own: a copy of it, with its mode,
+// renamed over it, and only while it is still as `before` saw it, so that an
+// edit made meanwhile is never overwritten.
+Status unshare_inode(const fs::path& abs_path, const FileStat& before) {
+    UniqueFd src(::open(abs_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!src)
+        return sys_error(errno, fmt::format("cannot open '{}'", abs_path.string()));
+    ScopedTemp tmp(abs_path);
+    UniqueFd dst(::open(tmp.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!dst)
+        return sys_error(errno, fmt::format("cannot create '{}'", tmp.path().string()));
+    MLCI_TRY(clone_or_copy(src.get(), dst.get(), abs_path));
+    if (::fchmod(dst.get(), before.mode) != 0 || ::close(dst.release()) != 0)
+        return sys_error(errno, fmt::format("cannot write '{}'", tmp.path().string()));
+    auto now = stat_file(abs_path);
+    if (!now || !same_file_state(*now, before))
+        return {};
+    if (::rename(tmp.path().c_str(), abs_path.c_str()) != 0)
+        return sys_error(errno, fmt::format("cannot replace '{}'", abs_path.string()));
+    tmp.release();
+    return {};
+}
+
 // Makes `abs_path` a hard link to the blob, so the workspace and the store
-// share one copy; read-only so an edit in place cannot change the blob.
-Status replace_with_link(const fs::path& blob, const fs::path& abs_path) {
+// share one copy; the blob is read-only so an edit in place cannot change it.
+// Only for an unprivileged owner of the file on the store's file system;
+// otherwise the workspace file is left as it is (the store has its content).
+Status share_with_blob(const fs::path& blob, const fs::path& abs_path, const FileStat& before) {
+    struct stat bst {};
+    if (::stat(blob.c_str(), &bst) != 0 || static_cast<uint64_t>(bst.st_ino) == before.inode ||
+        static_cast<uint64_t>(bst.st_dev) != before.device)
+        return {};
+    struct stat st {};
+    if (::stat(abs_path.c_str(), &st) != 0 || st.st_uid != ::geteuid())
+        return {};
     auto tmp = temp_path_for(abs_path);
     if (::link(blob.c_str(), tmp.c_str()) != 0)
-        return sys_error(errno, fmt::format("cannot link '{}'", abs_path.string()));
+        return {}; // a saving missed, nothing lost
+    auto now = stat_file(abs_path);
+    if (!now || !same_file_state(*now, before)) {
+        ::unlink(tmp.c_str());
+        return {};
+    }
     if (::rename(tmp.c_str(), abs_path.c_str()) != 0) {
         int err = errno;
         ::unlink(tmp.c_str());
@@ -42,39 +117,111 @@ Status replace_with_link(const fs::path& blob, const fs::path& abs_path) {
     return {};
 }
 
-Result<Ingested> ingest_link(const store::Store& store, const fs::path& abs_path,
-                             const std::string& rel_path) {
+// A reflink of the file into the store's temporary folder, hashed from the
+// clone (a snapshot, so a write to the workspace meanwhile cannot make the
+// blob differ from its digest), then renamed into place. Nothing when the
+// file system cannot clone.
+Result<std::optional<Ingested>> ingest_reflink(const store::Store& store, const fs::path& abs_path,
+                                               const std::string& rel_path) {
+    UniqueFd src(::open(abs_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!src)
+        return sys_error(errno, fmt::format("cannot open '{}'", abs_path.string()));
+    MLCI_TRY_ASSIGN(before, stat_file(abs_path));
+    ScopedTemp tmp(store.temp_dir() / "blob");
+    UniqueFd dst(::open(tmp.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
+    if (!dst)
+        return sys_error(errno, fmt::format("cannot create '{}'", tmp.path().string()));
+    if (::ioctl(dst.get(), FICLONE, src.get()) != 0)
+        return std::optional<Ingested>();
+    if (::close(dst.release()) != 0)
+        return sys_error(errno, fmt::format("cannot write '{}'", tmp.path().string()));
+    MLCI_TRY_ASSIGN(h, hash::sha256_file(tmp.path()));
+    Ingested in{{rel_path, h.size, before.mode, h.digest}, before, false};
+    if (store.has_blob(h.digest)) {
+        store.freshen(h.digest);
+        return std::optional(in);
+    }
+    auto blob = store.blob_path(h.digest);
+    if (::rename(tmp.path().c_str(), blob.c_str()) != 0)
+        return sys_error(errno, fmt::format("cannot move a blob into '{}'", blob.string()));
+    tmp.release();
+    in.new_blob = true;
+    return std::optional(in);
+}
+
+// Copies the file into the store as --link's fallback. Root's own hard link
+// from an earlier add (or an older mlci) is undone: the workspace file gets
+// its own inode, so that writing to it cannot reach the stored version.
+Result<Ingested> ingest_copy_instead(const store::Store& store, const fs::path& abs_path,
+                                     const std::string& rel_path, LinkFallback why) {
+    MLCI_TRY_ASSIGN(in, ingest_copy(store, abs_path, rel_path));
+    in.fallback = why;
+    if (why != LinkFallback::privileged)
+        return in;
+    struct stat bst {};
+    auto blob = store.blob_path(in.entry.digest);
+    if (::stat(blob.c_str(), &bst) == 0 && static_cast<uint64_t>(bst.st_ino) == in.stat.inode &&
+        static_cast<uint64_t>(bst.st_dev) == in.stat.device) {
+        // Stat again: storing the content freshened the blob, that is the file.
+        MLCI_TRY_ASSIGN(now, stat_file(abs_path));
+        MLCI_TRY(unshare_inode(abs_path, now));
+        MLCI_TRY_ASSIGN(after, stat_file(abs_path));
+        in.stat = after;
+    }
+    return in;
+}
+
+// Hard-links a new blob to the workspace file. The file is made read-only
+// only once the link exists, so a failure leaves it as it was.
+Result<Ingested> ingest_hard_link(const store::Store& store, const fs::path& abs_path,
+                                  const std::string& rel_path) {
     MLCI_TRY_ASSIGN(h, hash::sha256_file(abs_path));
     MLCI_TRY_ASSIGN(before, stat_file(abs_path));
     auto blob = store.blob_path(h.digest);
-    bool new_blob = !store.has_blob(h.digest);
-    if (new_blob) {
-        auto tmp = temp_path_for(store.temp_dir() / "blob");
-        bool placed = false;
-        // A reflink shares extents copy-on-write: the workspace stays writable.
-        UniqueFd src(::open(abs_path.c_str(), O_RDONLY | O_CLOEXEC));
-        UniqueFd dst(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
-        if (src && dst && ::ioctl(dst.get(), FICLONE, src.get()) == 0)
-            placed = ::rename(tmp.c_str(), blob.c_str()) == 0;
-        if (!placed) {
-            ::unlink(tmp.c_str());
-            if (::chmod(abs_path.c_str(), before.mode & 0555) != 0)
-                return sys_error(errno,
-                                 fmt::format("cannot make '{}' read-only", abs_path.string()));
-            if (::link(abs_path.c_str(), blob.c_str()) != 0 && errno != EEXIST)
-                return sys_error(errno,
-                                 fmt::format("cannot link '{}' into the store (try without "
-                                             "--link when the store is on another file system)",
-                                             abs_path.string()));
-        }
-    } else {
+    Ingested in{{rel_path, h.size, before.mode, h.digest}, before, false};
+    if (store.has_blob(h.digest)) {
         store.freshen(h.digest);
-        struct stat bst {};
-        if (::stat(blob.c_str(), &bst) == 0 && bst.st_ino != before.inode)
-            MLCI_TRY(replace_with_link(blob, abs_path));
+        MLCI_TRY(share_with_blob(blob, abs_path, before));
+        MLCI_TRY_ASSIGN(after, stat_file(abs_path));
+        in.stat = after;
+        return in;
+    }
+    struct stat st {};
+    if (::stat(abs_path.c_str(), &st) != 0)
+        return sys_error(errno, fmt::format("cannot stat '{}'", abs_path.string()));
+    // Only the owner can make the file read-only.
+    if (st.st_uid != ::geteuid())
+        return ingest_copy_instead(store, abs_path, rel_path, LinkFallback::not_linkable);
+    if (::link(abs_path.c_str(), blob.c_str()) != 0) {
+        int err = errno;
+        if (err == EEXIST) // another add stored the same content meanwhile
+            return in;
+        if (err == EXDEV)
+            return ingest_copy_instead(store, abs_path, rel_path, LinkFallback::other_file_system);
+        if (err == EPERM || err == EMLINK || err == ENOTSUP || err == EOPNOTSUPP)
+            return ingest_copy_instead(store, abs_path, rel_path, LinkFallback::not_linkable);
+        return sys_error(err, fmt::format("cannot link '{}' into the store", abs_path.string()));
+    }
+    in.new_blob = true;
+    if (::chmod(abs_path.c_str(), before.mode & 0555) != 0) {
+        int err = errno;
+        // The blob must not stay an inode the user can write: the link goes.
+        ::unlink(blob.c_str());
+        return sys_error(err, fmt::format("cannot make '{}' read-only", abs_path.string()));
     }
     MLCI_TRY_ASSIGN(after, stat_file(abs_path));
-    return Ingested{{rel_path, h.size, before.mode, h.digest}, after, new_blob};
+    in.stat = after;
+    return in;
+}
+
+Result<Ingested> ingest_link(const store::Store& store, const fs::path& abs_path,
+                             const std::string& rel_path) {
+    MLCI_TRY_ASSIGN(cloned, ingest_reflink(store, abs_path, rel_path));
+    if (cloned)
+        return std::move(*cloned);
+    if (overrides_file_permissions())
+        return ingest_copy_instead(store, abs_path, rel_path, LinkFallback::privileged);
+    return ingest_hard_link(store, abs_path, rel_path);
 }
 
 } // namespace

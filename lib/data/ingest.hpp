@@ -11,16 +11,30 @@ namespace mlci::data {
 
 enum class IngestMode {
     copy, // read once: each chunk is hashed and written to the blob
-    link, // hash, then reflink (else hard link, workspace file made read-only)
+    // Avoid the copy where it is safe: a reflink (the store gets its own
+    // inode sharing the extents copy-on-write), else, for an unprivileged
+    // user, a hard link with the workspace file made read-only. Otherwise
+    // (root, another file system, a file not ours) the file is copied.
+    link,
+};
+
+// Why a --link ingest copied the file after all.
+enum class LinkFallback {
+    none,
+    privileged,        // root ignores the read-only bit, so a hard link would not protect the blob
+    other_file_system, // the store is on another file system
+    not_linkable,      // not our file, or the file system refused the link
 };
 
 struct Ingested {
     store::FileEntry entry;
     FileStat stat;         // the workspace file's stat after ingest (for the stat cache)
     bool new_blob = false; // false when the store already had the content
+    LinkFallback fallback = LinkFallback::none;
 };
 
-// Stores the file `abs_path` as a blob; `rel_path` goes into the entry.
+// Stores the file `abs_path` as a blob; `rel_path` goes into the entry. A
+// failure leaves the workspace file as it was.
 Result<Ingested> ingest_file(const store::Store& store, const fs::path& abs_path,
                              const std::string& rel_path, IngestMode mode);
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <mlci/core/utf8.hpp>
+#include <mlci/data/field_hash.hpp>
 #include <mlci/data/profile.hpp>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -15,6 +16,13 @@ using json = nlohmann::json;
 
 constexpr uint64_t k_profile_version = 1;
 
+// Appended to a text that a profile keeps only the start of.
+constexpr const char* k_cut_mark = "\xE2\x80\xA6"; // U+2026 HORIZONTAL ELLIPSIS
+// The bytes of a profile other than its columns: counts, keys, braces.
+constexpr size_t k_profile_overhead = 256;
+
+json column_json(const ColumnProfile& c);
+
 constexpr std::array<std::pair<const char*, double>, 7> k_quantiles = {{
     {"p01", 0.01},
     {"p05", 0.05},
@@ -24,27 +32,6 @@ constexpr std::array<std::pair<const char*, double>, 7> k_quantiles = {{
     {"p95", 0.95},
     {"p99", 0.99},
 }};
-
-// FNV-1a, then a finalizer: FNV alone leaves the low bits, which pick the
-// slot in the tables below, poorly mixed. Our own function rather than
-// std::hash so that results never depend on the standard library.
-uint64_t mix(uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
-uint64_t hash_field(std::string_view s) {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 0x100000001b3ULL;
-    }
-    return mix(h ^ s.size());
-}
 
 // How many of `hashes` equal an earlier one. Sorting a vector beats a hash
 // set here: a set of millions of rows misses the cache on every insert.
@@ -56,19 +43,24 @@ uint64_t count_repeats(std::vector<uint64_t>& hashes) {
     return repeats;
 }
 
-// How often each distinct text occurs, for the first k_distinct_cap texts.
-// Texts are compared in full, so unlike the row hashes this is exact.
+// How often each distinct text occurs, for the first `cap` texts. Texts up
+// to k_max_profile_text bytes are compared in full, so unlike the row hashes
+// this is exact; of a longer text only that many bytes are kept (memory), and
+// it is compared by that prefix, its size and its 64-bit hash.
 class ValueCounts {
 public:
     struct Entry {
-        std::string text;
+        std::string text;  // at most k_max_profile_text bytes, cut on a UTF-8 boundary
+        uint64_t size = 0; // of the whole text
         uint64_t hash = 0;
         uint64_t count = 0;
     };
 
-    ValueCounts() : m_slots(64, 0) {}
+    explicit ValueCounts(size_t cap) : m_cap(cap), m_slots(64, 0) {}
 
-    void add(std::string_view text, uint64_t hash) {
+    // `text` may be a prefix of the value, whose size is `size`.
+    void add(std::string_view text, uint64_t size, uint64_t hash) {
+        text = truncate_utf8(text, k_max_profile_text);
         const uint64_t tag = hash & k_tag_mask;
         const size_t mask = m_slots.size() - 1;
         size_t i = hash & mask;
@@ -76,16 +68,16 @@ public:
             if ((m_slots[i] & k_tag_mask) != tag)
                 continue;
             Entry& e = m_entries[(m_slots[i] & ~k_tag_mask) - 1];
-            if (e.text == text) {
+            if (e.size == size && e.hash == hash && e.text == text) {
                 ++e.count;
                 return;
             }
         }
-        if (m_entries.size() >= k_distinct_cap) {
+        if (m_entries.size() >= m_cap) {
             m_capped = true;
             return;
         }
-        m_entries.push_back({std::string(text), hash, 1});
+        m_entries.push_back({std::string(text), size, hash, 1});
         m_slots[i] = tag | m_entries.size();
         if (m_entries.size() * 2 > m_slots.size())
             grow();
@@ -111,6 +103,7 @@ private:
     // The hash bits tell most other texts apart without reading the entry,
     // which matters for columns past the cap, where most lookups fail.
     static constexpr uint64_t k_tag_mask = 0xffffffff00000000ULL;
+    size_t m_cap;
     std::vector<uint64_t> m_slots;
     std::vector<Entry> m_entries;
     bool m_capped = false;
@@ -134,7 +127,10 @@ private:
 
 // What the single pass gathers about one column.
 struct ColumnState {
-    explicit ColumnState(size_t index) : rng(0x6d6c63692d70726fULL + index) {}
+    // `values_cap` numbers kept, `distinct_cap` texts counted (the table's
+    // budgets shared out among its columns).
+    ColumnState(size_t index, size_t values_cap, size_t distinct_cap)
+        : rng(0x6d6c63692d70726fULL + index), values_cap(values_cap), counts(distinct_cap) {}
 
     uint64_t count = 0;
     uint64_t nulls = 0;
@@ -149,15 +145,18 @@ struct ColumnState {
     double max = -std::numeric_limits<double>::infinity();
     std::vector<double> values; // every value, or a reservoir sample (algorithm R)
     SplitMix rng;
+    size_t values_cap;
     ValueCounts counts;
 
-    void add(std::string_view text, uint64_t hash) {
+    // `text` is the value, or its first bytes when `size` is larger (a field
+    // the reader cut: too long to be anything but a string).
+    void add(std::string_view text, uint64_t size, uint64_t hash) {
         ++count;
-        counts.add(text, hash);
+        counts.add(text, size, hash);
         if (!all_numeric && !all_bool)
             return; // a string column: nothing left to learn per value
         double x = 0;
-        switch (classify(text, &x)) {
+        switch (size > text.size() ? ValueType::string : classify(text, &x)) {
         case ValueType::boolean:
             all_int = all_numeric = false;
             break;
@@ -186,11 +185,11 @@ struct ColumnState {
         m2 += delta * (x - mean);
         min = std::min(min, x);
         max = std::max(max, x);
-        if (values.size() < k_exact_values) {
+        if (values.size() < values_cap) {
             values.push_back(x);
         } else {
             uint64_t j = rng.next() % count;
-            if (j < k_exact_values)
+            if (j < values_cap)
                 values[j] = x;
         }
     }
@@ -291,9 +290,22 @@ void finish_top(std::vector<std::pair<std::string, uint64_t>> all, ColumnProfile
     p.top = std::move(all);
 }
 
+// A text as profiles keep it, from its first bytes (truncate_utf8 to
+// k_max_profile_text) and whether there was more.
+std::string stored_text(std::string_view prefix, bool longer) {
+    auto text = valid_utf8(prefix);
+    if (text.size() > k_max_profile_text) { // U+FFFD takes 3 bytes where a bad byte took 1
+        text.resize(truncate_utf8(text, k_max_profile_text).size());
+        longer = true;
+    }
+    if (longer)
+        text += k_cut_mark;
+    return text;
+}
+
 ColumnProfile finish(const std::string& name, ColumnState& s) {
     ColumnProfile p;
-    p.name = valid_utf8(name);
+    p.name = profile_text_of(name);
     p.count = s.count;
     p.nulls = s.nulls;
     p.distinct = s.counts.entries().size();
@@ -321,7 +333,7 @@ ColumnProfile finish(const std::string& name, ColumnState& s) {
         std::vector<std::pair<std::string, uint64_t>> all;
         all.reserve(s.counts.entries().size());
         for (const auto& e : s.counts.entries())
-            all.emplace_back(valid_utf8(e.text), e.count);
+            all.emplace_back(stored_text(e.text, e.text.size() < e.size), e.count);
         finish_top(std::move(all), p);
     }
     return p;
@@ -463,78 +475,118 @@ Result<TableProfile> profile_csv(CsvReader& reader) {
         std::vector<std::string_view> names(header.begin(), header.end());
         std::sort(names.begin(), names.end());
         if (auto dup = std::adjacent_find(names.begin(), names.end()); dup != names.end())
-            return usage_error("column '{}' appears twice in the header of '{}' (rename one)", *dup,
-                               reader.name());
+            return usage_error("column '{}' appears twice in the header of '{}' (rename one)",
+                               profile_text_of(*dup), reader.name());
     }
+    // Columns past k_max_columns are counted, not profiled; the memory
+    // budgets are shared out among the profiled ones.
+    const size_t profiled = std::min(header.size(), k_max_columns);
+    const size_t per_column = std::max<size_t>(profiled, 1);
+    const size_t values_cap = std::min(k_exact_values, k_values_budget / per_column);
+    const size_t distinct_cap = std::min<size_t>(k_distinct_cap, k_distinct_budget / per_column);
     std::vector<ColumnState> states;
-    states.reserve(header.size());
-    for (size_t i = 0; i < header.size(); ++i)
-        states.emplace_back(i);
+    states.reserve(profiled);
+    for (size_t i = 0; i < profiled; ++i)
+        states.emplace_back(i, values_cap, distinct_cap);
 
     TableProfile table;
     std::vector<uint64_t> row_hashes;
     std::vector<std::string_view> row;
+    std::vector<uint64_t> sizes, hashes;
     for (;;) {
         MLCI_TRY_ASSIGN(more, reader.next(row));
         if (!more)
             break;
         ++table.rows;
+        // The size and hash of every field, whole even where the reader cut it.
+        sizes.resize(row.size());
+        hashes.resize(row.size());
+        for (size_t i = 0; i < row.size(); ++i) {
+            sizes[i] = row[i].size();
+            hashes[i] = field_hash(row[i]);
+        }
+        for (auto& cut : reader.cut_fields()) {
+            sizes[cut.index] = cut.size;
+            hashes[cut.index] = cut.hash;
+        }
         // Field hashes chained in order: ("a,b") and ("a", "b") differ.
         uint64_t row_hash = 0x243f6a8885a308d3ULL;
         for (size_t i = 0; i < row.size(); ++i) {
-            uint64_t h = hash_field(row[i]);
-            row_hash = mix(row_hash ^ h) + i;
-            if (is_null_value(row[i]))
+            row_hash = mix64(row_hash ^ hashes[i]) + i;
+            if (i >= profiled)
+                continue;
+            if (sizes[i] == row[i].size() && is_null_value(row[i]))
                 ++states[i].nulls;
             else
-                states[i].add(row[i], h);
+                states[i].add(row[i], sizes[i], hashes[i]);
         }
         row_hashes.push_back(row_hash);
     }
 
     table.duplicate_rows = count_repeats(row_hashes);
     std::vector<uint64_t>().swap(row_hashes);
-    table.columns.reserve(header.size());
-    for (size_t i = 0; i < header.size(); ++i) {
-        table.columns.push_back(finish(header[i], states[i]));
-        states[i] = ColumnState(i); // free the values now rather than at the end
+    // Columns go in while the profile stays under k_max_profile_bytes.
+    size_t bytes = k_profile_overhead;
+    for (size_t i = 0; i < profiled; ++i) {
+        auto column = finish(header[i], states[i]);
+        states[i] = ColumnState(i, 0, 0); // free the values now rather than at the end
+        bytes += column_json(column).dump().size() + 1;
+        if (bytes > k_max_profile_bytes)
+            break;
+        table.columns.push_back(std::move(column));
     }
+    table.unprofiled_columns = header.size() - table.columns.size();
     return table;
+}
+
+std::string profile_text_of(std::string_view text) {
+    auto prefix = truncate_utf8(text, k_max_profile_text);
+    return stored_text(prefix, prefix.size() < text.size());
 }
 
 json to_json(const TableProfile& profile) {
     json columns = json::array();
-    for (const auto& c : profile.columns) {
-        json j = {{"name", c.name},         {"type", c.type},
-                  {"count", c.count},       {"nulls", c.nulls},
-                  {"distinct", c.distinct}, {"distinct_capped", c.distinct_capped}};
-        auto put = [&](const char* key, const std::optional<double>& v) {
-            if (v)
-                j[key] = *v;
-        };
-        put("min", c.min);
-        put("max", c.max);
-        put("mean", c.mean);
-        put("std", c.std);
-        if (!c.quantiles.empty())
-            j["quantiles"] = c.quantiles;
-        if (!c.bin_edges.empty())
-            j["bin_edges"] = c.bin_edges;
-        if (!c.bin_counts.empty())
-            j["bin_counts"] = c.bin_counts;
-        if (!c.top.empty()) {
-            json top = json::array();
-            for (const auto& [value, count] : c.top)
-                top.push_back({{"value", value}, {"count", count}});
-            j["top"] = std::move(top);
-        }
-        columns.push_back(std::move(j));
-    }
-    return {{"version", k_profile_version},
-            {"rows", profile.rows},
-            {"duplicate_rows", profile.duplicate_rows},
-            {"columns", std::move(columns)}};
+    for (const auto& c : profile.columns)
+        columns.push_back(column_json(c));
+    json j = {{"version", k_profile_version},
+              {"rows", profile.rows},
+              {"duplicate_rows", profile.duplicate_rows},
+              {"columns", std::move(columns)}};
+    // Only when there are any, so that profiles of other tables keep their bytes.
+    if (profile.unprofiled_columns > 0)
+        j["unprofiled_columns"] = profile.unprofiled_columns;
+    return j;
 }
+
+namespace {
+
+json column_json(const ColumnProfile& c) {
+    json j = {{"name", c.name},   {"type", c.type},         {"count", c.count},
+              {"nulls", c.nulls}, {"distinct", c.distinct}, {"distinct_capped", c.distinct_capped}};
+    auto put = [&](const char* key, const std::optional<double>& v) {
+        if (v)
+            j[key] = *v;
+    };
+    put("min", c.min);
+    put("max", c.max);
+    put("mean", c.mean);
+    put("std", c.std);
+    if (!c.quantiles.empty())
+        j["quantiles"] = c.quantiles;
+    if (!c.bin_edges.empty())
+        j["bin_edges"] = c.bin_edges;
+    if (!c.bin_counts.empty())
+        j["bin_counts"] = c.bin_counts;
+    if (!c.top.empty()) {
+        json top = json::array();
+        for (const auto& [value, count] : c.top)
+            top.push_back({{"value", value}, {"count", count}});
+        j["top"] = std::move(top);
+    }
+    return j;
+}
+
+} // namespace
 
 Result<TableProfile> profile_from_json(const json& j) {
     if (!j.is_object())
@@ -549,6 +601,10 @@ Result<TableProfile> profile_from_json(const json& j) {
     MLCI_TRY_ASSIGN(duplicates, r.count("duplicate_rows"));
     t.rows = rows;
     t.duplicate_rows = duplicates;
+    if (j.contains("unprofiled_columns")) {
+        MLCI_TRY_ASSIGN(unprofiled, r.count("unprofiled_columns"));
+        t.unprofiled_columns = unprofiled;
+    }
     MLCI_TRY_ASSIGN(columns, r.field("columns"));
     if (!columns->is_array())
         return r.bad("columns", "is not an array");

@@ -1,5 +1,6 @@
 #include <mlci/core/fs.hpp>
 #include <mlci/data/project.hpp>
+#include <mlci/hash/sha256.hpp>
 
 namespace mlci::data {
 
@@ -30,6 +31,11 @@ Result<fs::path> project_relative(const fs::path& path, const fs::path& cwd, con
     if (rel.empty())
         return usage_error("path '{}' is outside the project '{}'", path.string(), root.string());
     return rel;
+}
+
+Result<FileLock> lock_folder(const store::Store& store, const fs::path& dir) {
+    auto key = hash::sha256_of(dir.string()).short_hex(16);
+    return FileLock::acquire(store.lock_path("workspace-" + key), FileLock::Mode::exclusive);
 }
 
 } // namespace mlci::data

@@ -34,13 +34,17 @@ Result<std::pair<std::string, bool>> apply_tag(store::Store& store, const store:
         MLCI_TRY(store.add_to_index(d, {tag}));
         return std::pair{tag, false};
     }
-    MLCI_TRY_ASSIGN(entries, store.entries());
-    for (auto& e : entries)
-        if (e.descriptor.digest == d.digest)
-            if (auto v = run::parse_version_tag(e.tag); v && v->first == name)
-                return std::pair{e.tag, true};
-    MLCI_TRY_ASSIGN(tag, store.tag_next_version(d, name));
-    return std::pair{tag, false};
+    // Looked for under the tag lock: two packages of one run at once get one version.
+    auto existing =
+        [&](const std::vector<store::IndexEntry>& entries) -> Result<std::optional<std::string>> {
+        for (auto& e : entries)
+            if (e.descriptor.digest == d.digest)
+                if (auto v = run::parse_version_tag(e.tag); v && v->first == name)
+                    return std::optional(e.tag);
+        return std::optional<std::string>();
+    };
+    MLCI_TRY_ASSIGN(tagged, store.tag_next_version(d, name, existing));
+    return std::pair{tagged.tag, tagged.existing};
 }
 
 } // namespace

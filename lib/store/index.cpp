@@ -87,11 +87,22 @@ Status Store::add_to_index(const Descriptor& d, const std::vector<std::string>& 
 }
 
 Result<std::string> Store::tag_next_version(const Descriptor& d, const std::string& name) {
+    MLCI_TRY_ASSIGN(tagged, tag_next_version(d, name, FindExisting()));
+    return tagged.tag;
+}
+
+Result<Store::Tagged> Store::tag_next_version(const Descriptor& d, const std::string& name,
+                                              const FindExisting& find) {
     MLCI_TRY(validate_tag(name));
     if (name.find(':') != std::string::npos)
         return usage_error("invalid name '{}': a dataset name takes no tag", name);
     MLCI_TRY_ASSIGN(lock, index_lock());
     MLCI_TRY_ASSIGN(entries, this->entries());
+    if (find) {
+        MLCI_TRY_ASSIGN(existing, find(entries));
+        if (existing)
+            return Tagged{*existing, true};
+    }
     long highest = 0;
     for (auto& e : entries)
         highest = std::max(highest, tag_version(e.tag, name));
@@ -99,7 +110,7 @@ Result<std::string> Store::tag_next_version(const Descriptor& d, const std::stri
     set_tag(entries, d, tag);
     set_tag(entries, d, name + ":latest");
     MLCI_TRY(write_entries(entries));
-    return tag;
+    return Tagged{tag, false};
 }
 
 Status Store::remove_tag(const std::string& tag) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <mlci/core/error.hpp>
 #include <mlci/core/file_lock.hpp>
 #include <mlci/store/descriptor.hpp>
@@ -69,6 +70,19 @@ public:
     // Tags `d` as NAME:vN with N one past the highest version of NAME, and
     // NAME:latest; returns "NAME:vN".
     Result<std::string> tag_next_version(const Descriptor& d, const std::string& name);
+    // Looks, under the index lock, for a tag that already names the content
+    // being tagged (the index as `entries`); returns it, or nothing.
+    using FindExisting =
+        std::function<Result<std::optional<std::string>>(const std::vector<IndexEntry>& entries)>;
+    struct Tagged {
+        std::string tag;       // "NAME:vN"
+        bool existing = false; // true: `find` named it, nothing was tagged
+    };
+    // tag_next_version, unless `find` names a tag for the same content. Both
+    // happen under one lock, so that writers of the same content at the same
+    // time make one version, not one each.
+    Result<Tagged> tag_next_version(const Descriptor& d, const std::string& name,
+                                    const FindExisting& find);
     Status remove_tag(const std::string& tag);
     // Removes index entries (tagged or not) whose manifest is `d`.
     Status remove_from_index(const hash::Digest& d);

@@ -99,6 +99,12 @@ void ColumnCounter::add(const Value& v) {
 }
 
 size_t ColumnCounter::top_index(std::string_view value) const {
+    // A long value is in the profile only by its start (profile_text_of).
+    std::string shortened;
+    if (value.size() > data::k_max_profile_text) {
+        shortened = data::profile_text_of(value);
+        value = shortened;
+    }
     // A few categories: comparing beats hashing.
     if (m_top.size() <= k_linear_top) {
         for (size_t i = 0; i < m_base->top.size(); ++i)

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <mlci/data/csv_reader.hpp>
+#include <mlci/data/field_hash.hpp>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -167,22 +168,104 @@ TEST_CASE("csv reader reads records that cross its buffer and records longer tha
             line += 1;
         }
     }
-    // One field of 9 MB makes the buffer grow.
+    // One field of 9 MB, more than twice the buffer: read in pieces, and
+    // given as its first k_max_field_bytes bytes with its size and hash.
     std::string huge(size_t{9} << 20, 'h');
     huge[4096] = '\n';
-    expected.push_back({"huge", huge, "end"});
-    text += "huge,\"" + huge + "\",end\r\n";
+    huge[5 << 20] = '"';
+    expected.push_back({"huge", huge.substr(0, CsvReader::k_max_field_bytes), "end"});
+    std::string quoted = huge;
+    quoted.replace(5 << 20, 1, "\"\"");
+    text += "huge,\"" + quoted + "\",end\r\n";
     line += 2;
     expected.push_back({"after", "1", "2"});
     text += "after,1,2";
 
     auto reader = CsvReader::open(dir.write("big.csv", text));
     REQUIRE(reader);
-    auto rows = read_all(*reader);
-    REQUIRE(rows);
-    REQUIRE(rows->size() == expected.size());
-    CHECK(*rows == expected);
+    Rows rows;
+    std::vector<std::string_view> row;
+    for (;;) {
+        auto more = reader->next(row);
+        REQUIRE(more);
+        if (!*more)
+            break;
+        rows.emplace_back(row.begin(), row.end());
+        if (row[0] == "huge") {
+            REQUIRE(reader->cut_fields().size() == 1);
+            CHECK(reader->cut_fields()[0].index == 1);
+            CHECK(reader->cut_fields()[0].size == huge.size());
+            CHECK(reader->cut_fields()[0].hash == field_hash(huge));
+        } else {
+            CHECK(reader->cut_fields().empty());
+        }
+    }
+    REQUIRE(rows.size() == expected.size());
+    CHECK(rows == expected);
     CHECK(reader->line() == line);
+}
+
+TEST_CASE("csv reader cuts a long field the same way from memory") {
+    std::string big(CsvReader::k_max_field_bytes + 10, 'b');
+    auto reader = CsvReader::from_string("a,b\n1," + big + "\n");
+    REQUIRE(reader);
+    std::vector<std::string_view> row;
+    REQUIRE(reader->next(row).value());
+    CHECK(row[1] == std::string_view(big).substr(0, CsvReader::k_max_field_bytes));
+    REQUIRE(reader->cut_fields().size() == 1);
+    CHECK(reader->cut_fields()[0].size == big.size());
+    CHECK(reader->cut_fields()[0].hash == field_hash(big));
+}
+
+TEST_CASE("csv reader gives the same records and errors in pieces as whole") {
+    // Small buffers put records past twice the buffer (read in pieces) and
+    // CRs, quotes and separators on every boundary.
+    TempDir dir;
+    std::string text = "a,b\r\n"
+                       "plain\r,x\r\r\n"
+                       "\"q\"\"uo\nted\",\"\"\r\n"
+                       "\r\n"
+                       "\"long " +
+                       std::string(40, 'l') + "\"," + std::string(30, 'm') +
+                       "\r\n"
+                       "\"\",\r\n"
+                       "x\rx,\"y\"\r";
+    Rows expected = {{"plain\r", "x\r"},
+                     {"q\"uo\nted", ""},
+                     {"long " + std::string(40, 'l'), std::string(30, 'm')},
+                     {"", ""},
+                     {"x\rx", "y"}};
+    CHECK(read_text(text) == expected);
+    auto path = dir.write("pieces.csv", text);
+    for (size_t size = 1; size <= text.size() + 1; ++size) {
+        CAPTURE(size);
+        auto reader = CsvReader::open(path, size);
+        REQUIRE(reader);
+        CHECK(reader->header() == std::vector<std::string>{"a", "b"});
+        auto rows = read_all(*reader);
+        if (!rows)
+            FAIL(rows.error().message);
+        CHECK(*rows == expected);
+        CHECK(reader->line() == 8);
+    }
+    for (std::string bad : {"a,b\n1,2\n3,\"open " + std::string(50, 'o') + "\n4,5\n",
+                            "a,b\n\"x\ny" + std::string(50, 'y') + "\"z,1\n",
+                            "a,b\n\"x" + std::string(50, 'y') + "\"\rz,1\n"}) {
+        auto whole = read_error(bad);
+        auto file = dir.write("bad.csv", bad);
+        for (size_t size = 1; size <= bad.size() + 1; ++size) {
+            CAPTURE(bad, size);
+            auto reader = CsvReader::open(file, size);
+            REQUIRE(reader);
+            auto rows = read_all(*reader);
+            REQUIRE_FALSE(rows);
+            auto message = rows.error().message;
+            auto at = message.find(file.string());
+            REQUIRE(at != std::string::npos);
+            message.replace(at, file.string().size(), "t.csv");
+            CHECK(message == whole.message);
+        }
+    }
 }
 
 TEST_CASE("csv reader gives the same records wherever its buffer ends") {

@@ -258,6 +258,52 @@ TEST_CASE("profile counts distinct values exactly up to the cap") {
     CHECK_FALSE(n.distinct_capped);
 }
 
+TEST_CASE("profile of a wide table profiles the first columns and counts the rest") {
+    const size_t n = 5000;
+    std::string header, row;
+    for (size_t i = 0; i < n; ++i) {
+        header += fmt::format("{}c{}", i ? "," : "", i);
+        row += fmt::format("{}{}", i ? "," : "", i % 7);
+    }
+    auto t = profile_text(header + "\n" + row + "\n" + row + "\n");
+    CHECK(t.rows == 2);
+    CHECK(t.duplicate_rows == 1);
+    REQUIRE(t.columns.size() > 0);
+    CHECK(t.columns.size() <= k_max_columns);
+    CHECK(t.columns.size() + t.unprofiled_columns == n);
+    CHECK(t.columns.front().name == "c0");
+    auto json = to_json(t);
+    CHECK(json.dump().size() <= k_max_profile_bytes);
+    CHECK(json["unprofiled_columns"] == t.unprofiled_columns);
+    auto back = profile_from_json(json);
+    REQUIRE(back);
+    CHECK(*back == t);
+    // A narrow table's JSON has no such key: its bytes stay as they were.
+    CHECK_FALSE(to_json(profile_text("a\n1\n")).contains("unprofiled_columns"));
+}
+
+TEST_CASE("profile keeps at most k_max_profile_text bytes of a text") {
+    std::string long_name(300, 'n');
+    std::string e_acute = "\xc3\xa9";
+    std::string long_value;
+    while (long_value.size() < 2 * k_max_profile_text)
+        long_value += e_acute;
+    std::string other = long_value + "z"; // differs only past the kept bytes
+    auto t = profile_text(long_name + ",b\n" + long_value + ",1\n" + long_value + ",2\n" + other +
+                          ",3\n");
+    const auto& c = t.columns[0];
+    CHECK(c.name.size() <= k_max_profile_text + 3);
+    CHECK(c.name.ends_with("\xE2\x80\xA6"));
+    CHECK(c.distinct == 2); // compared whole, not by what is kept
+    REQUIRE(c.top.size() == 2);
+    CHECK(c.top[0].second == 2);
+    CHECK(c.top[0].first == c.top[1].first); // both cut to the same text
+    CHECK(c.top[0].first == profile_text_of(long_value));
+    CHECK(c.top[0].first.size() <= k_max_profile_text + 3);
+    CHECK(c.top[0].first.find("\xEF\xBF\xBD") == std::string::npos); // cut between characters
+    CHECK(profile_text_of("short") == "short");
+}
+
 TEST_CASE("profile counts rows seen before as duplicates") {
     auto t = profile_text("a,b\n1,x\n2,y\n1,x\n1,x\n\"1\",x\n1,y\n");
     CHECK(t.rows == 6);
