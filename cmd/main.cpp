@@ -12,6 +12,23 @@
 
 namespace mlci::cli {
 
+namespace {
+
+// A repeatable option (-o, -p, -i, --grid, --tag, ...) takes one value each
+// time it is given. Left to CLI11, it would take every word up to the next
+// flag and then swallow a '--' after them, so that in `train -o model.pkl --
+// python3 -u train.py` the command's own -u was read as mlci's flag (and
+// `test --suite unit REF` took REF for a second suite).
+void one_value_per_flag(CLI::App& app) {
+    for (auto* opt : app.get_options())
+        if (opt->nonpositional())
+            opt->allow_extra_args(false);
+    for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+        one_value_per_flag(*sub);
+}
+
+} // namespace
+
 void build_app(CLI::App& app, Context& ctx) {
     app.name("mlci");
     app.description("CI/CD for machine learning: version data, test, train, validate, package, "
@@ -49,6 +66,7 @@ void build_app(CLI::App& app, Context& ctx) {
     register_gc(app, ctx);
     register_completion(app, ctx);
     register_help(app, ctx);
+    one_value_per_flag(app);
 }
 
 } // namespace mlci::cli

@@ -14,7 +14,10 @@
 #include <mlci/run/inputs.hpp>
 #include <mlci/run/interrupt.hpp>
 #include <mlci/run/outputs.hpp>
+#include <mlci/run/outputs_before.hpp>
 #include <mlci/run/process.hpp>
+#include <mlci/run/shell_command.hpp>
+#include <mlci/run/work_dir.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/media_types.hpp>
 #include <random>
@@ -23,65 +26,6 @@
 namespace mlci::run {
 
 namespace {
-
-// A run's private folder in the store (params file, log, outputs moved
-// aside), removed when the run is recorded. Outside mlci/tmp, which gc
-// empties of old files: a run may be quiet for longer than its grace.
-class Scratch {
-public:
-    static Result<Scratch> make(const store::Store& store, const std::string& id) {
-        auto dir = store.root() / "mlci" / "work" / id;
-        std::error_code ec;
-        fs::create_directories(dir, ec);
-        if (ec)
-            return runtime_error("cannot create '{}': {}", dir.string(), ec.message());
-        return Scratch(dir);
-    }
-    Scratch(Scratch&& o) noexcept : m_dir(std::exchange(o.m_dir, {})) {}
-    ~Scratch() {
-        std::error_code ec;
-        if (!m_dir.empty())
-            fs::remove_all(m_dir, ec);
-    }
-    const fs::path& dir() const { return m_dir; }
-
-private:
-    explicit Scratch(fs::path dir) : m_dir(std::move(dir)) {}
-    fs::path m_dir;
-};
-
-// Declared outputs left by an earlier run are moved aside before the command
-// runs, so that an output the command fails to write is noticed instead of
-// recorded stale, and put back when the run does not succeed, so that a
-// failed run leaves the workspace as it found it.
-class Aside {
-public:
-    Aside(fs::path project, fs::path keep)
-        : m_project(std::move(project)), m_keep(std::move(keep)) {}
-    void move(const std::vector<std::string>& paths) {
-        for (auto& p : paths) {
-            std::error_code ec;
-            if (!fs::exists(fs::symlink_status(m_project / p, ec)))
-                continue;
-            auto to = m_keep / std::to_string(m_moved.size());
-            // A store on another file system (EXDEV) leaves the file where it is.
-            if (::rename((m_project / p).c_str(), to.c_str()) == 0)
-                m_moved.emplace_back(p, to);
-        }
-    }
-    void put_back() {
-        for (auto& [p, from] : m_moved) {
-            std::error_code ec;
-            fs::remove_all(m_project / p, ec);
-            ::rename(from.c_str(), (m_project / p).c_str());
-        }
-        m_moved.clear();
-    }
-
-private:
-    fs::path m_project, m_keep;
-    std::vector<std::pair<std::string, fs::path>> m_moved;
-};
 
 std::vector<std::string> command_argv(const config::CommandSpec& c) {
     if (!c.argv.empty())
@@ -182,7 +126,7 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
     if (plan.use_cache)
         rec.cache.key = key.str();
 
-    MLCI_TRY_ASSIGN(scratch, Scratch::make(store, rec.id));
+    MLCI_TRY_ASSIGN(scratch, WorkDir::make(store, rec.id));
     auto params_path = scratch.dir() / "params.json";
     MLCI_TRY(write_file_atomic(params_path, member.params.dump(2) + "\n", /*durable=*/false));
     auto log_path = scratch.dir() / "log";
@@ -206,23 +150,31 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
             member.echo(chunk);
     };
 
+    // See shell_command.hpp: a string's missing program is the same error as a list's.
+    if (plan.command.argv.empty())
+        if (auto path = get_env(env, "PATH"))
+            MLCI_TRY(check_shell_program(plan.command.shell, *path, spec.cwd));
+
+    // The outputs stay where they are while the command runs (see
+    // outputs_before.hpp): what they were tells afterwards whether the command
+    // wrote them, and lets a run that does not succeed put them back.
     std::vector<std::string> own = plan.outputs;
     if (!plan.metrics.empty())
         own.push_back(plan.metrics);
-    std::error_code ec;
-    fs::create_directories(scratch.dir() / "aside", ec);
-    Aside aside(member.root, scratch.dir() / "aside");
-    aside.move(own);
+    MLCI_TRY_ASSIGN(before, OutputsBefore::take(member.root, own, default_jobs()));
+    if (member.in_project) {
+        auto stat_cache = data::StatCache::load(store, plan.project);
+        MLCI_TRY(before.keep_content(store, stat_cache, scratch.dir() / "before", default_jobs()));
+        (void)stat_cache.save(); // a shortcut only
+    }
 
     rec.started = now_rfc3339();
     auto ran = run_process(spec);
     rec.ended = now_rfc3339();
-    if (!ran) {
-        aside.put_back();
-        return std::unexpected(ran.error());
-    }
+    if (!ran)
+        return std::unexpected(ran.error()); // it did not start: nothing changed
     if (log_error) {
-        aside.put_back();
+        (void)before.put_back();
         return std::unexpected(*log_error);
     }
     rec.exit_code = ran->exit_code;
@@ -243,11 +195,43 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
     rec.environment = describe_environment(plan.command, env, spec.cwd.string());
 
     TrainedRun result;
+    // A line with shell syntax was not checked beforehand (see
+    // shell_command.hpp), and part of it may have run: a failed run, named.
+    if (rec.status == RunStatus::failed && plan.command.argv.empty() && !ran->term_signal &&
+        (ran->exit_code == 127 || ran->exit_code == 126))
+        result.problem = fmt::format("/bin/sh could not {} a program of the command",
+                                     ran->exit_code == 127 ? "find" : "execute");
+    // A run that does not succeed leaves the outputs as it found them. (One
+    // whose command succeeded keeps what it wrote, even if recording fails.)
+    auto put_back = [&] {
+        if (auto back = before.put_back(); !back)
+            result.problem += (result.problem.empty() ? "" : "; ") + back.error().message;
+    };
+    bool command_succeeded = rec.status == RunStatus::succeeded;
+    if (!command_succeeded)
+        put_back();
     MLCI_TRY_ASSIGN(lock, store.writer_lock());
     store::Manifest m;
     m.artifact_type = store::k_type_run;
     std::vector<store::FileEntry> files;
     std::optional<std::string> metrics_text;
+    // An output the command left exactly as it was is one it did not write.
+    std::error_code ec;
+    auto not_written = [&](const std::string& path) -> Result<bool> {
+        if (!fs::exists(fs::symlink_status(member.root / path, ec)))
+            return true;
+        return before.unchanged(path, default_jobs());
+    };
+    if (rec.status == RunStatus::succeeded)
+        for (auto& o : plan.outputs) {
+            MLCI_TRY_ASSIGN(stale, not_written(o));
+            if (stale) {
+                rec.status = RunStatus::failed;
+                result.problem =
+                    fmt::format("the command exited 0 but did not write the output '{}'", o);
+                break;
+            }
+        }
     if (rec.status == RunStatus::succeeded) {
         auto stat_cache = data::StatCache::load(store, plan.project);
         MLCI_TRY_ASSIGN(collected, collect_outputs(store, member.root, plan.outputs, default_jobs(),
@@ -263,23 +247,27 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
     }
     if (rec.status == RunStatus::succeeded && !plan.metrics.empty()) {
         auto path = member.root / plan.metrics;
-        auto doc = read_metrics_file(path);
-        auto text = read_file(path);
-        if (!doc || !text) {
+        MLCI_TRY_ASSIGN(stale, not_written(plan.metrics));
+        if (stale) {
             rec.status = RunStatus::failed;
-            result.problem = !fs::exists(path, ec)
-                                 ? fmt::format("the command exited 0 but did not write the "
-                                               "metrics file '{}'",
-                                               plan.metrics)
-                                 : (doc ? text.error() : doc.error()).message;
+            result.problem = fmt::format(
+                "the command exited 0 but did not write the metrics file '{}'", plan.metrics);
         } else {
-            rec.metrics = flatten_metrics(*doc);
-            metrics_text = std::move(*text);
+            auto doc = read_metrics_file(path);
+            auto text = read_file(path);
+            if (!doc || !text) {
+                rec.status = RunStatus::failed;
+                result.problem = (doc ? text.error() : doc.error()).message;
+            } else {
+                rec.metrics = flatten_metrics(*doc);
+                metrics_text = std::move(*text);
+            }
         }
     }
     if (rec.status != RunStatus::succeeded) {
         files.clear();
-        aside.put_back();
+        if (command_succeeded)
+            put_back(); // it did not write all it declared
     }
     for (auto& f : files)
         rec.outputs.push_back({f.path, f.size, f.digest});

@@ -1,4 +1,5 @@
 // Resolving `mlci train`'s flags over mlci.yaml into one RunPlan.
+#include <mlci/core/fs.hpp>
 #include <mlci/data/project.hpp>
 #include <mlci/run/code_state.hpp>
 #include <mlci/run/execute.hpp>
@@ -18,17 +19,80 @@ Result<std::string> in_project(const std::string& path, const fs::path& base,
     return rel->generic_string();
 }
 
-Result<std::vector<std::string>> all_in_project(const std::vector<std::string>& paths,
-                                                const fs::path& base, const fs::path& project,
-                                                std::string_view what) {
+// What an output (or the metrics file) must not be: the command writes it,
+// a run that fails puts it back and a cache hit overwrites it, so none may be
+// git's folder, the store, or a folder that holds either; nor lead out of
+// the project through a symbolic link. Checked before anything runs.
+Status check_writable(const std::string& rel, const std::string& given, std::string_view what,
+                      const fs::path& project, const fs::path& store_root) {
+    auto refuse = [&](std::string_view why) {
+        return usage_error("{} '{}' is {}: a run must not write there (name a file or folder "
+                           "that the command writes)",
+                           what, given, why);
+    };
+    auto special = [&](const fs::path& p) -> std::optional<std::string_view> {
+        bool last = true;
+        for (auto it = p.end(); it != p.begin();) {
+            --it;
+            if (*it == ".git")
+                return last ? "git's own folder" : "inside git's own folder";
+            if (*it == ".mlci")
+                return last ? "a store folder ('.mlci')" : "inside a store folder ('.mlci')";
+            last = false;
+        }
+        return {};
+    };
+    if (rel == ".")
+        return refuse("the whole project");
+    if (auto why = special(rel))
+        return refuse(*why);
+    // The folders on the way may be symbolic links: judge where they lead.
+    // (The output itself is not followed: a symbolic link there is refused
+    // when the run starts.)
+    auto abs = project / rel;
+    auto resolve = [](const fs::path& p) -> Result<fs::path> {
+        std::error_code ec;
+        auto r = fs::weakly_canonical(p, ec);
+        if (ec)
+            return runtime_error("cannot resolve '{}': {}", p.string(), ec.message());
+        return r;
+    };
+    MLCI_TRY_ASSIGN(parent, resolve(abs.parent_path()));
+    MLCI_TRY_ASSIGN(root, resolve(project));
+    MLCI_TRY_ASSIGN(store, resolve(store_root));
+    auto resolved = parent / abs.filename();
+    auto inside = relative_inside(resolved, root);
+    if (inside.empty())
+        return refuse("outside the project (through a symbolic link)");
+    if (inside == ".")
+        return refuse("the whole project");
+    if (auto why = special(inside))
+        return refuse(*why);
+    if (resolved == store)
+        return refuse("mlci's store");
+    if (!relative_inside(resolved, store).empty())
+        return refuse("inside mlci's store");
+    if (!relative_inside(store, resolved).empty())
+        return refuse("a folder that holds mlci's store");
+    return {};
+}
+
+Result<std::string> writable_in_project(const std::string& path, const fs::path& base,
+                                        const fs::path& project, const fs::path& store_root,
+                                        std::string_view what) {
+    auto rel = in_project(path, base, project, what);
+    if (rel)
+        MLCI_TRY(check_writable(*rel, path, what, project, store_root));
+    return rel;
+}
+
+Result<std::vector<std::string>> all_writable(const std::vector<std::string>& paths,
+                                              const fs::path& base, const fs::path& project,
+                                              const fs::path& store_root) {
     std::vector<std::string> out;
     for (auto& p : paths) {
-        auto rel = in_project(p, base, project, what);
-        if (!rel)
-            return std::unexpected(rel.error());
-        if (*rel == ".")
-            return usage_error("{} '{}' is the whole project; name the files it writes", what, p);
-        out.push_back(std::move(*rel));
+        MLCI_TRY_ASSIGN(rel, writable_in_project(p, base, project, store_root, "output"));
+        out.push_back(std::move(rel));
     }
     return out;
 }
@@ -61,18 +125,21 @@ Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options
     MLCI_TRY_ASSIGN(wd, in_project(workdir.string(), cwd, plan.project, "working directory"));
     plan.workdir = wd;
 
+    auto& store_root = store.root();
     if (!options.outputs.empty()) {
-        MLCI_TRY_ASSIGN(o, all_in_project(options.outputs, cwd, plan.project, "output"));
+        MLCI_TRY_ASSIGN(o, all_writable(options.outputs, cwd, plan.project, store_root));
         plan.outputs = std::move(o);
     } else {
-        MLCI_TRY_ASSIGN(o, all_in_project(train.outputs, cfg.root, plan.project, "output"));
+        MLCI_TRY_ASSIGN(o, all_writable(train.outputs, cfg.root, plan.project, store_root));
         plan.outputs = std::move(o);
     }
     if (options.metrics && !options.metrics->empty()) {
-        MLCI_TRY_ASSIGN(m, in_project(*options.metrics, cwd, plan.project, "metrics file"));
+        MLCI_TRY_ASSIGN(m, writable_in_project(*options.metrics, cwd, plan.project, store_root,
+                                               "metrics file"));
         plan.metrics = m;
     } else if (!options.metrics && !train.metrics.empty()) {
-        MLCI_TRY_ASSIGN(m, in_project(train.metrics, cfg.root, plan.project, "metrics file"));
+        MLCI_TRY_ASSIGN(m, writable_in_project(train.metrics, cfg.root, plan.project, store_root,
+                                               "metrics file"));
         plan.metrics = m;
     }
 

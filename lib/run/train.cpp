@@ -6,6 +6,7 @@
 #include <mlci/run/mirror.hpp>
 #include <mlci/run/params.hpp>
 #include <mlci/run/train.hpp>
+#include <mlci/run/work_dir.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mutex>
 
@@ -63,7 +64,8 @@ Status run_sweep(store::Store& store, const RunPlan& plan, const TrainOptions& o
                  const std::vector<std::vector<Override>>& combos, TrainResult& result,
                  const Reporter& reporter, unsigned signals_before) {
     auto sweep_id = new_run_id();
-    auto sweep_dir = store.root() / "mlci" / "work" / ("sweep-" + sweep_id);
+    MLCI_TRY_ASSIGN(work, WorkDir::make(store, "sweep-" + sweep_id));
+    const auto& sweep_dir = work.dir();
     std::vector<std::optional<TrainedRun>> slots(combos.size());
     std::mutex echo_mutex;
     std::vector<std::string> own = plan.outputs;
@@ -96,8 +98,6 @@ Status run_sweep(store::Store& store, const RunPlan& plan, const TrainOptions& o
         slots[i] = std::move(*run);
         return {};
     });
-    std::error_code ec;
-    fs::remove_all(sweep_dir, ec);
     for (auto& s : slots)
         if (s)
             result.runs.push_back(std::move(*s));
