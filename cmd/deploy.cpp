@@ -50,8 +50,10 @@ void add_environment_flags(CLI::App* cmd, EnvironmentFlags& f) {
                                      "dir target: a shell command run in the unpacked release "
                                      "before it is switched in")
                          ->type_name("COMMAND");
-    g["keep"] =
-        cmd->add_option("--keep", f.keep, "dir target: releases kept (default 5)")->type_name("N");
+    g["keep"] = cmd->add_option("--keep", f.keep,
+                                "dir target: releases kept, the current one included (default "
+                                "5); only releases this store deployed there are ever removed")
+                    ->type_name("N");
     g["public-key"] = cmd->add_option("--public-key", f.public_key,
                                       "Require a valid signature by this Ed25519 public key")
                           ->type_name("FILE");
@@ -274,7 +276,11 @@ void register_deploy(CLI::App& app, Context& ctx) {
          "Targets: dir:PATH unpacks the package into PATH/releases/DIGEST (refusing absolute "
          "paths, '..', device files and links that leave the release), runs the pre-start hook "
          "there, then switches the symlink PATH/current atomically and keeps the newest "
-         "--keep releases. gitops:REPO_URL#FILE[,FILE] pins REPOSITORY@DIGEST (--image) in "
+         "--keep releases; it removes only releases that deployments recorded in the store "
+         "made, never other folders in PATH/releases. A PATH/current that is a file or a "
+         "folder is refused with exit 2 and left as it is, and so are the targets /, the "
+         "store, a folder inside it and a folder holding it. gitops:REPO_URL#FILE[,FILE] pins "
+         "REPOSITORY@DIGEST (--image) in "
          "Kubernetes manifests, a kustomization's images or Helm values in a git repository, "
          "commits and pushes (nothing when nothing changes; a rejected push is rebased and "
          "retried). exec:COMMAND runs a shell command with MLCI_IMAGE, MLCI_DIGEST, MLCI_ENV, "

@@ -107,7 +107,10 @@ Result<DeployResult> deploy_package(store::Store& store, const store::IndexEntry
         return result;
     };
 
-    auto target = open_target(request.target);
+    auto settings = request.target;
+    if (!settings.on_note)
+        settings.on_note = [&reporter](const std::string& line) { reporter.say(line); };
+    auto target = open_target(settings);
     if (!target)
         return std::unexpected(target.error());
     reporter.say(fmt::format("deploying {} to {} ({})", reference, request.environment,
