@@ -1,7 +1,9 @@
-# mlci deploy into folders that hold other people's things: --keep prunes
-# only releases this store's deployments made (never a folder someone else
-# put in releases/), a `current` that is not a symlink is never replaced,
-# and `/` and the store are no targets.
+# mlci deploy into folders that hold other people's things, and durations
+# that overflowed: --keep prunes only releases this store's deployments made
+# (never a folder someone else put in releases/), a `current` that is not a
+# symlink is never replaced, `/` and the store are no targets, and every
+# duration flag and mlci.yaml key refuses NaN, negative and huge values with
+# exit 2 instead of timing out at once.
 source "$(dirname "$0")/lib.sh"
 
 git init -q
@@ -103,4 +105,108 @@ expect_exit 2 mlci deploy m-image:v1 --env s
 expect_in "$SCRATCH/err" "inside the store"
 rm mlci.yaml
 
+# --- 3. durations ------------------------------------------------------------
+# train --timeout: each of these overflowed and killed the command at once.
+for bad in 1e10 1e17 1e30 9223372036854775807 99999999999999999999999 nan inf -1 0 abc 5d; do
+    expect_exit 2 mlci train -n slow --timeout "$bad" -- sh -c 'touch ran'
+    expect_in "$SCRATCH/err" "--timeout"
+    expect_in "$SCRATCH/err" "'$bad'"
+    [[ ! -e ran ]] || fail "train --timeout $bad ran the command"
+done
+expect_in "$SCRATCH/err" "is not a duration"
+expect_exit 2 mlci train -n slow --timeout 1e30 -- true
+expect_in "$SCRATCH/err" "longer than the maximum of 365 days"
+expect_exit 0 mlci train -n slow --timeout 8760h -- sh -c 'sleep 0.2; touch ran'
+[[ -e ran ]] || fail "the command did not run"
+expect_exit 0 mlci --json show slow:v1
+expect_in "$SCRATCH/out" '"status": "succeeded"'
+expect_in "$SCRATCH/out" '"timeout_seconds": 31536000'
+expect_exit 1 mlci train -n slow --timeout 300ms -- sleep 5
+expect_exit 0 mlci --json show slow:v2
+expect_in "$SCRATCH/out" '"status": "timeout"'
+
+# train.timeout in mlci.yaml: the same parser, errors at file:line.
+mkdir q && cd q && git init -q && mlci init >/dev/null 2>&1
+for bad in 99999999999999999999999 1e17 nan -5 0 .nan; do
+    printf 'train:\n  command: [sh, -c, "touch ran"]\n  timeout: %s\n' "$bad" >mlci.yaml
+    expect_exit 2 mlci train -n q
+    expect_in "$SCRATCH/err" "mlci.yaml:3"
+    expect_in "$SCRATCH/err" "train.timeout"
+    [[ ! -e ran ]] || fail "train.timeout $bad ran the command"
+done
+printf 'train:\n  command: [sh, -c, "touch ran"]\n  timeout: 2h\n' >mlci.yaml
+expect_exit 0 mlci train -n q
+[[ -e ran ]] || fail "train.timeout 2h did not run the command"
+cd ..
+
+# deploy: --health-timeout, --health-interval, --wait and their keys.
+for bad in 1e30 nan -1 0 9223372036854775807; do
+    expect_exit 2 mlci deploy m-image:v3 --env d --target dir:d --health-check true \
+        --health-timeout "$bad"
+    expect_in "$SCRATCH/err" "--health-timeout: '$bad'"
+done
+for bad in 1e30 nan -1 inf; do
+    expect_exit 2 mlci deploy m-image:v3 --env d --target dir:d --health-interval "$bad"
+    expect_in "$SCRATCH/err" "--health-interval: '$bad'"
+    expect_exit 2 mlci deploy m-image:v3 --env d --target dir:d --wait "$bad"
+    expect_in "$SCRATCH/err" "--wait: '$bad'"
+done
+for flag in --keep --health-retries; do
+    for bad in -1 1e30 1.5 nan 4294967296; do
+        expect_exit 2 mlci deploy m-image:v3 --env d --target dir:d "$flag" "$bad"
+        expect_in "$SCRATCH/err" "$flag"
+    done
+done
+[[ ! -e d ]] || fail "a deploy with a bad flag touched its target"
+# A healthy release with the longest timeout stays deployed (it was rolled
+# back as "timed out after -9223372036854775808 ms").
+expect_exit 0 mlci deploy m-image:v3 --env d --target dir:d --health-check 'test -f current/model/model.pkl' \
+    --health-timeout 8760h --health-interval 0 --wait 0
+expect_eq "$(readlink d/current)" "releases/$v3" "current after a long health timeout"
+expect_exit 0 mlci --json deploy status d
+expect_in "$SCRATCH/out" '"passed": true'
+# A real timeout is reported in a unit a person reads.
+expect_exit 1 mlci deploy m-image:v2 --env d --target dir:d --health-check 'sleep 5' \
+    --health-timeout 200ms --health-retries 1
+expect_in "$SCRATCH/err" "timed out after 200 ms"
+expect_eq "$(readlink d/current)" "releases/$v3" "current after an unhealthy release"
+for key in 'health_timeout: 1e30' 'health_timeout: .nan' 'health_timeout: 0' \
+    'health_interval: -1' 'health_interval: 1e300h' 'health_retries: 1e30' 'keep: 1.5' \
+    'keep: -1' 'health_retries: 0'; do
+    printf 'environments:\n  y:\n    target: dir:y\n    %s\n' "$key" >mlci.yaml
+    expect_exit 2 mlci deploy m-image:v3 --env y
+    expect_in "$SCRATCH/err" "mlci.yaml:4"
+    expect_in "$SCRATCH/err" "environments.y.${key%%:*}"
+done
+printf 'environments:\n  y:\n    target: dir:y\n    health_check: "true"\n    health_timeout: 1m\n    health_interval: 250ms\n    keep: 2\n' >mlci.yaml
+expect_exit 0 mlci deploy m-image:v3 --env y
+rm mlci.yaml
+
+# The other durations: test --timeout, watch, gc --grace.
+expect_exit 2 mlci test --timeout nan
+expect_in "$SCRATCH/err" "--timeout: 'nan'"
+expect_exit 2 mlci test --timeout 1e30
+expect_in "$SCRATCH/err" "longer than the maximum"
+echo '{"features": {"x": 1}}' >events.jsonl
+for flag in --poll-interval --window-seconds; do
+    for bad in 1e30 nan -1 0; do
+        expect_exit 2 mlci watch events.jsonl --once --baseline m:v1 "$flag" "$bad"
+        expect_in "$SCRATCH/err" "$flag: '$bad'"
+    done
+done
+for bad in 1e30h nan -1s 1e30 0.5; do
+    expect_exit 2 mlci watch events.jsonl --once --baseline m:v1 --window "$bad"
+    expect_in "$SCRATCH/err" "--window"
+done
+printf 'watch:\n  poll_interval: 1e30\n' >mlci.yaml
+expect_exit 2 mlci watch events.jsonl --once --baseline m:v1
+expect_in "$SCRATCH/err" "watch.poll_interval"
+expect_in "$SCRATCH/err" "longer than the maximum"
+rm mlci.yaml
+for bad in -1 nan 1e30; do
+    expect_exit 2 mlci gc --grace "$bad" --dry-run
+    expect_in "$SCRATCH/err" "--grace: '$bad'"
+done
+expect_exit 0 mlci gc --grace 0 --dry-run
+expect_exit 0 mlci gc --grace 2h --dry-run
 pass
