@@ -2,6 +2,7 @@
 // roll it back by itself when its health check fails; status, history and
 // rollback of an environment.
 #include "context.hpp"
+#include "duration_option.hpp"
 
 #include <filesystem>
 #include <mlci/config/environment_config.hpp>
@@ -15,7 +16,8 @@ namespace {
 // Flags that override an environment's settings in mlci.yaml.
 struct EnvironmentFlags {
     std::string env, target, health_check, pre_start, public_key, image, values_key, branch;
-    double health_timeout = 30, health_retries = 10, health_interval = 1, keep = 5, wait = 0;
+    std::optional<std::chrono::milliseconds> health_timeout, health_interval, wait;
+    unsigned health_retries = 10, keep = 5;
     bool force = false, no_validation = false;
     std::map<std::string, CLI::Option*> given;
 };
@@ -36,22 +38,26 @@ void add_environment_flags(CLI::App* cmd, EnvironmentFlags& f) {
                                         "command that must exit 0; on failure the release is "
                                         "rolled back")
                             ->type_name("URL|COMMAND");
-    g["health-timeout"] = cmd->add_option("--health-timeout", f.health_timeout,
-                                          "Seconds for each health check "
-                                          "attempt (default 30)")
-                              ->type_name("S");
+    g["health-timeout"] = add_duration_option(cmd, "--health-timeout", f.health_timeout,
+                                              "How long each health check attempt may take "
+                                              "(default 30s)");
     g["health-retries"] = cmd->add_option("--health-retries", f.health_retries,
                                           "Health check attempts before rolling back (default 10)")
-                              ->type_name("N");
-    g["health-interval"] = cmd->add_option("--health-interval", f.health_interval,
-                                           "Seconds between health check attempts (default 1)")
-                               ->type_name("S");
+                              ->type_name("N")
+                              ->check(CLI::Range(1u, config::k_max_count));
+    g["health-interval"] = add_duration_option(cmd, "--health-interval", f.health_interval,
+                                               "The pause between health check attempts "
+                                               "(default 1s; 0: none)",
+                                               ZeroDuration::allowed);
     g["pre-start"] = cmd->add_option("--pre-start", f.pre_start,
                                      "dir target: a shell command run in the unpacked release "
                                      "before it is switched in")
                          ->type_name("COMMAND");
-    g["keep"] =
-        cmd->add_option("--keep", f.keep, "dir target: releases kept (default 5)")->type_name("N");
+    g["keep"] = cmd->add_option("--keep", f.keep,
+                                "dir target: releases kept, the current one included (default "
+                                "5); only releases this store deployed there are ever removed")
+                    ->type_name("N")
+                    ->check(CLI::Range(0u, config::k_max_count));
     g["public-key"] = cmd->add_option("--public-key", f.public_key,
                                       "Require a valid signature by this Ed25519 public key")
                           ->type_name("FILE");
@@ -64,10 +70,10 @@ void add_environment_flags(CLI::App* cmd, EnvironmentFlags& f) {
                           ->type_name("KEY");
     g["branch"] = cmd->add_option("--branch", f.branch, "gitops: the branch to commit to")
                       ->type_name("BRANCH");
-    cmd->add_option("--wait", f.wait,
-                    "Wait up to S seconds for another deploy to the environment (default: fail "
-                    "at once)")
-        ->type_name("S");
+    add_duration_option(cmd, "--wait", f.wait,
+                        "How long to wait for another deploy to the environment (default 0: "
+                        "fail at once)",
+                        ZeroDuration::allowed);
     cmd->add_flag("--force", f.force,
                   "Deploy even when policy checks fail (the override is recorded)");
     g["no-require-validation"] =
@@ -97,9 +103,12 @@ deploy::DeployRequest make_request(Context& ctx, const EnvironmentFlags& f) {
                     const std::optional<std::string>& configured) {
         return given(f, flag) ? value : configured.value_or(std::string());
     };
-    auto number = [&](const char* flag, double value, const std::optional<double>& configured) {
+    auto count = [&](const char* flag, unsigned value, const std::optional<unsigned>& configured) {
         return given(f, flag) ? value : configured.value_or(value);
     };
+    using Ms = std::chrono::milliseconds;
+    auto duration = [](const std::optional<Ms>& flag, const std::optional<Ms>& configured,
+                       Ms fallback) { return flag ? *flag : configured.value_or(fallback); };
     r.target.spec = pick("target", f.target, cfg.target);
     if (r.target.spec.empty())
         throw Failure(
@@ -110,7 +119,7 @@ deploy::DeployRequest make_request(Context& ctx, const EnvironmentFlags& f) {
                                                  "under environments, or pass --target",
                                                  f.env)});
     r.target.pre_start = pick("pre-start", f.pre_start, cfg.pre_start);
-    r.target.keep = static_cast<unsigned>(number("keep", f.keep, cfg.keep));
+    r.target.keep = count("keep", f.keep, cfg.keep);
     r.target.image = pick("image", f.image, cfg.image);
     r.target.values_key = pick("values-key", f.values_key, cfg.values_key);
     r.target.branch = pick("branch", f.branch, cfg.branch);
@@ -118,18 +127,16 @@ deploy::DeployRequest make_request(Context& ctx, const EnvironmentFlags& f) {
     r.target.work_dir = ctx.store().root() / "mlci" / "gitops";
     r.target.on_output = [&ctx](std::string_view chunk) { ctx.out.detail(std::string(chunk)); };
     r.health.check = pick("health-check", f.health_check, cfg.health_check);
-    auto ms = [](double s) { return std::chrono::milliseconds(static_cast<long>(s * 1000)); };
-    r.health.timeout = ms(number("health-timeout", f.health_timeout, cfg.health_timeout));
-    r.health.attempts =
-        static_cast<unsigned>(number("health-retries", f.health_retries, cfg.health_retries));
-    r.health.interval = ms(number("health-interval", f.health_interval, cfg.health_interval));
+    r.health.timeout = duration(f.health_timeout, cfg.health_timeout, std::chrono::seconds(30));
+    r.health.attempts = count("health-retries", f.health_retries, cfg.health_retries);
+    r.health.interval = duration(f.health_interval, cfg.health_interval, std::chrono::seconds(1));
     auto key = pick("public-key", f.public_key, cfg.public_key);
     if (!key.empty())
         r.policy.public_key = key;
     r.policy.require_validation =
         given(f, "no-require-validation") ? false : cfg.require_validation.value_or(true);
     r.force = f.force;
-    r.wait = ms(f.wait);
+    r.wait = f.wait.value_or(Ms(0));
     return r;
 }
 
@@ -274,7 +281,11 @@ void register_deploy(CLI::App& app, Context& ctx) {
          "Targets: dir:PATH unpacks the package into PATH/releases/DIGEST (refusing absolute "
          "paths, '..', device files and links that leave the release), runs the pre-start hook "
          "there, then switches the symlink PATH/current atomically and keeps the newest "
-         "--keep releases. gitops:REPO_URL#FILE[,FILE] pins REPOSITORY@DIGEST (--image) in "
+         "--keep releases; it removes only releases that deployments recorded in the store "
+         "made, never other folders in PATH/releases. A PATH/current that is a file or a "
+         "folder is refused with exit 2 and left as it is, and so are the targets /, the "
+         "store, a folder inside it and a folder holding it. gitops:REPO_URL#FILE[,FILE] pins "
+         "REPOSITORY@DIGEST (--image) in "
          "Kubernetes manifests, a kustomization's images or Helm values in a git repository, "
          "commits and pushes (nothing when nothing changes; a rejected push is rebased and "
          "retried). exec:COMMAND runs a shell command with MLCI_IMAGE, MLCI_DIGEST, MLCI_ENV, "
@@ -288,7 +299,9 @@ void register_deploy(CLI::App& app, Context& ctx) {
          "with what is deployed to ENV, and 'watch --env ENV' monitors it.\n\n"
          "Environments are declared in mlci.yaml under environments (target, health_check, "
          "health_timeout, health_retries, health_interval, pre_start, keep, public_key, "
-         "require_validation, image, values_key, branch); every key has a flag, and flags win.",
+         "require_validation, image, values_key, branch); every key has a flag, and flags win. "
+         "Durations are seconds (90, 1.5) or a number with a unit (500ms, 30s, 5m, 2h), at "
+         "most 365 days.",
          {{"mlci deploy iris-classifier-image:v3 --env staging",
            "deploy to staging as mlci.yaml declares it"},
           {"mlci deploy IMAGE --env prod --target dir:/srv/iris --health-check "

@@ -1,5 +1,6 @@
 // mlci test: run test suites and data checks, store a test report artifact.
 #include "context.hpp"
+#include "duration_option.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -17,9 +18,8 @@ struct TestFlags {
     check::TestOptions test;
     std::string junit;
     std::vector<std::string> tags;
-    double timeout = 0;
+    std::optional<std::chrono::milliseconds> timeout;
     double max_drift = 0;
-    bool has_timeout = false;
     bool has_max_drift = false;
 };
 
@@ -69,13 +69,8 @@ void run_test(Context& ctx, const TestFlags& flags) {
     auto& store = ctx.store();
     auto config = value_or_throw(config::find_project_config(std::filesystem::current_path()));
     auto options = flags.test;
-    if (flags.has_timeout) {
-        if (!(flags.timeout > 0))
-            throw Failure({Exit::usage, fmt::format("--timeout {} is not a positive number of "
-                                                    "seconds",
-                                                    flags.timeout)});
-        options.timeout = std::chrono::milliseconds(static_cast<int64_t>(flags.timeout * 1000));
-    }
+    if (flags.timeout)
+        options.timeout = *flags.timeout;
     if (flags.has_max_drift)
         options.max_drift = flags.max_drift;
     auto plan = value_or_throw(check::plan_tests(store, config, options, std::cin));
@@ -159,16 +154,14 @@ void register_test(CLI::App& app, Context& ctx) {
     cmd->add_option("--junit", flags->junit,
                     "Write every suite and data check as JUnit XML to FILE (for CI test widgets)")
         ->type_name("FILE");
-    auto* timeout =
-        cmd->add_option("--timeout", flags->timeout, "Stop a suite that runs longer than this")
-            ->type_name("SECONDS");
+    add_duration_option(cmd, "--timeout", flags->timeout,
+                        "Stop a suite that runs longer than this");
     cmd->add_option("--tag", flags->tags, "Also tag the report NAME:TAG (repeatable)")
         ->type_name("TAG");
     cmd->add_flag("--no-suites", t.no_suites, "Run no test suite, only data checks");
     cmd->add_flag("--no-data", t.no_data, "Run no data check, only test suites");
-    cmd->callback([&ctx, flags, max_drift, timeout] {
+    cmd->callback([&ctx, flags, max_drift] {
         flags->has_max_drift = max_drift->count() > 0;
-        flags->has_timeout = timeout->count() > 0;
         run_test(ctx, *flags);
     });
     ctx.document(

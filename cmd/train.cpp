@@ -1,5 +1,6 @@
 // mlci train: run a training command as a recorded, cached, reproducible run.
 #include "context.hpp"
+#include "duration_option.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -17,7 +18,7 @@ struct TrainFlags {
     run::TrainOptions train;
     std::vector<std::string> command;
     std::string params_file, metrics;
-    double timeout = 0;
+    std::optional<std::chrono::milliseconds> timeout;
 };
 
 std::string metrics_line(const run::RunRecord& r, size_t max = 4) {
@@ -109,8 +110,8 @@ void run_train(Context& ctx, TrainFlags& flags) {
         options.params_file = flags.params_file;
     if (!flags.metrics.empty())
         options.metrics = flags.metrics;
-    if (flags.timeout > 0)
-        options.timeout_seconds = flags.timeout;
+    if (flags.timeout)
+        options.timeout_seconds = to_seconds(*flags.timeout);
     if (!ctx.options.quiet)
         options.echo = [](std::string_view chunk) {
             (void)write_all(STDERR_FILENO, chunk, "standard error");
@@ -167,10 +168,8 @@ void register_train(CLI::App& app, Context& ctx) {
     cmd->add_option("-n,--name", o.name,
                     "The run name, tagged NAME:vN (default: train.name, else the script's name)");
     cmd->add_flag("--force", o.force, "Run even when an identical run is in the cache");
-    cmd->add_option("--timeout", flags->timeout,
-                    "Stop the command after this many seconds (status timeout)")
-        ->type_name("SECONDS")
-        ->check(CLI::PositiveNumber);
+    add_duration_option(cmd, "--timeout", flags->timeout,
+                        "Stop the command after this long (status timeout)");
     cmd->add_option("--grid", o.grid, "Sweep: run every combination of these values (repeatable)")
         ->type_name("KEY=V1,V2");
     cmd->add_option("-j,--jobs", o.jobs, "Sweep runs at once (default: 1)")

@@ -1,5 +1,6 @@
 // mlci verify and mlci gc: check and clean the store.
 #include "context.hpp"
+#include "duration_option.hpp"
 
 #include <mlci/core/parallel.hpp>
 #include <mlci/store/maintenance.hpp>
@@ -48,18 +49,19 @@ void register_verify(CLI::App& app, Context& ctx) {
 void register_gc(CLI::App& app, Context& ctx) {
     struct Options {
         bool dry_run = false;
-        unsigned grace = 3600;
+        std::optional<std::chrono::milliseconds> grace;
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand("gc", "Delete blobs that no tag, artifact or lineage reaches");
     cmd->group("Store");
     cmd->add_flag("-n,--dry-run", opts->dry_run, "List what would be deleted; delete nothing");
-    cmd->add_option("--grace", opts->grace,
-                    "Keep unreferenced blobs younger than this many seconds (default: 3600)")
-        ->type_name("SECONDS");
+    add_duration_option(cmd, "--grace", opts->grace,
+                        "Keep unreferenced blobs younger than this (default: 1h)",
+                        ZeroDuration::allowed);
     cmd->callback([&ctx, opts] {
         auto& store = ctx.store();
-        store::GcOptions o{opts->dry_run, std::chrono::seconds(opts->grace)};
+        store::GcOptions o{opts->dry_run, std::chrono::ceil<std::chrono::seconds>(
+                                              opts->grace.value_or(std::chrono::hours(1)))};
         auto report = value_or_throw(store::gc(store, o));
         if (ctx.options.json) {
             nlohmann::json removed = nlohmann::json::array();

@@ -1,5 +1,6 @@
 // mlci watch: production monitoring of a deployed model's inference events.
 #include "context.hpp"
+#include "duration_option.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -23,12 +24,12 @@ struct WatchFlags {
     std::string env; // the environment whose deployed package is the baseline
     std::vector<std::string> rules;
     std::string window;
-    double window_seconds = 0;
+    std::optional<std::chrono::milliseconds> window_seconds;
     std::string clock;
     bool once = false;
     bool from_end = false;
     bool always_report = false;
-    double poll_seconds = 0;
+    std::optional<std::chrono::milliseconds> poll_interval;
     std::string listen;
     std::string on_alert;
     std::string ts_field, features_field, prediction_field, label_field;
@@ -91,14 +92,14 @@ Settings settings_of(const WatchFlags& flags) {
         auto err = watch::parse_window(flags.window, events, seconds);
         if (!err.empty())
             throw Failure({Exit::usage, "--window: " + err});
-    } else if (flags.window_seconds <= 0) {
+    } else if (!flags.window_seconds) {
         events = c.window_events;
         seconds = c.window_seconds;
     }
-    if (flags.window_seconds > 0) {
+    if (flags.window_seconds) {
         if (events)
             throw Failure({Exit::usage, "--window N and --window-seconds S exclude each other"});
-        seconds = flags.window_seconds;
+        seconds = to_seconds(*flags.window_seconds);
     }
     s.window.once = flags.once;
     s.window.events = events.value_or(0);
@@ -109,8 +110,9 @@ Settings settings_of(const WatchFlags& flags) {
     auto clock = pick(flags.clock, c.clock, std::string("event"));
     s.window.clock = clock == "arrival" ? watch::Clock::arrival : watch::Clock::event;
 
-    double poll = pick(flags.poll_seconds, c.poll_seconds, 0.5);
-    s.source.poll_ms = std::max(1, static_cast<int>(std::lround(poll * 1000)));
+    auto poll = flags.poll_interval ? *flags.poll_interval
+                                    : c.poll_interval.value_or(std::chrono::milliseconds(500));
+    s.source.poll_ms = std::max<int64_t>(1, poll.count());
     s.source.follow = !flags.once;
     s.source.from_end = flags.from_end;
     if (!flags.on_alert.empty())
@@ -327,10 +329,9 @@ void register_watch(CLI::App& app, Context& ctx) {
                     "Evaluate every N events, or every DURATION (30s, 5m, 1h); default 1000 "
                     "events")
         ->type_name("N|DURATION");
-    cmd->add_option("--window-seconds", flags->window_seconds,
-                    "Evaluate every S seconds of event time (or arrival time with --clock "
-                    "arrival)")
-        ->type_name("S");
+    add_duration_option(cmd, "--window-seconds", flags->window_seconds,
+                        "Evaluate a window every DURATION of event time (or arrival time with "
+                        "--clock arrival)");
     cmd->add_option("--clock", flags->clock,
                     "What time windows follow: event (the events' timestamps, the default) or "
                     "arrival")
@@ -341,9 +342,9 @@ void register_watch(CLI::App& app, Context& ctx) {
                   "window), exit 1 on an alert: for a scheduled CI job");
     cmd->add_flag("--from-end", flags->from_end,
                   "Skip what a followed file already holds; watch only new lines");
-    cmd->add_option("--poll-interval", flags->poll_seconds,
-                    "Seconds between checks of a followed file or polls of a URL (default 0.5)")
-        ->type_name("SECONDS");
+    add_duration_option(cmd, "--poll-interval", flags->poll_interval,
+                        "The pause between checks of a followed file or polls of a URL (default "
+                        "0.5)");
     cmd->add_option("--listen", flags->listen,
                     "Serve the live figures for Prometheus on http://ADDR/metrics")
         ->type_name("ADDR");

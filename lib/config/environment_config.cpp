@@ -1,7 +1,9 @@
+#include <cmath>
 #include <fmt/format.h>
 #include <mlci/config/environment_config.hpp>
 #include <mlci/config/yaml_util.hpp>
 #include <mlci/core/fs.hpp>
+#include <tuple>
 
 namespace mlci::config {
 
@@ -31,15 +33,23 @@ Result<EnvironmentConfig> parse_environment(const Path& file, const std::string&
             MLCI_TRY_ASSIGN(v, as_string(file, n, key(k)));
             *out = std::move(v);
         }
-    for (auto [k, out] : {std::pair{"health_timeout", &env.health_timeout},
-                          {"health_retries", &env.health_retries},
-                          {"health_interval", &env.health_interval},
-                          {"keep", &env.keep}})
+    for (auto [k, out, zero] :
+         {std::tuple{"health_timeout", &env.health_timeout, ZeroDuration::refused},
+          {"health_interval", &env.health_interval, ZeroDuration::allowed}})
+        if (auto n = node[k]) {
+            MLCI_TRY_ASSIGN(v, as_duration(file, n, key(k), zero));
+            *out = v;
+        }
+    for (auto [k, out, least] :
+         {std::tuple{"health_retries", &env.health_retries, 1u}, {"keep", &env.keep, 0u}})
         if (auto n = node[k]) {
             MLCI_TRY_ASSIGN(v, as_number(file, n, key(k)));
-            if (v < 0)
-                return bad_key(file, n, key(k), "must not be negative");
-            *out = v;
+            // Checked as a double first: casting one beyond the range is undefined.
+            if (!(v >= least && v <= k_max_count && v == std::floor(v)))
+                return bad_key(
+                    file, n, key(k),
+                    fmt::format("expected a whole number from {} to {}", least, k_max_count));
+            *out = static_cast<unsigned>(v);
         }
     if (auto n = node["require_validation"]) {
         MLCI_TRY_ASSIGN(v, as_bool(file, n, key("require_validation")));

@@ -5,9 +5,9 @@
 //     staging:
 //       target: dir:/srv/iris            # dir:PATH, gitops:REPO_URL#FILE[,FILE], exec:COMMAND
 //       health_check: http://127.0.0.1:8080/healthz   # or a shell command
-//       health_timeout: 30               # seconds for each attempt
+//       health_timeout: 30               # each attempt (seconds, or 500ms, 30s, 5m, 2h)
 //       health_retries: 10               # attempts before the release is rolled back
-//       health_interval: 1               # seconds between attempts
+//       health_interval: 1               # between attempts (0: none)
 //       pre_start: ./scripts/migrate.sh  # runs in the unpacked release before the switch
 //       keep: 5                          # releases kept by a dir target
 //       public_key: keys/release.pub     # when set, the package must be signed by it
@@ -16,9 +16,11 @@
 //       values_key: image                # gitops: the Helm values block to pin
 //       branch: main                     # gitops: the branch to commit to
 //
+// Durations take the forms and the maximum of lib/core/duration.hpp.
 // Relative paths (public_key, a dir target) are relative to mlci.yaml's folder.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <mlci/core/error.hpp>
 #include <optional>
@@ -28,11 +30,16 @@
 
 namespace mlci::config {
 
+// The most health check attempts or kept releases, in mlci.yaml or a flag:
+// far beyond any use, and within `unsigned`.
+inline constexpr unsigned k_max_count = 1'000'000;
+
 struct EnvironmentConfig {
     std::string name;
     std::optional<std::string> target, health_check, pre_start, public_key, image, values_key,
         branch;
-    std::optional<double> health_timeout, health_retries, health_interval, keep;
+    std::optional<std::chrono::milliseconds> health_timeout, health_interval;
+    std::optional<unsigned> health_retries, keep;
     std::optional<bool> require_validation;
 };
 

@@ -106,8 +106,8 @@ Result<TrainConfig> parse_train(const Path& file, const YAML::Node& node) {
         t.name = v;
     }
     if (auto n = node["timeout"]) {
-        MLCI_TRY_ASSIGN(v, as_number(file, n, "train.timeout"));
-        t.timeout_seconds = v;
+        MLCI_TRY_ASSIGN(v, as_duration(file, n, "train.timeout"));
+        t.timeout_seconds = to_seconds(v);
     }
     if (auto n = node["env"]) {
         if (!n.IsMap())

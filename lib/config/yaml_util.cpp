@@ -150,6 +150,17 @@ Result<double> as_number(const std::filesystem::path& file, const YAML::Node& no
     return v;
 }
 
+Result<std::chrono::milliseconds> as_duration(const std::filesystem::path& file,
+                                              const YAML::Node& node, std::string_view key,
+                                              ZeroDuration zero) {
+    if (!node.IsScalar())
+        return bad_key(file, node, key, "expected a duration");
+    auto d = parse_duration(node.Scalar(), zero);
+    if (!d)
+        return bad_key(file, node, key, d.error().message);
+    return *d;
+}
+
 Result<bool> as_bool(const std::filesystem::path& file, const YAML::Node& node,
                      std::string_view key) {
     bool v = false;

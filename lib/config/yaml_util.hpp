@@ -1,8 +1,10 @@
 // Helpers for reading YAML with errors that name file:line and the key.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <initializer_list>
+#include <mlci/core/duration.hpp>
 #include <mlci/core/error.hpp>
 #include <string>
 #include <string_view>
@@ -61,6 +63,10 @@ Result<std::string> as_string(const std::filesystem::path& file, const YAML::Nod
                               std::string_view key);
 Result<double> as_number(const std::filesystem::path& file, const YAML::Node& node,
                          std::string_view key);
+// A duration (lib/core/duration.hpp): seconds, or a number with a unit.
+Result<std::chrono::milliseconds> as_duration(const std::filesystem::path& file,
+                                              const YAML::Node& node, std::string_view key,
+                                              ZeroDuration zero = ZeroDuration::refused);
 Result<bool> as_bool(const std::filesystem::path& file, const YAML::Node& node,
                      std::string_view key);
 Result<std::vector<std::string>> as_string_list(const std::filesystem::path& file,

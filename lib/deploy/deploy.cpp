@@ -1,6 +1,7 @@
 #include <charconv>
 #include <fmt/format.h>
 #include <mlci/core/clock.hpp>
+#include <mlci/core/duration.hpp>
 #include <mlci/core/file_lock.hpp>
 #include <mlci/deploy/deploy.hpp>
 
@@ -13,13 +14,13 @@ Result<FileLock> lock_environment(const store::Store& store, const DeployRequest
     if (r.wait.count() > 0) {
         auto lock = FileLock::acquire(path, FileLock::Mode::exclusive, r.wait);
         if (!lock)
-            return runtime_error("another deploy to '{}' did not finish within {} s", r.environment,
-                                 r.wait.count() / 1000);
+            return runtime_error("another deploy to '{}' did not finish within {}", r.environment,
+                                 format_duration(r.wait));
         return lock;
     }
     MLCI_TRY_ASSIGN(lock, FileLock::try_acquire(path, FileLock::Mode::exclusive));
     if (!lock)
-        return runtime_error("another deploy to '{}' is running; pass --wait SECONDS to wait "
+        return runtime_error("another deploy to '{}' is running; pass --wait DURATION to wait "
                              "for it",
                              r.environment);
     return std::move(*lock);
@@ -107,7 +108,10 @@ Result<DeployResult> deploy_package(store::Store& store, const store::IndexEntry
         return result;
     };
 
-    auto target = open_target(request.target);
+    auto settings = request.target;
+    if (!settings.on_note)
+        settings.on_note = [&reporter](const std::string& line) { reporter.say(line); };
+    auto target = open_target(settings);
     if (!target)
         return std::unexpected(target.error());
     reporter.say(fmt::format("deploying {} to {} ({})", reference, request.environment,

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <mlci/core/duration.hpp>
 #include <mlci/deploy/health.hpp>
 #include <mlci/net/libcurl.hpp>
 #include <mlci/run/process.hpp>
@@ -61,7 +62,7 @@ Result<std::string> command_attempt(const HealthCheck& h) {
     };
     MLCI_TRY_ASSIGN(r, run::run_process(spec));
     if (r.timed_out)
-        return fmt::format("`{}` timed out after {} ms", h.check, h.timeout.count());
+        return fmt::format("`{}` timed out after {}", h.check, format_duration(h.timeout));
     if (r.exit_code != 0) {
         auto out = tail(output);
         return fmt::format("`{}` exited {}{}{}", h.check, r.exit_code, out.empty() ? "" : ": ",

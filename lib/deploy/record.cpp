@@ -1,9 +1,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <functional>
 #include <mlci/deploy/record.hpp>
 #include <mlci/store/media_types.hpp>
 #include <pwd.h>
+#include <tuple>
 #include <unistd.h>
 
 namespace mlci::deploy {
@@ -147,13 +149,17 @@ Result<DeploymentEntry> record_deployment(store::Store& store, const Deployment&
     return DeploymentEntry{version_in(tag, history_name(d.environment)), tag, desc.digest, d};
 }
 
-Result<std::vector<DeploymentEntry>> history(const store::Store& store, std::string_view env) {
-    MLCI_TRY(validate_environment_name(env));
-    auto name = history_name(env);
+namespace {
+
+// The deployments among the store's tags for which `version_of` gives a
+// version (0: not one of them).
+Result<std::vector<DeploymentEntry>>
+read_deployments(const store::Store& store,
+                 const std::function<unsigned(std::string_view)>& version_of) {
     MLCI_TRY_ASSIGN(entries, store.entries());
     std::vector<DeploymentEntry> out;
     for (auto& e : entries) {
-        auto version = version_in(e.tag, name);
+        auto version = version_of(e.tag);
         if (version == 0)
             continue;
         MLCI_TRY_ASSIGN(manifest, store.read_manifest(e.descriptor.digest));
@@ -166,7 +172,31 @@ Result<std::vector<DeploymentEntry>> history(const store::Store& store, std::str
         MLCI_TRY_ASSIGN(d, Deployment::from_json(json));
         out.push_back({version, e.tag, e.descriptor.digest, std::move(d)});
     }
+    return out;
+}
+
+} // namespace
+
+Result<std::vector<DeploymentEntry>> history(const store::Store& store, std::string_view env) {
+    MLCI_TRY(validate_environment_name(env));
+    auto name = history_name(env);
+    MLCI_TRY_ASSIGN(
+        out, read_deployments(store, [&](std::string_view tag) { return version_in(tag, name); }));
     std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.version < b.version; });
+    return out;
+}
+
+Result<std::vector<DeploymentEntry>> all_deployments(const store::Store& store) {
+    MLCI_TRY_ASSIGN(out, read_deployments(store, [](std::string_view tag) -> unsigned {
+                        auto colon = tag.find(':');
+                        if (colon == std::string_view::npos || !tag.starts_with("deploy-"))
+                            return 0;
+                        return version_in(tag, tag.substr(0, colon));
+                    }));
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
+        return std::tie(a.deployment.finished, a.deployment.environment, a.version) <
+               std::tie(b.deployment.finished, b.deployment.environment, b.version);
+    });
     return out;
 }
 

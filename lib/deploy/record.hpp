@@ -69,6 +69,10 @@ Result<DeploymentEntry> record_deployment(store::Store& store, const Deployment&
 // The environment's deployments, oldest first.
 Result<std::vector<DeploymentEntry>> history(const store::Store& store, std::string_view env);
 
+// Every environment's deployments, oldest first (by finish time, then by
+// version): what a target may prune is what these say it made.
+Result<std::vector<DeploymentEntry>> all_deployments(const store::Store& store);
+
 // The newest deployment that left its package running; nothing when none did.
 Result<std::optional<DeploymentEntry>> current(const store::Store& store, std::string_view env);
 

@@ -37,6 +37,8 @@ struct TargetSettings {
     std::string message;                 // gitops: the commit message
     // Lines of output from hooks and commands, for the terminal.
     std::function<void(std::string_view)> on_output;
+    // A note for the person deploying (something the target left alone).
+    std::function<void(const std::string&)> on_note;
 };
 
 class Target {
@@ -63,7 +65,9 @@ std::vector<std::string> release_environment(const Release& r);
 // Parses a target spec and opens it (a usage error for an unknown kind).
 Result<std::unique_ptr<Target>> open_target(const TargetSettings& settings);
 
-// One-folder-per-release layout of a dir target.
+// One-folder-per-release layout of a dir target. Refuses (a usage error) a
+// folder that is `/`, the store, inside it or holding it, and a layout
+// whose `current` is not the symlink mlci switches.
 Result<std::unique_ptr<Target>> open_dir_target(const fs::path& root, const TargetSettings& s);
 Result<std::unique_ptr<Target>> open_exec_target(const std::string& command,
                                                  const TargetSettings& s);

@@ -2,6 +2,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <mlci/core/clock.hpp>
+#include <mlci/core/duration.hpp>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/core/parallel.hpp>
@@ -139,9 +140,10 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
     spec.argv = command_argv(plan.command);
     spec.env = env;
     spec.cwd = member.root / plan.workdir;
-    if (plan.timeout_seconds)
-        spec.timeout =
-            std::chrono::milliseconds(static_cast<long long>(*plan.timeout_seconds * 1000));
+    if (plan.timeout_seconds) { // converted without overflow (a huge double is UB to cast)
+        MLCI_TRY_ASSIGN(timeout, duration_from_seconds(*plan.timeout_seconds));
+        spec.timeout = timeout;
+    }
     std::optional<Error> log_error;
     spec.on_output = [&](std::string_view chunk) {
         if (auto w = write_all(log.get(), chunk, log_path); !w && !log_error)

@@ -1,4 +1,5 @@
 // Resolving `mlci train`'s flags over mlci.yaml into one RunPlan.
+#include <mlci/core/duration.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/data/project.hpp>
 #include <mlci/run/code_state.hpp>
@@ -170,9 +171,9 @@ Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options
                            plan.name);
     plan.timeout_seconds =
         options.timeout_seconds ? options.timeout_seconds : train.timeout_seconds;
-    if (plan.timeout_seconds && *plan.timeout_seconds <= 0)
-        return usage_error("invalid timeout {}: give a number of seconds above 0",
-                           *plan.timeout_seconds);
+    if (plan.timeout_seconds)
+        if (auto checked = duration_from_seconds(*plan.timeout_seconds); !checked)
+            return usage_error("invalid timeout: {}", checked.error().message);
     plan.env = train.env;
 
     MLCI_TRY_ASSIGN(inputs, resolve_inputs(store, cfg,

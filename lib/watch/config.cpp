@@ -1,12 +1,13 @@
 #include <charconv>
 #include <cmath>
 #include <mlci/config/yaml_util.hpp>
+#include <mlci/core/duration.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/watch/config.hpp>
 
 namespace mlci::watch {
 
-using config::as_number;
+using config::as_duration;
 using config::as_string;
 using config::as_string_list;
 using config::bad_key;
@@ -20,23 +21,21 @@ std::string parse_window(std::string_view text, std::optional<uint64_t>& events,
         return fmt::format("'{}' is not a window size (events like 1000, or a duration like "
                            "30s, 5m, 1h)",
                            text);
-    std::string_view unit(p, static_cast<size_t>(text.data() + text.size() - p));
-    if (!(x > 0) || !std::isfinite(x))
-        return fmt::format("window '{}' must be positive", text);
-    if (unit.empty()) {
-        if (x != std::floor(x))
-            return fmt::format("window '{}' must be a whole number of events", text);
-        events = static_cast<uint64_t>(x);
+    if (p != text.data() + text.size()) { // a unit: a duration like any other
+        auto d = parse_duration(text);
+        if (!d)
+            return "window " + d.error().message;
+        seconds = to_seconds(*d);
         return {};
     }
-    double scale = unit == "ms"  ? 0.001
-                   : unit == "s" ? 1
-                   : unit == "m" ? 60
-                   : unit == "h" ? 3600
-                                 : 0;
-    if (scale == 0)
-        return fmt::format("window '{}': unknown unit '{}' (ms, s, m or h)", text, unit);
-    seconds = x * scale;
+    if (!(x > 0) || !std::isfinite(x))
+        return fmt::format("window '{}' must be positive", text);
+    if (x != std::floor(x))
+        return fmt::format("window '{}' must be a whole number of events", text);
+    // Checked before the cast: a double beyond uint64_t is undefined behaviour.
+    if (x > static_cast<double>(k_max_window_events))
+        return fmt::format("window '{}' is more than {} events", text, k_max_window_events);
+    events = static_cast<uint64_t>(x);
     return {};
 }
 
@@ -85,10 +84,8 @@ Result<std::optional<WatchConfig>> parse_watch_config(const YAML::Node& root,
         }
     }
     if (auto n = node["poll_interval"]) {
-        MLCI_TRY_ASSIGN(v, as_number(file, n, "watch.poll_interval"));
-        if (!(v > 0))
-            return bad_key(file, n, "watch.poll_interval", "expected a positive number of seconds");
-        c.poll_seconds = v;
+        MLCI_TRY_ASSIGN(v, as_duration(file, n, "watch.poll_interval"));
+        c.poll_interval = v;
     }
     if (auto f = node["fields"]) {
         MLCI_TRY(expect_keys(file, f, "watch.fields", {"ts", "features", "prediction", "label"}));

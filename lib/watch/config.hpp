@@ -11,10 +11,11 @@
 //     rules: ["psi(*) > 0.2", "accuracy < 0.85"]
 //     on_alert: [notify.sh]      # a list (exec) or a string (sh -c)
 //     listen: 127.0.0.1:9464
-//     poll_interval: 0.5         # seconds
+//     poll_interval: 0.5         # seconds, or a duration: 500ms
 //     fields: {ts: ts, features: features, prediction: prediction, label: label}
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/error.hpp>
@@ -31,12 +32,16 @@ struct WatchConfig {
     std::optional<double> window_seconds;
     std::vector<std::string> rules;
     config::CommandSpec on_alert;
-    std::optional<double> poll_seconds;
+    std::optional<std::chrono::milliseconds> poll_interval;
     std::optional<std::string> ts_field, features_field, prediction_field, label_field;
 };
 
+// The largest window in events: far beyond any use, and within uint64_t.
+inline constexpr uint64_t k_max_window_events = 1'000'000'000'000'000;
+
 // Parses a window size: a count of events ("1000") or a duration ("30s",
-// "5m", "1h", "250ms"). Sets one of the two; an error message otherwise.
+// "5m", "1h", "250ms"; as lib/core/duration.hpp). Sets one of the two; an
+// error message otherwise.
 std::string parse_window(std::string_view text, std::optional<uint64_t>& events,
                          std::optional<double>& seconds);
 

@@ -74,7 +74,7 @@ public:
                 return Read{};
             }
         }
-        sleep_ms(std::min(timeout_ms, m_options.poll_ms));
+        sleep_ms(static_cast<int>(std::min<int64_t>(timeout_ms, m_options.poll_ms)));
         return Read{};
     }
 
@@ -136,7 +136,8 @@ public:
                 auto now = std::chrono::steady_clock::now();
                 if (now < due) {
                     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(due - now);
-                    sleep_ms(std::min<int>(timeout_ms, static_cast<int>(wait.count()) + 1));
+                    // Within int: never longer than timeout_ms.
+                    sleep_ms(static_cast<int>(std::min<int64_t>(timeout_ms, wait.count() + 1)));
                     return Read{};
                 }
             }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mlci/core/error.hpp>
 #include <string>
@@ -33,7 +34,7 @@ public:
 struct SourceOptions {
     bool follow = true;    // false: read what is there, then end
     bool from_end = false; // a followed file: skip what it holds at the start
-    int poll_ms = 500;     // how often a followed file or URL is checked
+    int64_t poll_ms = 500; // how often a followed file or URL is checked
 };
 
 // "-" is standard input; http:// and https:// URLs are polled; anything else

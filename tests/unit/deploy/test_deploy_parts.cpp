@@ -91,4 +91,23 @@ environments:
                                                "/p/mlci.yaml");
     REQUIRE_FALSE(negative);
     CHECK_THAT(negative.error().message, Catch::Contains("keep"));
+
+    auto durations = config::parse_environments(
+        YAML::Load("environments:\n  prod:\n    health_timeout: 2m\n    health_interval: 0\n"),
+        "/p/mlci.yaml");
+    REQUIRE(durations);
+    CHECK(*durations->front().health_timeout == std::chrono::minutes(2));
+    CHECK(*durations->front().health_interval == std::chrono::milliseconds(0));
+    // Each of these overflowed a cast or made a health check time out at once.
+    for (std::string bad : {"health_timeout: 1e30", "health_timeout: .nan", "health_timeout: 0",
+                            "health_interval: -1", "keep: 1e30", "keep: 1.5", "health_retries: 0",
+                            "health_retries: .inf"}) {
+        auto r = config::parse_environments(YAML::Load("environments:\n  prod:\n    " + bad),
+                                            "/p/mlci.yaml");
+        INFO(bad);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code == Exit::usage);
+        CHECK_THAT(r.error().message, Catch::Contains("/p/mlci.yaml:3"));
+        CHECK_THAT(r.error().message, Catch::Contains(bad.substr(0, bad.find(':'))));
+    }
 }

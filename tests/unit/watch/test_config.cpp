@@ -54,4 +54,15 @@ TEST_CASE("watch: window sizes: events or durations", "[watch]") {
     CHECK(!parse_window("1.5", n, s).empty());
     CHECK(!parse_window("5d", n, s).empty());
     CHECK(!parse_window("", n, s).empty());
+    // Values that overflowed a cast or a deadline: refused, not wrapped.
+    CHECK(!parse_window("1e30", n, s).empty());
+    CHECK(!parse_window("1e30h", n, s).empty());
+    CHECK(!parse_window("8761h", n, s).empty());
+    CHECK(!parse_window("-1s", n, s).empty());
+    CHECK(!parse_window("nans", n, s).empty());
+    CHECK(!parse("watch:\n  poll_interval: 1e30\n"));
+    CHECK(!parse("watch:\n  poll_interval: .nan\n"));
+    auto poll = parse("watch:\n  poll_interval: 250ms\n");
+    REQUIRE(poll);
+    CHECK((*poll)->poll_interval == std::chrono::milliseconds(250));
 }
