@@ -48,8 +48,5 @@ if [[ $(gitlab-ci-local --version 2>/dev/null) != "$gitlab_ci_local" ]]; then
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
     fi
     echo "installing: gitlab-ci-local@$gitlab_ci_local (npm)" >&2
-    # --ignore-scripts: its optional dependency re2 would build a native
-    # module, downloading from GitHub or node-gyp's headers (unreachable from
-    # CI machines); gitlab-ci-local runs without it. npm 11 skips it anyway.
-    npm install -g --no-fund --no-audit --ignore-scripts "gitlab-ci-local@$gitlab_ci_local" >/dev/null
+    npm install -g --no-fund --no-audit "gitlab-ci-local@$gitlab_ci_local" >/dev/null
 fi
