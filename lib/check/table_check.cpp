@@ -4,26 +4,18 @@
 #include <mlci/check/column_check.hpp>
 #include <mlci/check/drift.hpp>
 #include <mlci/check/table_check.hpp>
+#include <mlci/data/field_hash.hpp>
 #include <optional>
 
 namespace mlci::check {
 
 namespace {
 
-// A finalizer over std::hash: it spreads the bits that pick a slot below.
-uint64_t mix(uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
-// Hashes fields in order, so that ("a,b") and ("a", "b") differ.
+// Hashes fields in order, so that ("a,b") and ("a", "b") differ; data::mix64
+// (the CSV reader's finalizer too) spreads std::hash's bits over the slots.
 uint64_t hash_fields(const std::vector<std::string_view>& row, const std::vector<size_t>* only) {
     uint64_t h = 0x243f6a8885a308d3ULL;
-    auto add = [&](size_t i) { h = mix(h ^ std::hash<std::string_view>{}(row[i])) + i; };
+    auto add = [&](size_t i) { h = data::mix64(h ^ std::hash<std::string_view>{}(row[i])) + i; };
     if (only)
         for (size_t i : *only)
             add(i);

@@ -14,8 +14,9 @@ packages=(
     python3 python3-sklearn python3-pandas python3-pytest
     # tests: documentation, shells, XML, OCI tools and a real registry
     groff man-db bash zsh fish libxml2-utils chromium skopeo umoci docker-registry zstd apache2-utils openssl curl ca-certificates procps
-    # gitlab-ci-local copies the project into its work folder with rsync
-    rsync
+    # gitlab-ci-local copies the project into its work folder with rsync;
+    # test_hostile_data.sh measures peak memory with GNU time (/usr/bin/time -v)
+    rsync time
     # deploy tests: git (a bare repository and git daemon), flock
     git util-linux valgrind
     # watch tests: a real Prometheus scraping mlci watch --listen
