@@ -38,7 +38,9 @@ void register_verify(CLI::App& app, Context& ctx) {
     ctx.document({"verify",
                   "Re-hashes every blob in the store on all cores and checks that every "
                   "artifact the index lists is whole: its manifest parses and its config, "
-                  "layers, file lists and nested manifests are present. Prints one line per "
+                  "layers, file lists and nested manifests are present. Each pack's chunks must "
+                  "hash to the digests its index gives, and each chunk list must name chunks its "
+                  "packs hold where it says. Prints one line per "
                   "problem (corrupt blob, missing blob and who names it) and exits 1 when there "
                   "is any. Lineage that points outside the store (an artifact pulled without its "
                   "inputs) is not a problem.",

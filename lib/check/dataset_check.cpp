@@ -5,6 +5,7 @@
 #include <mlci/core/parallel.hpp>
 #include <mlci/data/dataset.hpp>
 #include <mlci/data/profile.hpp>
+#include <mlci/store/chunked_file.hpp>
 #include <mlci/store/reference.hpp>
 
 namespace mlci::check {
@@ -27,7 +28,7 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
 
 struct Table {
     std::string path; // relative to the project root
-    hash::Digest digest;
+    store::FileEntry file;
 };
 
 // The CSV tables of a dataset version, with their project-relative paths
@@ -39,7 +40,7 @@ Result<std::vector<Table>> tables_of(const store::Store& store, const data::Data
         auto parent = std::filesystem::path(root.path).parent_path();
         for (auto& f : files)
             if (is_csv(f.path))
-                out.push_back({(parent / f.path).generic_string(), f.digest});
+                out.push_back({(parent / f.path).generic_string(), f});
     }
     return out;
 }
@@ -112,11 +113,11 @@ Result<DatasetCheck> check_dataset(const store::Store& store, const DatasetCheck
         auto& t = tables[i];
         auto& f = out.files[i];
         f.path = t.path;
-        f.digest = t.digest;
-        if (!store.has_blob(t.digest))
+        f.digest = t.file.digest;
+        if (!store::has_content(store, t.file))
             return runtime_error("the content of '{}' ({}) is missing from the store (run "
                                  "'mlci verify', or pull the dataset again)",
-                                 t.path, t.digest.str());
+                                 t.path, t.file.digest.str());
         const data::TableProfile* ref = nullptr;
         if (spec.reference) {
             if (auto it = reference.find(t.path); it != reference.end())
@@ -128,7 +129,8 @@ Result<DatasetCheck> check_dataset(const store::Store& store, const DatasetCheck
                                        reference.begin()->first, out.drift_reference);
             }
         }
-        auto blob = store.blob_path(t.digest).string();
+        MLCI_TRY_ASSIGN(readable, store::readable_file(store, t.file));
+        auto blob = readable.path().string();
         auto reader = data::CsvReader::open(blob);
         if (!reader) {
             auto message = reader.error().message;

@@ -218,24 +218,42 @@ Result<AddResult> add_dataset(store::Store& store, const AddOptions& options,
         if (!caches.contains(r.base))
             caches.emplace(r.base, StatCache::load(store, r.base));
     std::vector<FileStat> stats(jobs.size());
+    std::unique_ptr<store::ChunkStore> chunk_store;
+    if (options.mode == IngestMode::copy) {
+        MLCI_TRY_ASSIGN(opened, store::ChunkStore::open(store));
+        chunk_store = std::move(opened);
+    }
+    std::vector<std::optional<store::ChunkedContent>> chunked(jobs.size());
 
     std::atomic<uint64_t> done{0}, bytes{0}, new_files{0}, new_bytes{0};
     std::array<std::atomic<bool>, 4> fallbacks{};
     MLCI_TRY(parallel_for(jobs.size(), options.jobs, [&](size_t i) -> Status {
         auto [r, f] = jobs[i];
         auto& file = roots[r].files[f];
-        MLCI_TRY_ASSIGN(in, ingest_file(store, roots[r].base / file.path, file.path, options.mode));
+        MLCI_TRY_ASSIGN(in, ingest_file(store, roots[r].base / file.path, file.path, options.mode,
+                                        chunk_store.get()));
         if (in.new_blob) {
             ++new_files;
-            new_bytes += in.entry.size;
+            new_bytes += in.new_bytes;
         }
         fallbacks[static_cast<size_t>(in.fallback)] = true;
         stats[i] = in.stat;
         lists[r][f] = std::move(in.entry);
+        chunked[i] = std::move(in.chunked);
         reporter.report({"adding", ++done, jobs.size(), bytes += file.stat.size, total_bytes});
         return {};
     }));
     say_link_fallbacks(fallbacks, store, reporter);
+    if (chunk_store) {
+        MLCI_TRY(chunk_store->finish());
+        for (size_t i = 0; i < jobs.size(); ++i)
+            if (chunked[i]) {
+                auto [r, f] = jobs[i];
+                MLCI_TRY_ASSIGN(refs, store::put_chunk_lists(store, *chunk_store, *chunked[i]));
+                lists[r][f].chunk_lists = std::move(refs);
+                chunked[i].reset();
+            }
+    }
     for (size_t i = 0; i < jobs.size(); ++i) {
         auto [r, f] = jobs[i];
         caches.at(roots[r].base).record(lists[r][f].path, stats[i], lists[r][f].digest);

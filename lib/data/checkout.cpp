@@ -99,62 +99,16 @@ private:
     fs::path m_path;
 };
 
-// Hashes what `fd` holds from its start.
-Result<hash::Digest> hash_fd(int fd, const fs::path& what) {
-    thread_local auto buf = std::make_unique_for_overwrite<char[]>(hash::k_io_chunk);
-    hash::Sha256 sha;
-    for (off_t offset = 0;;) {
-        ssize_t n = ::pread(fd, buf.get(), hash::k_io_chunk, offset);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return sys_error(errno, fmt::format("cannot read '{}'", what.string()));
-        if (n == 0)
-            return sha.finish();
-        sha.update(buf.get(), static_cast<size_t>(n));
-        offset += n;
-    }
-}
-
-// Copies `src` into `dst`, hashing what is written. A reflink shares the
-// blob's extents copy-on-write where the file system allows; the clone is
-// then read back to check it.
-Result<hash::Digest> copy_hashed(int src, int dst, const fs::path& what) {
-    if (::ioctl(dst, FICLONE, src) == 0)
-        return hash_fd(dst, what);
-    ::posix_fadvise(src, 0, 0, POSIX_FADV_SEQUENTIAL);
-    thread_local auto buf = std::make_unique_for_overwrite<char[]>(hash::k_io_chunk);
-    hash::Sha256 sha;
-    for (;;) {
-        ssize_t n = ::read(src, buf.get(), hash::k_io_chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return sys_error(errno, fmt::format("cannot read the blob for '{}'", what.string()));
-        if (n == 0)
-            return sha.finish();
-        sha.update(buf.get(), static_cast<size_t>(n));
-        MLCI_TRY(write_all(dst, std::string_view(buf.get(), static_cast<size_t>(n)), what));
-    }
-}
-
 // Writes `entry` from its blob to a temporary file next to `target`, with its
 // mode, and checks that it holds the content its digest names.
 Result<TempFile> stage_file(const store::Store& store, const store::FileEntry& entry,
                             const fs::path& target) {
-    UniqueFd src(::open(store.blob_path(entry.digest).c_str(), O_RDONLY | O_CLOEXEC));
-    if (!src)
-        return sys_error(errno, fmt::format("cannot open the blob of '{}' ({})", target.string(),
-                                            entry.digest.str()));
     TempFile tmp(target);
     UniqueFd out(::open(tmp.path().c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (!out)
         return sys_error(errno, fmt::format("cannot create '{}'", tmp.path().string()));
-    MLCI_TRY_ASSIGN(digest, copy_hashed(src.get(), out.get(), target));
-    if (digest != entry.digest)
-        return runtime_error("blob '{}' is corrupt: its content hashes to '{}' (run 'mlci "
-                             "verify'; nothing was checked out)",
-                             entry.digest.str(), digest.str());
+    if (auto written = store::write_content(store, entry, out.get(), target); !written)
+        return runtime_error("{}; nothing was checked out", written.error().message);
     if (::fchmod(out.get(), entry.mode & 0777) != 0)
         return sys_error(errno, fmt::format("cannot set the mode of '{}'", target.string()));
     if (::close(out.release()) != 0)
@@ -188,7 +142,7 @@ recorded_files(const store::Store& store, const fs::path& pointer_file, const Re
 Status check_blobs(const store::Store& store, const Plan& plan, const std::string& label) {
     std::vector<const store::FileEntry*> missing;
     for (auto i : plan.writes)
-        if (!store.has_blob(plan.files[i].digest))
+        if (!store::has_content(store, plan.files[i]))
             missing.push_back(&plan.files[i]);
     if (missing.empty())
         return {};
@@ -228,7 +182,7 @@ Result<Plan> plan_root(const store::Store& store, Plan plan, const std::string& 
     auto recoverable = [&](const WorkspaceFile& f) {
         auto r = recorded_by.find(f.path);
         return (r != recorded_by.end() && r->second->digest == f.digest) ||
-               store.has_blob(f.digest);
+               store::has_content(store, f.digest);
     };
     std::unordered_map<std::string_view, const WorkspaceFile*> present;
     present.reserve(workspace.size());

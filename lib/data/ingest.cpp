@@ -32,18 +32,30 @@ private:
 };
 
 Result<Ingested> ingest_copy(const store::Store& store, const fs::path& abs_path,
-                             const std::string& rel_path) {
+                             const std::string& rel_path, store::ChunkStore* chunks = nullptr) {
     UniqueFd fd(::open(abs_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd)
         return sys_error(errno, fmt::format("cannot open '{}'", abs_path.string()));
     ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+    struct stat opened {};
+    if (chunks && ::fstat(fd.get(), &opened) == 0 &&
+        static_cast<uint64_t>(opened.st_size) >= store::k_chunk_threshold) {
+        MLCI_TRY_ASSIGN(content, store::chunk_file(*chunks, fd.get(), abs_path));
+        MLCI_TRY_ASSIGN(st, stat_file(abs_path));
+        Ingested in{{rel_path, content.size, st.mode, content.digest}, st, content.new_bytes > 0};
+        in.new_bytes = content.new_bytes;
+        in.chunked = std::move(content);
+        return in;
+    }
     MLCI_TRY_ASSIGN(writer, store.begin_blob());
     MLCI_TRY(writer.write_from(fd.get(), abs_path));
     MLCI_TRY_ASSIGN(st, stat_file(abs_path));
     // Blobs of a dataset are described by the file list, not by a media type.
     bool existed = false;
     MLCI_TRY_ASSIGN(desc, writer.commit("application/octet-stream", &existed));
-    return Ingested{{rel_path, desc.size, st.mode, desc.digest}, st, !existed};
+    Ingested in{{rel_path, desc.size, st.mode, desc.digest}, st, !existed};
+    in.new_bytes = existed ? 0 : desc.size;
+    return in;
 }
 
 bool same_file_state(const FileStat& a, const FileStat& b) {
@@ -227,9 +239,14 @@ Result<Ingested> ingest_link(const store::Store& store, const fs::path& abs_path
 } // namespace
 
 Result<Ingested> ingest_file(const store::Store& store, const fs::path& abs_path,
-                             const std::string& rel_path, IngestMode mode) {
-    return mode == IngestMode::copy ? ingest_copy(store, abs_path, rel_path)
-                                    : ingest_link(store, abs_path, rel_path);
+                             const std::string& rel_path, IngestMode mode,
+                             store::ChunkStore* chunks) {
+    if (mode == IngestMode::copy)
+        return ingest_copy(store, abs_path, rel_path, chunks);
+    MLCI_TRY_ASSIGN(in, ingest_link(store, abs_path, rel_path));
+    if (in.new_blob)
+        in.new_bytes = in.entry.size;
+    return in;
 }
 
 } // namespace mlci::data

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <mlci/core/error.hpp>
 #include <mlci/data/scan.hpp>
+#include <mlci/store/chunked_file.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/store.hpp>
 
@@ -28,14 +29,22 @@ enum class LinkFallback {
 
 struct Ingested {
     store::FileEntry entry;
-    FileStat stat;         // the workspace file's stat after ingest (for the stat cache)
-    bool new_blob = false; // false when the store already had the content
+    FileStat stat;          // the workspace file's stat after ingest (for the stat cache)
+    bool new_blob = false;  // false when the store already had the content
+    uint64_t new_bytes = 0; // of new blobs or new chunks
     LinkFallback fallback = LinkFallback::none;
+    // A large file stored in chunks: its entry gets its chunk lists once the
+    // chunk store is finished (store::put_chunk_lists).
+    std::optional<store::ChunkedContent> chunked = {};
 };
 
-// Stores the file `abs_path` as a blob; `rel_path` goes into the entry. A
+// Stores the file `abs_path` as a blob, or, when `chunks` is given and the
+// file is at least store::k_chunk_threshold bytes, as chunks in `chunks`;
+// `rel_path` goes into the entry. --link (IngestMode::link) keeps files
+// whole: it trades deduplication across versions for no copy at all. A
 // failure leaves the workspace file as it was.
 Result<Ingested> ingest_file(const store::Store& store, const fs::path& abs_path,
-                             const std::string& rel_path, IngestMode mode);
+                             const std::string& rel_path, IngestMode mode,
+                             store::ChunkStore* chunks = nullptr);
 
 } // namespace mlci::data

@@ -34,6 +34,7 @@ Status plan_into(const store::Store& store, const store::Descriptor& desc,
             }
     } else if (is_manifest(desc.media_type)) {
         MLCI_TRY_ASSIGN(m, store::parse_manifest(plan.bytes, desc.digest.str()));
+        std::unordered_set<hash::Digest> seen_chunk_lists;
         plan.blobs.push_back(m.config);
         for (auto& layer : m.layers) {
             plan.blobs.push_back(layer);
@@ -41,8 +42,24 @@ Status plan_into(const store::Store& store, const store::Descriptor& desc,
                 continue;
             MLCI_TRY_ASSIGN(text, store.read_blob(layer.digest));
             MLCI_TRY_ASSIGN(files, store::parse_file_list(text, layer.digest.str()));
-            for (auto& f : files)
-                plan.files.push_back({"application/octet-stream", f.digest, f.size, {}, {}, {}});
+            for (auto& f : files) {
+                if (!f.chunked()) {
+                    plan.files.push_back(
+                        {"application/octet-stream", f.digest, f.size, {}, {}, {}});
+                    continue;
+                }
+                // A chunked file: its chunk lists, and the packs they name.
+                for (auto& ref : f.chunk_lists) {
+                    if (!seen_chunk_lists.insert(ref.digest).second)
+                        continue;
+                    plan.files.push_back(
+                        {store::k_media_chunk_list, ref.digest, ref.size, {}, {}, {}});
+                    MLCI_TRY_ASSIGN(list_text, store.read_blob(ref.digest));
+                    MLCI_TRY_ASSIGN(list, store::parse_chunk_list(list_text, ref.digest.str()));
+                    for (auto& p : list.packs)
+                        plan.files.push_back({store::k_media_pack, p.digest, p.size, {}, {}, {}});
+                }
+            }
         }
     } else {
         return usage_error("'{}' is not a manifest (media type '{}')", desc.digest.str(),

@@ -3,6 +3,7 @@
 #include <mlci/registry/known_remotes.hpp>
 #include <mlci/registry/plan.hpp>
 #include <mlci/registry/transfer.hpp>
+#include <mlci/store/chunk_store.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/media_types.hpp>
 #include <unordered_set>
@@ -87,16 +88,33 @@ private:
             blobs.insert(blobs.end(), parsed.layers.begin(), parsed.layers.end());
             MLCI_TRY(fetch_blobs(blobs));
             // A file list's entries are blobs no manifest names: fetch them too.
-            std::vector<store::Descriptor> files;
+            std::vector<store::Descriptor> files, chunk_lists;
             for (auto& l : parsed.layers) {
                 if (l.media_type != store::k_media_file_list)
                     continue;
                 MLCI_TRY_ASSIGN(text, m_store.read_blob(l.digest));
                 MLCI_TRY_ASSIGN(list, store::parse_file_list(text, l.digest.str()));
-                for (auto& f : list)
-                    files.push_back({"application/octet-stream", f.digest, f.size, {}, {}, {}});
+                for (auto& f : list) {
+                    if (!f.chunked())
+                        files.push_back({"application/octet-stream", f.digest, f.size, {}, {}, {}});
+                    for (auto& ref : f.chunk_lists)
+                        chunk_lists.push_back(
+                            {store::k_media_chunk_list, ref.digest, ref.size, {}, {}, {}});
+                }
             }
             MLCI_TRY(fetch_blobs(files));
+            // A chunked file's chunk lists, then the packs they name that
+            // this store lacks: what a store holding an earlier version
+            // receives is the packs of the chunks that version did not have.
+            MLCI_TRY(fetch_blobs(chunk_lists));
+            std::vector<store::Descriptor> packs;
+            for (auto& ref : chunk_lists) {
+                MLCI_TRY_ASSIGN(text, m_store.read_blob(ref.digest));
+                MLCI_TRY_ASSIGN(list, store::parse_chunk_list(text, ref.digest.str()));
+                for (auto& p : list.packs)
+                    packs.push_back({store::k_media_pack, p.digest, p.size, {}, {}, {}});
+            }
+            MLCI_TRY(fetch_blobs(packs));
         } else {
             return usage_error("'{}' from '{}' has media type '{}', which mlci cannot pull",
                                m.digest.str(), m_remote.location(), m.media_type);
@@ -146,6 +164,10 @@ private:
         if (!committed)
             return runtime_error("{} is corrupt: {} (nothing was added to the store)", where,
                                  committed.error().message);
+        // Later adds deduplicate against the pack's chunks (the index is a
+        // cache: a pack it cannot read is for verify to report).
+        if (d.media_type == store::k_media_pack)
+            (void)store::index_pack(m_store, d.digest);
         ++m_done;
         progress();
         return {};

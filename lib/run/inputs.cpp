@@ -8,6 +8,7 @@
 #include <mlci/hash/file_hash.hpp>
 #include <mlci/run/inputs.hpp>
 #include <mlci/run/outputs.hpp>
+#include <mlci/store/chunked_file.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
 #include <set>
@@ -168,7 +169,7 @@ Result<MaterialiseStats> materialise_input(const store::Store& store, const fs::
                 return {};
             }
             // Overwriting is safe only when the store keeps what is there now.
-            verdict[i] = store.has_blob(h.digest) ? restore : conflict;
+            verdict[i] = store::has_content(store, h.digest) ? restore : conflict;
             return {};
         }));
         std::vector<std::string> problems;
@@ -200,8 +201,7 @@ Result<MaterialiseStats> materialise_input(const store::Store& store, const fs::
         for (size_t i = 0; i < files.size(); ++i) {
             if (verdict[i] != restore)
                 continue;
-            MLCI_TRY(restore_blob(store, files[i].digest, files[i].size, files[i].mode,
-                                  base / files[i].path));
+            MLCI_TRY(restore_file(store, files[i], base / files[i].path));
             stats_of[i] = data::stat_file(base / files[i].path).value_or(data::FileStat{});
             ++stats.restored;
         }

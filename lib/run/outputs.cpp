@@ -9,6 +9,7 @@
 #include <mlci/data/scan.hpp>
 #include <mlci/hash/file_hash.hpp>
 #include <mlci/run/outputs.hpp>
+#include <mlci/store/chunked_file.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,6 +47,33 @@ Status restore_blob(const store::Store& store, const hash::Digest& digest, uint6
         return fail(sys_error(errno, fmt::format("cannot write '{}'", tmp.string())).error());
     // A folder where the file belongs (an old output of another shape) is in
     // the way of rename; it was an output too, so it may go.
+    if (fs::is_directory(dest, ec))
+        fs::remove_all(dest, ec);
+    if (::rename(tmp.c_str(), dest.c_str()) != 0)
+        return fail(sys_error(errno, fmt::format("cannot replace '{}'", dest.string())).error());
+    return {};
+}
+
+Status restore_file(const store::Store& store, const store::FileEntry& entry,
+                    const fs::path& dest) {
+    if (!entry.chunked())
+        return restore_blob(store, entry.digest, entry.size, entry.mode, dest);
+    std::error_code ec;
+    fs::create_directories(dest.parent_path(), ec);
+    if (ec)
+        return runtime_error("cannot create '{}': {}", dest.parent_path().string(), ec.message());
+    auto tmp = temp_path_for(dest);
+    UniqueFd dst(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!dst)
+        return sys_error(errno, fmt::format("cannot create '{}'", tmp.string()));
+    auto fail = [&](Error e) {
+        ::unlink(tmp.c_str());
+        return std::unexpected(std::move(e));
+    };
+    if (auto s = store::write_content(store, entry, dst.get(), dest); !s)
+        return fail(s.error());
+    if (::fchmod(dst.get(), entry.mode & 07777) != 0 || ::close(dst.release()) != 0)
+        return fail(sys_error(errno, fmt::format("cannot write '{}'", tmp.string())).error());
     if (fs::is_directory(dest, ec))
         fs::remove_all(dest, ec);
     if (::rename(tmp.c_str(), dest.c_str()) != 0)
@@ -118,8 +146,7 @@ Result<RestoreStats> restore_outputs(const store::Store& store, const fs::path& 
     MLCI_TRY(parallel_for(files.size(), jobs, [&](size_t i) -> Status {
         if (!write[i])
             return {};
-        return restore_blob(store, files[i].digest, files[i].size, files[i].mode,
-                            base / files[i].path);
+        return restore_file(store, files[i], base / files[i].path);
     }));
     for (size_t i = 0; i < files.size(); ++i) {
         stats.files++;

@@ -38,6 +38,9 @@ Result<RestoreStats> restore_outputs(const store::Store& store, const fs::path& 
                                      const std::vector<store::FileEntry>& files,
                                      data::StatCache& cache, unsigned jobs);
 
+// Writes the file `entry` (a blob, or chunks) to `dest` as restore_blob does.
+Status restore_file(const store::Store& store, const store::FileEntry& entry, const fs::path& dest);
+
 // Writes the blob `digest` to `dest` atomically (a temporary file next to it,
 // renamed into place) with permission bits `mode`. Uses a reflink or an
 // in-kernel copy where the file system has one.

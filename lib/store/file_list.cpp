@@ -65,8 +65,16 @@ std::string serialize_file_list(std::vector<FileEntry>& entries) {
             out.push_back(',');
         out += "{\"path\":";
         append_json_string(out, e.path);
-        out += fmt::format(",\"size\":{},\"mode\":{},\"digest\":\"{}\"}}", e.size, e.mode,
+        out += fmt::format(",\"size\":{},\"mode\":{},\"digest\":\"{}\"", e.size, e.mode,
                            e.digest.str());
+        if (e.chunked()) {
+            out += ",\"chunks\":[";
+            for (size_t c = 0; c < e.chunk_lists.size(); ++c)
+                out += fmt::format("{}{{\"digest\":\"{}\",\"size\":{}}}", c ? "," : "",
+                                   e.chunk_lists[c].digest.str(), e.chunk_lists[c].size);
+            out.push_back(']');
+        }
+        out.push_back('}');
     }
     out += "]}";
     return out;
@@ -97,6 +105,26 @@ Result<std::vector<FileEntry>> parse_file_list(std::string_view text, std::strin
                     if (!d)
                         return bad(d.error().message);
                     e.digest = *d;
+                } else if (key == "chunks") {
+                    for (auto item : field.value().get_array()) {
+                        BlobRef list;
+                        for (auto f : item.get_object()) {
+                            std::string_view k = f.unescaped_key();
+                            if (k == "digest") {
+                                auto d =
+                                    hash::Digest::parse(std::string_view(f.value().get_string()));
+                                if (!d)
+                                    return bad(d.error().message);
+                                list.digest = *d;
+                            } else if (k == "size") {
+                                list.size = f.value().get_uint64();
+                            }
+                        }
+                        if (list.digest.empty())
+                            return bad(
+                                fmt::format("a chunk list without a digest for '{}'", e.path));
+                        e.chunk_lists.push_back(std::move(list));
+                    }
                 }
             }
             if (!is_safe_relative_path(e.path))

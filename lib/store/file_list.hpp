@@ -3,12 +3,19 @@
 //
 //   {"files":[{"path":"a/b.csv","size":12,"mode":420,"digest":"sha256:..."},...]}
 //
+// A large file stored in chunks (store/chunk_list.hpp) also names its chunk
+// lists, in file order; its "digest" stays the sha256 of the whole file, so
+// that pointer files, status and sha256sum agree, but no blob has it:
+//
+//   {"path":"big.bin",...,"chunks":[{"digest":"sha256:...","size":N},...]}
+//
 // Entries are sorted by path, so the same tree always gives the same blob.
 #pragma once
 
 #include <cstdint>
 #include <mlci/core/error.hpp>
 #include <mlci/hash/digest.hpp>
+#include <mlci/store/chunk_list.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +27,9 @@ struct FileEntry {
     uint64_t size = 0;
     uint32_t mode = 0644;
     hash::Digest digest;
+    std::vector<BlobRef> chunk_lists = {}; // empty: the content is the blob `digest`
+
+    bool chunked() const { return !chunk_lists.empty(); }
 };
 
 // Serialises entries (sorted by path first) to the blob's bytes.

@@ -1,3 +1,4 @@
+#include <mlci/store/chunked_file.hpp>
 #include <mlci/store/graph.hpp>
 #include <mlci/store/maintenance.hpp>
 #include <mlci/store/media_types.hpp>
@@ -88,6 +89,20 @@ Result<GcReport> gc(const Store& store, const GcOptions& options) {
             return sys_error(errno, fmt::format("cannot remove '{}'", c.path.string()));
         report.removed.emplace_back(c.digest, c.size);
         report.removed_bytes += c.size;
+    }
+    // The chunk index and the chunked files' recipes name packs and chunk
+    // lists: an entry whose blob is gone goes too (both are caches).
+    if (!options.dry_run) {
+        auto chunks = store.root() / "mlci" / "chunks";
+        for (auto& dir : {chunks, chunks / "files"})
+            for (auto& e : fs::directory_iterator(dir, ec)) {
+                auto d = hash::Digest::parse("sha256:" + e.path().filename().string());
+                if (!d)
+                    continue;
+                bool gone = dir == chunks ? !store.has_blob(*d) : !has_content(store, *d);
+                if (gone)
+                    fs::remove(e.path(), ec);
+            }
     }
     for (auto& e : fs::directory_iterator(store.temp_dir(), ec))
         if (older_than(e.path(), options.grace)) {

@@ -18,7 +18,7 @@ bool is_index_type(std::string_view t) {
 
 bool has_children(std::string_view media_type) {
     return is_manifest_type(media_type) || is_index_type(media_type) ||
-           media_type == k_media_file_list;
+           media_type == k_media_file_list || media_type == k_media_chunk_list;
 }
 
 std::vector<hash::Digest> lineage_digests(const Annotations& annotations) {
@@ -47,8 +47,18 @@ Result<std::vector<Edge>> children(const Store& store, const hash::Digest& d,
     MLCI_TRY_ASSIGN(text, store.read_blob(d));
     if (media_type == k_media_file_list) {
         MLCI_TRY_ASSIGN(files, parse_file_list(text, d.str()));
-        for (auto& f : files)
-            out.push_back({f.digest, "application/octet-stream", true});
+        for (auto& f : files) {
+            if (!f.chunked())
+                out.push_back({f.digest, "application/octet-stream", true});
+            for (auto& list : f.chunk_lists)
+                out.push_back({list.digest, k_media_chunk_list, true});
+        }
+        return out;
+    }
+    if (media_type == k_media_chunk_list) {
+        MLCI_TRY_ASSIGN(list, parse_chunk_list(text, d.str()));
+        for (auto& p : list.packs)
+            out.push_back({p.digest, k_media_pack, true});
         return out;
     }
     auto j = nlohmann::json::parse(text, nullptr, false);

@@ -31,6 +31,10 @@ inline constexpr const char* k_type_watch_report = "application/vnd.mlci.watch-r
 // A blob listing files (path, size, mode, digest): its entries are children
 // of the blob, so verify, gc and push follow them like layers.
 inline constexpr const char* k_media_file_list = "application/vnd.mlci.files.v1+json";
+// A large file's chunks, split into chunk lists (store/chunk_list.hpp) that
+// name the packs (store/pack.hpp) holding them.
+inline constexpr const char* k_media_chunk_list = "application/vnd.mlci.chunks.v1+json";
+inline constexpr const char* k_media_pack = "application/vnd.mlci.pack.v1";
 
 // mlci annotation keys. Values holding digests (one, or several separated by
 // commas) are lineage: gc keeps what they name.

@@ -1,11 +1,98 @@
 #include <atomic>
+#include <cerrno>
+#include <fcntl.h>
+#include <map>
+#include <mlci/core/fd.hpp>
 #include <mlci/core/parallel.hpp>
 #include <mlci/hash/file_hash.hpp>
+#include <mlci/store/chunk_store.hpp>
 #include <mlci/store/graph.hpp>
 #include <mlci/store/maintenance.hpp>
+#include <mlci/store/media_types.hpp>
 #include <mutex>
+#include <unistd.h>
 
 namespace mlci::store {
+
+namespace {
+
+// Reads `size` bytes of `fd` at `offset`.
+bool pread_exactly(int fd, std::string& buf, uint64_t offset, size_t size) {
+    buf.resize(size);
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = ::pread(fd, buf.data() + done, size - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        done += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+// Each pack's index is well formed and each of its chunks has its digest;
+// each chunk list names chunks that its packs hold where it says.
+Status verify_chunks(const Store& store, const std::vector<hash::Digest>& packs,
+                     const std::vector<hash::Digest>& chunk_lists, unsigned jobs,
+                     std::vector<std::string>& problems) {
+    std::mutex m;
+    auto fail = [&](std::string msg) {
+        std::lock_guard lock(m);
+        problems.push_back(std::move(msg));
+    };
+    // pack -> (offset -> chunk), for checking the chunk lists
+    std::map<hash::Digest, std::map<uint64_t, PackEntry>> indexes;
+    MLCI_TRY(parallel_for(packs.size(), jobs, [&](size_t i) -> Status {
+        auto index = read_pack_index(store, packs[i]);
+        if (!index) {
+            fail(index.error().message);
+            return {};
+        }
+        UniqueFd fd(::open(store.blob_path(packs[i]).c_str(), O_RDONLY | O_CLOEXEC));
+        std::string buf;
+        std::map<uint64_t, PackEntry> by_offset;
+        for (auto& c : *index)
+            by_offset.emplace(c.offset, c);
+        for (auto& c : *index) {
+            if (!fd || !pread_exactly(fd.get(), buf, c.offset, c.length) ||
+                hash::RawDigest::of(buf.data(), buf.size()) != c.id) {
+                fail(fmt::format("corrupt pack '{}': the chunk at offset {} does not hash to "
+                                 "its digest",
+                                 packs[i].str(), c.offset));
+                break;
+            }
+        }
+        std::lock_guard lock(m);
+        indexes.emplace(packs[i], std::move(by_offset));
+        return {};
+    }));
+    for (auto& d : chunk_lists) {
+        auto text = store.read_blob(d);
+        if (!text)
+            continue; // reported by the walk
+        auto list = parse_chunk_list(*text, d.str());
+        if (!list)
+            continue;
+        for (auto& c : list->chunks) {
+            auto& pack = list->packs[c.pack].digest;
+            auto index = indexes.find(pack);
+            if (index == indexes.end())
+                continue; // a missing or broken pack, reported above
+            auto at = index->second.find(c.offset);
+            if (at == index->second.end() || at->second.id != c.id ||
+                at->second.length != c.length) {
+                fail(fmt::format("chunk list '{}' names chunk {} at offset {} of pack '{}', "
+                                 "which does not hold it there",
+                                 d.str(), c.id.hex().substr(0, 12), c.offset, pack.str()));
+                break;
+            }
+        }
+    }
+    return {};
+}
+
+} // namespace
 
 Result<VerifyReport> verify(const Store& store, unsigned jobs, const Reporter& reporter) {
     VerifyReport report;
@@ -49,8 +136,17 @@ Result<VerifyReport> verify(const Store& store, unsigned jobs, const Reporter& r
         std::vector<Descriptor> roots;
         for (auto& e : *entries)
             roots.push_back(e.descriptor);
-        MLCI_TRY(walk(store, roots, {},
-                      [&](const Problem& p) { report.problems.push_back(p.message); }));
+        std::vector<hash::Digest> packs, chunk_lists;
+        MLCI_TRY(walk(
+            store, roots,
+            [&](const Edge& e) {
+                if (e.media_type == k_media_pack)
+                    packs.push_back(e.digest);
+                else if (e.media_type == k_media_chunk_list)
+                    chunk_lists.push_back(e.digest);
+            },
+            [&](const Problem& p) { report.problems.push_back(p.message); }));
+        MLCI_TRY(verify_chunks(store, packs, chunk_lists, jobs, report.problems));
     }
     std::sort(report.problems.begin(), report.problems.end());
     report.problems.erase(std::unique(report.problems.begin(), report.problems.end()),

@@ -46,8 +46,13 @@ if [[ $(gitlab-ci-local --version 2>/dev/null) != "$gitlab_ci_local" ]]; then
         sudo=""
         [[ $(id -u) == 0 ]] || sudo=sudo
         $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+        # libnode-dev: the headers node-gyp builds gitlab-ci-local's re2
+        # module against (it would download them from nodejs.org otherwise).
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+            nodejs npm libnode-dev >/dev/null
     fi
+    nodedir=()
+    [[ -f /usr/include/node/node.h ]] && nodedir=(--nodedir=/usr)
     echo "installing: gitlab-ci-local@$gitlab_ci_local (npm)" >&2
-    npm install -g --no-fund --no-audit "gitlab-ci-local@$gitlab_ci_local" >/dev/null
+    npm install -g --no-fund --no-audit "${nodedir[@]}" "gitlab-ci-local@$gitlab_ci_local" >/dev/null
 fi

@@ -17,6 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (size_t i = 0; i < files->size(); ++i)
         MLCI_FUZZ_CHECK(
             (*again)[i].path == (*files)[i].path && (*again)[i].size == (*files)[i].size &&
-            (*again)[i].mode == (*files)[i].mode && (*again)[i].digest == (*files)[i].digest);
+            (*again)[i].mode == (*files)[i].mode && (*again)[i].digest == (*files)[i].digest &&
+            (*again)[i].chunk_lists == (*files)[i].chunk_lists);
     return 0;
 }

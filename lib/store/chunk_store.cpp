@@ -1,0 +1,198 @@
+#include <cerrno>
+#include <fcntl.h>
+#include <mlci/core/fd.hpp>
+#include <mlci/core/fs.hpp>
+#include <mlci/store/chunk_store.hpp>
+#include <mlci/store/media_types.hpp>
+#include <mutex>
+#include <optional>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unordered_map>
+
+namespace mlci::store {
+
+namespace {
+
+fs::path index_dir(const Store& store) {
+    return store.root() / "mlci" / "chunks";
+}
+
+Result<std::string> pread_exactly(int fd, uint64_t offset, size_t size, const fs::path& what) {
+    std::string out(size, '\0');
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = ::pread(fd, out.data() + done, size - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return sys_error(errno, fmt::format("cannot read '{}'", what.string()));
+        if (n == 0)
+            return runtime_error("'{}' ends early", what.string());
+        done += static_cast<size_t>(n);
+    }
+    return out;
+}
+
+// The pack's index and trailer, as they end the pack blob.
+Result<std::string> read_pack_tail(const Store& store, const hash::Digest& pack,
+                                   uint64_t* pack_size) {
+    auto path = store.blob_path(pack);
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    struct stat st {};
+    if (!fd || ::fstat(fd.get(), &st) != 0)
+        return sys_error(errno, fmt::format("cannot open pack '{}'", pack.str()));
+    auto size = static_cast<uint64_t>(st.st_size);
+    if (size < k_pack_trailer_size)
+        return usage_error("malformed pack '{}': no pack trailer", pack.str());
+    MLCI_TRY_ASSIGN(trailer,
+                    pread_exactly(fd.get(), size - k_pack_trailer_size, k_pack_trailer_size, path));
+    MLCI_TRY_ASSIGN(tail_size, pack_index_size(trailer, size, pack.str()));
+    if (pack_size)
+        *pack_size = size;
+    return pread_exactly(fd.get(), size - tail_size, tail_size, path);
+}
+
+struct Location {
+    uint32_t pack;
+    uint32_t length;
+    uint64_t offset;
+};
+
+// The pack being filled: chunks are appended to a blob being written.
+struct OpenPack {
+    BlobWriter writer;
+    std::vector<PackEntry> entries;
+    uint32_t slot = 0;
+};
+
+} // namespace
+
+Result<std::vector<PackEntry>> read_pack_index(const Store& store, const hash::Digest& pack) {
+    uint64_t size = 0;
+    MLCI_TRY_ASSIGN(tail, read_pack_tail(store, pack, &size));
+    return parse_pack_index(tail, size, pack.str());
+}
+
+Status index_pack(const Store& store, const hash::Digest& pack) {
+    MLCI_TRY_ASSIGN(tail, read_pack_tail(store, pack, nullptr));
+    std::error_code ec;
+    fs::create_directories(index_dir(store), ec);
+    return write_file_atomic(index_dir(store) / pack.hex(), tail, /*durable=*/false);
+}
+
+Result<size_t> rebuild_chunk_index(const Store& store) {
+    size_t packs = 0;
+    std::error_code ec;
+    for (auto& e : fs::directory_iterator(store.root() / "blobs" / "sha256", ec)) {
+        auto d = hash::Digest::parse("sha256:" + e.path().filename().string());
+        if (!d || e.file_size(ec) < k_pack_trailer_size)
+            continue;
+        UniqueFd fd(::open(e.path().c_str(), O_RDONLY | O_CLOEXEC));
+        char trailer[k_pack_trailer_size];
+        auto size = e.file_size(ec);
+        if (!fd ||
+            ::pread(fd.get(), trailer, sizeof trailer, static_cast<off_t>(size - sizeof trailer)) !=
+                sizeof trailer ||
+            !std::string_view(trailer, sizeof trailer).ends_with("MLCIPACK"))
+            continue;
+        MLCI_TRY(index_pack(store, *d));
+        ++packs;
+    }
+    return packs;
+}
+
+struct ChunkStore::Impl {
+    const Store* store = nullptr;
+    std::mutex mutex;
+    std::unordered_map<hash::RawDigest, Location> chunks;
+    std::vector<BlobRef> packs;        // by slot
+    std::vector<bool> freshened;       // by slot: an existing pack's mtime renewed
+    std::optional<OpenPack> open_pack; // where new chunks go
+
+    Status close_pack() {
+        if (!open_pack)
+            return {};
+        auto& p = *open_pack;
+        MLCI_TRY(p.writer.write(serialize_pack_index(p.entries).data(),
+                                p.entries.size() * k_pack_entry_size + k_pack_trailer_size));
+        MLCI_TRY_ASSIGN(desc, p.writer.commit(k_media_pack));
+        packs[p.slot] = {desc.digest, desc.size};
+        freshened[p.slot] = true;
+        open_pack.reset();
+        return index_pack(*store, desc.digest);
+    }
+};
+
+ChunkStore::ChunkStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+ChunkStore::~ChunkStore() = default;
+
+Result<std::unique_ptr<ChunkStore>> ChunkStore::open(const Store& store) {
+    auto impl = std::make_unique<Impl>();
+    impl->store = &store;
+    std::error_code ec;
+    for (auto& e : fs::directory_iterator(index_dir(store), ec)) {
+        auto pack = hash::Digest::parse("sha256:" + e.path().filename().string());
+        if (!pack)
+            continue; // a temporary file of an index being written
+        struct stat st {};
+        if (::stat(store.blob_path(*pack).c_str(), &st) != 0) {
+            fs::remove(e.path(), ec); // its pack is gone (gc): nothing to find there
+            continue;
+        }
+        auto tail = read_file(e.path());
+        if (!tail)
+            continue;
+        auto entries = parse_pack_index(*tail, static_cast<uint64_t>(st.st_size), pack->str());
+        if (!entries)
+            continue; // a cache: a bad entry costs deduplication only
+        auto slot = static_cast<uint32_t>(impl->packs.size());
+        impl->packs.push_back({*pack, static_cast<uint64_t>(st.st_size)});
+        for (auto& c : *entries)
+            impl->chunks.try_emplace(c.id, Location{slot, c.length, c.offset});
+    }
+    impl->freshened.assign(impl->packs.size(), false);
+    return std::unique_ptr<ChunkStore>(new ChunkStore(std::move(impl)));
+}
+
+Result<ChunkStore::Placed> ChunkStore::put(const hash::RawDigest& id,
+                                           std::span<const uint8_t> bytes) {
+    auto& s = *m_impl;
+    std::lock_guard lock(s.mutex);
+    if (auto it = s.chunks.find(id); it != s.chunks.end()) {
+        auto& at = it->second;
+        if (!s.freshened[at.pack]) {
+            // gc's grace period must cover the pack until a manifest names it.
+            s.store->freshen(s.packs[at.pack].digest);
+            s.freshened[at.pack] = true;
+        }
+        return Placed{at.pack, at.offset, at.length, false};
+    }
+    if (!s.open_pack) {
+        MLCI_TRY_ASSIGN(writer, s.store->begin_blob());
+        s.open_pack.emplace(OpenPack{std::move(writer), {}, static_cast<uint32_t>(s.packs.size())});
+        s.packs.push_back({});
+        s.freshened.push_back(true);
+    }
+    auto& p = *s.open_pack;
+    uint64_t offset = p.writer.size();
+    auto length = static_cast<uint32_t>(bytes.size());
+    MLCI_TRY(p.writer.write(bytes.data(), bytes.size()));
+    p.entries.push_back({id, offset, length});
+    Placed placed{p.slot, offset, length, true};
+    s.chunks.emplace(id, Location{p.slot, length, offset});
+    if (p.writer.size() >= k_pack_target_size)
+        MLCI_TRY(s.close_pack());
+    return placed;
+}
+
+Status ChunkStore::finish() {
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->close_pack();
+}
+
+const BlobRef& ChunkStore::pack(uint32_t slot) const {
+    return m_impl->packs[slot];
+}
+
+} // namespace mlci::store

@@ -1,0 +1,51 @@
+// Where a write (an add, a run's outputs) puts chunks: a chunk the store has
+// already is found through the chunk index, a new one is appended to an
+// open pack. The chunk index is one file per pack under mlci/chunks/, a copy
+// of that pack's own index: a cache, rebuilt from the packs when lost.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mlci/core/error.hpp>
+#include <mlci/hash/raw_digest.hpp>
+#include <mlci/store/chunk_list.hpp>
+#include <mlci/store/pack.hpp>
+#include <mlci/store/store.hpp>
+#include <span>
+
+namespace mlci::store {
+
+class ChunkStore {
+public:
+    // Loads the chunk index. The caller holds the store's writer lock until
+    // the packs are named by a manifest.
+    static Result<std::unique_ptr<ChunkStore>> open(const Store& store);
+    ~ChunkStore();
+
+    struct Placed {
+        uint32_t pack = 0; // a slot: pack(slot) names it once finish() returned
+        uint64_t offset = 0;
+        uint32_t length = 0;
+        bool added = false; // false when the store had the chunk
+    };
+    // Stores the chunk `bytes`, whose sha256 is `id`, unless present. Safe
+    // to call from several threads.
+    Result<Placed> put(const hash::RawDigest& id, std::span<const uint8_t> bytes);
+    // Closes the open pack; every slot then names a pack in the store.
+    Status finish();
+    const BlobRef& pack(uint32_t slot) const;
+
+private:
+    struct Impl;
+    explicit ChunkStore(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+// Records the pack `pack` (a blob of the store) in the chunk index.
+Status index_pack(const Store& store, const hash::Digest& pack);
+// Reads the index of the pack blob `pack`.
+Result<std::vector<PackEntry>> read_pack_index(const Store& store, const hash::Digest& pack);
+// Rebuilds the chunk index from the packs the store holds; returns how many.
+Result<size_t> rebuild_chunk_index(const Store& store);
+
+} // namespace mlci::store

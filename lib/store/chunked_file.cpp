@@ -1,0 +1,291 @@
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fcntl.h>
+#include <future>
+#include <linux/fs.h>
+#include <map>
+#include <mlci/core/fd.hpp>
+#include <mlci/core/fs.hpp>
+#include <mlci/hash/chunker.hpp>
+#include <mlci/hash/sha256.hpp>
+#include <mlci/store/chunked_file.hpp>
+#include <mlci/store/media_types.hpp>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+namespace mlci::store {
+
+namespace {
+
+fs::path recipe_path(const Store& store, const hash::Digest& digest) {
+    return store.root() / "mlci" / "chunks" / "files" / digest.hex();
+}
+
+Result<size_t> read_some(int fd, uint8_t* buf, size_t cap, const fs::path& what) {
+    for (;;) {
+        ssize_t n = ::read(fd, buf, cap);
+        if (n >= 0)
+            return static_cast<size_t>(n);
+        if (errno != EINTR)
+            return sys_error(errno, fmt::format("cannot read '{}'", what.string()));
+    }
+}
+
+Status pread_all(int fd, uint8_t* buf, size_t size, uint64_t offset, const fs::path& what) {
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = ::pread(fd, buf + done, size - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return sys_error(errno, fmt::format("cannot read '{}'", what.string()));
+        if (n == 0)
+            return runtime_error("pack '{}' ends early", what.string());
+        done += static_cast<size_t>(n);
+    }
+    return {};
+}
+
+Status copy_blob(const Store& store, const FileEntry& entry, int out, hash::Sha256& sha,
+                 uint64_t& size, const fs::path& what) {
+    UniqueFd src(::open(store.blob_path(entry.digest).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!src)
+        return sys_error(errno, fmt::format("cannot open the blob of '{}' ({})", what.string(),
+                                            entry.digest.str()));
+    constexpr size_t k_buffer = 1 << 20;
+    thread_local auto buf = std::make_unique_for_overwrite<uint8_t[]>(k_buffer);
+    // A reflink shares the blob's extents copy-on-write where the file
+    // system allows; the clone is then read back to check it.
+    // (Only into a file open for reading too, to read it back.)
+    bool cloned =
+        (::fcntl(out, F_GETFL) & O_ACCMODE) == O_RDWR && ::ioctl(out, FICLONE, src.get()) == 0;
+    int from = cloned ? out : src.get();
+    if (!cloned)
+        ::posix_fadvise(from, 0, 0, POSIX_FADV_SEQUENTIAL);
+    for (;;) {
+        MLCI_TRY_ASSIGN(n, read_some(from, buf.get(), k_buffer, store.blob_path(entry.digest)));
+        if (cloned) {
+            if (n == 0)
+                return {};
+            sha.update(buf.get(), n);
+            size += n;
+            continue;
+        }
+        if (n == 0)
+            return {};
+        sha.update(buf.get(), n);
+        size += n;
+        MLCI_TRY(write_all(out, std::string_view(reinterpret_cast<char*>(buf.get()), n), what));
+    }
+}
+
+Status copy_chunks(const Store& store, const FileEntry& entry, int out, hash::Sha256& sha,
+                   uint64_t& size, const fs::path& what) {
+    std::map<hash::Digest, UniqueFd> packs;
+    std::vector<uint8_t> buf;
+    for (auto& ref : entry.chunk_lists) {
+        MLCI_TRY_ASSIGN(text, store.read_blob(ref.digest));
+        MLCI_TRY_ASSIGN(list, parse_chunk_list(text, ref.digest.str()));
+        for (auto& c : list.chunks) {
+            auto& pack = list.packs[c.pack].digest;
+            auto it = packs.find(pack);
+            if (it == packs.end()) {
+                UniqueFd fd(::open(store.blob_path(pack).c_str(), O_RDONLY | O_CLOEXEC));
+                if (!fd)
+                    return sys_error(errno, fmt::format("cannot open pack '{}' of '{}'", pack.str(),
+                                                        what.string()));
+                it = packs.emplace(pack, std::move(fd)).first;
+            }
+            buf.resize(c.length);
+            MLCI_TRY(
+                pread_all(it->second.get(), buf.data(), c.length, c.offset, store.blob_path(pack)));
+            sha.update(buf.data(), c.length);
+            size += c.length;
+            MLCI_TRY(write_all(out, std::string_view(reinterpret_cast<char*>(buf.data()), c.length),
+                               what));
+        }
+    }
+    return {};
+}
+
+std::string serialize_recipe(const std::vector<BlobRef>& lists) {
+    std::string out;
+    for (auto& l : lists)
+        out += fmt::format("{} {}\n", l.digest.str(), l.size);
+    return out;
+}
+
+} // namespace
+
+Result<ChunkedContent> chunk_file(ChunkStore& chunks, int fd, const fs::path& what) {
+    const hash::ChunkSizes sizes;
+    constexpr size_t k_read = 8u << 20;
+    auto buf = std::make_unique_for_overwrite<uint8_t[]>(k_read + sizes.max);
+    const size_t cap = k_read + sizes.max;
+    hash::Sha256 whole;
+    ChunkedContent out;
+    size_t have = 0;
+    bool at_end = false;
+    while (!at_end || have > 0) {
+        size_t fresh = have;
+        while (!at_end && have < cap) {
+            MLCI_TRY_ASSIGN(n, read_some(fd, buf.get() + have, cap - have, what));
+            if (n == 0)
+                at_end = true;
+            have += n;
+        }
+        // The whole file's hash runs beside the chunking of the same bytes.
+        auto hashing = std::async(std::launch::async, [&, from = fresh, to = have] {
+            whole.update(buf.get() + from, to - from);
+        });
+        size_t pos = 0;
+        Status status;
+        while (pos < have && (at_end || have - pos >= sizes.max)) {
+            size_t len = hash::next_chunk(std::span<const uint8_t>(buf.get() + pos, have - pos),
+                                          at_end, sizes);
+            auto id = hash::RawDigest::of(buf.get() + pos, len);
+            auto placed = chunks.put(id, std::span<const uint8_t>(buf.get() + pos, len));
+            if (!placed) {
+                status = std::unexpected(placed.error());
+                break;
+            }
+            if (placed->added)
+                out.new_bytes += len;
+            out.chunks.push_back({id, *placed});
+            pos += len;
+        }
+        hashing.get();
+        MLCI_TRY(status);
+        out.size += pos;
+        std::memmove(buf.get(), buf.get() + pos, have - pos);
+        have -= pos;
+    }
+    out.digest = whole.finish();
+    return out;
+}
+
+Result<std::vector<BlobRef>> put_chunk_lists(Store& store, const ChunkStore& chunks,
+                                             const ChunkedContent& content) {
+    std::vector<BlobRef> lists;
+    ChunkList list;
+    std::map<uint32_t, uint32_t> pack_index; // slot -> index in list.packs
+    auto flush = [&]() -> Status {
+        if (list.chunks.empty())
+            return {};
+        MLCI_TRY_ASSIGN(desc, store.put_blob(serialize_chunk_list(list), k_media_chunk_list));
+        lists.push_back({desc.digest, desc.size});
+        list = {};
+        pack_index.clear();
+        return {};
+    };
+    for (auto& c : content.chunks) {
+        auto [it, added] =
+            pack_index.try_emplace(c.at.pack, static_cast<uint32_t>(list.packs.size()));
+        if (added)
+            list.packs.push_back(chunks.pack(c.at.pack));
+        list.chunks.push_back({c.id, it->second, c.at.offset, c.at.length});
+        if (ends_chunk_list(c.id, list.chunks.size()))
+            MLCI_TRY(flush());
+    }
+    MLCI_TRY(flush());
+    // Where this content can be found again by its digest (a cache, like
+    // the chunk index: losing it costs only that lookup).
+    auto recipe = recipe_path(store, content.digest);
+    std::error_code ec;
+    fs::create_directories(recipe.parent_path(), ec);
+    MLCI_TRY(write_file_atomic(recipe, serialize_recipe(lists), /*durable=*/false));
+    return lists;
+}
+
+Status write_content(const Store& store, const FileEntry& entry, int out, const fs::path& what) {
+    hash::Sha256 sha;
+    uint64_t size = 0;
+    if (entry.chunked())
+        MLCI_TRY(copy_chunks(store, entry, out, sha, size, what));
+    else
+        MLCI_TRY(copy_blob(store, entry, out, sha, size, what));
+    auto digest = sha.finish();
+    if (digest != entry.digest || size != entry.size)
+        return runtime_error("the stored content of '{}' is corrupt: it hashes to '{}' ({} "
+                             "bytes), not '{}' (run 'mlci verify')",
+                             what.string(), digest.str(), size, entry.digest.str());
+    return {};
+}
+
+ReadableFile::~ReadableFile() {
+    if (m_temporary)
+        ::unlink(m_path.c_str());
+}
+
+Result<ReadableFile> readable_file(const Store& store, const FileEntry& entry) {
+    if (!entry.chunked())
+        return ReadableFile(store.blob_path(entry.digest), false);
+    ReadableFile file(temp_path_for(store.temp_dir() / "file"), true);
+    UniqueFd out(::open(file.path().c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!out)
+        return sys_error(errno, fmt::format("cannot create '{}'", file.path().string()));
+    MLCI_TRY(write_content(store, entry, out.get(), entry.path));
+    if (::close(out.release()) != 0)
+        return sys_error(errno, fmt::format("cannot write '{}'", file.path().string()));
+    return file;
+}
+
+bool has_content(const Store& store, const FileEntry& entry) {
+    if (!entry.chunked())
+        return store.has_blob(entry.digest);
+    for (auto& ref : entry.chunk_lists) {
+        auto text = store.read_blob(ref.digest);
+        if (!text)
+            return false;
+        auto list = parse_chunk_list(*text, ref.digest.str());
+        if (!list)
+            return false;
+        for (auto& p : list->packs)
+            if (!store.has_blob(p.digest))
+                return false;
+    }
+    return true;
+}
+
+std::optional<std::vector<BlobRef>> chunked_content(const Store& store,
+                                                    const hash::Digest& digest) {
+    auto text = read_file(recipe_path(store, digest));
+    if (!text)
+        return std::nullopt;
+    std::vector<BlobRef> lists;
+    size_t start = 0;
+    while (start < text->size()) {
+        auto end = text->find('\n', start);
+        if (end == std::string::npos)
+            return std::nullopt;
+        std::string_view line(text->data() + start, end - start);
+        auto space = line.find(' ');
+        if (space == std::string_view::npos)
+            return std::nullopt;
+        auto d = hash::Digest::parse(line.substr(0, space));
+        uint64_t size = 0;
+        auto sz = line.substr(space + 1);
+        if (!d || std::from_chars(sz.data(), sz.data() + sz.size(), size).ec != std::errc())
+            return std::nullopt;
+        lists.push_back({*d, size});
+        start = end + 1;
+    }
+    if (lists.empty())
+        return std::nullopt;
+    return lists;
+}
+
+bool has_content(const Store& store, const hash::Digest& digest) {
+    if (store.has_blob(digest))
+        return true;
+    auto lists = chunked_content(store, digest);
+    if (!lists)
+        return false;
+    FileEntry entry;
+    entry.digest = digest;
+    entry.chunk_lists = std::move(*lists);
+    return has_content(store, entry);
+}
+
+} // namespace mlci::store

@@ -1,0 +1,74 @@
+// Large files as chunks (ARCHITECTURE.md §1): writing one into the store as
+// chunks in packs and chunk lists, and reading it back.
+#pragma once
+
+#include <filesystem>
+#include <mlci/core/error.hpp>
+#include <mlci/store/chunk_store.hpp>
+#include <mlci/store/file_list.hpp>
+#include <mlci/store/store.hpp>
+#include <utility>
+#include <vector>
+
+namespace mlci::store {
+
+// Files at least this large are stored in chunks; smaller ones stay whole
+// blobs. Below it a changed file costs less than 1 MiB anyway, and a small
+// file in one blob is one read at checkout.
+inline constexpr uint64_t k_chunk_threshold = 1u << 20;
+
+struct ChunkedContent {
+    hash::Digest digest; // of the whole file
+    uint64_t size = 0;
+    uint64_t new_bytes = 0; // in chunks the store did not have
+    struct Chunk {
+        hash::RawDigest id;
+        ChunkStore::Placed at;
+    };
+    std::vector<Chunk> chunks;
+};
+
+// Reads `fd` (the file `what`) to its end and puts its chunks into `chunks`.
+// The whole file's sha256 is computed on a second thread meanwhile.
+Result<ChunkedContent> chunk_file(ChunkStore& chunks, int fd, const fs::path& what);
+
+// Once `chunks` is finished, writes the chunk lists of `content` and
+// returns them, for its file entry.
+Result<std::vector<BlobRef>> put_chunk_lists(Store& store, const ChunkStore& chunks,
+                                             const ChunkedContent& content);
+
+// Writes the file `entry` (chunked or not) to `out`, checking its size and
+// its digest as it goes; `what` names it in errors.
+Status write_content(const Store& store, const FileEntry& entry, int out, const fs::path& what);
+
+// A file of the store to read by path: the blob itself, or, for a chunked
+// file, a copy assembled in the store's temporary folder and removed with
+// this object.
+class ReadableFile {
+public:
+    ReadableFile(fs::path path, bool temporary) : m_path(std::move(path)), m_temporary(temporary) {}
+    ReadableFile(ReadableFile&& o) noexcept
+        : m_path(std::move(o.m_path)), m_temporary(std::exchange(o.m_temporary, false)) {}
+    ReadableFile& operator=(ReadableFile&&) = delete;
+    ~ReadableFile();
+    const fs::path& path() const { return m_path; }
+
+private:
+    fs::path m_path;
+    bool m_temporary;
+};
+Result<ReadableFile> readable_file(const Store& store, const FileEntry& entry);
+
+// True when the store holds what `entry` needs: its blob, or its chunk
+// lists and every pack they name.
+bool has_content(const Store& store, const FileEntry& entry);
+
+// The chunk lists of chunked content the store holds, by its whole digest
+// (recorded by put_chunk_lists): nothing when there are none.
+std::optional<std::vector<BlobRef>> chunked_content(const Store& store, const hash::Digest& digest);
+
+// True when the store can give back content with this digest: a blob, or a
+// chunked file it recorded whose chunk lists and packs are all there.
+bool has_content(const Store& store, const hash::Digest& digest);
+
+} // namespace mlci::store
