@@ -65,8 +65,9 @@ Result<Built> build_image(const BuildContext& ctx) {
     // The model's layer holds only its files, so the same model gives the
     // same layer whatever the base, the serving files or the store.
     std::vector<oci::TarEntry> model;
-    for (auto& f : ctx.src.outputs) {
-        model.push_back({joined(model_dir, f.path), store.blob_path(f.digest), f.size,
+    for (size_t i = 0; i < ctx.src.outputs.size(); ++i) {
+        auto& f = ctx.src.outputs[i];
+        model.push_back({joined(model_dir, f.path), ctx.src.readable[i].path(), f.size,
                          (f.mode & 0111) != 0, false});
         built.model_bytes += f.size;
     }
@@ -120,10 +121,11 @@ Result<Built> build_modelpack(const BuildContext& ctx) {
     oci::ModelPackSpec spec;
     std::set<std::string> paths;
     std::vector<std::string> weights;
-    for (auto& f : ctx.src.outputs) {
+    for (size_t i = 0; i < ctx.src.outputs.size(); ++i) {
+        auto& f = ctx.src.outputs[i];
         auto kind = oci::classify_model_file(f.path);
         spec.files.push_back(
-            {f.path, ctx.store.blob_path(f.digest), f.size, (f.mode & 0111) != 0, kind});
+            {f.path, ctx.src.readable[i].path(), f.size, (f.mode & 0111) != 0, kind});
         if (kind == oci::ModelFileKind::weight)
             weights.push_back(f.path);
         paths.insert(f.path);

@@ -78,11 +78,14 @@ Result<RunSource> load_source(const store::Store& store, const store::IndexEntry
         return usage_error("run '{}' has no output files to package (declare them with 'mlci "
                            "train --output' or train.outputs in mlci.yaml)",
                            name);
-    for (auto& f : src.outputs)
-        if (!store.has_blob(f.digest))
-            return usage_error("output '{}' of run '{}' is missing from the store (blob '{}'; "
-                               "pull the run again or run 'mlci verify')",
+    for (auto& f : src.outputs) {
+        if (!store::has_content(store, f))
+            return usage_error("output '{}' of run '{}' is missing from the store (content "
+                               "'{}'; pull the run again or run 'mlci verify')",
                                f.path, name, f.digest.str());
+        MLCI_TRY_ASSIGN(readable, store::readable_file(store, f));
+        src.readable.push_back(std::move(readable));
+    }
     return src;
 }
 

@@ -102,13 +102,24 @@ Result<CollectedOutputs> collect_outputs(const store::Store& store, const fs::pa
         files.end());
     out.files.resize(files.size());
     std::vector<data::FileStat> stats(files.size());
+    // Large outputs in chunks: a fine-tuned model that changed a few tensors
+    // stores only the chunks around them.
+    MLCI_TRY_ASSIGN(chunks, store::ChunkStore::open(store));
+    std::vector<std::optional<store::ChunkedContent>> chunked(files.size());
     MLCI_TRY(parallel_for(files.size(), jobs, [&](size_t i) -> Status {
         MLCI_TRY_ASSIGN(in, data::ingest_file(store, base / files[i].path, files[i].path,
-                                              data::IngestMode::copy));
+                                              data::IngestMode::copy, chunks.get()));
         out.files[i] = std::move(in.entry);
         stats[i] = in.stat;
+        chunked[i] = std::move(in.chunked);
         return {};
     }));
+    MLCI_TRY(chunks->finish());
+    for (size_t i = 0; i < files.size(); ++i)
+        if (chunked[i]) {
+            MLCI_TRY_ASSIGN(lists, store::put_chunk_lists(store, *chunks, *chunked[i]));
+            out.files[i].chunk_lists = std::move(lists);
+        }
     if (cache)
         for (size_t i = 0; i < files.size(); ++i)
             cache->record(out.files[i].path, stats[i], out.files[i].digest);

@@ -6,6 +6,7 @@
 #include <mlci/hash/file_hash.hpp>
 #include <mlci/run/outputs.hpp>
 #include <mlci/run/outputs_before.hpp>
+#include <mlci/store/chunked_file.hpp>
 #include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -59,11 +60,40 @@ Result<OutputsBefore> OutputsBefore::take(const fs::path& root,
     return b;
 }
 
+Result<std::vector<hash::Digest>>
+OutputsBefore::keep_blobs(const store::Store& store, const hash::Digest& digest,
+                          const std::vector<store::BlobRef>& lists, uint64_t size) const {
+    std::vector<hash::Digest> blobs;
+    if (lists.empty()) {
+        blobs.push_back(digest);
+    } else {
+        for (auto& l : lists) {
+            blobs.push_back(l.digest);
+            MLCI_TRY_ASSIGN(text, store.read_blob(l.digest));
+            MLCI_TRY_ASSIGN(list, store::parse_chunk_list(text, l.digest.str()));
+            for (auto& p : list.packs)
+                blobs.push_back(p.digest);
+        }
+    }
+    // A hard link keeps the content even if gc unlinks the blob while the
+    // command runs; blobs are never written in place.
+    for (auto& b : blobs) {
+        auto kept = m_keep / std::string(b.hex());
+        if (::link(store.blob_path(b).c_str(), kept.c_str()) == 0 || errno == EEXIST)
+            continue;
+        struct stat st {};
+        if (::stat(kept.c_str(), &st) != 0 && lists.empty())
+            MLCI_TRY(restore_blob(store, b, size, 0444, kept));
+    }
+    return blobs;
+}
+
 Status OutputsBefore::keep_content(const store::Store& store, data::StatCache& cache,
                                    const fs::path& keep, unsigned jobs) {
     std::vector<std::pair<size_t, size_t>> all; // (output, file)
     for (size_t i = 0; i < m_outputs.size(); ++i) {
         m_outputs[i].digests.resize(m_outputs[i].files.size());
+        m_outputs[i].chunk_lists.resize(m_outputs[i].files.size());
         for (size_t j = 0; j < m_outputs[i].files.size(); ++j)
             all.emplace_back(i, j);
     }
@@ -74,32 +104,45 @@ Status OutputsBefore::keep_content(const store::Store& store, data::StatCache& c
     // gc must not take a blob between its ingest and its link below.
     MLCI_TRY_ASSIGN(lock, store.writer_lock());
     std::vector<std::optional<data::FileStat>> read(all.size());
+    m_keep = keep;
+    // A large file is kept in chunks: the outputs of an earlier run are
+    // mostly chunks the store has, so keeping them costs little.
+    MLCI_TRY_ASSIGN(chunks, store::ChunkStore::open(store));
+    std::vector<std::optional<store::ChunkedContent>> chunked(all.size());
     MLCI_TRY(parallel_for(all.size(), jobs, [&](size_t k) -> Status {
         auto& [i, j] = all[k];
         auto& f = m_outputs[i].files[j];
         auto& digest = m_outputs[i].digests[j];
+        auto& lists = m_outputs[i].chunk_lists[j];
         if (auto d = cache.lookup(f.path, f.stat); d && store.has_blob(*d)) {
             digest = *d;
+        } else if (auto known = d ? store::chunked_content(store, *d) : std::nullopt;
+                   known && store::has_content(store, *d)) {
+            digest = *d;
+            lists = std::move(*known);
         } else {
-            MLCI_TRY_ASSIGN(
-                in, data::ingest_file(store, m_root / f.path, f.path, data::IngestMode::copy));
+            MLCI_TRY_ASSIGN(in, data::ingest_file(store, m_root / f.path, f.path,
+                                                  data::IngestMode::copy, chunks.get()));
             digest = in.entry.digest;
+            chunked[k] = std::move(in.chunked);
             // The kept content is what was read: its identity is the stat
             // taken after the read.
             f.stat = in.stat;
             read[k] = in.stat;
         }
-        // A hard link keeps the content even if gc unlinks the blob while
-        // the command runs; blobs are never written in place.
-        auto blob = store.blob_path(digest);
-        auto kept = keep / std::string(digest.hex());
-        if (::link(blob.c_str(), kept.c_str()) != 0 && errno != EEXIST) {
-            struct stat st {};
-            if (::stat(kept.c_str(), &st) != 0)
-                MLCI_TRY(restore_blob(store, digest, f.stat.size, 0444, kept));
-        }
         return {};
     }));
+    MLCI_TRY(chunks->finish());
+    for (size_t k = 0; k < all.size(); ++k) {
+        auto& [i, j] = all[k];
+        auto& lists = m_outputs[i].chunk_lists[j];
+        if (chunked[k]) {
+            MLCI_TRY_ASSIGN(made, store::put_chunk_lists(store, *chunks, *chunked[k]));
+            lists = std::move(made);
+        }
+        MLCI_TRY(
+            keep_blobs(store, m_outputs[i].digests[j], lists, m_outputs[i].files[j].stat.size));
+    }
     for (size_t k = 0; k < all.size(); ++k)
         if (read[k])
             cache.record(m_outputs[all[k].first].files[all[k].second].path, *read[k],
@@ -187,13 +230,16 @@ Status OutputsBefore::put_back() const {
             auto now = data::stat_file(m_root / f.path);
             if (now && same(*now, f.stat))
                 continue;
-            // gc may have taken the blob meanwhile: the kept link brings it back.
+            // gc may have taken blobs meanwhile: the kept links bring them back.
             auto& digest = o.digests[j];
-            if (!m_store->has_blob(digest))
-                ::link((m_keep / std::string(digest.hex())).c_str(),
-                       m_store->blob_path(digest).c_str());
-            if (auto s = restore_blob(*m_store, digest, f.stat.size, f.stat.mode, m_root / f.path);
-                !s)
+            auto needed = keep_blobs(*m_store, digest, o.chunk_lists[j], f.stat.size);
+            if (needed)
+                for (auto& b : *needed)
+                    if (!m_store->has_blob(b))
+                        ::link((m_keep / std::string(b.hex())).c_str(),
+                               m_store->blob_path(b).c_str());
+            store::FileEntry entry{f.path, f.stat.size, f.stat.mode, digest, o.chunk_lists[j]};
+            if (auto s = restore_file(*m_store, entry, m_root / f.path); !s)
                 note(f.path, s.error());
         }
     }

@@ -32,6 +32,7 @@
 #include <mlci/data/scan.hpp>
 #include <mlci/data/stat_cache.hpp>
 #include <mlci/hash/digest.hpp>
+#include <mlci/store/file_list.hpp>
 #include <mlci/store/store.hpp>
 #include <string>
 #include <vector>
@@ -72,7 +73,16 @@ private:
         Kind kind = Kind::absent;
         std::vector<data::ScannedFile> files; // sorted by path; one for a file
         std::vector<hash::Digest> digests;    // same order, once content is kept
+        // Same order: a large file from an earlier run is kept as the chunk
+        // lists it is stored in (empty: kept as the blob `digests[j]`).
+        std::vector<std::vector<store::BlobRef>> chunk_lists = {};
     };
+    // Hard-links what the content `digest` (with `lists`, when chunked) needs
+    // into m_keep; returns those blobs.
+    Result<std::vector<hash::Digest>> keep_blobs(const store::Store& store,
+                                                 const hash::Digest& digest,
+                                                 const std::vector<store::BlobRef>& lists,
+                                                 uint64_t size) const;
     fs::path m_root, m_keep;
     const store::Store* m_store = nullptr; // set once content is kept
     std::vector<Output> m_outputs;

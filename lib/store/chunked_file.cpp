@@ -165,7 +165,7 @@ Result<ChunkedContent> chunk_file(ChunkStore& chunks, int fd, const fs::path& wh
     return out;
 }
 
-Result<std::vector<BlobRef>> put_chunk_lists(Store& store, const ChunkStore& chunks,
+Result<std::vector<BlobRef>> put_chunk_lists(const Store& store, const ChunkStore& chunks,
                                              const ChunkedContent& content) {
     std::vector<BlobRef> lists;
     ChunkList list;
@@ -173,7 +173,10 @@ Result<std::vector<BlobRef>> put_chunk_lists(Store& store, const ChunkStore& chu
     auto flush = [&]() -> Status {
         if (list.chunks.empty())
             return {};
-        MLCI_TRY_ASSIGN(desc, store.put_blob(serialize_chunk_list(list), k_media_chunk_list));
+        auto text = serialize_chunk_list(list);
+        MLCI_TRY_ASSIGN(writer, store.begin_blob());
+        MLCI_TRY(writer.write(text.data(), text.size()));
+        MLCI_TRY_ASSIGN(desc, writer.commit(k_media_chunk_list));
         lists.push_back({desc.digest, desc.size});
         list = {};
         pack_index.clear();

@@ -34,7 +34,7 @@ Result<ChunkedContent> chunk_file(ChunkStore& chunks, int fd, const fs::path& wh
 
 // Once `chunks` is finished, writes the chunk lists of `content` and
 // returns them, for its file entry.
-Result<std::vector<BlobRef>> put_chunk_lists(Store& store, const ChunkStore& chunks,
+Result<std::vector<BlobRef>> put_chunk_lists(const Store& store, const ChunkStore& chunks,
                                              const ChunkedContent& content);
 
 // Writes the file `entry` (chunked or not) to `out`, checking its size and

@@ -65,7 +65,7 @@ cd "$SCRATCH/project"
 
 # --- a damaged pack is found, and never written out ---------------------------
 cp -a .mlci "$SCRATCH/damaged.mlci"
-pack=$(ls -S "$SCRATCH"/damaged.mlci/blobs/sha256/* | head -1) # a pack of v1's
+pack=$(ls -S "$SCRATCH"/damaged.mlci/blobs/sha256/* | sed -n 1p) # a pack of v1's
 grep -q MLCIPACK "$pack" || fail "the largest blob is no pack"
 chmod u+w "$pack"
 printf 'Z' | dd of="$pack" bs=1 seek=5000 conv=notrunc status=none
@@ -98,5 +98,39 @@ expect_exit 0 mlci data-version checkout data:v1 --force
 sha256sum -c --quiet "$SCRATCH/v1.sum" || fail "data:v1 after gc"
 expect_exit 0 mlci data-version checkout data:latest --force
 sha256sum -c --quiet "$SCRATCH/v4.sum" || fail "data:latest after gc"
+
+# --- a run's large outputs are chunked too ------------------------------------
+# A "fine-tuned" model: the same 48 MiB of weights with a few bytes changed.
+head -c 48M /dev/urandom >"$SCRATCH/weights"
+cat >tune.sh <<'SH'
+cp "$1" model.bin
+printf "$2" | dd of=model.bin bs=1 seek=30000000 conv=notrunc status=none
+echo '{"accuracy": 0.9}' >metrics.json
+SH
+expect_exit 0 mlci train -n tune -o model.bin --metrics metrics.json -p step=A -- sh tune.sh "$SCRATCH/weights" A
+run1=$(cat "$SCRATCH/out")
+sha256sum model.bin >"$SCRATCH/model1.sum"
+before=$(store_size)
+expect_exit 0 mlci train -n tune -o model.bin --metrics metrics.json -p step=B -- sh tune.sh "$SCRATCH/weights" B
+run2=$(cat "$SCRATCH/out")
+grown=$(($(store_size) - before))
+((grown <= 1048576)) || fail "a run whose model changed in one byte grew the store by $grown bytes"
+expect_exit 0 mlci verify
+# The first run's model comes back from the run cache byte-identical.
+rm model.bin
+expect_exit 0 mlci train -n tune -o model.bin --metrics metrics.json -p step=A -- sh tune.sh "$SCRATCH/weights" A
+expect_in "$SCRATCH/err" "reused"
+sha256sum -c --quiet "$SCRATCH/model1.sum" || fail "the cached run's model does not come back"
+# Packaged, the image holds the whole model, assembled from its chunks.
+expect_exit 0 mlci package "$run1" --allow-unvalidated --tag tuned:1
+umoci unpack --rootless --image .mlci:tuned:1 "$SCRATCH/bundle" >/dev/null 2>&1 || fail "umoci unpack"
+(cd "$SCRATCH/bundle/rootfs/model" && sha256sum -c --quiet "$SCRATCH/model1.sum") ||
+    fail "the packaged model differs from the run's output"
+# A failed run puts the large output back as it was, from its chunks.
+sha256sum model.bin >"$SCRATCH/model-now.sum"
+expect_exit 1 mlci train -n tune -o model.bin --metrics metrics.json -p step=C -- \
+    sh -c 'printf Q | dd of=model.bin bs=1 seek=100 conv=notrunc status=none; exit 7'
+sha256sum -c --quiet "$SCRATCH/model-now.sum" || fail "a failed run left the model changed"
+: "$run2"
 
 pass
