@@ -1,7 +1,9 @@
 #include <cerrno>
 #include <fcntl.h>
+#include <future>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/hash/file_hash.hpp>
 #include <mlci/store/chunk_store.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mutex>
@@ -59,12 +61,35 @@ struct Location {
     uint64_t offset;
 };
 
-// The pack being filled: chunks are appended to a blob being written.
+// The pack being filled: chunks are appended to a temporary file, which is
+// hashed once it is closed, on another thread, while chunking goes on.
 struct OpenPack {
-    BlobWriter writer;
+    fs::path temp;
+    UniqueFd fd;
+    uint64_t size = 0;
     std::vector<PackEntry> entries;
     uint32_t slot = 0;
 };
+
+// Hashes a closed pack's file and moves it into the store under its digest.
+Result<BlobRef> commit_pack(const Store& store, const fs::path& temp) {
+    auto hashed = hash::sha256_file(temp);
+    if (!hashed) {
+        ::unlink(temp.c_str());
+        return std::unexpected(hashed.error());
+    }
+    auto target = store.blob_path(hashed->digest);
+    if (store.has_blob(hashed->digest)) {
+        store.freshen(hashed->digest);
+        ::unlink(temp.c_str());
+    } else if (::rename(temp.c_str(), target.c_str()) != 0) {
+        int err = errno;
+        ::unlink(temp.c_str());
+        return sys_error(err, fmt::format("cannot move a pack into '{}'", target.string()));
+    }
+    MLCI_TRY(index_pack(store, hashed->digest));
+    return BlobRef{hashed->digest, hashed->size};
+}
 
 } // namespace
 
@@ -109,18 +134,60 @@ struct ChunkStore::Impl {
     std::vector<BlobRef> packs;        // by slot
     std::vector<bool> freshened;       // by slot: an existing pack's mtime renewed
     std::optional<OpenPack> open_pack; // where new chunks go
+    std::vector<std::pair<uint32_t, std::future<Result<BlobRef>>>> closing; // slot, commit
+
+    ~Impl() {
+        if (open_pack)
+            ::unlink(open_pack->temp.c_str());
+        // A pack being committed finishes (a future's destructor waits); a
+        // pack no manifest names is gc's to remove.
+    }
+
+    Status open_new_pack() {
+        OpenPack p;
+        p.temp = temp_path_for(store->temp_dir() / "pack");
+        p.fd.reset(::open(p.temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
+        if (!p.fd)
+            return sys_error(errno, fmt::format("cannot create '{}'", p.temp.string()));
+        p.slot = static_cast<uint32_t>(packs.size());
+        packs.push_back({});
+        freshened.push_back(true);
+        open_pack = std::move(p);
+        return {};
+    }
 
     Status close_pack() {
         if (!open_pack)
             return {};
-        auto& p = *open_pack;
-        MLCI_TRY(p.writer.write(serialize_pack_index(p.entries).data(),
-                                p.entries.size() * k_pack_entry_size + k_pack_trailer_size));
-        MLCI_TRY_ASSIGN(desc, p.writer.commit(k_media_pack));
-        packs[p.slot] = {desc.digest, desc.size};
-        freshened[p.slot] = true;
+        auto p = std::move(*open_pack);
         open_pack.reset();
-        return index_pack(*store, desc.digest);
+        auto tail = serialize_pack_index(p.entries);
+        auto written = write_all(p.fd.get(), tail, p.temp);
+        if (!written) {
+            ::unlink(p.temp.c_str());
+            return written;
+        }
+        if (::close(p.fd.release()) != 0) {
+            int err = errno;
+            ::unlink(p.temp.c_str());
+            return sys_error(err, fmt::format("cannot write '{}'", p.temp.string()));
+        }
+        closing.emplace_back(
+            p.slot, std::async(std::launch::async, commit_pack, std::cref(*store), p.temp));
+        return {};
+    }
+
+    Status wait_for_packs() {
+        Status first;
+        for (auto& [slot, commit] : closing) {
+            auto ref = commit.get();
+            if (ref)
+                packs[slot] = *ref;
+            else if (first)
+                first = std::unexpected(ref.error());
+        }
+        closing.clear();
+        return first;
     }
 };
 
@@ -168,27 +235,26 @@ Result<ChunkStore::Placed> ChunkStore::put(const hash::RawDigest& id,
         }
         return Placed{at.pack, at.offset, at.length, false};
     }
-    if (!s.open_pack) {
-        MLCI_TRY_ASSIGN(writer, s.store->begin_blob());
-        s.open_pack.emplace(OpenPack{std::move(writer), {}, static_cast<uint32_t>(s.packs.size())});
-        s.packs.push_back({});
-        s.freshened.push_back(true);
-    }
+    if (!s.open_pack)
+        MLCI_TRY(s.open_new_pack());
     auto& p = *s.open_pack;
-    uint64_t offset = p.writer.size();
     auto length = static_cast<uint32_t>(bytes.size());
-    MLCI_TRY(p.writer.write(bytes.data(), bytes.size()));
-    p.entries.push_back({id, offset, length});
-    Placed placed{p.slot, offset, length, true};
-    s.chunks.emplace(id, Location{p.slot, length, offset});
-    if (p.writer.size() >= k_pack_target_size)
+    MLCI_TRY(write_all(p.fd.get(),
+                       std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                       p.temp));
+    Placed placed{p.slot, p.size, length, true};
+    p.entries.push_back({id, p.size, length});
+    s.chunks.emplace(id, Location{p.slot, length, p.size});
+    p.size += length;
+    if (p.size >= k_pack_target_size)
         MLCI_TRY(s.close_pack());
     return placed;
 }
 
 Status ChunkStore::finish() {
     std::lock_guard lock(m_impl->mutex);
-    return m_impl->close_pack();
+    MLCI_TRY(m_impl->close_pack());
+    return m_impl->wait_for_packs();
 }
 
 const BlobRef& ChunkStore::pack(uint32_t slot) const {

@@ -135,25 +135,39 @@ Result<ChunkedContent> chunk_file(ChunkStore& chunks, int fd, const fs::path& wh
                 at_end = true;
             have += n;
         }
-        // The whole file's hash runs beside the chunking of the same bytes.
+        // Two cores: the whole file's hash runs beside the search for cuts,
+        // then both hash the chunks, half each; storing them is cheap.
         auto hashing = std::async(std::launch::async, [&, from = fresh, to = have] {
             whole.update(buf.get() + from, to - from);
         });
+        std::vector<std::pair<size_t, size_t>> cuts; // offset, length
         size_t pos = 0;
-        Status status;
         while (pos < have && (at_end || have - pos >= sizes.max)) {
             size_t len = hash::next_chunk(std::span<const uint8_t>(buf.get() + pos, have - pos),
                                           at_end, sizes);
-            auto id = hash::RawDigest::of(buf.get() + pos, len);
-            auto placed = chunks.put(id, std::span<const uint8_t>(buf.get() + pos, len));
+            cuts.emplace_back(pos, len);
+            pos += len;
+        }
+        std::vector<hash::RawDigest> ids(cuts.size());
+        auto hash_cuts = [&](size_t from, size_t to) {
+            for (size_t k = from; k < to; ++k)
+                ids[k] = hash::RawDigest::of(buf.get() + cuts[k].first, cuts[k].second);
+        };
+        size_t half = cuts.size() / 2;
+        auto other_half = std::async(std::launch::async, hash_cuts, half, cuts.size());
+        hash_cuts(0, half);
+        other_half.get();
+        Status status;
+        for (size_t k = 0; k < cuts.size() && status; ++k) {
+            auto [at, len] = cuts[k];
+            auto placed = chunks.put(ids[k], std::span<const uint8_t>(buf.get() + at, len));
             if (!placed) {
                 status = std::unexpected(placed.error());
                 break;
             }
             if (placed->added)
                 out.new_bytes += len;
-            out.chunks.push_back({id, *placed});
-            pos += len;
+            out.chunks.push_back({ids[k], *placed});
         }
         hashing.get();
         MLCI_TRY(status);
