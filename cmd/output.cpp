@@ -100,7 +100,11 @@ void Output::draw(const Progress& p) {
     auto totals = p.total_bytes ? fmt::format("{}/{} files, {}/{}", p.done, p.total,
                                               human_bytes(p.bytes), human_bytes(p.total_bytes))
                                 : fmt::format("{}/{}", p.done, p.total);
-    fmt::print(stderr, "\r\x1b[K{} [{}] {}{}", p.phase, bar, totals, eta);
+    std::string rate = p.total_bytes && elapsed > 0.5
+                           ? fmt::format(", {}/s", human_bytes(static_cast<uint64_t>(
+                                                       static_cast<double>(p.bytes) / elapsed)))
+                           : "";
+    fmt::print(stderr, "\r\x1b[K{} [{}] {}{}{}", p.phase, bar, totals, rate, eta);
     std::fflush(stderr);
 }
 

@@ -230,8 +230,14 @@ Result<AddResult> add_dataset(store::Store& store, const AddOptions& options,
     MLCI_TRY(parallel_for(jobs.size(), options.jobs, [&](size_t i) -> Status {
         auto [r, f] = jobs[i];
         auto& file = roots[r].files[f];
+        // A large file reports as it goes; the rest of it when done.
+        uint64_t reported = 0;
+        auto on_bytes = [&](uint64_t n) {
+            reported += n;
+            reporter.report({"adding", done.load(), jobs.size(), bytes += n, total_bytes});
+        };
         MLCI_TRY_ASSIGN(in, ingest_file(store, roots[r].base / file.path, file.path, options.mode,
-                                        chunk_store.get()));
+                                        chunk_store.get(), on_bytes));
         if (in.new_blob) {
             ++new_files;
             new_bytes += in.new_bytes;
@@ -240,7 +246,9 @@ Result<AddResult> add_dataset(store::Store& store, const AddOptions& options,
         stats[i] = in.stat;
         lists[r][f] = std::move(in.entry);
         chunked[i] = std::move(in.chunked);
-        reporter.report({"adding", ++done, jobs.size(), bytes += file.stat.size, total_bytes});
+        reporter.report({"adding", ++done, jobs.size(),
+                         bytes += file.stat.size - std::min(reported, file.stat.size),
+                         total_bytes});
         return {};
     }));
     say_link_fallbacks(fallbacks, store, reporter);

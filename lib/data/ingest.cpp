@@ -32,7 +32,8 @@ private:
 };
 
 Result<Ingested> ingest_copy(const store::Store& store, const fs::path& abs_path,
-                             const std::string& rel_path, store::ChunkStore* chunks = nullptr) {
+                             const std::string& rel_path, store::ChunkStore* chunks = nullptr,
+                             const std::function<void(uint64_t)>& on_bytes = {}) {
     UniqueFd fd(::open(abs_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd)
         return sys_error(errno, fmt::format("cannot open '{}'", abs_path.string()));
@@ -40,7 +41,7 @@ Result<Ingested> ingest_copy(const store::Store& store, const fs::path& abs_path
     struct stat opened {};
     if (chunks && ::fstat(fd.get(), &opened) == 0 &&
         static_cast<uint64_t>(opened.st_size) >= store::k_chunk_threshold) {
-        MLCI_TRY_ASSIGN(content, store::chunk_file(*chunks, fd.get(), abs_path));
+        MLCI_TRY_ASSIGN(content, store::chunk_file(*chunks, fd.get(), abs_path, on_bytes));
         MLCI_TRY_ASSIGN(st, stat_file(abs_path));
         Ingested in{{rel_path, content.size, st.mode, content.digest}, st, content.new_bytes > 0};
         in.new_bytes = content.new_bytes;
@@ -240,9 +241,10 @@ Result<Ingested> ingest_link(const store::Store& store, const fs::path& abs_path
 
 Result<Ingested> ingest_file(const store::Store& store, const fs::path& abs_path,
                              const std::string& rel_path, IngestMode mode,
-                             store::ChunkStore* chunks) {
+                             store::ChunkStore* chunks,
+                             const std::function<void(uint64_t)>& on_bytes) {
     if (mode == IngestMode::copy)
-        return ingest_copy(store, abs_path, rel_path, chunks);
+        return ingest_copy(store, abs_path, rel_path, chunks, on_bytes);
     MLCI_TRY_ASSIGN(in, ingest_link(store, abs_path, rel_path));
     if (in.new_blob)
         in.new_bytes = in.entry.size;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <mlci/core/error.hpp>
 #include <mlci/data/scan.hpp>
 #include <mlci/store/chunked_file.hpp>
@@ -40,11 +41,13 @@ struct Ingested {
 
 // Stores the file `abs_path` as a blob, or, when `chunks` is given and the
 // file is at least store::k_chunk_threshold bytes, as chunks in `chunks`;
-// `rel_path` goes into the entry. --link (IngestMode::link) keeps files
+// `rel_path` goes into the entry. `on_bytes` hears of a chunked file's
+// progress. --link (IngestMode::link) keeps files
 // whole: it trades deduplication across versions for no copy at all. A
 // failure leaves the workspace file as it was.
 Result<Ingested> ingest_file(const store::Store& store, const fs::path& abs_path,
                              const std::string& rel_path, IngestMode mode,
-                             store::ChunkStore* chunks = nullptr);
+                             store::ChunkStore* chunks = nullptr,
+                             const std::function<void(uint64_t)>& on_bytes = {});
 
 } // namespace mlci::data

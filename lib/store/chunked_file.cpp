@@ -118,7 +118,8 @@ std::string serialize_recipe(const std::vector<BlobRef>& lists) {
 
 } // namespace
 
-Result<ChunkedContent> chunk_file(ChunkStore& chunks, int fd, const fs::path& what) {
+Result<ChunkedContent> chunk_file(ChunkStore& chunks, int fd, const fs::path& what,
+                                  const std::function<void(uint64_t)>& on_bytes) {
     const hash::ChunkSizes sizes;
     constexpr size_t k_read = 8u << 20;
     auto buf = std::make_unique_for_overwrite<uint8_t[]>(k_read + sizes.max);
@@ -172,6 +173,8 @@ Result<ChunkedContent> chunk_file(ChunkStore& chunks, int fd, const fs::path& wh
         hashing.get();
         MLCI_TRY(status);
         out.size += pos;
+        if (on_bytes)
+            on_bytes(pos);
         std::memmove(buf.get(), buf.get() + pos, have - pos);
         have -= pos;
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <mlci/core/error.hpp>
 #include <mlci/store/chunk_store.hpp>
 #include <mlci/store/file_list.hpp>
@@ -30,7 +31,9 @@ struct ChunkedContent {
 
 // Reads `fd` (the file `what`) to its end and puts its chunks into `chunks`.
 // The whole file's sha256 is computed on a second thread meanwhile.
-Result<ChunkedContent> chunk_file(ChunkStore& chunks, int fd, const fs::path& what);
+// `on_bytes` (optional) hears of each stretch read, for progress.
+Result<ChunkedContent> chunk_file(ChunkStore& chunks, int fd, const fs::path& what,
+                                  const std::function<void(uint64_t)>& on_bytes = {});
 
 // Once `chunks` is finished, writes the chunk lists of `content` and
 // returns them, for its file entry.
