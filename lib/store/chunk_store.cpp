@@ -198,6 +198,12 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::open(const Store& store) {
     auto impl = std::make_unique<Impl>();
     impl->store = &store;
     std::error_code ec;
+    // A store whose index is lost (or made before chunks) finds its packs by
+    // their trailers, once.
+    if (!fs::exists(index_dir(store), ec)) {
+        MLCI_TRY(rebuild_chunk_index(store));
+        fs::create_directories(index_dir(store), ec);
+    }
     for (auto& e : fs::directory_iterator(index_dir(store), ec)) {
         auto pack = hash::Digest::parse("sha256:" + e.path().filename().string());
         if (!pack)
