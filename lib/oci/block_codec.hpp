@@ -1,6 +1,6 @@
 // Compressors for the layer pipeline (layer_writer.cpp). The pipeline cuts
 // the tar stream into blocks; a codec turns each block into compressed bytes.
-// gzip encodes blocks independently on several threads (as pigz does) and
+// gzip encodes blocks independently on several threads and
 // zstd encodes them in order on one thread that feeds libzstd's own workers.
 // Both give the same bytes whatever the number of threads.
 #pragma once
@@ -45,11 +45,15 @@ public:
 inline constexpr int k_gzip_default_level = 6; // what `gzip` and Go's compress/gzip use
 inline constexpr int k_zstd_default_level = 3; // zstd's default
 
-// A gzip member built from raw deflate blocks, each primed with the 32 KiB
-// before it and ended with a sync flush, so blocks compress in parallel and
-// join into one stream (pigz's method). The header is fixed (mtime 0, OS 255
-// "unknown", as Go writes it), so only the input, the level and the zlib
-// version decide the bytes. `workers`: threads that will call encode().
+// gzip as a series of members, one per block, each compressed by libdeflate
+// on its own: blocks compress in parallel on every core, and libdeflate is
+// about three times as fast as zlib at the same level with a slightly better
+// ratio; a 1 MiB block loses almost nothing for starting without the bytes
+// before it. gzip readers (gzip -d, Go's compress/gzip in containerd, umoci
+// and skopeo) read multi-member files as one stream. Headers are fixed
+// (mtime 0, OS 255 "unknown", as Go writes them), so only the input, the
+// level and the libdeflate version decide the bytes. `workers`: threads that
+// will call encode().
 Result<std::unique_ptr<BlockCodec>> make_gzip_codec(int level, unsigned workers);
 
 // A zstd frame (with checksum) made by libzstd with `workers` threads of its

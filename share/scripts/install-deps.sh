@@ -8,8 +8,9 @@ packages=(
     build-essential cmake pkg-config git clang-format
     libcli11-dev libfmt-dev nlohmann-json3-dev libssl-dev libgit2-dev libarchive-dev
     libcurl4-openssl-dev libyaml-cpp-dev libsimdjson-dev catch2
-    # layer compression done by lib/oci itself (gzip with zlib, multithreaded zstd)
-    libzstd-dev zlib1g-dev
+    # layer compression done by lib/oci itself (gzip with libdeflate on every
+    # core, multithreaded zstd; zlib reads gzip)
+    libdeflate-dev libzstd-dev zlib1g-dev
     # the example project: a real scikit-learn model, its pytest suite
     python3 python3-sklearn python3-pandas python3-pytest
     # tests: documentation, shells, XML, OCI tools and a real registry
