@@ -135,7 +135,7 @@ Result<ModelPack> put_modelpack(store::Store& store, const ModelPackSpec& spec,
         // One file a layer, so registries and stores share a file's layer
         // between models that have it; uncompressed by default, as the spec
         // advises, so runtimes read weights without inflating them.
-        TarEntry entry{f.path, f.source, f.size, f.executable, false};
+        TarEntry entry{f.path, f.source, f.size, f.executable, false, f.content};
         LayerOptions o{spec.compression, 0, spec.jobs, spec.mtime, "packaging " + f.path};
         MLCI_TRY_ASSIGN(layer, write_layer(store, {entry}, o, reporter));
         layer.blob.media_type = with_compression_suffix(model_media_type(f.kind), spec.compression);

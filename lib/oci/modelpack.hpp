@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <mlci/core/progress.hpp>
 #include <mlci/oci/layer_writer.hpp>
+#include <mlci/oci/tar_writer.hpp>
 #include <mlci/store/store.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -40,6 +41,7 @@ struct ModelFile {
     uint64_t size = 0;
     bool executable = false;
     ModelFileKind kind = ModelFileKind::weight;
+    ContentSource content = {}; // set: the bytes come from it, not from `source`
 };
 
 struct ModelPackSpec {

@@ -161,6 +161,21 @@ Status TarStream::add_file(std::string_view path, const fs::path& source, uint64
     return {};
 }
 
+Status TarStream::add_content(std::string_view path, const ContentSource& content, uint64_t size,
+                              bool executable) {
+    MLCI_TRY(m_impl->header(path, false, size, executable));
+    uint64_t done = 0;
+    MLCI_TRY(content([&](const void* data, size_t n) -> Status {
+        if (done + n > size)
+            return runtime_error("'{}' has more than the {} bytes it was listed with", path, size);
+        done += n;
+        return m_impl->data(path, data, n);
+    }));
+    if (done != size)
+        return runtime_error("'{}' has {} bytes, not the {} it was listed with", path, done, size);
+    return {};
+}
+
 Status TarStream::close() {
     if (archive_write_close(m_impl->a.get()) != ARCHIVE_OK)
         return std::unexpected(m_impl->failure("(end)"));
@@ -216,6 +231,8 @@ Status write_tar(std::vector<TarEntry> entries, int64_t mtime, const ByteSink& s
     for (auto& e : sorted) {
         if (e.directory)
             MLCI_TRY(tar.add_directory(e.path));
+        else if (e.content)
+            MLCI_TRY(tar.add_content(e.path, e.content, e.size, e.executable));
         else
             MLCI_TRY(tar.add_file(e.path, e.source, e.size, e.executable));
     }

@@ -24,12 +24,18 @@ using ByteSink = std::function<Status(const void* data, size_t size)>;
 // Writes a stream to the sink it is given.
 using Producer = std::function<Status(const ByteSink&)>;
 
+// Gives a file's bytes to `sink` in order, when they are not one file to
+// read (a large file of the store, kept in chunks).
+using ContentSource =
+    std::function<Status(const std::function<Status(const void* data, size_t size)>& sink)>;
+
 struct TarEntry {
     std::string path;  // in the layer: relative, '/'-separated, e.g. "model/model.pkl"
     fs::path source;   // the file whose bytes to copy; empty for a folder
     uint64_t size = 0; // the file's size, checked while copying
     bool executable = false;
     bool directory = false;
+    ContentSource content = {}; // set: the bytes come from it, not from `source`
 };
 
 // A folder entry.
@@ -61,6 +67,8 @@ public:
     ~TarStream();
 
     Status add_directory(std::string_view path);
+    Status add_content(std::string_view path, const ContentSource& content, uint64_t size,
+                       bool executable);
     Status add_file(std::string_view path, const fs::path& source, uint64_t size,
                     bool executable = false);
     Status add_bytes(std::string_view path, std::string_view data);

@@ -2,12 +2,24 @@
 #include <mlci/oci/modelpack.hpp>
 #include <mlci/package/build.hpp>
 #include <mlci/package/lineage.hpp>
+#include <mlci/store/chunked_file.hpp>
 #include <mlci/store/media_types.hpp>
 #include <set>
 
 namespace mlci::package {
 
 namespace {
+
+// A run's large output is kept in chunks: its bytes are streamed from them
+// into the layer (no copy of the whole file first). Others are read from
+// their blob.
+oci::ContentSource content_of(const store::Store& store, const store::FileEntry& f) {
+    if (!f.chunked())
+        return {};
+    return [&store, f](const std::function<Status(const void*, size_t)>& sink) {
+        return store::stream_content(store, f, sink, f.path);
+    };
+}
 
 // An absolute folder in the image as a relative path ("/model" -> "model").
 Result<std::string> image_dir(std::string_view dir, std::string_view what) {
@@ -65,10 +77,9 @@ Result<Built> build_image(const BuildContext& ctx) {
     // The model's layer holds only its files, so the same model gives the
     // same layer whatever the base, the serving files or the store.
     std::vector<oci::TarEntry> model;
-    for (size_t i = 0; i < ctx.src.outputs.size(); ++i) {
-        auto& f = ctx.src.outputs[i];
-        model.push_back({joined(model_dir, f.path), ctx.src.readable[i].path(), f.size,
-                         (f.mode & 0111) != 0, false});
+    for (auto& f : ctx.src.outputs) {
+        model.push_back({joined(model_dir, f.path), store.blob_path(f.digest), f.size,
+                         (f.mode & 0111) != 0, false, content_of(store, f)});
         built.model_bytes += f.size;
     }
     built.model_files = model.size();
@@ -121,11 +132,10 @@ Result<Built> build_modelpack(const BuildContext& ctx) {
     oci::ModelPackSpec spec;
     std::set<std::string> paths;
     std::vector<std::string> weights;
-    for (size_t i = 0; i < ctx.src.outputs.size(); ++i) {
-        auto& f = ctx.src.outputs[i];
+    for (auto& f : ctx.src.outputs) {
         auto kind = oci::classify_model_file(f.path);
-        spec.files.push_back(
-            {f.path, ctx.src.readable[i].path(), f.size, (f.mode & 0111) != 0, kind});
+        spec.files.push_back({f.path, ctx.store.blob_path(f.digest), f.size, (f.mode & 0111) != 0,
+                              kind, content_of(ctx.store, f)});
         if (kind == oci::ModelFileKind::weight)
             weights.push_back(f.path);
         paths.insert(f.path);

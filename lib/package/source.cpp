@@ -1,5 +1,6 @@
 #include <mlci/gate/run.hpp>
 #include <mlci/package/source.hpp>
+#include <mlci/store/chunked_file.hpp>
 #include <mlci/store/media_types.hpp>
 #include <sys/stat.h>
 
@@ -83,8 +84,6 @@ Result<RunSource> load_source(const store::Store& store, const store::IndexEntry
             return usage_error("output '{}' of run '{}' is missing from the store (content "
                                "'{}'; pull the run again or run 'mlci verify')",
                                f.path, name, f.digest.str());
-        MLCI_TRY_ASSIGN(readable, store::readable_file(store, f));
-        src.readable.push_back(std::move(readable));
     }
     return src;
 }

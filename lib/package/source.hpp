@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <mlci/gate/validation.hpp>
 #include <mlci/run/record.hpp>
-#include <mlci/store/chunked_file.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/store.hpp>
 #include <optional>
@@ -19,9 +18,6 @@ namespace fs = std::filesystem;
 struct RunSource {
     run::Run run;
     std::vector<store::FileEntry> outputs; // the model files, relative to the project
-    // Where to read each output, by index: its blob, or a large output's
-    // chunks assembled in the store's temporary folder while this lives.
-    std::vector<store::ReadableFile> readable;
     // The validation that decides: the one given as the reference, else the
     // run's latest; empty when the run was never validated.
     std::optional<gate::ValidationInfo> validation;

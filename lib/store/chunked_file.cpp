@@ -47,41 +47,32 @@ Status pread_all(int fd, uint8_t* buf, size_t size, uint64_t offset, const fs::p
     return {};
 }
 
-Status copy_blob(const Store& store, const FileEntry& entry, int out, hash::Sha256& sha,
-                 uint64_t& size, const fs::path& what) {
-    UniqueFd src(::open(store.blob_path(entry.digest).c_str(), O_RDONLY | O_CLOEXEC));
-    if (!src)
-        return sys_error(errno, fmt::format("cannot open the blob of '{}' ({})", what.string(),
-                                            entry.digest.str()));
+Status read_blob_into(const Store& store, const FileEntry& entry, int from, hash::Sha256& sha,
+                      uint64_t& size, const ContentSink* sink) {
     constexpr size_t k_buffer = 1 << 20;
     thread_local auto buf = std::make_unique_for_overwrite<uint8_t[]>(k_buffer);
-    // A reflink shares the blob's extents copy-on-write where the file
-    // system allows; the clone is then read back to check it.
-    // (Only into a file open for reading too, to read it back.)
-    bool cloned =
-        (::fcntl(out, F_GETFL) & O_ACCMODE) == O_RDWR && ::ioctl(out, FICLONE, src.get()) == 0;
-    int from = cloned ? out : src.get();
-    if (!cloned)
-        ::posix_fadvise(from, 0, 0, POSIX_FADV_SEQUENTIAL);
     for (;;) {
         MLCI_TRY_ASSIGN(n, read_some(from, buf.get(), k_buffer, store.blob_path(entry.digest)));
-        if (cloned) {
-            if (n == 0)
-                return {};
-            sha.update(buf.get(), n);
-            size += n;
-            continue;
-        }
         if (n == 0)
             return {};
         sha.update(buf.get(), n);
         size += n;
-        MLCI_TRY(write_all(out, std::string_view(reinterpret_cast<char*>(buf.get()), n), what));
+        if (sink)
+            MLCI_TRY((*sink)(buf.get(), n));
     }
 }
 
-Status copy_chunks(const Store& store, const FileEntry& entry, int out, hash::Sha256& sha,
-                   uint64_t& size, const fs::path& what) {
+Result<UniqueFd> open_blob(const Store& store, const FileEntry& entry, const fs::path& what) {
+    UniqueFd src(::open(store.blob_path(entry.digest).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!src)
+        return sys_error(errno, fmt::format("cannot open the blob of '{}' ({})", what.string(),
+                                            entry.digest.str()));
+    ::posix_fadvise(src.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+    return src;
+}
+
+Status copy_chunks(const Store& store, const FileEntry& entry, const ContentSink& sink,
+                   hash::Sha256& sha, uint64_t& size, const fs::path& what) {
     std::map<hash::Digest, UniqueFd> packs;
     std::vector<uint8_t> buf;
     for (auto& ref : entry.chunk_lists) {
@@ -102,8 +93,7 @@ Status copy_chunks(const Store& store, const FileEntry& entry, int out, hash::Sh
                 pread_all(it->second.get(), buf.data(), c.length, c.offset, store.blob_path(pack)));
             sha.update(buf.data(), c.length);
             size += c.length;
-            MLCI_TRY(write_all(out, std::string_view(reinterpret_cast<char*>(buf.data()), c.length),
-                               what));
+            MLCI_TRY(sink(buf.data(), c.length));
         }
     }
     return {};
@@ -218,19 +208,53 @@ Result<std::vector<BlobRef>> put_chunk_lists(const Store& store, const ChunkStor
     return lists;
 }
 
-Status write_content(const Store& store, const FileEntry& entry, int out, const fs::path& what) {
-    hash::Sha256 sha;
-    uint64_t size = 0;
-    if (entry.chunked())
-        MLCI_TRY(copy_chunks(store, entry, out, sha, size, what));
-    else
-        MLCI_TRY(copy_blob(store, entry, out, sha, size, what));
+namespace {
+
+Status check_content(const FileEntry& entry, hash::Sha256& sha, uint64_t size,
+                     const fs::path& what) {
     auto digest = sha.finish();
     if (digest != entry.digest || size != entry.size)
         return runtime_error("the stored content of '{}' is corrupt: it hashes to '{}' ({} "
                              "bytes), not '{}' (run 'mlci verify')",
                              what.string(), digest.str(), size, entry.digest.str());
     return {};
+}
+
+} // namespace
+
+Status stream_content(const Store& store, const FileEntry& entry, const ContentSink& sink,
+                      const fs::path& what) {
+    hash::Sha256 sha;
+    uint64_t size = 0;
+    if (entry.chunked()) {
+        MLCI_TRY(copy_chunks(store, entry, sink, sha, size, what));
+    } else {
+        MLCI_TRY_ASSIGN(src, open_blob(store, entry, what));
+        MLCI_TRY(read_blob_into(store, entry, src.get(), sha, size, &sink));
+    }
+    return check_content(entry, sha, size, what);
+}
+
+Status write_content(const Store& store, const FileEntry& entry, int out, const fs::path& what) {
+    ContentSink to_out = [&](const void* data, size_t n) {
+        return write_all(out, std::string_view(static_cast<const char*>(data), n), what);
+    };
+    if (entry.chunked())
+        return stream_content(store, entry, to_out, what);
+    // A reflink shares the blob's extents copy-on-write where the file
+    // system allows; the clone is then read back to check it (only into a
+    // file open for reading too).
+    MLCI_TRY_ASSIGN(src, open_blob(store, entry, what));
+    if ((::fcntl(out, F_GETFL) & O_ACCMODE) == O_RDWR && ::ioctl(out, FICLONE, src.get()) == 0) {
+        hash::Sha256 sha;
+        uint64_t size = 0;
+        MLCI_TRY(read_blob_into(store, entry, out, sha, size, nullptr));
+        return check_content(entry, sha, size, what);
+    }
+    hash::Sha256 sha;
+    uint64_t size = 0;
+    MLCI_TRY(read_blob_into(store, entry, src.get(), sha, size, &to_out));
+    return check_content(entry, sha, size, what);
 }
 
 ReadableFile::~ReadableFile() {

@@ -40,6 +40,13 @@ Result<ChunkedContent> chunk_file(ChunkStore& chunks, int fd, const fs::path& wh
 Result<std::vector<BlobRef>> put_chunk_lists(const Store& store, const ChunkStore& chunks,
                                              const ChunkedContent& content);
 
+// Gives the bytes of the file `entry` (chunked or not) to `sink` in order,
+// then checks their size and digest (a mismatch is an error after the
+// bytes: the caller writes where nothing is visible until it succeeds).
+using ContentSink = std::function<Status(const void* data, size_t size)>;
+Status stream_content(const Store& store, const FileEntry& entry, const ContentSink& sink,
+                      const fs::path& what);
+
 // Writes the file `entry` (chunked or not) to `out`, checking its size and
 // its digest as it goes; `what` names it in errors.
 Status write_content(const Store& store, const FileEntry& entry, int out, const fs::path& what);
