@@ -72,6 +72,8 @@ void register_log(CLI::App& app, Context& ctx);
 void register_push(CLI::App& app, Context& ctx);
 void register_pull(CLI::App& app, Context& ctx);
 void register_login(CLI::App& app, Context& ctx);
+// remote add, list, remove, default: named destinations for push and pull
+void register_remote(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 void register_help(CLI::App& app, Context& ctx);
 

@@ -1,10 +1,11 @@
 // mlci data-version status, checkout, diff: comparing and restoring the workspace.
-#include "context.hpp"
+#include "remotes.hpp"
 
 #include <filesystem>
 #include <fmt/ranges.h>
 #include <iostream>
 #include <mlci/core/parallel.hpp>
+#include <mlci/data/fetch_version.hpp>
 #include <mlci/data/workspace.hpp>
 
 namespace mlci::cli {
@@ -167,6 +168,23 @@ void note_checkout(Output& out, const data::CheckoutResult& r) {
     }
 }
 
+// A version whose data the store lacks comes from the default remote first
+// (a fresh clone checking out a pointer file); without one, checkout says
+// what is missing and how to add a remote.
+void fetch_missing(Context& ctx, const std::string& ref, const std::filesystem::path& cwd) {
+    auto& store = ctx.store();
+    auto missing = value_or_throw(data::missing_for_checkout(store, ref, cwd));
+    if (!missing)
+        return;
+    auto remotes = load_remotes(ctx);
+    auto* remote = remotes.default_remote();
+    if (!remote)
+        return;
+    registry::PullOptions o;
+    value_or_throw(data::pull_missing_version(store, *remote, *missing, o, ctx.out.reporter()));
+    ctx.out.end_progress();
+}
+
 void register_checkout(CLI::App& parent, Context& ctx) {
     struct Options {
         std::string ref, to;
@@ -190,8 +208,10 @@ void register_checkout(CLI::App& parent, Context& ctx) {
     cmd->add_option("-j,--jobs", opts->jobs, "Write this many files at once (default: all cores)");
     cmd->callback([&ctx, opts] {
         data::CheckoutOptions o;
-        o.ref = opts->ref;
+        // Read once: the remote check and the checkout both need it.
+        o.ref = opts->ref == "-" ? value_or_throw(store::read_reference(std::cin)) : opts->ref;
         o.cwd = std::filesystem::current_path();
+        fetch_missing(ctx, o.ref, o.cwd);
         if (!opts->to.empty())
             o.to = opts->to;
         o.clean = opts->clean;

@@ -61,6 +61,7 @@ void build_app(CLI::App& app, Context& ctx) {
     register_push(app, ctx);
     register_pull(app, ctx);
     register_login(app, ctx);
+    register_remote(app, ctx);
     register_show(app, ctx);
     register_verify(app, ctx);
     register_gc(app, ctx);

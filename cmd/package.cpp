@@ -95,6 +95,9 @@ void run_package(Context& ctx, PackageArgs& args) {
         auto src = value_or_throw(registry::parse_remote(options.base));
         registry::PullOptions o;
         o.referrers = false;
+        // A base is named after its repository (python:3.11), not the name an
+        // mlci package used as a base records.
+        o.tag = value_or_throw(registry::default_local_tag(src));
         o.remote.plain_http = args.plain_http;
         auto pulled = value_or_throw(registry::pull(store, src, o, ctx.out.reporter()));
         ctx.out.end_progress();

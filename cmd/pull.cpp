@@ -1,5 +1,5 @@
 // mlci pull: fetch an artifact and its referrers into the store, verified.
-#include "context.hpp"
+#include "remotes.hpp"
 
 #include <mlci/registry/reference.hpp>
 #include <mlci/registry/transfer.hpp>
@@ -8,18 +8,23 @@ namespace mlci::cli {
 
 void register_pull(CLI::App& app, Context& ctx) {
     struct Options {
-        std::string src, tag;
+        std::string src, tag, remote;
         unsigned jobs = 4;
         bool plain_http = false, no_referrers = false;
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand("pull", "Pull an artifact from an OCI registry or layout");
     cmd->group("Pipeline");
-    cmd->add_option("src", opts->src, "HOST[:PORT]/REPO[:TAG|@DIGEST] or oci:PATH:TAG")
+    cmd->add_option("src", opts->src,
+                    "NAME[:TAG] from the default remote, HOST[:PORT]/REPO[:TAG|@DIGEST] or "
+                    "oci:PATH:TAG")
         ->required()
         ->type_name("SRC");
+    cmd->add_option("-r,--remote", opts->remote,
+                    "Pull NAME[:TAG] from this remote (see 'mlci remote')")
+        ->type_name("NAME");
     cmd->add_option("-t,--tag", opts->tag,
-                    "Tag it NAME:TAG in the store (default: the repository's last part and tag)")
+                    "Tag it NAME:TAG in the store (default: the artifact's own name and the tag)")
         ->type_name("NAME:TAG");
     cmd->add_option("-j,--jobs", opts->jobs, "Transfer this many blobs at once (default: 4)");
     cmd->add_flag("--plain-http", opts->plain_http,
@@ -27,13 +32,29 @@ void register_pull(CLI::App& app, Context& ctx) {
     cmd->add_flag("--no-referrers", opts->no_referrers,
                   "Pull the artifact only, not the reports and signatures that refer to it");
     cmd->callback([&ctx, opts] {
-        auto src = value_or_throw(registry::parse_remote(opts->src));
         auto& store = ctx.store();
         registry::PullOptions o;
         o.jobs = std::max(1u, opts->jobs);
         o.referrers = !opts->no_referrers;
         o.tag = opts->tag;
         o.remote.plain_http = opts->plain_http;
+        registry::RemoteRef src;
+        if (registry::looks_remote(opts->src)) {
+            if (!opts->remote.empty())
+                throw Failure({Exit::usage, fmt::format("'{}' names where to pull from; drop "
+                                                        "--remote, or give NAME[:TAG]",
+                                                        opts->src)});
+            src = value_or_throw(registry::parse_remote(opts->src));
+        } else {
+            // NAME[:TAG] of a remote: pulled as NAME:TAG unless --tag says otherwise.
+            value_or_throw(store::validate_tag(opts->src));
+            auto remote = value_or_throw(registry::pick_remote(load_remotes(ctx), opts->remote));
+            auto [name, tag] = registry::split_tag(opts->src);
+            src = value_or_throw(registry::artifact_ref(remote, name, tag));
+            if (o.tag.empty())
+                o.tag = name + ":" + tag;
+            o.remote.plain_http = o.remote.plain_http || remote.plain_http;
+        }
         auto r = value_or_throw(registry::pull(store, src, o, ctx.out.reporter()));
         ctx.out.end_progress();
         ctx.out.note(fmt::format("pulled {} as {}: {} blob(s) downloaded ({}), {} already "
@@ -57,10 +78,16 @@ void register_pull(CLI::App& app, Context& ctx) {
     ctx.document(
         {"pull",
          "Fetches an artifact of any kind from an OCI registry, or from an OCI image layout "
-         "directory with oci:PATH:TAG, into the store, and tags it: by default the repository's "
-         "last path component and the tag (localhost:5000/team/iris:v3 becomes iris:v3; an oci: "
-         "tag that is already NAME:TAG is kept), or --tag NAME:TAG. Pulled by digest alone, it "
-         "stays untagged unless --tag is given. It prints the local reference.\n\n"
+         "directory with oci:PATH:TAG, into the store, and tags it: by default with the "
+         "artifact's own name (the one a dataset, run or package records) and the remote tag, so "
+         "that iris:v3 pushed anywhere comes back as iris:v3 (and iris:latest when no later "
+         "version is here); for other artifacts, the repository's last path component and the "
+         "tag (localhost:5000/team/img:1 becomes img:1; an oci: tag that is already NAME:TAG is "
+         "kept); or --tag NAME:TAG. Pulled by digest alone, it stays untagged unless --tag is "
+         "given. It prints the local reference.\n\n"
+         "SRC NAME[:TAG] (no host, no oci:) is pulled from the default remote, or the one "
+         "--remote names (see 'mlci remote'): from <remote>/NAME:TAG, as push puts it there, "
+         "and tagged NAME:TAG.\n\n"
          "Manifests are read with OCI and Docker media types; image indexes bring every "
          "manifest they list; a dataset's file lists bring every file blob they name. "
          "Referrers (validations, test reports, signatures) come along through the referrers "
@@ -70,10 +97,12 @@ void register_pull(CLI::App& app, Context& ctx) {
          "Range request. Blobs the store has are not fetched. Only when every blob is in and "
          "durable are the manifests written, and the tag last: a corrupt or failed pull leaves "
          "nothing visible in the store.\n\n"
-         "Exit status: 0 pulled; 2 bad reference or input, or no such tag or repository; 3 "
+         "Exit status: 0 pulled; 2 bad reference or input, no such tag or repository, or NAME "
+         "without a remote; 3 "
          "the registry is unreachable after retries, refused the credentials, or sent content "
          "that does not match its digest.",
          {{"mlci pull localhost:5000/team/iris:v3 --plain-http", "pull as iris:v3"},
+          {"mlci pull iris:v3", "pull iris:v3 from the default remote"},
           {"mlci --store /other pull oci:/shared/layout:iris:v3", "pull from an OCI layout"},
           {"mlci pull registry.example.com/ml/model@sha256:4f2a... --tag model:prod",
            "pull a pinned digest under a local name"}}});

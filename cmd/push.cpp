@@ -1,6 +1,6 @@
 // mlci push: send an artifact (any kind) and its referrers to a registry or
 // an OCI layout directory.
-#include "context.hpp"
+#include "remotes.hpp"
 
 #include <mlci/registry/reference.hpp>
 #include <mlci/registry/transfer.hpp>
@@ -9,7 +9,7 @@ namespace mlci::cli {
 
 void register_push(CLI::App& app, Context& ctx) {
     struct Options {
-        std::string ref, dest;
+        std::string ref, dest, remote, tag;
         unsigned jobs = 4;
         bool plain_http = false, no_referrers = false;
         uint64_t chunk_mib = 128;
@@ -20,9 +20,15 @@ void register_push(CLI::App& app, Context& ctx) {
     cmd->add_option("ref", opts->ref, "The artifact (NAME[:TAG], digest, short digest, or -)")
         ->required()
         ->type_name("REF");
-    cmd->add_option("dest", opts->dest, "HOST[:PORT]/REPO[:TAG] or oci:PATH[:TAG]")
-        ->required()
+    cmd->add_option("dest", opts->dest,
+                    "HOST[:PORT]/REPO[:TAG] or oci:PATH[:TAG] (default: the default remote)")
         ->type_name("DEST");
+    cmd->add_option("-r,--remote", opts->remote,
+                    "Push to this remote (see 'mlci remote') as <remote>/NAME:TAG")
+        ->type_name("NAME");
+    cmd->add_option("-t,--tag", opts->tag,
+                    "Tag it TAG on the remote (default: the TAG of the local NAME:TAG)")
+        ->type_name("TAG");
     cmd->add_option("-j,--jobs", opts->jobs, "Transfer this many blobs at once (default: 4)");
     cmd->add_flag("--plain-http", opts->plain_http,
                   "Talk HTTP, not HTTPS, to a registry on this machine");
@@ -33,19 +39,44 @@ void register_push(CLI::App& app, Context& ctx) {
                     "(default: 128)")
         ->type_name("MIB");
     cmd->callback([&ctx, opts] {
-        auto dest = value_or_throw(registry::parse_remote(opts->dest));
         if (opts->chunk_mib < 1 || opts->chunk_mib > (1u << 20))
             throw Failure({Exit::usage, fmt::format("invalid --chunk-size {} (give 1 to 1048576 "
                                                     "MiB)",
                                                     opts->chunk_mib)});
+        if (!opts->dest.empty() && !opts->remote.empty())
+            throw Failure({Exit::usage, "give a destination or --remote, not both"});
         auto& store = ctx.store();
+        bool plain_http = opts->plain_http;
+        registry::RemoteRef dest;
+        if (!opts->dest.empty()) {
+            dest = value_or_throw(registry::parse_remote(opts->dest));
+            if (!opts->tag.empty()) {
+                if (!dest.tag.empty() || dest.digest)
+                    throw Failure({Exit::usage, fmt::format("'{}' names a tag or digest "
+                                                            "already; drop --tag",
+                                                            opts->dest)});
+                dest = value_or_throw(registry::parse_remote(dest.location() + ":" + opts->tag));
+            }
+        }
         auto entry = ctx.resolve(opts->ref);
+        if (opts->dest.empty()) {
+            auto remote = value_or_throw(registry::pick_remote(load_remotes(ctx), opts->remote));
+            if (entry.tag.empty())
+                throw Failure({Exit::usage, fmt::format("'{}' has no NAME:TAG to be named by on "
+                                                        "remote '{}' (push it by its tag, or "
+                                                        "give a destination)",
+                                                        opts->ref, remote.name)});
+            auto [name, tag] = registry::split_tag(entry.tag);
+            dest = value_or_throw(
+                registry::artifact_ref(remote, name, opts->tag.empty() ? tag : opts->tag));
+            plain_http = plain_http || remote.plain_http;
+        }
         registry::PushOptions o;
         o.jobs = std::max(1u, opts->jobs);
         o.referrers = !opts->no_referrers;
-        o.remote.plain_http = opts->plain_http;
+        o.remote.plain_http = plain_http;
         o.remote.chunk_size = opts->chunk_mib << 20;
-        if (opts->plain_http && dest.kind == registry::RemoteRef::Kind::registry &&
+        if (plain_http && dest.kind == registry::RemoteRef::Kind::registry &&
             !registry::is_loopback_host(dest.host))
             ctx.out.warn(fmt::format("'{}' is not on this machine: --plain-http sends "
                                      "everything unencrypted",
@@ -91,17 +122,26 @@ void register_push(CLI::App& app, Context& ctx) {
          "but no manifest does, are also named by 'blob index' manifests (artifactType "
          "application/vnd.mlci.blobs.v1, subject the dataset) so registries keep them. "
          "Registries without the referrers API get the sha256-<digest> fallback tag.\n\n"
+         "Without DEST the artifact goes to the default remote, or the one --remote names "
+         "(see 'mlci remote'): NAME:TAG to the repository REPO/NAME of the remote with tag TAG "
+         "(iris:v3 to localhost:5000/team/iris:v3 for the remote localhost:5000/team), or the "
+         "ref name NAME:TAG of an oci: layout remote; a remote's --plain-http applies. --tag "
+         "pushes under another TAG.\n\n"
          "DEST without a tag gets the TAG of the local NAME:TAG (iris:v3 pushes as :v3), or "
          "the whole NAME:TAG in an oci: layout, or 'latest'. Credentials come from "
          "MLCI_REGISTRY_USER and MLCI_REGISTRY_PASSWORD, GitLab's CI_REGISTRY_USER and "
          "CI_REGISTRY_PASSWORD (when CI_REGISTRY is the host), 'mlci login', or docker's "
          "config.json, and are never printed. TLS is verified; --plain-http is for registries "
          "on this machine.\n\n"
-         "Exit status: 0 pushed; 2 bad reference or input, or the registry answered 404; 3 the "
+         "Exit status: 0 pushed; 2 bad reference or input, no DEST and no default remote, or the "
+         "registry answered 404; 3 the "
          "registry is unreachable after retries, refused the credentials, or answered another "
          "error (the message says what it answered).",
          {{"mlci push iris:v3 localhost:5000/team/iris --plain-http",
            "push a dataset to a local registry as team/iris:v3"},
+          {"mlci push iris:v3", "push to the default remote, as <remote>/iris:v3"},
+          {"mlci push iris:v3 --remote backup --tag v3-42",
+           "push to the remote 'backup' as <backup>/iris:v3-42"},
           {"mlci push iris:v3 oci:/shared/layout", "push into an OCI layout directory"},
           {"mlci train ... | mlci validate - | mlci push - registry.example.com/ml/model:1.2",
            "push what the previous step made"},

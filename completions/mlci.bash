@@ -29,11 +29,12 @@ _mlci() {
 }
 _mlci_subs() {
     case "$1" in
-    '') echo 'init data-version test train validate package deploy watch report sign verify-signature key log metrics lineage push pull login logout show verify gc completion help' ;;
+    '') echo 'init data-version test train validate package deploy watch report sign verify-signature key log metrics lineage push pull login logout remote show verify gc completion help' ;;
     'data-version') echo 'add status checkout diff log list' ;;
     'deploy') echo 'status history rollback' ;;
     'key') echo 'generate' ;;
     'metrics') echo 'diff' ;;
+    'remote') echo 'add list remove default' ;;
     esac
 }
 _mlci_is_sub() {
@@ -72,10 +73,15 @@ _mlci_flags() {
     'metrics') echo '-h --help' ;;
     'metrics diff') echo '-h --help -a --all' ;;
     'lineage') echo '-h --help --depth' ;;
-    'push') echo '-h --help -j --jobs --plain-http --no-referrers --chunk-size' ;;
-    'pull') echo '-h --help -t --tag -j --jobs --plain-http --no-referrers' ;;
+    'push') echo '-h --help -r --remote -t --tag -j --jobs --plain-http --no-referrers --chunk-size' ;;
+    'pull') echo '-h --help -r --remote -t --tag -j --jobs --plain-http --no-referrers' ;;
     'login') echo '-h --help -u --username --password-stdin --plain-http' ;;
     'logout') echo '-h --help' ;;
+    'remote') echo '-h --help' ;;
+    'remote add') echo '-h --help -d --default --plain-http' ;;
+    'remote list') echo '-h --help' ;;
+    'remote remove') echo '-h --help' ;;
+    'remote default') echo '-h --help' ;;
     'show') echo '-h --help --all-files' ;;
     'verify') echo '-h --help -j --jobs' ;;
     'gc') echo '-h --help -n --dry-run --grace' ;;
@@ -104,8 +110,8 @@ _mlci_takes_value() {
     'key generate') case "$2" in -o|--out) return 0 ;; esac ;;
     'log') case "$2" in -m|--metric|-n|--limit) return 0 ;; esac ;;
     'lineage') case "$2" in --depth) return 0 ;; esac ;;
-    'push') case "$2" in -j|--jobs|--chunk-size) return 0 ;; esac ;;
-    'pull') case "$2" in -t|--tag|-j|--jobs) return 0 ;; esac ;;
+    'push') case "$2" in -r|--remote|-t|--tag|-j|--jobs|--chunk-size) return 0 ;; esac ;;
+    'pull') case "$2" in -r|--remote|-t|--tag|-j|--jobs) return 0 ;; esac ;;
     'login') case "$2" in -u|--username) return 0 ;; esac ;;
     'verify') case "$2" in -j|--jobs) return 0 ;; esac ;;
     'gc') case "$2" in --grace) return 0 ;; esac ;;

@@ -19,7 +19,7 @@ end
 function __mlci_subs
     switch $argv[1]
         case ''
-            printf '%s\n' init data-version test train validate package deploy watch report sign verify-signature key log metrics lineage push pull login logout show verify gc completion help
+            printf '%s\n' init data-version test train validate package deploy watch report sign verify-signature key log metrics lineage push pull login logout remote show verify gc completion help
         case 'data-version'
             printf '%s\n' add status checkout diff log list
         case 'deploy'
@@ -28,6 +28,8 @@ function __mlci_subs
             printf '%s\n' generate
         case 'metrics'
             printf '%s\n' diff
+        case 'remote'
+            printf '%s\n' add list remove default
     end
 end
 function __mlci_valued
@@ -69,9 +71,9 @@ function __mlci_valued
         case 'lineage'
             printf '%s\n' --depth
         case 'push'
-            printf '%s\n' -j --jobs --chunk-size
+            printf '%s\n' -r --remote -t --tag -j --jobs --chunk-size
         case 'pull'
-            printf '%s\n' -t --tag -j --jobs
+            printf '%s\n' -r --remote -t --tag -j --jobs
         case 'login'
             printf '%s\n' -u --username
         case 'verify'
@@ -104,6 +106,7 @@ complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a push -d 'Push an artifact
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a pull -d 'Pull an artifact from an OCI registry or layout'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a login -d 'Check and keep credentials for a registry'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a logout -d 'Forget the credentials '\''mlci login'\'' kept for a registry'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a remote -d 'Name the registries and layouts push and pull use'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a show -d 'Show an artifact: manifest, annotations, files, profile'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a verify -d 'Re-hash every blob and check every artifact is whole'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a gc -d 'Delete blobs that no tag, artifact or lineage reaches'
@@ -293,13 +296,16 @@ complete -c mlci -n 'test (__mlci_path) = '\''lineage'\''' -s h -l help -d 'Prin
 complete -c mlci -n 'test (__mlci_path) = '\''lineage'\''' -l depth -r -F -d 'Follow at most this many steps each way'
 complete -c mlci -n 'test (__mlci_path) = '\''lineage'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -s r -l remote -r -F -d 'Push to this remote (see '\''mlci remote'\'') as <remote>/NAME:TAG'
+complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -s t -l tag -r -F -d 'Tag it TAG on the remote (default: the TAG of the local NAME:TAG)'
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -s j -l jobs -r -F -d 'Transfer this many blobs at once (default: 4)'
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -l plain-http -d 'Talk HTTP, not HTTPS, to a registry on this machine'
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -l no-referrers -d 'Push the artifact only, not the reports and signatures that refer to it'
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -l chunk-size -r -F -d 'Upload blobs larger than this many MiB in resumable chunks of that size (default: 128)'
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s h -l help -d 'Print this help message and exit'
-complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s t -l tag -r -F -d 'Tag it NAME:TAG in the store (default: the repository'\''s last part and tag)'
+complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s r -l remote -r -F -d 'Pull NAME[:TAG] from this remote (see '\''mlci remote'\'')'
+complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s t -l tag -r -F -d 'Tag it NAME:TAG in the store (default: the artifact'\''s own name and the tag)'
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s j -l jobs -r -F -d 'Transfer this many blobs at once (default: 4)'
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -l plain-http -d 'Talk HTTP, not HTTPS, to a registry on this machine'
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -l no-referrers -d 'Pull the artifact only, not the reports and signatures that refer to it'
@@ -311,6 +317,21 @@ complete -c mlci -n 'test (__mlci_path) = '\''login'\''' -l plain-http -d 'Talk 
 complete -c mlci -n 'test (__mlci_path) = '\''login'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''logout'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''logout'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''remote'\''' -a add -d 'Add a remote (the first one becomes the default)'
+complete -c mlci -n 'test (__mlci_path) = '\''remote'\''' -a list -d 'List the remotes, the default marked'
+complete -c mlci -n 'test (__mlci_path) = '\''remote'\''' -a remove -d 'Remove a remote from the store'
+complete -c mlci -n 'test (__mlci_path) = '\''remote'\''' -a default -d 'Make a remote the default'
+complete -c mlci -n 'test (__mlci_path) = '\''remote'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''remote add'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''remote add'\''' -s d -l default -d 'Make it the default remote'
+complete -c mlci -n 'test (__mlci_path) = '\''remote add'\''' -l plain-http -d 'Talk HTTP, not HTTPS, to this registry (one on this machine)'
+complete -c mlci -n 'test (__mlci_path) = '\''remote add'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''remote list'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''remote list'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''remote remove'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''remote remove'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''remote default'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''remote default'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''show'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''show'\''' -l all-files -d 'List every file (default: the first 20)'
 complete -c mlci -n 'test (__mlci_path) = '\''show'\''' -F

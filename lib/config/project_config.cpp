@@ -174,6 +174,47 @@ Result<ValidateConfig> parse_validate(const Path& file, const YAML::Node& node) 
     return v;
 }
 
+// remotes: {NAME: URL} or {NAME: {url: URL, plain_http: BOOL, default: BOOL}}.
+// The URL is checked where it is used (lib/registry/remotes.cpp), with the
+// parser push and pull use.
+Result<std::vector<RemoteConfig>> parse_remotes(const Path& file, const YAML::Node& node) {
+    if (!node.IsMap())
+        return bad_key(file, node, "remotes", "expected a mapping of remote names");
+    std::vector<RemoteConfig> out;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        MLCI_TRY_ASSIGN(name, key_text(file, it->first));
+        auto key = "remotes." + name;
+        RemoteConfig r;
+        r.name = name;
+        auto& v = it->second;
+        if (v.IsMap()) {
+            MLCI_TRY(expect_keys(file, v, key, {"url", "plain_http", "default"}));
+            if (!v["url"])
+                return bad_key(file, v, key, "no 'url' (HOST[:PORT]/REPO or oci:PATH)");
+            MLCI_TRY_ASSIGN(url, as_string(file, v["url"], key + ".url"));
+            r.url = std::move(url);
+            if (auto n = v["plain_http"]) {
+                MLCI_TRY_ASSIGN(b, as_bool(file, n, key + ".plain_http"));
+                r.plain_http = b;
+            }
+            if (auto n = v["default"]) {
+                MLCI_TRY_ASSIGN(b, as_bool(file, n, key + ".default"));
+                r.is_default = b;
+            }
+        } else {
+            MLCI_TRY_ASSIGN(url, as_string(file, v, key));
+            r.url = std::move(url);
+        }
+        if (r.is_default)
+            for (auto& o : out)
+                if (o.is_default)
+                    return bad_key(file, v, key,
+                                   fmt::format("remote '{}' is the default already", o.name));
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
 } // namespace
 
 const DatasetConfig* ProjectConfig::dataset(const std::string& name) const {
@@ -226,7 +267,7 @@ Result<ProjectConfig> parse_project_config(const std::string& text, const fs::pa
         return cfg;
     MLCI_TRY(expect_keys(file, root, "mlci.yaml",
                          {"project", "datasets", "params", "train", "test", "validate", "package",
-                          "registries", "environments", "monitors", "watch"}));
+                          "registries", "remotes", "environments", "monitors", "watch"}));
     if (auto ds = root["datasets"]) {
         if (!ds.IsMap())
             return bad_key(file, ds, "datasets", "expected a mapping of dataset names");
@@ -259,6 +300,10 @@ Result<ProjectConfig> parse_project_config(const std::string& text, const fs::pa
     if (auto t = root["validate"]) {
         MLCI_TRY_ASSIGN(v, parse_validate(file, t));
         cfg.validate = std::move(v);
+    }
+    if (auto r = root["remotes"]) {
+        MLCI_TRY_ASSIGN(v, parse_remotes(file, r));
+        cfg.remotes = std::move(v);
     }
     return cfg;
 }

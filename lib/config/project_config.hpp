@@ -24,6 +24,9 @@
 //     require: ["accuracy >= 0.9"]
 //     baseline: production
 //     max_regression: {accuracy: 0.02}
+//   remotes:                        # where push and pull go without a destination
+//     origin: registry.example.com/team/ml
+//     local: {url: localhost:5000/team, plain_http: true, default: true}
 //
 // Later steps add their own sections (package, registries, environments,
 // monitors) the same way: a struct here, a parse function in its own file.
@@ -100,6 +103,14 @@ struct ValidateConfig {
     std::map<std::string, double> max_regression;
 };
 
+// A named remote (`mlci remote`): a registry HOST[:PORT]/REPO or oci:PATH.
+struct RemoteConfig {
+    std::string name;
+    std::string url;
+    bool plain_http = false;
+    bool is_default = false;
+};
+
 struct ProjectConfig {
     fs::path file; // where it was read from; empty when there is none
     fs::path root; // its folder
@@ -109,6 +120,7 @@ struct ProjectConfig {
     std::optional<TrainConfig> train;
     std::optional<TestConfig> test;
     std::optional<ValidateConfig> validate;
+    std::vector<RemoteConfig> remotes; // in file order
 
     const DatasetConfig* dataset(const std::string& name) const;
 };

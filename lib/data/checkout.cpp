@@ -148,7 +148,8 @@ Status check_blobs(const store::Store& store, const Plan& plan, const std::strin
         return {};
     return runtime_error(
         "version '{}' is incomplete in this store: {} of the {} files to write "
-        "have no blob (first '{}{}'); pull it again with 'mlci pull', or run 'mlci verify'",
+        "have no blob (first '{}{}'); pull it again with 'mlci pull' (with a default remote, "
+        "'mlci remote add origin HOST/REPO -d', checkout pulls it), or run 'mlci verify'",
         label, missing.size(), plan.writes.size(), plan.prefix, missing.front()->path);
 }
 

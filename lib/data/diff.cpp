@@ -113,7 +113,8 @@ Result<std::vector<store::FileEntry>> load_root_files(const store::Store& store,
                                                       const VersionRoot& root) {
     if (!store.has_blob(root.file_list))
         return usage_error("the file list of '{}' ({}) is not in the store '{}' (pull dataset "
-                           "'{}' into it with 'mlci pull', or check out a version it has)",
+                           "'{}' into it with 'mlci pull', or add the remote it was pushed to "
+                           "with 'mlci remote add origin HOST/REPO -d' and check out again)",
                            root.path, root.file_list.str(), store.root().string(),
                            root.dataset.empty() ? root.name : root.dataset);
     return load_files(store,

@@ -227,6 +227,22 @@ struct CheckoutResult {
 Result<CheckoutResult> checkout(const store::Store& store, const CheckoutOptions& options,
                                 const Reporter& reporter, std::istream& in);
 
+// What a checkout of `ref` needs that the store lacks, so that it can be
+// fetched from a remote first.
+struct MissingVersion {
+    std::string ref;                // as given
+    bool unknown = false;           // `ref` names no artifact here (and no pointer file)
+    std::string label;              // the resolved version's label, when known
+    bool tagged = false;            // `label` is the version's NAME:TAG
+    std::vector<VersionRoot> roots; // roots whose file list or files' content is missing
+};
+
+// Nothing when the store can check out `ref` as it is (or when `ref` is
+// not something a remote could supply, such as a digest the store lacks:
+// checkout reports it). `ref` is not "-" (read it first).
+Result<std::optional<MissingVersion>>
+missing_for_checkout(const store::Store& store, const std::string& ref, const fs::path& cwd);
+
 // ---- diff -----------------------------------------------------------------------
 
 struct DiffOptions {

@@ -46,6 +46,15 @@ public:
         return std::optional<hash::Digest>();
     }
 
+    Result<std::vector<std::string>> list_tags() override {
+        MLCI_TRY_ASSIGN(entries, m_layout.entries());
+        std::vector<std::string> tags;
+        for (auto& e : entries)
+            if (!e.tag.empty())
+                tags.push_back(e.tag);
+        return tags;
+    }
+
     Status put_blob(const store::Descriptor& d, const fs::path& file,
                     TransferStats& stats) override {
         if (m_layout.has_blob(d.digest))

@@ -221,17 +221,46 @@ Result<std::vector<std::string>> tags_for(const store::Store& store, const std::
     return tags;
 }
 
+// The artifact's own name, for the kinds whose tags are NAME:TAG with the
+// NAME their manifest records (dev.mlci.name); empty for others (a
+// validation records its run's name, a plain OCI image none).
+std::string own_name(const RawManifest& m) {
+    if (!is_manifest(m.media_type))
+        return {};
+    auto j = nlohmann::json::parse(m.bytes, nullptr, false);
+    if (!j.is_object() || !j.contains("annotations") || !j["annotations"].is_object())
+        return {};
+    auto& ann = j["annotations"];
+    auto kind = ann.value(store::k_ann_kind, "");
+    if (kind != "dataset" && kind != "run" && kind != "package")
+        return {};
+    auto name = ann.value(store::k_ann_name, "");
+    return name.find(':') == std::string::npos && store::validate_tag(name) ? name : "";
+}
+
+// The local tag when --tag gives none: the artifact's own name and the
+// remote tag's TAG (iris-data:v3 pushed anywhere comes back as
+// iris-data:v3), else default_local_tag (the repository's last part).
+Result<std::string> local_tag_for(const RemoteRef& src, const std::string& reference,
+                                  const RawManifest& root) {
+    if (src.tag.empty() && src.digest)
+        return std::string(); // pulled by digest alone: untagged, as before
+    // By tag, or by tag and digest (then `reference` is the digest).
+    auto remote_tag = src.tag.empty() ? reference : src.tag;
+    if (auto name = own_name(root); !name.empty()) {
+        auto tag = name + ":" + remote_tag.substr(remote_tag.rfind(':') + 1);
+        if (store::validate_tag(tag))
+            return tag;
+    }
+    return default_local_tag(src);
+}
+
 } // namespace
 
 Result<PullReport> pull(store::Store& store, const RemoteRef& src, const PullOptions& options,
                         const Reporter& reporter) {
-    std::string local_tag = options.tag;
-    if (local_tag.empty()) {
-        MLCI_TRY_ASSIGN(t, default_local_tag(src));
-        local_tag = t;
-    }
-    if (!local_tag.empty())
-        MLCI_TRY(store::validate_tag(local_tag));
+    if (!options.tag.empty())
+        MLCI_TRY(store::validate_tag(options.tag));
     std::string reference = src.digest ? src.digest->str() : src.tag;
     if (reference.empty()) {
         if (src.kind == RemoteRef::Kind::layout)
@@ -248,6 +277,11 @@ Result<PullReport> pull(store::Store& store, const RemoteRef& src, const PullOpt
     PullReport report;
     Puller puller(store, *remote, options, reporter, report);
     MLCI_TRY_ASSIGN(root, puller.fetch_manifest(reference, src.digest.value_or(hash::Digest())));
+    std::string local_tag = options.tag;
+    if (local_tag.empty()) {
+        MLCI_TRY_ASSIGN(t, local_tag_for(src, reference, root));
+        local_tag = t;
+    }
     MLCI_TRY(puller.fetch_tree(root, 0));
 
     // Blobs durable, then manifests, then the index: a crash leaves only

@@ -116,6 +116,37 @@ Result<std::optional<hash::Digest>> RegistryRemote::resolve_tag(const std::strin
     return std::optional<hash::Digest>(m->digest);
 }
 
+// The tags list API, page by page as the Link header leads (a bounded
+// number of pages: a registry that loops must not hang the caller).
+Result<std::vector<std::string>> RegistryRemote::list_tags() {
+    constexpr int k_max_pages = 1000;
+    std::vector<std::string> tags;
+    auto next = url("tags/list?n=1000");
+    for (int page = 0; page < k_max_pages && !next.empty(); ++page) {
+        auto r = make_request("GET", next);
+        MLCI_TRY_ASSIGN(res, m_session->send(r));
+        if (res.status == 404)
+            return tags;
+        if (res.status != 200)
+            return std::unexpected(m_session->answer_error(res, location()));
+        auto j = nlohmann::json::parse(res.body, nullptr, false);
+        if (!j.is_object())
+            return usage_error("malformed tag list from '{}': not a JSON object", location());
+        if (auto t = j.find("tags"); t != j.end() && t->is_array())
+            for (auto& tag : *t)
+                if (tag.is_string())
+                    tags.push_back(tag.get<std::string>());
+        // Link: </v2/NAME/tags/list?n=1000&last=TAG>; rel="next"
+        auto link = res.header("link");
+        auto open = link.find('<'), close = link.find('>');
+        next = open != std::string::npos && close != std::string::npos && close > open &&
+                       link.find("rel=\"next\"", close) != std::string::npos
+                   ? resolve_location(next, link.substr(open + 1, close - open - 1))
+                   : std::string();
+    }
+    return tags;
+}
+
 Result<std::optional<RawManifest>>
 RegistryRemote::get_manifest_if_any(const std::string& reference) {
     auto r = make_request("GET", url("manifests/" + reference));

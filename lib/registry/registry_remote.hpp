@@ -15,6 +15,7 @@ public:
     Result<bool> has_blob(const store::Descriptor& d) override;
     Result<bool> has_manifest(const hash::Digest& d) override;
     Result<std::optional<hash::Digest>> resolve_tag(const std::string& tag) override;
+    Result<std::vector<std::string>> list_tags() override;
     Status put_blob(const store::Descriptor& d, const std::filesystem::path& file,
                     TransferStats& stats) override;
     Status put_blob_data(const store::Descriptor& d, std::string_view data,

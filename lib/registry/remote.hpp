@@ -64,6 +64,8 @@ public:
     virtual Result<bool> has_manifest(const hash::Digest& d) = 0;
     // The digest a tag names, or none when the tag is not there.
     virtual Result<std::optional<hash::Digest>> resolve_tag(const std::string& tag) = 0;
+    // Every tag, in no particular order; none when the repository does not exist.
+    virtual Result<std::vector<std::string>> list_tags() = 0;
 
     // Uploads the blob in `file` (or, for small generated blobs, `data`).
     virtual Status put_blob(const store::Descriptor& d, const std::filesystem::path& file,

@@ -47,8 +47,12 @@ for job in data test train validate package push deploy; do
     expect_in registry/pipeline.log " PASS  $job"
 done
 [[ -d registry/.mlci-jobs/deploy && -d registry/.mlci-jobs/train ]] || fail "jobs did not use stores of their own"
-tags=$(curl -sf "http://$REG_OPEN/v2/team/iris/mlci/tags/list")
-[[ $tags == *iris-classifier-v1-* && $tags == *iris-image-v1-* ]] || fail "registry tags: $tags"
+# Shared through the remote as NAME:TAG-<pipeline id>, one repository a name.
+for name in iris-classifier iris-image; do
+    tags=$(curl -sf "http://$REG_OPEN/v2/team/iris/mlci/$name/tags/list")
+    [[ $tags == *'"v1-'* ]] || fail "registry tags of $name: $tags"
+done
+expect_in registry/pipeline.log "pulled"
 curl -sf "http://$REG_OPEN/v2/team/iris/mlci/image/tags/list" | grep -q '"tags"' || fail "the image was not pushed"
 [[ -f registry/deploy/staging/current/model/model.pkl ]] || fail "nothing deployed in registry mode"
 

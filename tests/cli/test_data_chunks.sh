@@ -57,7 +57,8 @@ expect_exit 0 mlci pull "$REG_OPEN/chunks:v1" --plain-http
 expect_exit 0 mlci pull "$REG_OPEN/chunks:v2" --plain-http --json
 received=$(json_field "$SCRATCH/out" bytes_downloaded)
 ((received <= 2097152)) || fail "pulling v2 into a store holding v1 received $received bytes"
-expect_exit 0 mlci data-version checkout chunks:v2
+expect_eq "$(json_field "$SCRATCH/out" reference)" "data:v2" "pulled under its own name"
+expect_exit 0 mlci data-version checkout data:v2
 (cd .. && cd clone && sed 's| data/| data/|' "$SCRATCH/v2.sum" | sha256sum -c --quiet) ||
     fail "the pulled v2 does not check out byte-identical"
 expect_exit 0 mlci verify
@@ -65,7 +66,7 @@ cd "$SCRATCH/project"
 
 # --- a damaged pack is found, and never written out ---------------------------
 cp -a .mlci "$SCRATCH/damaged.mlci"
-pack=$(ls -S "$SCRATCH"/damaged.mlci/blobs/sha256/* | sed -n 1p) # a pack of v1's
+pack=$(ls -S "$SCRATCH"/damaged.mlci/blobs/sha256/* | sed -n 1p) # a pack of v1's (sed reads all: head would SIGPIPE ls under pipefail)
 grep -q MLCIPACK "$pack" || fail "the largest blob is no pack"
 chmod u+w "$pack"
 printf 'Z' | dd of="$pack" bs=1 seek=5000 conv=notrunc status=none

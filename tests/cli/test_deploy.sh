@@ -147,7 +147,8 @@ before=$(readlink deploy/staging/current)
 for kind in dotdot abs symlink hardlink device; do
     /usr/bin/python3 "$MLCI_SOURCE_DIR/tests/cli/hostile_image.py" "hostile-$kind" "$kind"
     mlci pull "oci:hostile-$kind:$kind" >/dev/null 2>&1 || fail "cannot pull the $kind image"
-    expect_exit 2 mlci deploy "hostile-$kind:$kind" --env staging --no-require-validation
+    # pulled under the name the package records (hostile), not the layout's
+    expect_exit 2 mlci deploy "hostile:$kind" --env staging --no-require-validation
     expect_in err "refused"
     expect_eq "$(readlink deploy/staging/current)" "$before" "current after a hostile $kind package"
 done
@@ -173,11 +174,11 @@ expect_in err "does not match its digest"
 mlci push "$good" oci:prov-layout:img >/dev/null 2>&1
 mlci --store bare.mlci init >/dev/null 2>&1
 mlci --store bare.mlci pull --no-referrers oci:prov-layout:img >/dev/null 2>&1
-expect_exit 1 mlci --store bare.mlci deploy prov-layout:img --env p --target dir:prov-bare
+expect_exit 1 mlci --store bare.mlci deploy "${good%:*}:img" --env p --target dir:prov-bare
 expect_in err "provenance: no provenance attestation"
 mlci --store full.mlci init >/dev/null 2>&1
 mlci --store full.mlci pull oci:prov-layout:img >/dev/null 2>&1
-expect_exit 0 mlci --store full.mlci deploy prov-layout:img --env p --target dir:prov-full
+expect_exit 0 mlci --store full.mlci deploy "${good%:*}:img" --env p --target dir:prov-full
 expect_exit 0 mlci --store full.mlci --json deploy status p
 expect_in out "names this image and its run"
 

@@ -53,7 +53,7 @@ expect_eq "$(cat t/releases/link/f)" "KEEP" "a symlink"
 mlci push m-image:v3 oci:lay:img >/dev/null 2>&1
 mlci --store other.mlci init >/dev/null 2>&1
 mlci --store other.mlci pull oci:lay:img >/dev/null 2>&1
-expect_exit 0 mlci --store other.mlci deploy lay:img --env e --target dir:t --keep 1
+expect_exit 0 mlci --store other.mlci deploy m-image:img --env e --target dir:t --keep 1
 [[ -d t/releases/$v2 ]] || fail "a store pruned a release of another store"
 expect_exit 0 mlci deploy m-image:v1 --env e --target dir:t --keep 1
 [[ -d t/releases/$v3 ]] || fail "a store pruned a release of another store"

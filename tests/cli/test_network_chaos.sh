@@ -55,14 +55,14 @@ for round in $(seq 1 8); do
         expect_exit 0 mlci --store "$store" verify
         if [[ $status == 0 ]]; then
             pulled=$((pulled + 1))
-            got=$(mlci --store "$store" --json show "sets:r$round" 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["digest"])')
+            got=$(mlci --store "$store" --json show "set$round:r$round" 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["digest"])')
             expect_eq "$got" "$digest" "digest pulled through faults"
             mkdir "out-$round"
-            expect_exit 0 mlci --store "$store" data-version checkout "sets:r$round" --to "out-$round"
+            expect_exit 0 mlci --store "$store" data-version checkout "set$round:r$round" --to "out-$round"
             diff -r "data/r$round" "out-$round" >/dev/null 2>&1 || diff -r "data/r$round" "out-$round/r$round" ||
                 fail "the pulled files differ"
         else
-            expect_exit 2 mlci --store "$store" show "sets:r$round"
+            expect_exit 2 mlci --store "$store" show "set$round:r$round"
         fi
     fi
 done

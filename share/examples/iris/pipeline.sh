@@ -40,11 +40,13 @@ image=$(mlci package "$run")
 mlci show "$image"
 
 step "push and pull: share the image and the run through an OCI layout (the embedded default, no server)"
-mlci push "$image" oci:shared-layout:iris-image
-mlci push "$run" oci:shared-layout:iris-classifier
+mlci remote add shared oci:shared-layout      # the first remote: the default
+mlci push "$image"
+mlci push "$run"
 mlci --store second-store init >/dev/null
-mlci --store second-store pull oci:shared-layout:iris-image
-mlci --store second-store pull oci:shared-layout:iris-classifier
+mlci --store second-store remote add shared oci:shared-layout
+mlci --store second-store pull "$image"       # under the same NAME:TAG
+mlci --store second-store pull "$run"
 mlci --store second-store verify
 
 step "deploy: to staging (a dir target, mlci.yaml), health-checked by the model itself"
