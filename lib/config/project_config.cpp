@@ -186,7 +186,8 @@ Result<std::vector<RemoteConfig>> parse_remotes(const Path& file, const YAML::No
         auto key = "remotes." + name;
         RemoteConfig r;
         r.name = name;
-        auto& v = it->second;
+        // A copy (a node is a handle): `it->second` lives in a temporary.
+        YAML::Node v = it->second;
         if (v.IsMap()) {
             MLCI_TRY(expect_keys(file, v, key, {"url", "plain_http", "default"}));
             if (!v["url"])
