@@ -32,6 +32,22 @@ Result<std::string> read_file(const fs::path& path) {
     return out;
 }
 
+Status pread_all(int fd, void* buf, size_t size, uint64_t offset, const fs::path& what) {
+    auto* p = static_cast<char*>(buf);
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = ::pread(fd, p + done, size - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return sys_error(errno, fmt::format("cannot read '{}'", what.string()));
+        if (n == 0)
+            return runtime_error("'{}' ends before byte {}", what.string(), offset + size);
+        done += static_cast<size_t>(n);
+    }
+    return {};
+}
+
 Status write_all(int fd, std::string_view data, const fs::path& what) {
     while (!data.empty()) {
         ssize_t n = ::write(fd, data.data(), data.size());

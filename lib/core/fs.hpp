@@ -13,6 +13,10 @@ namespace fs = std::filesystem;
 // Returns the whole content of a file.
 Result<std::string> read_file(const fs::path& path);
 
+// Reads exactly `size` bytes of `fd` at `offset` into `buf`, retrying short
+// reads and EINTR; an error when the file ends first.
+Status pread_all(int fd, void* buf, size_t size, uint64_t offset, const fs::path& what);
+
 // Writes all of `data` to `fd`, retrying short writes and EINTR.
 Status write_all(int fd, std::string_view data, const fs::path& what);
 

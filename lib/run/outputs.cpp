@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
+#include <functional>
 #include <mlci/core/copy.hpp>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
@@ -14,6 +15,39 @@
 #include <unistd.h>
 
 namespace mlci::run {
+
+namespace {
+
+// Writes `dest` atomically with permission bits `mode`: `fill` writes the
+// content into a temporary file next to it, which is then renamed into place.
+Status write_into_place(const fs::path& dest, uint32_t mode,
+                        const std::function<Status(int fd)>& fill) {
+    std::error_code ec;
+    fs::create_directories(dest.parent_path(), ec);
+    if (ec)
+        return runtime_error("cannot create '{}': {}", dest.parent_path().string(), ec.message());
+    auto tmp = temp_path_for(dest);
+    UniqueFd dst(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!dst)
+        return sys_error(errno, fmt::format("cannot create '{}'", tmp.string()));
+    auto fail = [&](Error e) {
+        ::unlink(tmp.c_str());
+        return std::unexpected(std::move(e));
+    };
+    if (auto s = fill(dst.get()); !s)
+        return fail(s.error());
+    if (::fchmod(dst.get(), mode & 07777) != 0 || ::close(dst.release()) != 0)
+        return fail(sys_error(errno, fmt::format("cannot write '{}'", tmp.string())).error());
+    // A folder where the file belongs (an old output of another shape) is in
+    // the way of rename; it was an output too, so it may go.
+    if (fs::is_directory(dest, ec))
+        fs::remove_all(dest, ec);
+    if (::rename(tmp.c_str(), dest.c_str()) != 0)
+        return fail(sys_error(errno, fmt::format("cannot replace '{}'", dest.string())).error());
+    return {};
+}
+
+} // namespace
 
 Status restore_blob(const store::Store& store, const hash::Digest& digest, uint64_t size,
                     uint32_t mode, const fs::path& dest) {
@@ -29,56 +63,15 @@ Status restore_blob(const store::Store& store, const hash::Digest& digest, uint6
     struct stat st {};
     if (::fstat(src.get(), &st) != 0 || static_cast<uint64_t>(st.st_size) != size)
         return runtime_error("blob '{}' has the wrong size (run 'mlci verify')", digest.str());
-    std::error_code ec;
-    fs::create_directories(dest.parent_path(), ec);
-    if (ec)
-        return runtime_error("cannot create '{}': {}", dest.parent_path().string(), ec.message());
-    auto tmp = temp_path_for(dest);
-    UniqueFd dst(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (!dst)
-        return sys_error(errno, fmt::format("cannot create '{}'", tmp.string()));
-    auto fail = [&](Error e) {
-        ::unlink(tmp.c_str());
-        return std::unexpected(std::move(e));
-    };
-    if (auto s = copy_fd(src.get(), dst.get(), size, dest); !s)
-        return fail(s.error());
-    if (::fchmod(dst.get(), mode & 07777) != 0 || ::close(dst.release()) != 0)
-        return fail(sys_error(errno, fmt::format("cannot write '{}'", tmp.string())).error());
-    // A folder where the file belongs (an old output of another shape) is in
-    // the way of rename; it was an output too, so it may go.
-    if (fs::is_directory(dest, ec))
-        fs::remove_all(dest, ec);
-    if (::rename(tmp.c_str(), dest.c_str()) != 0)
-        return fail(sys_error(errno, fmt::format("cannot replace '{}'", dest.string())).error());
-    return {};
+    return write_into_place(dest, mode, [&](int fd) { return copy_fd(src.get(), fd, size, dest); });
 }
 
 Status restore_file(const store::Store& store, const store::FileEntry& entry,
                     const fs::path& dest) {
     if (!entry.chunked())
         return restore_blob(store, entry.digest, entry.size, entry.mode, dest);
-    std::error_code ec;
-    fs::create_directories(dest.parent_path(), ec);
-    if (ec)
-        return runtime_error("cannot create '{}': {}", dest.parent_path().string(), ec.message());
-    auto tmp = temp_path_for(dest);
-    UniqueFd dst(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (!dst)
-        return sys_error(errno, fmt::format("cannot create '{}'", tmp.string()));
-    auto fail = [&](Error e) {
-        ::unlink(tmp.c_str());
-        return std::unexpected(std::move(e));
-    };
-    if (auto s = store::write_content(store, entry, dst.get(), dest); !s)
-        return fail(s.error());
-    if (::fchmod(dst.get(), entry.mode & 07777) != 0 || ::close(dst.release()) != 0)
-        return fail(sys_error(errno, fmt::format("cannot write '{}'", tmp.string())).error());
-    if (fs::is_directory(dest, ec))
-        fs::remove_all(dest, ec);
-    if (::rename(tmp.c_str(), dest.c_str()) != 0)
-        return fail(sys_error(errno, fmt::format("cannot replace '{}'", dest.string())).error());
-    return {};
+    return write_into_place(dest, entry.mode,
+                            [&](int fd) { return store::write_content(store, entry, fd, dest); });
 }
 
 Result<CollectedOutputs> collect_outputs(const store::Store& store, const fs::path& base,

@@ -22,17 +22,7 @@ fs::path index_dir(const Store& store) {
 
 Result<std::string> pread_exactly(int fd, uint64_t offset, size_t size, const fs::path& what) {
     std::string out(size, '\0');
-    size_t done = 0;
-    while (done < size) {
-        ssize_t n = ::pread(fd, out.data() + done, size - done, static_cast<off_t>(offset + done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return sys_error(errno, fmt::format("cannot read '{}'", what.string()));
-        if (n == 0)
-            return runtime_error("'{}' ends early", what.string());
-        done += static_cast<size_t>(n);
-    }
+    MLCI_TRY(pread_all(fd, out.data(), size, offset, what));
     return out;
 }
 

@@ -32,21 +32,6 @@ Result<size_t> read_some(int fd, uint8_t* buf, size_t cap, const fs::path& what)
     }
 }
 
-Status pread_all(int fd, uint8_t* buf, size_t size, uint64_t offset, const fs::path& what) {
-    size_t done = 0;
-    while (done < size) {
-        ssize_t n = ::pread(fd, buf + done, size - done, static_cast<off_t>(offset + done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return sys_error(errno, fmt::format("cannot read '{}'", what.string()));
-        if (n == 0)
-            return runtime_error("pack '{}' ends early", what.string());
-        done += static_cast<size_t>(n);
-    }
-    return {};
-}
-
 Status read_blob_into(const Store& store, const FileEntry& entry, int from, hash::Sha256& sha,
                       uint64_t& size, const ContentSink* sink) {
     constexpr size_t k_buffer = 1 << 20;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <map>
 #include <mlci/core/fd.hpp>
+#include <mlci/core/fs.hpp>
 #include <mlci/core/parallel.hpp>
 #include <mlci/hash/file_hash.hpp>
 #include <mlci/store/chunk_store.hpp>
@@ -15,21 +16,6 @@
 namespace mlci::store {
 
 namespace {
-
-// Reads `size` bytes of `fd` at `offset`.
-bool pread_exactly(int fd, std::string& buf, uint64_t offset, size_t size) {
-    buf.resize(size);
-    size_t done = 0;
-    while (done < size) {
-        ssize_t n = ::pread(fd, buf.data() + done, size - done, static_cast<off_t>(offset + done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        done += static_cast<size_t>(n);
-    }
-    return true;
-}
 
 // Each pack's index is well formed and each of its chunks has its digest;
 // each chunk list names chunks that its packs hold where it says.
@@ -55,7 +41,8 @@ Status verify_chunks(const Store& store, const std::vector<hash::Digest>& packs,
         for (auto& c : *index)
             by_offset.emplace(c.offset, c);
         for (auto& c : *index) {
-            if (!fd || !pread_exactly(fd.get(), buf, c.offset, c.length) ||
+            buf.resize(c.length);
+            if (!fd || !pread_all(fd.get(), buf.data(), c.length, c.offset, packs[i].str()) ||
                 hash::RawDigest::of(buf.data(), buf.size()) != c.id) {
                 fail(fmt::format("corrupt pack '{}': the chunk at offset {} does not hash to "
                                  "its digest",
