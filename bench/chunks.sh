@@ -26,24 +26,8 @@ mib() { printf '%.2f MiB' "$(echo "$1 / 1048576" | bc -l)"; }
 store_bytes() { du -sb "$1/.mlci" | cut -f1; }
 json_field() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-reg=127.0.0.1:$port
-cat >"$work/registry.yml" <<YAML
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $work/registry
-http:
-  addr: $reg
-YAML
-docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-reg_pid=$!
-disown "$reg_pid"
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://$reg/v2/" && break; sleep 0.1; done
+source "$(dirname "$0")/registry.sh"
+start_bench_registry
 
 echo "mlci chunked storage benchmark, $(nproc) cores, $(date -u +%F)"
 echo
