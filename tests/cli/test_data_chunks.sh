@@ -113,7 +113,6 @@ run1=$(cat "$SCRATCH/out")
 sha256sum model.bin >"$SCRATCH/model1.sum"
 before=$(store_size)
 expect_exit 0 mlci train -n tune -o model.bin --metrics metrics.json -p step=B -- sh tune.sh "$SCRATCH/weights" B
-run2=$(cat "$SCRATCH/out")
 grown=$(($(store_size) - before))
 ((grown <= 1048576)) || fail "a run whose model changed in one byte grew the store by $grown bytes"
 expect_exit 0 mlci verify
@@ -132,6 +131,5 @@ sha256sum model.bin >"$SCRATCH/model-now.sum"
 expect_exit 1 mlci train -n tune -o model.bin --metrics metrics.json -p step=C -- \
     sh -c 'printf Q | dd of=model.bin bs=1 seek=100 conv=notrunc status=none; exit 7'
 sha256sum -c --quiet "$SCRATCH/model-now.sum" || fail "a failed run left the model changed"
-: "$run2"
 
 pass
