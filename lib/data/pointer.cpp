@@ -1,9 +1,24 @@
+#include <algorithm>
 #include <charconv>
 #include <mlci/core/fs.hpp>
 #include <mlci/data/pointer.hpp>
 #include <mlci/store/file_list.hpp>
 
 namespace mlci::data {
+
+namespace {
+
+// A pointer file is line-based text: a name holding a line break or another
+// control character (a carriage return before the newline, say) would not
+// read back as the same name, so such names are refused both ways.
+bool has_control_character(std::string_view text) {
+    return std::ranges::any_of(text, [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7f;
+    });
+}
+
+} // namespace
 
 std::string serialize_pointer(const Pointer& p) {
     return fmt::format("# mlci data pointer: restore with 'mlci data-version checkout {}{}'\n"
@@ -38,6 +53,8 @@ Result<Pointer> parse_pointer(std::string_view text, const fs::path& where) {
                 return bad(fmt::format("'{}' is not a number", value));
             return {};
         };
+        if (has_control_character(value))
+            return bad("a control character in the value");
         if (key == "path") {
             if (!store::is_safe_relative_path(value) || value.find('/') != std::string_view::npos)
                 return bad(fmt::format("unsafe path '{}'", value));
@@ -74,6 +91,11 @@ Result<Pointer> read_pointer(const fs::path& file) {
 }
 
 Status write_pointer(const fs::path& file, const Pointer& p) {
+    if (has_control_character(p.path) || has_control_character(p.dataset))
+        return usage_error(
+            "cannot write a pointer file for '{}': the name holds a control character "
+            "(a pointer file is one name per line)",
+            file.string());
     return write_file_atomic(file, serialize_pointer(p));
 }
 

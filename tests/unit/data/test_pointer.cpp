@@ -31,6 +31,21 @@ TEST_CASE("malformed pointer files name the line", "[data]") {
     CHECK_FALSE(parse_pointer("path: a\ntree: " + tree + "\nsurprise: 1\n", "x.mlci"));
 }
 
+TEST_CASE("a name with a control character is refused, read or written", "[data]") {
+    // Found by the pointer fuzz target: "path: age\r\r\n" read as "age\r",
+    // which was written back as a line that reads as "age".
+    auto tree = hash::sha256_of("t").str();
+    auto r = parse_pointer("path: age\r\r\ntree: " + tree + "\n", "x.mlci");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find("control character") != std::string::npos);
+    CHECK_FALSE(parse_pointer("path: a\ntree: " + tree + "\ndataset: d\x01\n", "x.mlci"));
+    testing::TempDir dir;
+    auto written = write_pointer(dir / "x.mlci", Pointer{"a\rb", hash::sha256_of("t"), 1, 1, "a"});
+    REQUIRE_FALSE(written);
+    CHECK(written.error().code == Exit::usage);
+    CHECK_FALSE(std::filesystem::exists(dir / "x.mlci"));
+}
+
 TEST_CASE("gitignore gains a line once", "[data]") {
     testing::TempDir dir;
     REQUIRE(write_file_atomic(dir / ".gitignore", "*.pyc"));
