@@ -5,7 +5,8 @@
 #     start: how much the store grows per version (goal: <= 1 MiB)
 #   - add of the new 1 GiB file vs openssl dgst -sha256 of it (goal: <= 1.5x)
 #   - v1 = 256 MiB file + 50 small files pushed; v2 = one byte changed:
-#     bytes pushed, and bytes a store holding v1 pulls (goal: <= 2 MiB each)
+#     bytes pushed, and bytes a store holding v1 pulls (goal: <= 2 MiB each);
+#     bytes `pull --path` of one small file receives (goal: <= 1 MiB)
 #   - the first push of 1 GiB of chunked data vs one raw curl -T PUT of the
 #     same bytes to the same registry (goal: <= 1.2x)
 # Not part of ctest. Usage: bench/chunks.sh [path/to/mlci]
@@ -88,3 +89,8 @@ p4=$work/clone && mkdir "$p4" && cd "$p4" && git init -q && "$MLCI" init -q >/de
 "$MLCI" pull "$reg/share:v1" --plain-http -q >/dev/null
 got=$("$MLCI" pull "$reg/share:v2" --plain-http --json -q | json_field bytes_downloaded)
 row "pull of v2 into a store holding v1: bytes received" "$(mib "$got")" "(goal <= 2 MiB)"
+p5=$work/partial && mkdir "$p5" && cd "$p5" && git init -q && "$MLCI" init -q >/dev/null
+got=$("$MLCI" pull "$reg/share:v2" --plain-http --path data/small-7.bin --json -q |
+    json_field bytes_downloaded)
+row "pull --path of one small file into an empty store: bytes received" "$(mib "$got")" \
+    "(goal <= 1 MiB)"

@@ -151,7 +151,12 @@ void register_data_version(CLI::App& app, Context& ctx) {
          "size, inode, mtime or ctime changed (a stat cache). 'checkout' restores a version, each "
          "file written atomically and verified, and refuses to overwrite changes that are not in "
          "the store unless --force; files of the version being replaced are removed (their content "
-         "is in the store), other files are reported and removed only with --clean. 'diff' "
+         "is in the store), other files are reported and removed only with --clean. 'checkout "
+         "REF PATH...' restores only those files or folders (globs allowed) and leaves the "
+         "pointer file and every other file as they are, like 'git checkout REF -- PATH'; when "
+         "the store lacks their data (a version pulled with 'mlci pull --path'), checkout fetches "
+         "just those files from the default remote, and without one fails with exit 3 and the "
+         "'mlci pull ... --path' that fetches them. 'diff' "
          "compares two versions, or one version and the "
          "workspace; 'log' and 'list' show the history.",
          {{"mlci data-version add data/iris.csv -m 'first export'", "version a file as iris:v1"},
@@ -159,6 +164,7 @@ void register_data_version(CLI::App& app, Context& ctx) {
            "version a folder without copying it"},
           {"mlci data-version status", "what changed since the versions the pointer files record"},
           {"mlci data-version checkout iris:v1", "restore an earlier version"},
+          {"mlci data-version checkout images:v2 images/val", "restore one folder of a version"},
           {"mlci data-version diff iris:v1 iris:v2", "files and bytes that changed"},
           {"mlci data-version log iris", "the history of iris"}}});
 }

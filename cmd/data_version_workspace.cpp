@@ -171,9 +171,10 @@ void note_checkout(Output& out, const data::CheckoutResult& r) {
 // A version whose data the store lacks comes from the default remote first
 // (a fresh clone checking out a pointer file); without one, checkout says
 // what is missing and how to add a remote.
-void fetch_missing(Context& ctx, const std::string& ref, const std::filesystem::path& cwd) {
+void fetch_missing(Context& ctx, const data::CheckoutOptions& checkout) {
     auto& store = ctx.store();
-    auto missing = value_or_throw(data::missing_for_checkout(store, ref, cwd));
+    auto missing = value_or_throw(
+        data::missing_for_checkout(store, checkout.ref, checkout.cwd, checkout.paths, checkout.to));
     if (!missing)
         return;
     auto remotes = load_remotes(ctx);
@@ -188,6 +189,7 @@ void fetch_missing(Context& ctx, const std::string& ref, const std::filesystem::
 void register_checkout(CLI::App& parent, Context& ctx) {
     struct Options {
         std::string ref, to;
+        std::vector<std::string> paths;
         bool clean = false, force = false;
         unsigned jobs = default_jobs();
     };
@@ -198,6 +200,10 @@ void register_checkout(CLI::App& parent, Context& ctx) {
                     "The version (NAME[:TAG], digest, short digest, -) or a pointer file")
         ->required()
         ->type_name("REF");
+    cmd->add_option("paths", opts->paths,
+                    "Restore only these files or folders (globs allowed); the pointer file keeps "
+                    "its version")
+        ->type_name("PATH");
     cmd->add_option("--to", opts->to,
                     "Restore under this folder instead of the project (no pointer files)")
         ->type_name("DIR");
@@ -211,9 +217,10 @@ void register_checkout(CLI::App& parent, Context& ctx) {
         // Read once: the remote check and the checkout both need it.
         o.ref = opts->ref == "-" ? value_or_throw(store::read_reference(std::cin)) : opts->ref;
         o.cwd = std::filesystem::current_path();
-        fetch_missing(ctx, o.ref, o.cwd);
+        o.paths = opts->paths;
         if (!opts->to.empty())
             o.to = opts->to;
+        fetch_missing(ctx, o);
         o.clean = opts->clean;
         o.force = opts->force;
         o.jobs = std::max(1u, opts->jobs);

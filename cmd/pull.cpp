@@ -9,6 +9,7 @@ namespace mlci::cli {
 void register_pull(CLI::App& app, Context& ctx) {
     struct Options {
         std::string src, tag, remote;
+        std::vector<std::string> paths;
         unsigned jobs = 4;
         bool plain_http = false, no_referrers = false;
     };
@@ -26,6 +27,10 @@ void register_pull(CLI::App& app, Context& ctx) {
     cmd->add_option("-t,--tag", opts->tag,
                     "Tag it NAME:TAG in the store (default: the artifact's own name and the tag)")
         ->type_name("NAME:TAG");
+    cmd->add_option("-p,--path", opts->paths,
+                    "Fetch only the data of files whose path in the artifact matches this glob "
+                    "or lies under this folder (repeatable)")
+        ->type_name("GLOB");
     cmd->add_option("-j,--jobs", opts->jobs, "Transfer this many blobs at once (default: 4)");
     cmd->add_flag("--plain-http", opts->plain_http,
                   "Talk HTTP, not HTTPS, to a registry on this machine");
@@ -37,6 +42,7 @@ void register_pull(CLI::App& app, Context& ctx) {
         o.jobs = std::max(1u, opts->jobs);
         o.referrers = !opts->no_referrers;
         o.tag = opts->tag;
+        o.paths = opts->paths;
         o.remote.plain_http = opts->plain_http;
         registry::RemoteRef src;
         if (registry::looks_remote(opts->src)) {
@@ -61,6 +67,10 @@ void register_pull(CLI::App& app, Context& ctx) {
                                  "here, {} referrer(s)",
                                  r.source, r.reference, r.blobs_downloaded,
                                  human_bytes(r.bytes_downloaded), r.blobs_present, r.referrers));
+        if (!o.paths.empty())
+            ctx.out.note(fmt::format("the data of {} of its {} file(s) (--path); 'mlci "
+                                     "data-version checkout {} PATH...' restores them",
+                                     r.files_selected, r.files, r.reference));
         if (ctx.options.json)
             ctx.out.json({{"reference", r.reference},
                           {"digest", r.digest.str()},
@@ -71,7 +81,9 @@ void register_pull(CLI::App& app, Context& ctx) {
                           {"bytes_downloaded", r.bytes_downloaded},
                           {"manifests", r.manifests},
                           {"referrers", r.referrers},
-                          {"retries", r.retries}});
+                          {"retries", r.retries},
+                          {"files", r.files},
+                          {"files_selected", r.files_selected}});
         else
             ctx.out.result(r.reference);
     });
@@ -92,6 +104,15 @@ void register_pull(CLI::App& app, Context& ctx) {
          "manifest they list; a dataset's file lists bring every file blob they name. "
          "Referrers (validations, test reports, signatures) come along through the referrers "
          "API or its sha256-<digest> fallback tag.\n\n"
+         "--path GLOB (repeatable) pulls part of a dataset or of a run's outputs: the manifest, "
+         "the file lists and the data of the files whose path in the file list (which starts "
+         "with the dataset's root name, as 'mlci data-version show' lists it) matches GLOB ('*' "
+         "also crosses '/') or lies under the folder GLOB names. Only the blobs, chunk lists and "
+         "packs those files need are fetched. The store marks such a file list as pulled in "
+         "part, so that 'mlci verify' does not report the other files' data as missing, 'mlci "
+         "push' refuses to push it, and 'mlci data-version checkout REF PATH...' restores the "
+         "pulled files (any other fails with exit 3 and the pull that fetches it). A later pull "
+         "without --path completes it. No file matching is a usage error (exit 2).\n\n"
          "Every blob is streamed into the store's temporary folder, --jobs at a time, and its "
          "digest checked before it is moved into place; a download that drops resumes with a "
          "Range request. Blobs the store has are not fetched. Only when every blob is in and "
@@ -103,6 +124,7 @@ void register_pull(CLI::App& app, Context& ctx) {
          "that does not match its digest.",
          {{"mlci pull localhost:5000/team/iris:v3 --plain-http", "pull as iris:v3"},
           {"mlci pull iris:v3", "pull iris:v3 from the default remote"},
+          {"mlci pull images:v2 --path 'images/val/*'", "pull the validation images only"},
           {"mlci --store /other pull oci:/shared/layout:iris:v3", "pull from an OCI layout"},
           {"mlci pull registry.example.com/ml/model@sha256:4f2a... --tag model:prod",
            "pull a pinned digest under a local name"}}});

@@ -74,7 +74,7 @@ _mlci_flags() {
     'metrics diff') echo '-h --help -a --all' ;;
     'lineage') echo '-h --help --depth' ;;
     'push') echo '-h --help -r --remote -t --tag -j --jobs --plain-http --no-referrers --chunk-size' ;;
-    'pull') echo '-h --help -r --remote -t --tag -j --jobs --plain-http --no-referrers' ;;
+    'pull') echo '-h --help -r --remote -t --tag -p --path -j --jobs --plain-http --no-referrers' ;;
     'login') echo '-h --help -u --username --password-stdin --plain-http' ;;
     'logout') echo '-h --help' ;;
     'remote') echo '-h --help' ;;
@@ -111,7 +111,7 @@ _mlci_takes_value() {
     'log') case "$2" in -m|--metric|-n|--limit) return 0 ;; esac ;;
     'lineage') case "$2" in --depth) return 0 ;; esac ;;
     'push') case "$2" in -r|--remote|-t|--tag|-j|--jobs|--chunk-size) return 0 ;; esac ;;
-    'pull') case "$2" in -r|--remote|-t|--tag|-j|--jobs) return 0 ;; esac ;;
+    'pull') case "$2" in -r|--remote|-t|--tag|-p|--path|-j|--jobs) return 0 ;; esac ;;
     'login') case "$2" in -u|--username) return 0 ;; esac ;;
     'verify') case "$2" in -j|--jobs) return 0 ;; esac ;;
     'gc') case "$2" in --grace) return 0 ;; esac ;;

@@ -73,7 +73,7 @@ function __mlci_valued
         case 'push'
             printf '%s\n' -r --remote -t --tag -j --jobs --chunk-size
         case 'pull'
-            printf '%s\n' -r --remote -t --tag -j --jobs
+            printf '%s\n' -r --remote -t --tag -p --path -j --jobs
         case 'login'
             printf '%s\n' -u --username
         case 'verify'
@@ -306,6 +306,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s r -l remote -r -F -d 'Pull NAME[:TAG] from this remote (see '\''mlci remote'\'')'
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s t -l tag -r -F -d 'Tag it NAME:TAG in the store (default: the artifact'\''s own name and the tag)'
+complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s p -l path -r -F -d 'Fetch only the data of files whose path in the artifact matches this glob or lies under this folder (repeatable)'
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s j -l jobs -r -F -d 'Transfer this many blobs at once (default: 4)'
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -l plain-http -d 'Talk HTTP, not HTTPS, to a registry on this machine'
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -l no-referrers -d 'Pull the artifact only, not the reports and signatures that refer to it'

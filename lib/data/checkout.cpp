@@ -22,6 +22,7 @@
 #include <mlci/hash/file_hash.hpp>
 #include <mlci/hash/sha256.hpp>
 #include <mlci/store/media_types.hpp>
+#include <mlci/store/partial.hpp>
 #include <set>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -59,6 +60,11 @@ struct Plan {
     std::vector<std::string> extras;     // relative to `dest`: in neither version
     std::vector<std::string> lost;       // shown paths of changes the store does not have
     uint64_t unchanged = 0;
+    // With checkout PATH...: the globs over `files` paths that select what is
+    // restored (store/partial.hpp); nothing else is written or removed.
+    std::vector<std::string> selected;
+    std::vector<size_t> selected_by; // the PATH argument each glob came from
+    bool in_part = false;
 };
 
 // ---- writing one file ----------------------------------------------------------
@@ -137,8 +143,8 @@ recorded_files(const store::Store& store, const fs::path& pointer_file, const Re
                       store::Descriptor{store::k_media_file_list, pointer.tree, 0, {}, {}, {}});
 }
 
-// The store has a blob for every file to write: a version pulled in part is
-// refused whole rather than restored in part.
+// The store has the data of every file to write; else nothing is written,
+// and the message names the pull that brings the data (exit 3).
 Status check_blobs(const store::Store& store, const Plan& plan, const std::string& label) {
     std::vector<const store::FileEntry*> missing;
     for (auto i : plan.writes)
@@ -146,11 +152,19 @@ Status check_blobs(const store::Store& store, const Plan& plan, const std::strin
             missing.push_back(&plan.files[i]);
     if (missing.empty())
         return {};
+    auto& first = missing.front()->path;
+    if (store::is_partial(store, plan.root.file_list))
+        return runtime_error(
+            "the store lacks the data of {} of the {} files to write (first '{}{}'): version "
+            "'{}' was pulled in part; fetch it with 'mlci pull {} --path {}' (add '--remote "
+            "NAME' or give HOST/REPO:TAG when there is no default remote), or pull the whole "
+            "version without --path",
+            missing.size(), plan.writes.size(), plan.prefix, first, label, label, first);
     return runtime_error(
         "version '{}' is incomplete in this store: {} of the {} files to write "
         "have no blob (first '{}{}'); pull it again with 'mlci pull' (with a default remote, "
         "'mlci remote add origin HOST/REPO -d', checkout pulls it), or run 'mlci verify'",
-        label, missing.size(), plan.writes.size(), plan.prefix, missing.front()->path);
+        label, missing.size(), plan.writes.size(), plan.prefix, first);
 }
 
 Status check_outside_store(const store::Store& store, const fs::path& root_path) {
@@ -192,6 +206,9 @@ Result<Plan> plan_root(const store::Store& store, Plan plan, const std::string& 
 
     for (size_t i = 0; i < plan.files.size(); ++i) {
         auto& want = plan.files[i];
+        if (plan.in_part &&
+            (plan.selected.empty() || !store::path_selected(want.path, plan.selected)))
+            continue;
         auto it = present.find(want.path);
         if (it == present.end()) {
             plan.writes.push_back(i);
@@ -207,7 +224,7 @@ Result<Plan> plan_root(const store::Store& store, Plan plan, const std::string& 
         plan.writes.push_back(i);
     }
     for (auto& have : workspace) {
-        if (wanted_by.contains(have.path))
+        if (plan.in_part || wanted_by.contains(have.path))
             continue;
         if (!recorded_by.contains(have.path)) {
             plan.extras.push_back(have.path);
@@ -413,7 +430,61 @@ Result<std::vector<Plan>> destinations(const ResolvedVersion& version,
     return plans;
 }
 
+// checkout REF PATH...: each PATH becomes a glob over the files of the roots
+// it lies in; one that lies in none is a usage error before anything is read.
+Status select_paths(std::vector<Plan>& plans, const CheckoutOptions& options,
+                    const std::string& label) {
+    std::vector<bool> found(options.paths.size());
+    for (auto& plan : plans) {
+        plan.in_part = true;
+        for (auto& [i, glob] : path_selectors(plan.dest, options.paths, options.cwd)) {
+            plan.selected.push_back(glob);
+            plan.selected_by.push_back(i);
+            found[i] = true;
+        }
+    }
+    for (size_t i = 0; i < found.size(); ++i)
+        if (!found[i])
+            return usage_error("'{}' is not a path of version '{}' (give files or folders in "
+                               "the folder it is checked out to)",
+                               options.paths[i], label);
+    return {};
+}
+
+// With PATH...: each one selects at least one file of the version.
+Status check_selected(const std::vector<Plan>& plans, const CheckoutOptions& options,
+                      const std::string& label) {
+    for (size_t i = 0; i < options.paths.size(); ++i) {
+        bool any = false;
+        for (auto& plan : plans)
+            for (size_t k = 0; k < plan.selected.size() && !any; ++k)
+                if (plan.selected_by[k] == i)
+                    any = std::ranges::any_of(plan.files, [&](const store::FileEntry& f) {
+                        return store::path_selected(f.path, {plan.selected[k]});
+                    });
+        if (!any)
+            return usage_error("'{}' names no file of version '{}'", options.paths[i], label);
+    }
+    return {};
+}
+
 } // namespace
+
+std::vector<std::pair<size_t, std::string>>
+path_selectors(const fs::path& dest, const std::vector<std::string>& paths, const fs::path& cwd) {
+    std::vector<std::pair<size_t, std::string>> out;
+    auto base = dest.lexically_normal().string();
+    while (base.size() > 1 && base.back() == '/')
+        base.pop_back();
+    for (size_t i = 0; i < paths.size(); ++i) {
+        auto abs = (cwd / paths[i]).lexically_normal().string();
+        while (abs.size() > 1 && abs.back() == '/')
+            abs.pop_back();
+        if (abs.starts_with(base + "/"))
+            out.emplace_back(i, abs.substr(base.size() + 1));
+    }
+    return out;
+}
 
 Result<CheckoutResult> checkout(const store::Store& store, const CheckoutOptions& options,
                                 const Reporter& reporter, std::istream& in) {
@@ -426,6 +497,8 @@ Result<CheckoutResult> checkout(const store::Store& store, const CheckoutOptions
             to = to->parent_path();
     }
     MLCI_TRY_ASSIGN(plans, destinations(version, to, project));
+    if (!options.paths.empty())
+        MLCI_TRY(select_paths(plans, options, version.label));
 
     // gc must not delete a blob while it is copied out; two checkouts into one
     // folder would interleave their writes.
@@ -444,6 +517,8 @@ Result<CheckoutResult> checkout(const store::Store& store, const CheckoutOptions
                                            options.jobs, reporter));
         plan = std::move(planned);
     }
+    if (!options.paths.empty())
+        MLCI_TRY(check_selected(plans, options, version.label));
     if (!options.force)
         MLCI_TRY(refuse_losses(plans));
 
@@ -474,7 +549,7 @@ Result<CheckoutResult> checkout(const store::Store& store, const CheckoutOptions
         for (auto& dest : locked)
             MLCI_TRY(sync_filesystem(dest));
     for (auto& plan : plans)
-        if (!plan.pointer_file.empty())
+        if (!plan.pointer_file.empty() && !plan.in_part)
             MLCI_TRY(write_pointer_for(plan));
     caches.save(reporter);
     return result;

@@ -90,12 +90,16 @@ Result<std::vector<std::string>> pull_missing_version(store::Store& store,
     std::vector<std::string> pulled;
     for (auto& [name, tag] : wanted) {
         MLCI_TRY_ASSIGN(src, registry::artifact_ref(remote, name, tag));
-        reporter.say(fmt::format("note: '{}' is not all in the store; pulling {}:{} from remote "
-                                 "'{}' ({})",
-                                 missing.ref, name, tag, remote.name, src.str()));
+        reporter.say(fmt::format("note: '{}' is not all in the store; pulling {}:{}{} from "
+                                 "remote '{}' ({})",
+                                 missing.ref, name, tag,
+                                 missing.paths.empty() ? "" : " (the paths to check out)",
+                                 remote.name, src.str()));
         auto o = options;
         o.remote = remote_options;
         o.tag = name + ":" + tag;
+        if (o.paths.empty())
+            o.paths = missing.paths;
         MLCI_TRY_ASSIGN(r, registry::pull(store, src, o, reporter));
         pulled.push_back(r.reference);
     }

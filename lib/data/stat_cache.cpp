@@ -1,6 +1,7 @@
 #include <charconv>
 #include <chrono>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/text.hpp>
 #include <mlci/data/stat_cache.hpp>
 #include <mlci/hash/sha256.hpp>
 
@@ -34,15 +35,6 @@ std::string unescape_path(std::string_view p) {
         }
     }
     return out;
-}
-
-template <typename T>
-bool take_number(std::string_view& line, T& out) {
-    auto [p, ec] = std::from_chars(line.data(), line.data() + line.size(), out);
-    if (ec != std::errc() || p == line.data() + line.size() || *p != ' ')
-        return false;
-    line.remove_prefix(static_cast<size_t>(p - line.data()) + 1);
-    return true;
 }
 
 } // namespace

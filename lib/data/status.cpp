@@ -9,6 +9,7 @@
 #include <future>
 #include <mlci/core/fs.hpp>
 #include <mlci/core/parallel.hpp>
+#include <mlci/core/text.hpp>
 #include <mlci/data/project.hpp>
 #include <mlci/data/workspace.hpp>
 #include <mlci/hash/file_hash.hpp>
@@ -68,15 +69,6 @@ std::optional<std::string> read_snapshot(const store::Store& store, const Versio
     if (!text || !text->starts_with(snapshot_header(root)))
         return {};
     return std::move(*text);
-}
-
-template <typename T>
-bool take_number(std::string_view& text, T& out) {
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    if (ec != std::errc() || end == text.data() + text.size() || *end != ' ')
-        return false;
-    text.remove_prefix(static_cast<size_t>(end - text.data()) + 1);
-    return true;
 }
 
 // True when `files` are exactly the files the snapshot lists, stat for stat.

@@ -197,6 +197,10 @@ struct CheckoutOptions {
     bool clean = false;         // remove files that are not in the version
     bool force = false;         // overwrite changes that are not in the store
     unsigned jobs = 1;
+    // Restore only these files or folders (relative to `cwd`; globs allowed),
+    // as `git checkout REF -- PATH` does: nothing else is written or removed,
+    // and the pointer files keep the version they record.
+    std::vector<std::string> paths;
 };
 
 struct RootCheckout {
@@ -217,7 +221,9 @@ struct CheckoutResult {
     std::vector<RootCheckout> roots;
 };
 
-// Restores a version ("-" reads the reference from `in`). Nothing is written
+// Restores a version ("-" reads the reference from `in`). A file to write
+// whose data the store lacks (a version pulled in part) fails with exit 3
+// and the pull that fetches it. Nothing is written
 // unless every root can be restored without losing a change whose content is
 // not in the store (a usage error lists them; --force discards them). Each file
 // is written to a temporary file next to it from its blob, re-hashed, and
@@ -227,6 +233,12 @@ struct CheckoutResult {
 Result<CheckoutResult> checkout(const store::Store& store, const CheckoutOptions& options,
                                 const Reporter& reporter, std::istream& in);
 
+// checkout PATH...: the PATH arguments (relative to `cwd`) that lie in the
+// folder `dest`, as globs over the paths of a file list rooted there, each
+// with the index of the argument it came from.
+std::vector<std::pair<size_t, std::string>>
+path_selectors(const fs::path& dest, const std::vector<std::string>& paths, const fs::path& cwd);
+
 // What a checkout of `ref` needs that the store lacks, so that it can be
 // fetched from a remote first.
 struct MissingVersion {
@@ -235,13 +247,20 @@ struct MissingVersion {
     std::string label;              // the resolved version's label, when known
     bool tagged = false;            // `label` is the version's NAME:TAG
     std::vector<VersionRoot> roots; // roots whose file list or files' content is missing
+    // With checkout PATH...: the globs over file list paths that select the
+    // files to check out, for a pull of those files only.
+    std::vector<std::string> paths;
 };
 
 // Nothing when the store can check out `ref` as it is (or when `ref` is
 // not something a remote could supply, such as a digest the store lacks:
 // checkout reports it). `ref` is not "-" (read it first).
+// With `paths` (checkout PATH...), only the files they select count; `to` is
+// checkout's --to folder.
 Result<std::optional<MissingVersion>>
-missing_for_checkout(const store::Store& store, const std::string& ref, const fs::path& cwd);
+missing_for_checkout(const store::Store& store, const std::string& ref, const fs::path& cwd,
+                     const std::vector<std::string>& paths = {},
+                     const std::optional<fs::path>& to = {});
 
 // ---- diff -----------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <mlci/core/text.hpp>
 #include <mlci/gate/criterion.hpp>
 
 namespace mlci::gate {
@@ -9,13 +10,6 @@ namespace {
 
 constexpr const char* k_criterion_form =
     "expected METRIC OP VALUE, e.g. 'accuracy >= 0.9', with OP one of >=, >, <=, <, ==";
-
-std::string_view trim(std::string_view s) {
-    auto b = s.find_first_not_of(" \t");
-    if (b == std::string_view::npos)
-        return {};
-    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
 
 bool metric_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' ||

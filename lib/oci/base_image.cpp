@@ -14,8 +14,7 @@ namespace mlci::oci {
 namespace {
 
 bool is_index(std::string_view media_type, const nlohmann::json& doc) {
-    return media_type == store::k_oci_index || media_type == store::k_docker_list ||
-           (doc.is_object() && doc.contains("manifests"));
+    return store::is_index_type(media_type) || (doc.is_object() && doc.contains("manifests"));
 }
 
 std::string platform_name(const nlohmann::json& p) {

@@ -1,20 +1,30 @@
 #include <algorithm>
 #include <mlci/hash/sha256.hpp>
 #include <mlci/registry/plan.hpp>
+#include <mlci/store/chunked_file.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/graph.hpp>
 #include <mlci/store/media_types.hpp>
+#include <mlci/store/partial.hpp>
 #include <unordered_set>
 
 namespace mlci::registry {
 
 namespace {
 
-bool is_index(std::string_view t) {
-    return t == store::k_oci_index || t == store::k_docker_list;
-}
-bool is_manifest(std::string_view t) {
-    return t == store::k_oci_manifest || t == store::k_docker_manifest;
+// A file list pulled in part (pull --path) cannot be pushed: the
+// destination would get a version whose data is nowhere.
+Status check_whole(const store::Store& store, const hash::Digest& list,
+                   const std::vector<store::FileEntry>& files, const store::Descriptor& artifact) {
+    if (!store::is_partial(store, list))
+        return {};
+    auto missing = std::ranges::count_if(
+        files, [&](const store::FileEntry& f) { return !store::has_content(store, f); });
+    if (missing == 0)
+        return {};
+    return runtime_error("'{}' was pulled in part (pull --path): the store lacks the data of {} "
+                         "of its {} files; pull it whole first ('mlci pull' without --path)",
+                         artifact.digest.str(), missing, files.size());
 }
 
 Status plan_into(const store::Store& store, const store::Descriptor& desc,
@@ -23,7 +33,7 @@ Status plan_into(const store::Store& store, const store::Descriptor& desc,
         return {};
     MLCI_TRY_ASSIGN(bytes, store.read_blob(desc.digest));
     ManifestPlan plan{desc, std::move(bytes), {}, {}};
-    if (is_index(desc.media_type)) {
+    if (store::is_index_type(desc.media_type)) {
         auto j = nlohmann::json::parse(plan.bytes, nullptr, false);
         if (j.is_discarded() || !j.is_object())
             return usage_error("malformed index '{}': not a JSON object", desc.digest.str());
@@ -32,7 +42,7 @@ Status plan_into(const store::Store& store, const store::Descriptor& desc,
                 MLCI_TRY_ASSIGN(c, store::descriptor_from_json(child));
                 MLCI_TRY(plan_into(store, c, out, seen));
             }
-    } else if (is_manifest(desc.media_type)) {
+    } else if (store::is_manifest_type(desc.media_type)) {
         MLCI_TRY_ASSIGN(m, store::parse_manifest(plan.bytes, desc.digest.str()));
         std::unordered_set<hash::Digest> seen_chunk_lists;
         plan.blobs.push_back(m.config);
@@ -42,6 +52,7 @@ Status plan_into(const store::Store& store, const store::Descriptor& desc,
                 continue;
             MLCI_TRY_ASSIGN(text, store.read_blob(layer.digest));
             MLCI_TRY_ASSIGN(files, store::parse_file_list(text, layer.digest.str()));
+            MLCI_TRY(check_whole(store, layer.digest, files, desc));
             for (auto& f : files) {
                 if (!f.chunked()) {
                     plan.files.push_back(

@@ -1,25 +1,19 @@
 #include <charconv>
+#include <fmt/ranges.h>
 #include <mlci/core/parallel.hpp>
 #include <mlci/registry/known_remotes.hpp>
 #include <mlci/registry/plan.hpp>
 #include <mlci/registry/transfer.hpp>
 #include <mlci/store/chunk_store.hpp>
+#include <mlci/store/chunked_file.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/media_types.hpp>
+#include <mlci/store/partial.hpp>
 #include <unordered_set>
 
 namespace mlci::registry {
 
 namespace {
-
-constexpr int k_referrer_depth = 4;
-
-bool is_index(std::string_view t) {
-    return t == store::k_oci_index || t == store::k_docker_list;
-}
-bool is_manifest(std::string_view t) {
-    return t == store::k_oci_manifest || t == store::k_docker_manifest;
-}
 
 class Puller {
 public:
@@ -65,11 +59,13 @@ public:
 
     const std::vector<RawManifest>& manifests() const { return m_manifests; }
     const std::vector<store::Descriptor>& referrers() const { return m_referrers; }
+    const std::vector<hash::Digest>& partial_lists() const { return m_partial_lists; }
+    const std::vector<hash::Digest>& whole_lists() const { return m_whole_lists; }
     const TransferStats& stats() const { return m_stats; }
 
 private:
     Status collect(const RawManifest& m) {
-        if (is_index(m.media_type)) {
+        if (store::is_index_type(m.media_type)) {
             auto j = nlohmann::json::parse(m.bytes, nullptr, false);
             if (j.is_discarded() || !j.is_object())
                 return usage_error("malformed index '{}' from '{}'", m.digest.str(),
@@ -82,25 +78,35 @@ private:
                     MLCI_TRY_ASSIGN(cm, fetch_manifest(c.digest.str(), c.digest));
                     MLCI_TRY(collect(cm));
                 }
-        } else if (is_manifest(m.media_type)) {
+        } else if (store::is_manifest_type(m.media_type)) {
             MLCI_TRY_ASSIGN(parsed, store::parse_manifest(m.bytes, m.digest.str()));
             std::vector<store::Descriptor> blobs{parsed.config};
             blobs.insert(blobs.end(), parsed.layers.begin(), parsed.layers.end());
             MLCI_TRY(fetch_blobs(blobs));
             // A file list's entries are blobs no manifest names: fetch them too.
+            // With --path, only the selected files' data; a list whose other
+            // files' data the store lacks is then marked as pulled in part.
             std::vector<store::Descriptor> files, chunk_lists;
             for (auto& l : parsed.layers) {
                 if (l.media_type != store::k_media_file_list)
                     continue;
                 MLCI_TRY_ASSIGN(text, m_store.read_blob(l.digest));
                 MLCI_TRY_ASSIGN(list, store::parse_file_list(text, l.digest.str()));
+                bool whole = true;
                 for (auto& f : list) {
+                    m_report.files += 1;
+                    if (!store::path_selected(f.path, m_options.paths)) {
+                        whole = whole && store::has_content(m_store, f);
+                        continue;
+                    }
+                    m_report.files_selected += 1;
                     if (!f.chunked())
                         files.push_back({"application/octet-stream", f.digest, f.size, {}, {}, {}});
                     for (auto& ref : f.chunk_lists)
                         chunk_lists.push_back(
                             {store::k_media_chunk_list, ref.digest, ref.size, {}, {}, {}});
                 }
+                (whole ? m_whole_lists : m_partial_lists).push_back(l.digest);
             }
             MLCI_TRY(fetch_blobs(files));
             // A chunked file's chunk lists, then the packs they name that
@@ -187,6 +193,7 @@ private:
     std::unordered_set<hash::Digest> m_visited, m_seen_blobs;
     std::vector<RawManifest> m_manifests; // children before parents
     std::vector<store::Descriptor> m_referrers;
+    std::vector<hash::Digest> m_partial_lists, m_whole_lists;
     std::atomic<uint64_t> m_done{0}, m_total{0}, m_bytes{0}, m_total_bytes{0};
 };
 
@@ -225,7 +232,7 @@ Result<std::vector<std::string>> tags_for(const store::Store& store, const std::
 // NAME their manifest records (dev.mlci.name); empty for others (a
 // validation records its run's name, a plain OCI image none).
 std::string own_name(const RawManifest& m) {
-    if (!is_manifest(m.media_type))
+    if (!store::is_manifest_type(m.media_type))
         return {};
     auto j = nlohmann::json::parse(m.bytes, nullptr, false);
     if (!j.is_object() || !j.contains("annotations") || !j["annotations"].is_object())
@@ -283,10 +290,17 @@ Result<PullReport> pull(store::Store& store, const RemoteRef& src, const PullOpt
         local_tag = t;
     }
     MLCI_TRY(puller.fetch_tree(root, 0));
+    if (!options.paths.empty() && report.files_selected == 0)
+        return usage_error("no file of '{}' matches --path {} ({} file(s) in its file lists; "
+                           "nothing was added to the store)",
+                           src.str(), fmt::join(options.paths, " --path "), report.files);
 
-    // Blobs durable, then manifests, then the index: a crash leaves only
-    // unreferenced blobs.
+    // Blobs durable, then the partial marks, then manifests, then the index:
+    // a crash leaves only unreferenced blobs (and perhaps a mark of a list no
+    // manifest names, which gc removes).
     MLCI_TRY(store.sync());
+    for (auto& d : puller.partial_lists())
+        MLCI_TRY(store::mark_partial(store, d));
     for (auto& m : puller.manifests())
         MLCI_TRY(store.put_blob(m.bytes, m.media_type));
     MLCI_TRY(store.sync());
@@ -295,6 +309,8 @@ Result<PullReport> pull(store::Store& store, const RemoteRef& src, const PullOpt
     auto root_desc = describe(root);
     MLCI_TRY_ASSIGN(tags, tags_for(store, local_tag));
     MLCI_TRY(store.add_to_index(root_desc, tags));
+    for (auto& d : puller.whole_lists())
+        MLCI_TRY(store::clear_partial(store, d));
     remember_remote(store, src, root.digest);
 
     auto& s = puller.stats();

@@ -8,9 +8,6 @@ namespace mlci::registry {
 
 namespace {
 
-// How deep referrers of referrers go (a signature of a validation of a run).
-constexpr int k_referrer_depth = 4;
-
 class Pusher {
 public:
     Pusher(const store::Store& store, Remote& remote, const PushOptions& options,

@@ -14,8 +14,13 @@
 #include <mlci/store/store.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlci::registry {
+
+// How deep push and pull follow referrers of referrers (a signature of a
+// validation of a run).
+inline constexpr int k_referrer_depth = 4;
 
 struct PushOptions {
     unsigned jobs = 4;     // blob transfers at once
@@ -46,6 +51,9 @@ struct PullOptions {
     unsigned jobs = 4;
     bool referrers = true;
     std::string tag; // the local tag; "" = default_local_tag(src)
+    // Globs over the paths in the artifact's file lists (store/partial.hpp):
+    // only those files' data is fetched. Empty: every file's.
+    std::vector<std::string> paths;
     RemoteOptions remote;
 };
 
@@ -60,6 +68,8 @@ struct PullReport {
     uint64_t manifests = 0;
     uint64_t referrers = 0;
     uint64_t retries = 0;
+    uint64_t files = 0;          // in the artifact's file lists
+    uint64_t files_selected = 0; // of those, whose data was pulled (all without --path)
 };
 
 // Pulls `src` into `store` and tags it.

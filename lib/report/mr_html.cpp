@@ -17,10 +17,6 @@ std::string h(std::string_view s) {
     return html_escape(s);
 }
 
-std::string opt_value(const std::optional<double>& v) {
-    return v ? format_value(*v) : "-";
-}
-
 // The SVG documents are made by chart_svg(); inline they need no XML prolog.
 std::string inline_svg(const std::string& svg) {
     return svg;
@@ -170,11 +166,12 @@ std::string report_html(const MrReport& r, const Plots& plots) {
         o += "<th>baseline</th><th>change</th>";
     o += "</tr>\n";
     for (auto& m : r.metrics) {
-        o += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td>", h(m.name), opt_value(m.value));
+        o += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td>", h(m.name),
+                         format_value(m.value));
         if (r.baseline) {
             auto t = trend_of(m);
             o += fmt::format("<td class=\"num\">{}</td><td class=\"{}\">{}</td>",
-                             opt_value(m.baseline),
+                             format_value(m.baseline),
                              t == Trend::up     ? "up"
                              : t == Trend::down ? "down"
                                                 : "",
@@ -237,7 +234,7 @@ std::string report_html(const MrReport& r, const Plots& plots) {
         for (auto& p : r.sweep->points)
             o += fmt::format(
                 "<tr><td><code>{}</code>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
-                h(p.run), p.current ? " (this run)" : "", h(p.label), opt_value(p.value));
+                h(p.run), p.current ? " (this run)" : "", h(p.label), format_value(p.value));
         o += "</table>\n";
         if (!plots.sweep_svg.empty())
             o += "<div class=\"plot\" id=\"sweep-plot\">\n" + inline_svg(plots.sweep_svg) +

@@ -3,6 +3,7 @@
 #include <map>
 #include <mlci/check/drift.hpp>
 #include <mlci/gate/format.hpp>
+#include <mlci/report/markdown.hpp>
 #include <mlci/report/mr_report.hpp>
 #include <mlci/report/svg_chart.hpp>
 #include <mlci/report/xml.hpp>
@@ -17,33 +18,12 @@ std::string md(std::string_view s) {
     return markdown_escape(s);
 }
 
-// A code span: backticks cannot be escaped inside one, so they are dropped.
-std::string code(std::string_view s) {
-    std::string t = clean_text(s);
-    std::string out;
-    for (char c : t) {
-        if (c == '`')
-            continue;
-        if (c == '|')
-            out += "\\|"; // GitLab and GitHub end table cells at '|' even in code
-        else if (c == '\n' || c == '\r')
-            out += ' ';
-        else
-            out += c;
-    }
-    return "`" + out + "`";
-}
-
-std::string opt_value(const std::optional<double>& v) {
-    return v ? format_value(*v) : "-";
-}
-
 std::string verdict_line(const MrReport& r) {
     if (!r.validation)
         return "**Verdict:** ⚪ not validated (run `mlci validate` on this run)";
     return fmt::format("**Verdict:** {} by validation {}",
                        r.validation->passed() ? "✅ **passed**" : "❌ **failed**",
-                       code(short_reference(r.validation->artifact.reference)));
+                       markdown_code(short_reference(r.validation->artifact.reference)));
 }
 
 // Mermaid node labels sit between double quotes; its entity codes keep
@@ -86,45 +66,6 @@ std::string mermaid_text(std::string_view s) {
 std::string short_reference(const std::string& reference) {
     return reference.starts_with("sha256:") && reference.size() > 19 ? reference.substr(0, 19)
                                                                      : reference;
-}
-
-std::string markdown_escape(std::string_view text) {
-    std::string out;
-    for (char c : clean_text(text)) {
-        switch (c) {
-        case '\\':
-        case '`':
-        case '*':
-        case '_':
-        case '[':
-        case ']':
-        case '(':
-        case ')':
-        case '#':
-        case '|':
-        case '~':
-        case '!':
-            out += '\\';
-            out += c;
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '&':
-            out += "&amp;";
-            break;
-        case '\n':
-        case '\r':
-            out += ' ';
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
 }
 
 std::string lineage_mermaid(const lineage::Graph& g) {
@@ -182,12 +123,12 @@ Plots make_plots(const MrReport& r) {
 std::string report_markdown(const MrReport& r, const Plots& plots) {
     std::string out;
     out += fmt::format("## mlci report: {} {}\n\n", md(r.name.empty() ? "(unnamed)" : r.name),
-                       code(r.run.reference));
-    out += fmt::format("Run {} (`{}`), status **{}**", code(r.run.reference),
+                       markdown_code(r.run.reference));
+    out += fmt::format("Run {} (`{}`), status **{}**", markdown_code(r.run.reference),
                        r.run.digest.substr(0, 19), md(r.status));
     if (!r.commit.empty())
-        out += fmt::format(", commit {}{}{}", code(r.commit.substr(0, 12)),
-                           r.branch.empty() ? "" : " on " + code(r.branch),
+        out += fmt::format(", commit {}{}{}", markdown_code(r.commit.substr(0, 12)),
+                           r.branch.empty() ? "" : " on " + markdown_code(r.branch),
                            r.dirty ? " (with uncommitted changes)" : "");
     out += "\n\n" + verdict_line(r) + "\n";
     if (r.validation && !r.validation->criteria.empty()) {
@@ -199,7 +140,8 @@ std::string report_markdown(const MrReport& r, const Plots& plots) {
 
     out += "\n### Metrics\n\n";
     if (r.baseline)
-        out += fmt::format("Compared with the baseline {} ({}).\n\n", code(r.baseline->reference),
+        out += fmt::format("Compared with the baseline {} ({}).\n\n",
+                           markdown_code(r.baseline->reference),
                            md(r.baseline_source.empty() ? "--baseline" : r.baseline_source));
     else
         out += "No baseline to compare with (validate with `--baseline`, or pass `--baseline "
@@ -211,10 +153,10 @@ std::string report_markdown(const MrReport& r, const Plots& plots) {
                           : "| metric | this run |\n|---|---:|\n";
         for (auto& m : r.metrics) {
             if (r.baseline)
-                out += fmt::format("| {} | {} | {} | {} |\n", md(m.name), opt_value(m.value),
-                                   opt_value(m.baseline), delta_text(m));
+                out += fmt::format("| {} | {} | {} | {} |\n", md(m.name), format_value(m.value),
+                                   format_value(m.baseline), delta_text(m));
             else
-                out += fmt::format("| {} | {} |\n", md(m.name), opt_value(m.value));
+                out += fmt::format("| {} | {} |\n", md(m.name), format_value(m.value));
         }
     }
 
@@ -253,23 +195,23 @@ std::string report_markdown(const MrReport& r, const Plots& plots) {
             std::string files = !d.baseline   ? "-"
                                 : d.unchanged ? "unchanged"
                                               : fmt::format("{} file(s)", d.files.size());
-            out +=
-                fmt::format("| {} | {} | {} | {} | {} |\n", md(d.name), code(d.version.reference),
-                            d.baseline ? code(d.baseline->reference) : "-", rows, files);
+            out += fmt::format(
+                "| {} | {} | {} | {} | {} |\n", md(d.name), markdown_code(d.version.reference),
+                d.baseline ? markdown_code(d.baseline->reference) : "-", rows, files);
         }
         for (auto& d : r.datasets) {
             if (!d.files.empty()) {
-                out += fmt::format("\n{} changed from {}:\n\n", code(d.name),
-                                   code(d.baseline->reference));
+                out += fmt::format("\n{} changed from {}:\n\n", markdown_code(d.name),
+                                   markdown_code(d.baseline->reference));
                 for (auto& f : d.files)
-                    out += fmt::format("- {} {} ({} → {} bytes)\n", md(f.change), code(f.path),
-                                       f.old_size, f.new_size);
+                    out += fmt::format("- {} {} ({} → {} bytes)\n", md(f.change),
+                                       markdown_code(f.path), f.old_size, f.new_size);
             }
             if (!d.drift.empty()) {
                 out += fmt::format("\nDrift of {} against {} (PSI over the reference's deciles, as "
                                    "`mlci test` measures it; drift above {} unless the sample is "
                                    "too small to tell):\n\n",
-                                   code(d.name), code(d.baseline->reference),
+                                   markdown_code(d.name), markdown_code(d.baseline->reference),
                                    format_value(d.drift.front().max_psi));
                 out += "| column | PSI | |\n|---|---:|---|\n";
                 for (auto& c : d.drift)
@@ -288,11 +230,13 @@ std::string report_markdown(const MrReport& r, const Plots& plots) {
 
     if (r.sweep) {
         out += fmt::format("\n### Sweep\n\n{} run(s) of this sweep (grouped by {}), by {}:\n\n",
-                           r.sweep->points.size(), md(r.sweep->grouped_by), code(r.sweep->metric));
+                           r.sweep->points.size(), md(r.sweep->grouped_by),
+                           markdown_code(r.sweep->metric));
         out += fmt::format("| run | params | {} |\n|---|---|---:|\n", md(r.sweep->metric));
         for (auto& p : r.sweep->points)
-            out += fmt::format("| {}{} | {} | {} |\n", code(p.run), p.current ? " (this run)" : "",
-                               p.label.empty() ? "-" : code(p.label), opt_value(p.value));
+            out += fmt::format(
+                "| {}{} | {} | {} |\n", markdown_code(p.run), p.current ? " (this run)" : "",
+                p.label.empty() ? "-" : markdown_code(p.label), format_value(p.value));
         if (!plots.sweep_svg.empty() && !plots.sweep_link.empty())
             out +=
                 fmt::format("\n![sweep: {} per run]({})\n", md(r.sweep->metric), plots.sweep_link);

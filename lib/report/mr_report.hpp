@@ -159,10 +159,6 @@ std::string short_reference(const std::string& reference);
 // The lineage drawn as layered boxes and arrows, sources on the left.
 std::string lineage_svg(const lineage::Graph& g);
 
-// Text safe in Markdown prose and table cells: punctuation that Markdown
-// or HTML would read is backslash-escaped or an entity, line breaks become spaces.
-std::string markdown_escape(std::string_view text);
-
 // Text safe in HTML character data and in double- or single-quoted attributes.
 std::string html_escape(std::string_view text);
 

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <mlci/gate/format.hpp>
+#include <mlci/report/markdown.hpp>
 #include <mlci/report/validation_report.hpp>
 #include <set>
 
@@ -9,26 +10,6 @@ namespace {
 
 using gate::format_change;
 using gate::format_value;
-
-// Markdown table cells end at '|' and code spans at '`'; line breaks end rows.
-std::string cell(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '|')
-            out += "\\|";
-        else if (c == '\n' || c == '\r')
-            out += ' ';
-        else
-            out += c;
-    }
-    return out;
-}
-
-std::string code(std::string_view s) {
-    std::string t = cell(s);
-    std::erase(t, '`');
-    return "`" + t + "`";
-}
 
 std::string mark(bool passed) {
     return passed ? "✅ pass" : "❌ **fail**";
@@ -41,8 +22,9 @@ std::string short_digest(const hash::Digest& d) {
 void lineage(std::string& out, const gate::Validation& v, const std::string& validation_ref) {
     auto& rec = v.run.record;
     out += "\n### Lineage\n\n";
-    out += fmt::format("- run {} {}\n", code(v.run.name.empty() ? "(unnamed)" : v.run.name),
-                       code(short_digest(v.run.entry.descriptor.digest)));
+    out +=
+        fmt::format("- run {} {}\n", markdown_code(v.run.name.empty() ? "(unnamed)" : v.run.name),
+                    markdown_code(short_digest(v.run.entry.descriptor.digest)));
     // Train records the code version under "code" (or "git"); either may be absent.
     for (auto key : {"code", "git"}) {
         auto it = rec.find(key);
@@ -54,8 +36,8 @@ void lineage(std::string& out, const gate::Validation& v, const std::string& val
         auto branch = gate::json_string(*it, "branch");
         auto d = it->find("dirty");
         bool dirty = d != it->end() && d->is_boolean() && d->get<bool>();
-        out += fmt::format("  - code: git {}{}{}\n", code(commit.substr(0, 12)),
-                           branch.empty() ? "" : " on " + code(branch),
+        out += fmt::format("  - code: git {}{}{}\n", markdown_code(commit.substr(0, 12)),
+                           branch.empty() ? "" : " on " + markdown_code(branch),
                            dirty ? " (with uncommitted changes)" : "");
         break;
     }
@@ -66,20 +48,20 @@ void lineage(std::string& out, const gate::Validation& v, const std::string& val
             auto name = gate::json_string(in, "name");
             auto ref = gate::json_string(in, "reference");
             auto digest = gate::json_string(in, "digest");
-            out += fmt::format("  - input {}", code(name.empty() ? "(unnamed)" : name));
+            out += fmt::format("  - input {}", markdown_code(name.empty() ? "(unnamed)" : name));
             if (!ref.empty() && ref != name)
-                out += " " + code(ref);
+                out += " " + markdown_code(ref);
             if (auto d = hash::Digest::parse(digest))
-                out += " " + code(short_digest(*d));
+                out += " " + markdown_code(short_digest(*d));
             out += "\n";
         }
     if (v.baseline)
-        out +=
-            fmt::format("- baseline run {} {}\n",
-                        code(v.baseline->name.empty() ? v.baseline->reference() : v.baseline->name),
-                        code(short_digest(v.baseline->entry.descriptor.digest)));
+        out += fmt::format(
+            "- baseline run {} {}\n",
+            markdown_code(v.baseline->name.empty() ? v.baseline->reference() : v.baseline->name),
+            markdown_code(short_digest(v.baseline->entry.descriptor.digest)));
     if (!validation_ref.empty())
-        out += fmt::format("- this validation: {}\n", code(validation_ref));
+        out += fmt::format("- this validation: {}\n", markdown_code(validation_ref));
 }
 
 } // namespace
@@ -89,19 +71,20 @@ std::string validation_markdown(const gate::Validation& v, const std::string& va
     out += fmt::format("## {} Model validation {}\n\n", v.passed ? "✅" : "❌",
                        v.passed ? "passed" : "**failed**");
     out += fmt::format("**Run** {} {} — status {}\n",
-                       code(v.run.name.empty() ? "(unnamed)" : v.run.name), code(v.run.reference()),
-                       code(v.run.status.empty() ? "unknown" : v.run.status));
+                       markdown_code(v.run.name.empty() ? "(unnamed)" : v.run.name),
+                       markdown_code(v.run.reference()),
+                       markdown_code(v.run.status.empty() ? "unknown" : v.run.status));
     if (v.baseline)
         out += fmt::format(
             "\n**Baseline** {} {}\n",
-            code(v.baseline_source.empty() ? v.baseline->reference() : v.baseline_source),
-            code(short_digest(v.baseline->entry.descriptor.digest)));
+            markdown_code(v.baseline_source.empty() ? v.baseline->reference() : v.baseline_source),
+            markdown_code(short_digest(v.baseline->entry.descriptor.digest)));
 
     out += "\n### Criteria\n\n| Criterion | Expected | Measured | Verdict |\n|---|---|---|---|\n";
-    out +=
-        fmt::format("| status | succeeded | {} | {} |\n", cell(v.run.status), mark(v.status_ok()));
+    out += fmt::format("| status | succeeded | {} | {} |\n", markdown_cell(v.run.status),
+                       mark(v.status_ok()));
     for (auto& c : v.criteria)
-        out += fmt::format("| {} | {} {} | {} | {} |\n", code(c.criterion.metric),
+        out += fmt::format("| {} | {} {} | {} | {} |\n", markdown_code(c.criterion.metric),
                            gate::to_string(c.criterion.op), format_value(c.criterion.value),
                            c.measured ? format_value(*c.measured) : "missing", mark(c.passed));
 
@@ -110,11 +93,12 @@ std::string validation_markdown(const gate::Validation& v, const std::string& va
                "| Metric | Baseline | This run | Change | Allowed | Verdict |\n"
                "|---|---|---|---|---|---|\n";
         for (auto& r : v.regressions)
-            out += fmt::format("| {} | {} | {} | {} | {} {} | {} |\n", code(r.limit.metric),
-                               format_value(r.baseline), format_value(r.measured),
-                               r.baseline && r.measured ? format_change(r.change) : "-",
-                               r.direction == gate::Direction::higher_is_better ? "-" : "+",
-                               format_value(r.allowed), mark(r.passed));
+            out +=
+                fmt::format("| {} | {} | {} | {} | {} {} | {} |\n", markdown_code(r.limit.metric),
+                            format_value(r.baseline), format_value(r.measured),
+                            r.baseline && r.measured ? format_change(r.change) : "-",
+                            r.direction == gate::Direction::higher_is_better ? "-" : "+",
+                            format_value(r.allowed), mark(r.passed));
     }
 
     std::set<std::string> names;
@@ -136,10 +120,10 @@ std::string validation_markdown(const gate::Validation& v, const std::string& va
                 if (auto it = v.baseline->metrics.find(n); it != v.baseline->metrics.end())
                     b = it->second;
             if (v.baseline)
-                out += fmt::format("| {} | {} | {} | {} |\n", code(n), format_value(m),
+                out += fmt::format("| {} | {} | {} | {} |\n", markdown_code(n), format_value(m),
                                    format_value(b), m && b ? format_change(*m - *b) : "-");
             else
-                out += fmt::format("| {} | {} |\n", code(n), format_value(m));
+                out += fmt::format("| {} | {} |\n", markdown_code(n), format_value(m));
         }
     }
     std::vector<std::string> reasons;
@@ -154,7 +138,7 @@ std::string validation_markdown(const gate::Validation& v, const std::string& va
     if (!reasons.empty()) {
         out += "\n### Why it failed\n\n";
         for (auto& r : reasons)
-            out += "- " + cell(r) + "\n";
+            out += "- " + markdown_cell(r) + "\n";
     }
     lineage(out, v, validation_ref);
     out += fmt::format("\n<sub>mlci {} · {}</sub>\n", MLCI_VERSION, v.created);

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/text.hpp>
 #include <mlci/hash/sha256.hpp>
 #include <mlci/run/cache.hpp>
 #include <mlci/run/record.hpp>
@@ -10,12 +11,6 @@
 namespace mlci::run {
 
 namespace {
-
-std::string trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
-        s.pop_back();
-    return s;
-}
 
 // True when `m` is a succeeded run with cache key `key`.
 bool is_cached_run(const store::Manifest& m, const hash::Digest& key) {
@@ -42,7 +37,7 @@ Result<std::optional<store::IndexEntry>> RunCache::lookup(const hash::Digest& ke
     auto text = read_file(dir() / std::string(key.hex()));
     if (!text)
         return std::optional<store::IndexEntry>{};
-    auto manifest = hash::Digest::parse(trim(*text));
+    auto manifest = hash::Digest::parse(trim_end(*text));
     if (!manifest || !m_store->has_blob(*manifest))
         return std::optional<store::IndexEntry>{};
     MLCI_TRY_ASSIGN(entries, m_store->entries());

@@ -1,3 +1,4 @@
+#include <mlci/core/text.hpp>
 #include <mlci/run/environment.hpp>
 #include <mlci/run/process.hpp>
 #include <sys/utsname.h>
@@ -7,12 +8,6 @@
 namespace mlci::run {
 
 namespace {
-
-std::string trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
-        s.pop_back();
-    return s;
-}
 
 // The interpreter the command runs under, when it is Python: the program
 // itself, or the one a shell command starts with.
@@ -52,7 +47,7 @@ nlohmann::json describe_python(const std::string& program, const std::vector<std
         auto nl = out.find('\n', start);
         if (nl == std::string::npos)
             nl = out.size();
-        lines.push_back(trim(out.substr(start, nl - start)));
+        lines.push_back(std::string(trim_end(std::string_view(out).substr(start, nl - start))));
         start = nl + 1;
     }
     if (lines.size() < 3)

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <mlci/config/yaml_util.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/text.hpp>
 #include <mlci/run/metrics.hpp>
 #include <mlci/run/params.hpp>
 
@@ -124,14 +125,6 @@ std::vector<std::string> split_values(std::string_view text) {
     return out;
 }
 
-std::string trim(std::string_view s) {
-    auto b = s.find_first_not_of(" \t");
-    if (b == std::string_view::npos)
-        return {};
-    auto e = s.find_last_not_of(" \t");
-    return std::string(s.substr(b, e - b + 1));
-}
-
 Result<nlohmann::json> parse_value(std::string_view text, std::string_view what) {
     auto t = trim(text);
     // Anything beyond a plain word goes through YAML, so that lists, maps
@@ -153,7 +146,7 @@ Result<std::string> parse_key(std::string_view key, std::string_view text) {
         return usage_error("invalid parameter '{}': expected KEY=VALUE with a KEY like 'lr' or "
                            "'model.depth'",
                            text);
-    return k;
+    return std::string(k);
 }
 
 void flatten_into(const nlohmann::json& j, const std::string& prefix,

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <fnmatch.h>
 #include <mlci/store/file_list.hpp>
 #include <simdjson.h>
 
@@ -137,6 +138,20 @@ Result<std::vector<FileEntry>> parse_file_list(std::string_view text, std::strin
         return bad(e.what());
     }
     return out;
+}
+
+bool path_selected(std::string_view path, const std::vector<std::string>& patterns) {
+    if (patterns.empty())
+        return true;
+    std::string p(path);
+    for (auto pattern : patterns) {
+        while (pattern.size() > 1 && pattern.back() == '/')
+            pattern.pop_back();
+        if (p == pattern || (p.starts_with(pattern) && p[pattern.size()] == '/') ||
+            ::fnmatch(pattern.c_str(), p.c_str(), 0) == 0)
+            return true;
+    }
+    return false;
 }
 
 } // namespace mlci::store

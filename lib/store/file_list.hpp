@@ -40,4 +40,9 @@ Result<std::vector<FileEntry>> parse_file_list(std::string_view text, std::strin
 // True when `path` is relative, has no '..' or '.' part, no empty part and no NUL.
 bool is_safe_relative_path(std::string_view path);
 
+// True when `path` (a path in a file list) is selected by one of `patterns`:
+// a glob (fnmatch, where '*' also crosses '/'), the path itself, or a folder
+// above it. No patterns select everything.
+bool path_selected(std::string_view path, const std::vector<std::string>& patterns);
+
 } // namespace mlci::store

@@ -2,6 +2,7 @@
 #include <mlci/store/graph.hpp>
 #include <mlci/store/maintenance.hpp>
 #include <mlci/store/media_types.hpp>
+#include <mlci/store/partial.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_set>
@@ -91,15 +92,17 @@ Result<GcReport> gc(const Store& store, const GcOptions& options) {
         report.removed_bytes += c.size;
     }
     // The chunk index and the chunked files' recipes name packs and chunk
-    // lists: an entry whose blob is gone goes too (both are caches).
+    // lists, and a partial mark names a file list: an entry whose blob is
+    // gone goes too (the first two are caches; a mark of a list that is gone
+    // marks nothing).
     if (!options.dry_run) {
         auto chunks = store.root() / "mlci" / "chunks";
-        for (auto& dir : {chunks, chunks / "files"})
+        for (auto& dir : {chunks, chunks / "files", partial_dir(store)})
             for (auto& e : fs::directory_iterator(dir, ec)) {
                 auto d = hash::Digest::parse("sha256:" + e.path().filename().string());
                 if (!d)
                     continue;
-                bool gone = dir == chunks ? !store.has_blob(*d) : !has_content(store, *d);
+                bool gone = dir == chunks / "files" ? !has_content(store, *d) : !store.has_blob(*d);
                 if (gone)
                     fs::remove(e.path(), ec);
             }

@@ -1,20 +1,10 @@
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/graph.hpp>
 #include <mlci/store/media_types.hpp>
+#include <mlci/store/partial.hpp>
 #include <unordered_set>
 
 namespace mlci::store {
-
-namespace {
-
-bool is_manifest_type(std::string_view t) {
-    return t == k_oci_manifest || t == k_docker_manifest;
-}
-bool is_index_type(std::string_view t) {
-    return t == k_oci_index || t == k_docker_list;
-}
-
-} // namespace
 
 bool has_children(std::string_view media_type) {
     return is_manifest_type(media_type) || is_index_type(media_type) ||
@@ -47,11 +37,13 @@ Result<std::vector<Edge>> children(const Store& store, const hash::Digest& d,
     MLCI_TRY_ASSIGN(text, store.read_blob(d));
     if (media_type == k_media_file_list) {
         MLCI_TRY_ASSIGN(files, parse_file_list(text, d.str()));
+        // A list pulled in part holds the data of some files only.
+        bool required = !is_partial(store, d);
         for (auto& f : files) {
             if (!f.chunked())
-                out.push_back({f.digest, "application/octet-stream", true});
+                out.push_back({f.digest, "application/octet-stream", required});
             for (auto& list : f.chunk_lists)
-                out.push_back({list.digest, k_media_chunk_list, true});
+                out.push_back({list.digest, k_media_chunk_list, required});
         }
         return out;
     }

@@ -14,7 +14,8 @@ struct Edge {
     hash::Digest digest;
     std::string media_type; // how the parent describes the child; empty for lineage
     // Structural edges must exist for the parent to be whole; lineage edges
-    // (digests in mlci annotations) may point outside the store, e.g. after a pull.
+    // (digests in mlci annotations) may point outside the store, e.g. after a
+    // pull, and so may the data of a file list pulled in part (partial.hpp).
     bool required = true;
 };
 

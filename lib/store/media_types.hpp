@@ -1,6 +1,8 @@
 // The media types and annotation keys that artifacts in the store use.
 #pragma once
 
+#include <string_view>
+
 namespace mlci::store {
 
 // OCI image-spec 1.1
@@ -12,6 +14,14 @@ inline constexpr const char* k_docker_manifest =
     "application/vnd.docker.distribution.manifest.v2+json";
 inline constexpr const char* k_docker_list =
     "application/vnd.docker.distribution.manifest.list.v2+json";
+
+// A manifest (one artifact) or an index (a list of them), OCI or Docker.
+inline bool is_manifest_type(std::string_view t) {
+    return t == k_oci_manifest || t == k_docker_manifest;
+}
+inline bool is_index_type(std::string_view t) {
+    return t == k_oci_index || t == k_docker_list;
+}
 
 // Standard annotations
 inline constexpr const char* k_ann_ref_name = "org.opencontainers.image.ref.name";

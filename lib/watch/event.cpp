@@ -2,6 +2,7 @@
 #include <cmath>
 #include <ctime>
 #include <fmt/format.h>
+#include <mlci/core/text.hpp>
 #include <mlci/watch/event.hpp>
 #include <simdjson.h>
 #include <unordered_map>
@@ -19,13 +20,6 @@ struct NameHash {
         return std::hash<std::string_view>{}(s);
     }
 };
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
-}
 
 bool digits(std::string_view s, size_t at, size_t n, int& out) {
     if (at + n > s.size())
@@ -49,7 +43,7 @@ std::string read_value(ondemand::value value, Value& v, std::string_view name, b
         v.kind = Value::Kind::missing;
         return {};
     case ondemand::json_type::number: {
-        v.text = trim(value.raw_json_token());
+        v.text = trim_end(value.raw_json_token());
         double x;
         if (value.get_double().get(x))
             return fmt::format("{} is not a valid number", what());
@@ -82,7 +76,7 @@ std::string read_value(ondemand::value value, Value& v, std::string_view name, b
 } // namespace
 
 std::optional<double> parse_timestamp(std::string_view text) {
-    text = trim(text);
+    text = trim_end(text);
     double x;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
     if (ec == std::errc() && p == text.data() + text.size()) {

@@ -2,6 +2,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <mlci/core/text.hpp>
 #include <mlci/watch/rule.hpp>
 
 namespace mlci::watch {
@@ -22,14 +23,6 @@ constexpr std::array<std::string_view, 12> k_global_metrics = {"accuracy",
                                                                "events",
                                                                "malformed",
                                                                "labeled"};
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return s;
-}
 
 bool is_name_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_';

@@ -55,5 +55,7 @@ if [[ $(gitlab-ci-local --version 2>/dev/null) != "$gitlab_ci_local" ]]; then
     nodedir=()
     [[ -f /usr/include/node/node.h ]] && nodedir=(--nodedir=/usr)
     echo "installing: gitlab-ci-local@$gitlab_ci_local (npm)" >&2
-    npm install -g --no-fund --no-audit "${nodedir[@]}" "gitlab-ci-local@$gitlab_ci_local" >/dev/null
+    # JOBS=max: node-gyp compiles re2 on every core, not on one.
+    JOBS=max npm install -g --no-fund --no-audit "${nodedir[@]}" "gitlab-ci-local@$gitlab_ci_local" \
+        >/dev/null
 fi

@@ -4,7 +4,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 "$top/share/scripts/install-deps.sh"
-MLCI_BUILD_TARGET=mlci "$top/share/scripts/build.sh"
+MLCI_BUILD_TARGET=mlci "$top/share/scripts/build.sh" -DCMAKE_UNITY_BUILD=ON
 work=$(mktemp -d "${TMPDIR:-/tmp}/mlci-example.XXXXXX")
 cp -r "$top/share/examples/iris/." "$work/"
 echo "running the example pipeline in $work" >&2

@@ -24,7 +24,7 @@ fi
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 CXX=$cxx cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMLCI_FUZZ=ON \
-    "${launcher[@]}" >/dev/null
+    -DCMAKE_UNITY_BUILD=ON "${launcher[@]}" >/dev/null
 cmake --build "$build" --target mlci_fuzz -j "$jobs"
 
 targets=("$@")

@@ -14,7 +14,7 @@ const char* k_passing =
 const char* k_failing =
     R"(<testsuites><testsuite name="pytest"><testcase classname="t" name="a"/><testcase classname="t" name="b"><failure message="boom">trace</failure></testcase></testsuite></testsuites>)";
 
-struct Fixture {
+struct SuiteFixture {
     testing::TempDir dir;
 
     SuiteSpec spec(std::string shell, std::string junit = "reports/unit.xml") {
@@ -46,7 +46,7 @@ const report::TestCase& last_case(const SuiteRun& r) {
 } // namespace
 
 TEST_CASE("check/suite: a passing suite, its output and its report", "[check][suite]") {
-    Fixture f;
+    SuiteFixture f;
     std::string seen;
     auto r = run_suite(f.spec(f.writes(k_passing)), [&](std::string_view s) { seen += s; });
     REQUIRE(r);
@@ -63,7 +63,7 @@ TEST_CASE("check/suite: a passing suite, its output and its report", "[check][su
 }
 
 TEST_CASE("check/suite: failing cases fail the suite", "[check][suite]") {
-    Fixture f;
+    SuiteFixture f;
     auto r = f.run(f.spec(f.writes(k_failing, 1)));
     CHECK_FALSE(r.passed());
     CHECK(r.counts().failures == 1);
@@ -72,7 +72,7 @@ TEST_CASE("check/suite: failing cases fail the suite", "[check][suite]") {
 }
 
 TEST_CASE("check/suite: a non-zero exit with nothing failing is an error", "[check][suite]") {
-    Fixture f;
+    SuiteFixture f;
     auto r = f.run(f.spec(f.writes(k_passing, 2) + " # collection error"));
     CHECK_FALSE(r.passed());
     CHECK(r.counts().errors == 1);
@@ -82,7 +82,7 @@ TEST_CASE("check/suite: a non-zero exit with nothing failing is an error", "[che
 }
 
 TEST_CASE("check/suite: a missing or malformed report is an error", "[check][suite]") {
-    Fixture f;
+    SuiteFixture f;
     // A report left by an earlier run is removed first, never read as this one's.
     std::filesystem::create_directories(f.dir / "reports");
     std::ofstream(f.dir / "reports/unit.xml") << k_passing;
@@ -100,7 +100,7 @@ TEST_CASE("check/suite: a missing or malformed report is an error", "[check][sui
 }
 
 TEST_CASE("check/suite: without a report the exit status decides", "[check][suite]") {
-    Fixture f;
+    SuiteFixture f;
     auto ok = f.run(f.spec("true", ""));
     CHECK(ok.passed());
     REQUIRE(ok.suites.size() == 1);
@@ -120,7 +120,7 @@ TEST_CASE("check/suite: without a report the exit status decides", "[check][suit
 }
 
 TEST_CASE("check/suite: a suite that runs too long is stopped", "[check][suite]") {
-    Fixture f;
+    SuiteFixture f;
     auto s = f.spec("sleep 20", "");
     s.timeout = std::chrono::milliseconds(200);
     s.command.shell = "exec sleep 20";
@@ -139,7 +139,7 @@ TEST_CASE("check/suite: a suite that runs too long is stopped", "[check][suite]"
 }
 
 TEST_CASE("check/suite: a command that cannot run is an environment error", "[check][suite]") {
-    Fixture f;
+    SuiteFixture f;
     SuiteSpec s = f.spec("");
     s.command.shell.clear();
     s.command.argv = {"mlci-no-such-program-xyz", "-q"};

@@ -10,7 +10,7 @@ using namespace mlci::check;
 
 namespace {
 
-const char* k_config = R"(
+const char* k_test_run_config = R"(
 datasets:
   iris:
     path: data/iris.csv
@@ -23,12 +23,13 @@ test:
   data: [iris]
 )";
 
-struct Fixture {
+struct TestRunFixture {
     testing::Project p;
-    config::ProjectConfig config = *config::parse_project_config(k_config, p.dir / "mlci.yaml");
+    config::ProjectConfig config =
+        *config::parse_project_config(k_test_run_config, p.dir / "mlci.yaml");
     store::IndexEntry v1, v2;
 
-    Fixture() {
+    TestRunFixture() {
         p.write("data/iris.csv", testing::measurements(100));
         v1 = p.add("data/iris.csv", "iris");
     }
@@ -46,7 +47,7 @@ struct Fixture {
 } // namespace
 
 TEST_CASE("check/test run: suites and data checks in one report", "[check][testrun]") {
-    Fixture f;
+    TestRunFixture f;
     auto run = f.run();
     CHECK(run.passed());
     auto junit = run.junit();
@@ -59,7 +60,7 @@ TEST_CASE("check/test run: suites and data checks in one report", "[check][testr
 }
 
 TEST_CASE("check/test run: the stored artifact", "[check][testrun]") {
-    Fixture f;
+    TestRunFixture f;
     f.p.write("data/iris.csv", testing::measurements(30, 3.0, 5)); // too few rows, and drifted
     auto v2 = f.p.add("data/iris.csv", "iris");
     auto run = f.run();
@@ -116,7 +117,7 @@ TEST_CASE("check/test run: the stored artifact", "[check][testrun]") {
 }
 
 TEST_CASE("check/test run: tagged reports, and reports of suites alone", "[check][testrun]") {
-    Fixture f;
+    TestRunFixture f;
     TestOptions o;
     o.no_data = true;
     auto run = f.run(o);

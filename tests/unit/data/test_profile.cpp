@@ -16,15 +16,15 @@ using namespace mlci::data;
 namespace {
 
 // A folder of its own for each test, removed at the end.
-struct TempDir {
+struct ProfileDir {
     fs::path path;
-    TempDir() {
+    ProfileDir() {
         static std::atomic<unsigned> counter{0};
         path = fs::temp_directory_path() /
                fmt::format("mlci-test-profile-{}-{}", ::getpid(), counter.fetch_add(1));
         fs::create_directories(path);
     }
-    ~TempDir() {
+    ~ProfileDir() {
         std::error_code ec;
         fs::remove_all(path, ec);
     }
@@ -36,7 +36,7 @@ struct TempDir {
 };
 
 TableProfile profile_text(const std::string& text) {
-    TempDir dir;
+    ProfileDir dir;
     auto profile = profile_csv(dir.write("t.csv", text));
     if (!profile)
         FAIL(profile.error().message);
@@ -315,7 +315,7 @@ TEST_CASE("profile counts rows seen before as duplicates") {
 }
 
 TEST_CASE("profile refuses a header that names a column twice") {
-    TempDir dir;
+    ProfileDir dir;
     auto r = profile_csv(dir.write("d.csv", "a,b,a\n1,2,3\n"));
     REQUIRE_FALSE(r);
     CHECK(r.error().code == Exit::usage);
@@ -323,7 +323,7 @@ TEST_CASE("profile refuses a header that names a column twice") {
 }
 
 TEST_CASE("profile passes on the reader's errors") {
-    TempDir dir;
+    ProfileDir dir;
     auto r = profile_csv(dir.write("bad.csv", "a,b\n1,2\n3\n"));
     REQUIRE_FALSE(r);
     CHECK(r.error().code == Exit::usage);
@@ -333,7 +333,7 @@ TEST_CASE("profile passes on the reader's errors") {
 TEST_CASE("profile of many values samples deterministically") {
     // More values than are kept: quantiles and bins come from a fixed-seed
     // sample, min/max/mean from every value.
-    TempDir dir;
+    ProfileDir dir;
     const size_t n = k_exact_values + 200'000;
     std::string text = "x,k\n";
     text.reserve(n * 12);

@@ -7,13 +7,13 @@ using namespace mlci::deploy;
 
 namespace {
 
-const std::string k_digest =
+const std::string k_edit_digest =
     "sha256:1111111111111111111111111111111111111111111111111111111111111111";
 const std::string k_old = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
 
 YamlPinResult pin(const std::string& text, const std::string& repository,
                   const std::string& values_key = "") {
-    auto r = pin_image_in_yaml(text, ImagePin{repository, k_digest}, values_key, "f.yaml");
+    auto r = pin_image_in_yaml(text, ImagePin{repository, k_edit_digest}, values_key, "f.yaml");
     REQUIRE(r);
     return *r;
 }
@@ -46,7 +46,7 @@ spec:
     CHECK(r.matches == 3);
     CHECK(r.changed);
     CHECK(r.previous_image == "registry.example.com/team/iris:1.0");
-    const std::string ref = "registry.example.com/team/iris@" + k_digest;
+    const std::string ref = "registry.example.com/team/iris@" + k_edit_digest;
     CHECK(r.text == R"(# the iris model, served
 apiVersion: apps/v1
 kind: Deployment
@@ -102,8 +102,8 @@ TEST_CASE("yaml: a registry with a port and every document of a multi-document f
         REQUIRE(at != std::string::npos);
         want.replace(at, from.size(), to);
     };
-    replace("image: localhost:5000/iris:2\n", "image: localhost:5000/iris@" + k_digest + "\n");
-    replace("image: localhost:5000/iris\n", "image: localhost:5000/iris@" + k_digest + "\n");
+    replace("image: localhost:5000/iris:2\n", "image: localhost:5000/iris@" + k_edit_digest + "\n");
+    replace("image: localhost:5000/iris\n", "image: localhost:5000/iris@" + k_edit_digest + "\n");
     CHECK(r.text == want);
     // The registry alone is no repository.
     CHECK(pin(text, "localhost:5000").matches == 0);
@@ -133,14 +133,14 @@ resources:
 images:
   # the model server
   - name: registry.example.com/team/iris
-    digest: )" + k_digest +
+    digest: )" + k_edit_digest +
                         R"(   # bumped by CI
   - name: other
     newTag: v3
 )");
     auto again = pin(r.text, "registry.example.com/team/iris");
     CHECK_FALSE(again.changed);
-    CHECK(again.previous_image == "registry.example.com/team/iris@" + k_digest);
+    CHECK(again.previous_image == "registry.example.com/team/iris@" + k_edit_digest);
 }
 
 TEST_CASE("yaml: kustomization digest added, updated, newName matched, flow style",
@@ -165,20 +165,20 @@ TEST_CASE("yaml: kustomization digest added, updated, newName matched, flow styl
                     "- name: iris\n"
                     "  newName: localhost:5000/iris\n"
                     "  digest: " +
-                        k_digest +
+                        k_edit_digest +
                         "\n"
                         "- name: localhost:5000/iris\n"
                         "  newName: elsewhere/iris\n"
                         "- \n"
                         "  digest: " +
-                        k_digest +
+                        k_edit_digest +
                         "\n"
                         "  name: localhost:5000/iris\n"
                         "- {name: localhost:5000/iris, digest: " +
-                        k_digest +
+                        k_edit_digest +
                         "}\n"
                         "- {name: localhost:5000/iris, digest: " +
-                        k_digest + "}\n");
+                        k_edit_digest + "}\n");
     auto again = pin(r.text, "localhost:5000/iris");
     CHECK(again.matches == 4);
     CHECK_FALSE(again.changed);
@@ -205,14 +205,14 @@ model:
 image:
   repository: registry.example.com/team/iris
   tag: "1.0"  # the tag stays: charts render REPO:TAG@DIGEST
-  digest: )" + k_digest +
+  digest: )" + k_edit_digest +
                         R"(
   pullPolicy: IfNotPresent
 model:
   image:
     registry: registry.example.com
     repository: team/iris
-    digest: ")" + k_digest +
+    digest: ")" + k_edit_digest +
                         R"("
   other:
     repository: registry.example.com/team/iris-proxy
@@ -225,32 +225,32 @@ model:
     CHECK(keyed.previous_image == "registry.example.com/team/iris");
     CHECK(keyed.text.find("  tag: \"1.0\"  # the tag stays: charts render REPO:TAG@DIGEST\n"
                           "  pullPolicy") != std::string::npos);
-    CHECK(keyed.text.find("    digest: \"" + k_digest + "\"\n") != std::string::npos);
+    CHECK(keyed.text.find("    digest: \"" + k_edit_digest + "\"\n") != std::string::npos);
     CHECK(pin(text, "registry.example.com/team/iris", "nothing.here").matches == 0);
 
     // A scalar at the values key is an image reference; no trailing newline.
     auto scalar = pin("server:\n  image: iris:1 # c", "iris", "server.image");
-    CHECK(scalar.text == "server:\n  image: iris@" + k_digest + " # c");
+    CHECK(scalar.text == "server:\n  image: iris@" + k_edit_digest + " # c");
     // A null digest is filled in; an entry added at the end of a file without newline.
     CHECK(pin("image:\n  repository: iris\n  digest:\n", "iris").text ==
-          "image:\n  repository: iris\n  digest: " + k_digest + "\n");
+          "image:\n  repository: iris\n  digest: " + k_edit_digest + "\n");
     // Windows line endings stay Windows line endings.
     CHECK(pin("image:\r\n  repository: iris\r\n  tag: x\r\n", "iris").text ==
-          "image:\r\n  repository: iris\r\n  tag: x\r\n  digest: " + k_digest + "\r\n");
+          "image:\r\n  repository: iris\r\n  tag: x\r\n  digest: " + k_edit_digest + "\r\n");
     CHECK(pin("image:\n  repository: iris", "iris").text ==
-          "image:\n  repository: iris\n  digest: " + k_digest);
+          "image:\n  repository: iris\n  digest: " + k_edit_digest);
 }
 
 TEST_CASE("yaml: a byte order mark, anchors and aliases", "[deploy][gitops][yaml_image_edit]") {
     CHECK(pin("\xEF\xBB\xBFkind: Pod\nspec:\n  containers:\n  - image: iris:1\n", "iris").text ==
-          "\xEF\xBB\xBFkind: Pod\nspec:\n  containers:\n  - image: iris@" + k_digest + "\n");
+          "\xEF\xBB\xBFkind: Pod\nspec:\n  containers:\n  - image: iris@" + k_edit_digest + "\n");
     auto anchored = pin("kind: Pod\nx: &img iris:1\nspec:\n  containers:\n  - image: *img\n"
                         "  - image: !!str iris:2\n",
                         "iris");
     CHECK(anchored.matches == 2);
-    CHECK(anchored.text == "kind: Pod\nx: &img iris@" + k_digest +
+    CHECK(anchored.text == "kind: Pod\nx: &img iris@" + k_edit_digest +
                                "\nspec:\n  containers:\n  - image: *img\n  - image: !!str iris@" +
-                               k_digest + "\n");
+                               k_edit_digest + "\n");
 }
 
 TEST_CASE("yaml: nothing matching, malformed text, scalars that cannot be edited",
@@ -260,13 +260,14 @@ TEST_CASE("yaml: nothing matching, malformed text, scalars that cannot be edited
     CHECK(none.matches == 0);
     CHECK_FALSE(none.changed);
 
-    auto bad = pin_image_in_yaml("a: [1, 2\nb: c\n", ImagePin{"iris", k_digest}, "", "bad.yaml");
+    auto bad =
+        pin_image_in_yaml("a: [1, 2\nb: c\n", ImagePin{"iris", k_edit_digest}, "", "bad.yaml");
     REQUIRE_FALSE(bad);
     CHECK(bad.error().code == Exit::usage);
     CHECK(bad.error().message.find("bad.yaml") != std::string::npos);
 
     auto block = pin_image_in_yaml("kind: Pod\nspec:\n  containers:\n  - image: >-\n      iris:1\n",
-                                   ImagePin{"iris", k_digest}, "", "block.yaml");
+                                   ImagePin{"iris", k_edit_digest}, "", "block.yaml");
     REQUIRE_FALSE(block);
     CHECK(block.error().message.find("block.yaml:") != std::string::npos);
 
@@ -277,15 +278,15 @@ TEST_CASE("yaml: nothing matching, malformed text, scalars that cannot be edited
     // A repeated key in a mapping to edit (found by fuzzing too): refused.
     auto twice = pin_image_in_yaml("kind: Kustomization\nimages:\n  - name: iris\n    newTag: "
                                    "\"1\"\n    newTag: \"2\"\n",
-                                   ImagePin{"iris", k_digest}, "", "twice.yaml");
+                                   ImagePin{"iris", k_edit_digest}, "", "twice.yaml");
     REQUIRE_FALSE(twice);
     CHECK(twice.error().message == "cannot edit 'twice.yaml:3': the key 'newTag' is repeated");
     // Latin-1 (found by fuzzing): yaml-cpp's positions would drift from the file's.
     auto latin1 = pin_image_in_yaml("# caf\xe9\nkind: Pod\nspec:\n  containers:\n  - image: iris\n",
-                                    ImagePin{"iris", k_digest}, "", "latin1.yaml");
+                                    ImagePin{"iris", k_edit_digest}, "", "latin1.yaml");
     REQUIRE_FALSE(latin1);
     CHECK(latin1.error().message == "latin1.yaml:1: malformed YAML: a byte that is not UTF-8");
-    auto with_nul = pin_image_in_yaml(nul, ImagePin{"iris", k_digest}, "", "nul.yaml");
+    auto with_nul = pin_image_in_yaml(nul, ImagePin{"iris", k_edit_digest}, "", "nul.yaml");
     REQUIRE_FALSE(with_nul);
     CHECK(with_nul.error().message.find("nul.yaml:4: malformed YAML: a NUL byte") !=
           std::string::npos);

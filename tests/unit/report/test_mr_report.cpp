@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <mlci/report/markdown.hpp>
 #include <mlci/report/mr_report.hpp>
 #include <mlci/report/xml.hpp>
 
@@ -42,7 +43,7 @@ TEST_CASE("report/mr_report: HTML escaping", "[report][mr]") {
 
 namespace {
 
-MrReport sample() {
+MrReport sample_report() {
     MrReport r;
     r.run = {"evil<b>:v1", "sha256:" + std::string(64, 'a')};
     r.name = "evil<b>|name";
@@ -77,7 +78,7 @@ MrReport sample() {
 } // namespace
 
 TEST_CASE("report/mr_report: the Markdown page has every section", "[report][mr]") {
-    auto r = sample();
+    auto r = sample_report();
     auto plots = make_plots(r);
     REQUIRE(!plots.sweep_svg.empty());
     REQUIRE(!plots.drift_svg.empty());
@@ -111,7 +112,7 @@ TEST_CASE("report/mr_report: the Markdown page has every section", "[report][mr]
 }
 
 TEST_CASE("report/mr_report: the HTML page escapes and inlines", "[report][mr]") {
-    auto r = sample();
+    auto r = sample_report();
     auto html = report_html(r, make_plots(r));
     CHECK(html.starts_with("<!DOCTYPE html>"));
     CHECK(html.find("<b>") == std::string::npos);
@@ -130,7 +131,7 @@ TEST_CASE("report/mr_report: the HTML page escapes and inlines", "[report][mr]")
 }
 
 TEST_CASE("report/mr_report: the JSON has the same facts", "[report][mr]") {
-    auto j = to_json(sample());
+    auto j = to_json(sample_report());
     CHECK(j["verdict"] == "failed");
     CHECK(j["metrics"][0]["trend"] == "down");
     CHECK(j["datasets"][0]["drift"].size() == 2);

@@ -33,3 +33,18 @@ TEST_CASE("file lists refuse unsafe paths and bad digests", "[store]") {
     CHECK(is_safe_relative_path("a/b/c.csv"));
     CHECK_FALSE(is_safe_relative_path("a/../b"));
 }
+
+TEST_CASE("pull --path and checkout PATH select files by glob, path or folder", "[store]") {
+    using store::path_selected;
+    CHECK(path_selected("data/val/a.txt", {}));
+    CHECK(path_selected("data/val/a.txt", {"data/val/a.txt"}));
+    CHECK(path_selected("data/val/a.txt", {"data/val"}));
+    CHECK(path_selected("data/val/a.txt", {"data/val/"}));
+    CHECK(path_selected("data/val/a.txt", {"data"}));
+    CHECK(path_selected("data/val/a.txt", {"data/*.txt"})); // '*' crosses '/'
+    CHECK(path_selected("data/big.bin", {"nothing", "data/*.bin"}));
+    CHECK_FALSE(path_selected("data/val/a.txt", {"data/va"})); // a folder, not a prefix
+    CHECK_FALSE(path_selected("data/valid/a.txt", {"data/val"}));
+    CHECK_FALSE(path_selected("data/big.bin", {"data/*.txt"}));
+    CHECK_FALSE(path_selected("data/big.bin", {"big.bin"}));
+}
