@@ -4,6 +4,7 @@
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/core/privilege.hpp>
+#include <mlci/core/temp_file.hpp>
 #include <mlci/data/ingest.hpp>
 #include <mlci/hash/file_hash.hpp>
 #include <sys/ioctl.h>
@@ -13,23 +14,6 @@
 namespace mlci::data {
 
 namespace {
-
-// A temporary file's name, removed on scope exit unless released (renamed).
-class ScopedTemp {
-public:
-    explicit ScopedTemp(const fs::path& next_to) : m_path(temp_path_for(next_to)) {}
-    ScopedTemp(const ScopedTemp&) = delete;
-    ScopedTemp& operator=(const ScopedTemp&) = delete;
-    ~ScopedTemp() {
-        if (!m_path.empty())
-            ::unlink(m_path.c_str());
-    }
-    const fs::path& path() const { return m_path; }
-    void release() { m_path.clear(); }
-
-private:
-    fs::path m_path;
-};
 
 Result<Ingested> ingest_copy(const store::Store& store, const fs::path& abs_path,
                              const std::string& rel_path, store::ChunkStore* chunks = nullptr,
@@ -86,7 +70,7 @@ Status unshare_inode(const fs::path& abs_path, const FileStat& before) {
     UniqueFd src(::open(abs_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!src)
         return sys_error(errno, fmt::format("cannot open '{}'", abs_path.string()));
-    ScopedTemp tmp(abs_path);
+    TempFile tmp(abs_path);
     UniqueFd dst(::open(tmp.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (!dst)
         return sys_error(errno, fmt::format("cannot create '{}'", tmp.path().string()));
@@ -96,9 +80,8 @@ Status unshare_inode(const fs::path& abs_path, const FileStat& before) {
     auto now = stat_file(abs_path);
     if (!now || !same_file_state(*now, before))
         return {};
-    if (::rename(tmp.path().c_str(), abs_path.c_str()) != 0)
-        return sys_error(errno, fmt::format("cannot replace '{}'", abs_path.string()));
-    tmp.release();
+    if (int err = tmp.rename_to(abs_path); err != 0)
+        return sys_error(err, fmt::format("cannot replace '{}'", abs_path.string()));
     return {};
 }
 
@@ -140,7 +123,7 @@ Result<std::optional<Ingested>> ingest_reflink(const store::Store& store, const 
     if (!src)
         return sys_error(errno, fmt::format("cannot open '{}'", abs_path.string()));
     MLCI_TRY_ASSIGN(before, stat_file(abs_path));
-    ScopedTemp tmp(store.temp_dir() / "blob");
+    TempFile tmp(store.temp_dir() / "blob");
     UniqueFd dst(::open(tmp.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
     if (!dst)
         return sys_error(errno, fmt::format("cannot create '{}'", tmp.path().string()));
@@ -155,9 +138,8 @@ Result<std::optional<Ingested>> ingest_reflink(const store::Store& store, const 
         return std::optional(in);
     }
     auto blob = store.blob_path(h.digest);
-    if (::rename(tmp.path().c_str(), blob.c_str()) != 0)
-        return sys_error(errno, fmt::format("cannot move a blob into '{}'", blob.string()));
-    tmp.release();
+    if (int err = tmp.rename_to(blob); err != 0)
+        return sys_error(err, fmt::format("cannot move a blob into '{}'", blob.string()));
     in.new_blob = true;
     return std::optional(in);
 }
