@@ -19,6 +19,24 @@ Status add_labels(std::map<std::string, std::string>& out, const std::vector<std
     return {};
 }
 
+// A layout or archive named in mlci.yaml is found from the project's root,
+// as the files it adds are, wherever in the project mlci package runs; one
+// given as a flag is found from the working directory.
+std::string base_from_root(const std::string& spec, const std::filesystem::path& root) {
+    for (std::string_view kind : {"oci:", "oci-archive:"}) {
+        if (!spec.starts_with(kind))
+            continue;
+        auto rest = std::string_view(spec).substr(kind.size());
+        auto colon = rest.find(':'); // PATH[:REF]: paths hold no ':'
+        auto path = std::filesystem::path(rest.substr(0, colon));
+        if (path.empty() || path.is_absolute())
+            return spec;
+        return std::string(kind) + (root / path).string() +
+               std::string(colon == std::string_view::npos ? "" : rest.substr(colon));
+    }
+    return spec;
+}
+
 } // namespace
 
 Result<Options> make_options(const Flags& flags, const std::optional<config::PackageConfig>& config,
@@ -27,7 +45,9 @@ Result<Options> make_options(const Flags& flags, const std::optional<config::Pac
                              std::optional<int64_t> epoch) {
     config::PackageConfig c = config ? *config : config::PackageConfig{};
     Options o;
-    o.base = pick(flags.base, c.base).value_or("scratch");
+    o.base = flags.base ? *flags.base
+             : c.base   ? base_from_root(*c.base, project_root)
+                        : std::string("scratch");
     o.changes.entrypoint = pick(flags.entrypoint, c.entrypoint);
     o.changes.cmd = pick(flags.cmd, c.cmd);
     o.changes.workdir = pick(flags.workdir, c.workdir);

@@ -22,6 +22,11 @@ packages=(
     git util-linux valgrind
     # watch tests: a real Prometheus scraping mlci watch --listen
     prometheus
+    # the packaged image run for real (test_image_run.sh): podman with runc
+    # (conmon, its networking and iptables come as its dependencies),
+    # mmdebstrap for the Debian base image it runs on, and PyYAML to read
+    # what mlci.yaml asks of the image
+    podman runc mmdebstrap python3-yaml
     # fuzz targets (share/scripts/run-fuzz.sh): clang 19 from Debian 12, whose
     # libclang-rt-19-dev holds libFuzzer (clang 14 cannot compile <expected>)
     clang-19 libclang-rt-19-dev

@@ -45,9 +45,20 @@ mmdebstrap --quiet --variant=minbase --include=ca-certificates bookworm "$root" 
     "deb http://deb.debian.org/debian bookworm-updates main" \
     "deb http://deb.debian.org/debian-security bookworm-security main"
 
+# The root a mount point of its own (podman's storage remounts / when it
+# unpacks an image), /sys with its cgroup mounts under it (runc needs them),
+# and nothing mounted in the root propagating back to this machine.
+mount --bind "$root" "$root"
+mount --make-private "$root"
+mounted+=("$root")
 for fs in proc sys dev dev/pts; do
     mkdir -p "$root/$fs"
-    mount --bind "/$fs" "$root/$fs"
+    if [[ $fs == sys ]]; then
+        mount --rbind /sys "$root/sys"
+        mount --make-rslave "$root/sys"
+    else
+        mount --bind "/$fs" "$root/$fs"
+    fi
     mounted+=("$root/$fs")
 done
 cp /etc/resolv.conf "$root/etc/resolv.conf"

@@ -115,3 +115,26 @@ package:
     env.env = {"=x"};
     CHECK_FALSE(make_options(env, std::nullopt, "/w", "/w", std::nullopt));
 }
+
+TEST_CASE("package options: a base layout in mlci.yaml is the project's", "[package]") {
+    auto base = [](const std::string& configured, std::optional<std::string> flag = {}) {
+        config::PackageConfig c;
+        c.base = configured;
+        Flags f;
+        f.base = flag;
+        auto o = make_options(f, c, "/work/src", "/work", std::nullopt);
+        REQUIRE(o);
+        return o->base;
+    };
+    // Found from the project's root wherever mlci package runs, as added files are.
+    CHECK(base("oci:layouts/python:3.11") == "oci:/work/layouts/python:3.11");
+    CHECK(base("oci:layouts/python") == "oci:/work/layouts/python");
+    CHECK(base("oci-archive:python.tar:3.11") == "oci-archive:/work/python.tar:3.11");
+    // Absolute paths, registries, store images and scratch stay as written.
+    CHECK(base("oci:/srv/layouts/python:3.11") == "oci:/srv/layouts/python:3.11");
+    CHECK(base("registry.example.com/python:3.11") == "registry.example.com/python:3.11");
+    CHECK(base("python-slim:latest") == "python-slim:latest");
+    CHECK(base("scratch") == "scratch");
+    // A flag's path is the working directory's: left to the process to resolve.
+    CHECK(base("oci:layouts/python", "oci:other:1") == "oci:other:1");
+}
