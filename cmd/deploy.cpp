@@ -2,150 +2,33 @@
 // roll it back by itself when its health check fails; status, history and
 // rollback of an environment.
 #include "context.hpp"
-#include "duration_option.hpp"
+#include "environment_flags.hpp"
 
 #include <filesystem>
 #include <mlci/config/environment_config.hpp>
 #include <mlci/config/project_config.hpp>
 #include <mlci/deploy/deploy.hpp>
+#include <mlci/deploy/document.hpp>
+#include <mlci/deploy/settings.hpp>
 
 namespace mlci::cli {
 
 namespace {
 
-// Flags that override an environment's settings in mlci.yaml.
-struct EnvironmentFlags {
-    std::string env, target, health_check, pre_start, public_key, image, values_key, branch;
-    std::optional<std::chrono::milliseconds> health_timeout, health_interval, wait;
-    unsigned health_retries = 10, keep = 5;
-    bool force = false, no_validation = false;
-    std::map<std::string, CLI::Option*> given;
-};
-
 struct DeployFlags {
     std::string ref;
-    EnvironmentFlags env;
+    deploy::EnvironmentFlags env;
 };
 
-void add_environment_flags(CLI::App* cmd, EnvironmentFlags& f) {
-    auto& g = f.given;
-    g["target"] = cmd->add_option("--target", f.target,
-                                  "Where to deploy: dir:PATH, gitops:REPO_URL#FILE[,FILE] or "
-                                  "exec:COMMAND (default: environments.ENV.target)")
-                      ->type_name("TARGET");
-    g["health-check"] = cmd->add_option("--health-check", f.health_check,
-                                        "After the switch: a URL that must answer 2xx, or a shell "
-                                        "command that must exit 0; on failure the release is "
-                                        "rolled back")
-                            ->type_name("URL|COMMAND");
-    g["health-timeout"] = add_duration_option(cmd, "--health-timeout", f.health_timeout,
-                                              "How long each health check attempt may take "
-                                              "(default 30s)");
-    g["health-retries"] = cmd->add_option("--health-retries", f.health_retries,
-                                          "Health check attempts before rolling back (default 10)")
-                              ->type_name("N")
-                              ->check(CLI::Range(1u, config::k_max_count));
-    g["health-interval"] = add_duration_option(cmd, "--health-interval", f.health_interval,
-                                               "The pause between health check attempts "
-                                               "(default 1s; 0: none)",
-                                               ZeroDuration::allowed);
-    g["pre-start"] = cmd->add_option("--pre-start", f.pre_start,
-                                     "dir target: a shell command run in the unpacked release "
-                                     "before it is switched in")
-                         ->type_name("COMMAND");
-    g["keep"] = cmd->add_option("--keep", f.keep,
-                                "dir target: releases kept, the current one included (default "
-                                "5); only releases this store deployed there are ever removed")
-                    ->type_name("N")
-                    ->check(CLI::Range(0u, config::k_max_count));
-    g["public-key"] = cmd->add_option("--public-key", f.public_key,
-                                      "Require a valid signature by this Ed25519 public key")
-                          ->type_name("FILE");
-    g["image"] = cmd->add_option("--image", f.image,
-                                 "The repository the package was pushed to; the target gets "
-                                 "REPOSITORY@DIGEST (gitops, exec)")
-                     ->type_name("REPOSITORY");
-    g["values-key"] = cmd->add_option("--values-key", f.values_key,
-                                      "gitops: the dotted key of the image block in Helm values")
-                          ->type_name("KEY");
-    g["branch"] = cmd->add_option("--branch", f.branch, "gitops: the branch to commit to")
-                      ->type_name("BRANCH");
-    add_duration_option(cmd, "--wait", f.wait,
-                        "How long to wait for another deploy to the environment (default 0: "
-                        "fail at once)",
-                        ZeroDuration::allowed);
-    cmd->add_flag("--force", f.force,
-                  "Deploy even when policy checks fail (the override is recorded)");
-    g["no-require-validation"] =
-        cmd->add_flag("--no-require-validation", f.no_validation,
-                      "Do not require a passing validation (recorded in the policy checks)");
-}
-
-bool given(const EnvironmentFlags& f, const char* name) {
-    return f.given.at(name)->count() > 0;
-}
-
 // mlci.yaml's environment with the flags given applied over it.
-deploy::DeployRequest make_request(Context& ctx, const EnvironmentFlags& f) {
-    deploy::DeployRequest r;
-    r.environment = f.env;
-    value_or_throw(deploy::validate_environment_name(f.env));
+deploy::DeployRequest make_request(Context& ctx, const deploy::EnvironmentFlags& f) {
     auto project = value_or_throw(config::find_project_config(std::filesystem::current_path()));
-    config::EnvironmentConfig cfg;
-    bool declared = false;
+    std::vector<config::EnvironmentConfig> environments;
     if (!project.file.empty())
-        for (auto& e : value_or_throw(config::load_environments(project.file)))
-            if (e.name == f.env) {
-                cfg = e;
-                declared = true;
-            }
-    auto pick = [&](const char* flag, const std::string& value,
-                    const std::optional<std::string>& configured) {
-        return given(f, flag) ? value : configured.value_or(std::string());
-    };
-    auto count = [&](const char* flag, unsigned value, const std::optional<unsigned>& configured) {
-        return given(f, flag) ? value : configured.value_or(value);
-    };
-    using Ms = std::chrono::milliseconds;
-    auto duration = [](const std::optional<Ms>& flag, const std::optional<Ms>& configured,
-                       Ms fallback) { return flag ? *flag : configured.value_or(fallback); };
-    r.target.spec = pick("target", f.target, cfg.target);
-    if (r.target.spec.empty())
-        throw Failure(
-            {Exit::usage, declared ? fmt::format("environment '{}' in {} has no target: set "
-                                                 "environments.{}.target or pass --target",
-                                                 f.env, project.file.string(), f.env)
-                                   : fmt::format("environment '{}' is not in mlci.yaml: declare it "
-                                                 "under environments, or pass --target",
-                                                 f.env)});
-    r.target.pre_start = pick("pre-start", f.pre_start, cfg.pre_start);
-    r.target.keep = count("keep", f.keep, cfg.keep);
-    r.target.image = pick("image", f.image, cfg.image);
-    r.target.values_key = pick("values-key", f.values_key, cfg.values_key);
-    r.target.branch = pick("branch", f.branch, cfg.branch);
-    r.target.store = &ctx.store();
-    r.target.work_dir = ctx.store().root() / "mlci" / "gitops";
+        environments = value_or_throw(config::load_environments(project.file));
+    auto r = value_or_throw(deploy::resolve(f, environments, project.file));
     r.target.on_output = [&ctx](std::string_view chunk) { ctx.out.detail(std::string(chunk)); };
-    r.health.check = pick("health-check", f.health_check, cfg.health_check);
-    r.health.timeout = duration(f.health_timeout, cfg.health_timeout, std::chrono::seconds(30));
-    r.health.attempts = count("health-retries", f.health_retries, cfg.health_retries);
-    r.health.interval = duration(f.health_interval, cfg.health_interval, std::chrono::seconds(1));
-    auto key = pick("public-key", f.public_key, cfg.public_key);
-    if (!key.empty())
-        r.policy.public_key = key;
-    r.policy.require_validation =
-        given(f, "no-require-validation") ? false : cfg.require_validation.value_or(true);
-    r.force = f.force;
-    r.wait = f.wait.value_or(Ms(0));
     return r;
-}
-
-nlohmann::json to_json(const deploy::DeploymentEntry& e) {
-    auto doc = e.deployment.to_json();
-    doc["reference"] = e.reference;
-    doc["digest"] = e.digest.str();
-    doc["version"] = e.version;
-    return doc;
 }
 
 void report(Context& ctx, const deploy::DeployResult& r) {
@@ -161,7 +44,7 @@ void report(Context& ctx, const deploy::DeployResult& r) {
                                  ctx.out.paint("deployed", "green"), d.package_ref, d.environment));
     }
     if (ctx.options.json)
-        ctx.out.json(to_json(r.entry));
+        ctx.out.json(deploy::to_json(r));
     else
         ctx.out.result(r.entry.reference);
 }
@@ -176,49 +59,37 @@ void run_deploy(Context& ctx, const DeployFlags& flags) {
            value_or_throw(deploy::deploy_package(ctx.store(), entry, request, ctx.out.reporter())));
 }
 
-void run_rollback(Context& ctx, const EnvironmentFlags& flags, const std::string& to) {
+void run_rollback(Context& ctx, const deploy::EnvironmentFlags& flags, const std::string& to) {
     auto request = make_request(ctx, flags);
-    request.rollback = true;
-    // A release that ran here before passed the policy then; --to REF of a
-    // package that never ran here is checked like any deploy.
-    std::optional<hash::Digest> digest;
-    if (!to.empty() && !(to.find_first_not_of("v0123456789") == std::string::npos))
-        digest = ctx.resolve(to).descriptor.digest;
-    else
-        digest = value_or_throw(deploy::rollback_package(ctx.store(), flags.env, to));
-    auto entry = ctx.resolve(digest->str());
-    for (auto& e : value_or_throw(deploy::history(ctx.store(), flags.env)))
-        if (e.deployment.package == *digest && e.deployment.outcome == deploy::Outcome::deployed)
-            request.policy.require_validation = false, request.policy.public_key.reset();
+    auto digest = deploy::names_deployment(to)
+                      ? value_or_throw(deploy::rollback_package(ctx.store(), flags.env, to))
+                      : ctx.resolve(to).descriptor.digest;
+    auto entry = ctx.resolve(digest.str());
+    value_or_throw(deploy::prepare_rollback(ctx.store(), request, digest));
     report(ctx,
            value_or_throw(deploy::deploy_package(ctx.store(), entry, request, ctx.out.reporter())));
 }
 
 void run_status(Context& ctx, const std::string& env) {
     auto now = value_or_throw(deploy::current(ctx.store(), env));
-    if (!now) {
+    if (now) {
+        auto& d = now->deployment;
+        ctx.out.note(fmt::format("{}: {} ({})", env, d.package_ref, d.package.short_hex()));
+        ctx.out.note(fmt::format("  deployed {} by {} on {} to {} ({})", d.finished, d.user, d.host,
+                                 d.target, now->reference));
+    } else {
         ctx.out.note(fmt::format("nothing is deployed to {}", env));
-        if (ctx.options.json)
-            ctx.out.json(nullptr);
-        return;
     }
-    auto& d = now->deployment;
-    ctx.out.note(fmt::format("{}: {} ({})", env, d.package_ref, d.package.short_hex()));
-    ctx.out.note(fmt::format("  deployed {} by {} on {} to {} ({})", d.finished, d.user, d.host,
-                             d.target, now->reference));
     if (ctx.options.json)
-        ctx.out.json(to_json(*now));
-    else
-        ctx.out.result(d.package.str());
+        ctx.out.json(deploy::to_json(now));
+    else if (now)
+        ctx.out.result(now->deployment.package.str());
 }
 
 void run_history(Context& ctx, const std::string& env) {
     auto all = value_or_throw(deploy::history(ctx.store(), env));
     if (ctx.options.json) {
-        auto doc = nlohmann::json::array();
-        for (auto& e : all)
-            doc.push_back(to_json(e));
-        ctx.out.json(doc);
+        ctx.out.json(deploy::to_json(all));
         return;
     }
     if (all.empty())
@@ -260,7 +131,7 @@ void register_deploy(CLI::App& app, Context& ctx) {
     hist->callback([&ctx, hist_env] { run_history(ctx, *hist_env); });
 
     auto* back = cmd->add_subcommand("rollback", "Deploy the release that ran before");
-    auto back_flags = std::make_shared<EnvironmentFlags>();
+    auto back_flags = std::make_shared<deploy::EnvironmentFlags>();
     auto to = std::make_shared<std::string>();
     back->add_option("env", back_flags->env, "The environment")->required()->type_name("ENV");
     back->add_option("--to", *to,

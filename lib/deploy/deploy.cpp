@@ -109,6 +109,10 @@ Result<DeployResult> deploy_package(store::Store& store, const store::IndexEntry
     };
 
     auto settings = request.target;
+    if (!settings.store)
+        settings.store = &store;
+    if (settings.work_dir.empty())
+        settings.work_dir = store.root() / "mlci" / "gitops";
     if (!settings.on_note)
         settings.on_note = [&reporter](const std::string& line) { reporter.say(line); };
     auto target = open_target(settings);
@@ -172,6 +176,22 @@ Result<hash::Digest> rollback_package(const store::Store& store, std::string_vie
             return it->deployment.package;
     }
     return usage_error("'{}' has no earlier release to roll back to", env);
+}
+
+bool names_deployment(std::string_view to) {
+    return to.find_first_not_of("v0123456789") == std::string_view::npos;
+}
+
+Status prepare_rollback(const store::Store& store, DeployRequest& request,
+                        const hash::Digest& package) {
+    request.rollback = true;
+    MLCI_TRY_ASSIGN(all, history(store, request.environment));
+    for (auto& e : all)
+        if (e.deployment.package == package && e.deployment.outcome == Outcome::deployed) {
+            request.policy.require_validation = false;
+            request.policy.public_key.reset();
+        }
+    return {};
 }
 
 } // namespace mlci::deploy

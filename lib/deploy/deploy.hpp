@@ -42,4 +42,14 @@ Result<DeployResult> deploy_package(store::Store& store, const store::IndexEntry
 Result<hash::Digest> rollback_package(const store::Store& store, std::string_view env,
                                       std::string_view to);
 
+// Whether `deploy rollback --to TO` names a deployment of the history ("",
+// "3", "v3": rollback_package() reads it) rather than a package reference.
+bool names_deployment(std::string_view to);
+
+// Makes `request` the rollback to `package`. A package that ran in the
+// environment before passed the policy then, so its checks are not asked
+// again; one that never ran there is checked like any deploy.
+Status prepare_rollback(const store::Store& store, DeployRequest& request,
+                        const hash::Digest& package);
+
 } // namespace mlci::deploy

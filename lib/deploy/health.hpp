@@ -12,11 +12,16 @@
 
 namespace mlci::deploy {
 
+// The defaults of an environment's health check (mlci.yaml and flags).
+inline constexpr std::chrono::milliseconds k_default_health_timeout{std::chrono::seconds(30)};
+inline constexpr unsigned k_default_health_attempts = 10;
+inline constexpr std::chrono::milliseconds k_default_health_interval{std::chrono::seconds(1)};
+
 struct HealthCheck {
     std::string check; // http(s)://... or a shell command; empty: no check
-    std::chrono::milliseconds timeout{std::chrono::seconds(30)}; // each attempt
-    unsigned attempts = 10;
-    std::chrono::milliseconds interval{std::chrono::seconds(1)};
+    std::chrono::milliseconds timeout = k_default_health_timeout; // each attempt
+    unsigned attempts = k_default_health_attempts;
+    std::chrono::milliseconds interval = k_default_health_interval;
     std::filesystem::path cwd;    // for a command
     std::vector<std::string> env; // for a command, the whole environment
 };

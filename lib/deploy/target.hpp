@@ -26,15 +26,20 @@ struct Release {
     std::string image; // REPOSITORY@sha256:... when the environment names an image
 };
 
+// The releases a dir target keeps unless told otherwise, the current one included.
+inline constexpr unsigned k_default_keep = 5;
+
 struct TargetSettings {
-    std::string spec;                    // dir:PATH, gitops:URL#FILE[,FILE], exec:COMMAND
-    std::string pre_start;               // dir: a shell command run in the unpacked release
-    unsigned keep = 5;                   // dir: releases kept
-    std::string image;                   // gitops, exec: the repository the package was pushed to
-    std::string values_key, branch;      // gitops
-    const store::Store* store = nullptr; // dir: where the package's layers are read
-    fs::path work_dir;                   // gitops: where the clone is cached
-    std::string message;                 // gitops: the commit message
+    std::string spec;               // dir:PATH, gitops:URL#FILE[,FILE], exec:COMMAND
+    std::string pre_start;          // dir: a shell command run in the unpacked release
+    unsigned keep = k_default_keep; // dir: releases kept
+    std::string image;              // gitops, exec: the repository the package was pushed to
+    std::string values_key, branch; // gitops
+    // dir: where the package's layers are read; gitops: where the clone is
+    // cached. deploy_package() fills them in from its store when unset.
+    const store::Store* store = nullptr;
+    fs::path work_dir;
+    std::string message; // gitops: the commit message
     // Lines of output from hooks and commands, for the terminal.
     std::function<void(std::string_view)> on_output;
     // A note for the person deploying (something the target left alone).

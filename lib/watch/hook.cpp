@@ -34,4 +34,12 @@ Result<int> run_alert_hook(const AlertHook& hook, const std::string& reference,
     return result->exit_code;
 }
 
+std::string hook_warning(const Result<int>& status) {
+    if (!status)
+        return "--on-alert: " + status.error().message;
+    if (*status != 0)
+        return fmt::format("--on-alert command exited with status {}", *status);
+    return {};
+}
+
 } // namespace mlci::watch

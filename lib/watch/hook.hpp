@@ -30,4 +30,9 @@ Result<int> run_alert_hook(const AlertHook& hook, const std::string& reference,
                            const nlohmann::json& report, const std::vector<Alert>& alerts,
                            uint64_t window);
 
+// What a run of the hook is worth saying: a warning when it could not start
+// or exited non-zero, else nothing. A notifier that fails is never the end
+// of the watch.
+std::string hook_warning(const Result<int>& status);
+
 } // namespace mlci::watch

@@ -3,6 +3,7 @@
 // or an HTTP endpoint polled for JSON lines.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -31,10 +32,14 @@ public:
     // without a newline still ends its last event.
 };
 
+// How often a followed file or URL is checked, unless told otherwise.
+inline constexpr std::chrono::milliseconds k_default_poll_interval{500};
+
 struct SourceOptions {
     bool follow = true;    // false: read what is there, then end
     bool from_end = false; // a followed file: skip what it holds at the start
-    int64_t poll_ms = 500; // how often a followed file or URL is checked
+    // How often a followed file or URL is checked.
+    int64_t poll_ms = k_default_poll_interval.count();
 };
 
 // "-" is standard input; http:// and https:// URLs are polled; anything else

@@ -30,3 +30,10 @@ TEST_CASE("watch: the alert hook sees the report, its file and the alerts", "[wa
     hook.command.argv = {"no-such-notifier-program"};
     CHECK(!run_alert_hook(hook, "r", {}, alerts, 1));
 }
+
+TEST_CASE("watch: a hook that fails is worth a warning, not an error", "[watch]") {
+    CHECK(hook_warning(0).empty());
+    CHECK(hook_warning(3) == "--on-alert command exited with status 3");
+    Result<int> unstarted = runtime_error("cannot run 'notify': not found");
+    CHECK(hook_warning(unstarted) == "--on-alert: cannot run 'notify': not found");
+}
