@@ -36,10 +36,14 @@ std::string metrics_line(const run::RunRecord& r, size_t max = 4) {
 
 std::string summary(const run::TrainedRun& t) {
     auto& r = t.record;
-    if (t.cached)
+    if (t.cached && t.record.cache.source.starts_with("sha256:"))
         return fmt::format("{}: reused (same command, params, data and code; --force runs it "
                            "again){}",
                            t.reference, r.metrics.empty() ? "" : ": " + metrics_line(r));
+    if (t.cached)
+        return fmt::format("{}: reused from the remote cache {} (--force runs it again){}",
+                           t.reference, t.record.cache.source,
+                           r.metrics.empty() ? "" : ": " + metrics_line(r));
     auto resources = fmt::format("{:.1f}s, cpu {:.1f}s, peak {}", r.wall_seconds, r.cpu_seconds,
                                  human_bytes(r.max_rss_bytes));
     return fmt::format("{}: {} ({}){}", t.reference, run::to_string(r.status), resources,
@@ -99,6 +103,7 @@ void print_result(Context& ctx, const run::TrainResult& result) {
 void run_train(Context& ctx, TrainFlags& flags) {
     auto& options = flags.train;
     options.cwd = std::filesystem::current_path();
+    options.explain = options.explain || ctx.options.verbose > 0;
     if (!flags.command.empty()) {
         // One word holding spaces is a shell line (-- 'python a.py && b'); more are argv.
         if (flags.command.size() == 1 && flags.command[0].find(' ') != std::string::npos)
@@ -162,12 +167,24 @@ void register_train(CLI::App& app, Context& ctx) {
     cmd->add_option("-o,--output", o.outputs,
                     "A file or folder the command writes (repeatable; default: train.outputs)")
         ->type_name("PATH");
+    cmd->add_option("--dep", o.deps,
+                    "A file, folder or glob the run depends on, for the run cache (repeatable; "
+                    "default: train.deps, else the files git shows)")
+        ->type_name("PATH");
     cmd->add_option("--metrics", flags->metrics,
                     "The JSON or YAML metrics file the command writes (default: train.metrics)")
         ->type_name("FILE");
     cmd->add_option("-n,--name", o.name,
                     "The run name, tagged NAME:vN (default: train.name, else the script's name)");
     cmd->add_flag("--force", o.force, "Run even when an identical run is in the cache");
+    cmd->add_flag("--explain", o.explain,
+                  "On a cache miss, say what differs from the closest earlier run (also -v)");
+    cmd->add_option("--remote-cache", o.remote_cache,
+                    "A run cache shared through a registry: HOST[:PORT]/REPO or oci:PATH "
+                    "(default: $MLCI_REMOTE_CACHE, else train.remote_cache)")
+        ->envname("MLCI_REMOTE_CACHE")
+        ->type_name("DEST");
+    cmd->add_flag("--plain-http", o.plain_http, "Reach the remote cache over http, not https");
     add_duration_option(cmd, "--timeout", flags->timeout,
                         "Stop the command after this long (status timeout)");
     cmd->add_option("--grid", o.grid, "Sweep: run every combination of these values (repeatable)")

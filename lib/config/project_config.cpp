@@ -83,7 +83,8 @@ Result<DatasetConfig> parse_dataset(const Path& file, const std::string& name,
 
 Result<TrainConfig> parse_train(const Path& file, const YAML::Node& node) {
     MLCI_TRY(expect_keys(file, node, "train",
-                         {"command", "inputs", "outputs", "metrics", "name", "timeout", "env"}));
+                         {"command", "inputs", "outputs", "metrics", "name", "timeout", "env",
+                          "deps", "remote_cache"}));
     TrainConfig t;
     if (auto n = node["command"]) {
         MLCI_TRY_ASSIGN(c, parse_command(file, n, "train.command"));
@@ -96,6 +97,14 @@ Result<TrainConfig> parse_train(const Path& file, const YAML::Node& node) {
     if (auto n = node["outputs"]) {
         MLCI_TRY_ASSIGN(v, as_string_list(file, n, "train.outputs"));
         t.outputs = std::move(v);
+    }
+    if (auto n = node["deps"]) {
+        MLCI_TRY_ASSIGN(v, as_string_list(file, n, "train.deps"));
+        t.deps = std::move(v);
+    }
+    if (auto n = node["remote_cache"]) {
+        MLCI_TRY_ASSIGN(v, as_string(file, n, "train.remote_cache"));
+        t.remote_cache = v;
     }
     if (auto n = node["metrics"]) {
         MLCI_TRY_ASSIGN(v, as_string(file, n, "train.metrics"));

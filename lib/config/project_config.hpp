@@ -16,6 +16,8 @@
 //     name: iris-classifier
 //     timeout: 600
 //     env: {KEY: value}
+//     deps: [src/, requirements.txt]  # what the run cache keys on (default: the code git shows)
+//     remote_cache: registry.example.com/team/ml-cache   # a run cache shared by CI runners
 //   test:
 //     suites:
 //       unit: {command: [...], junit: reports/unit.xml}
@@ -84,6 +86,8 @@ struct TrainConfig {
     std::string name;
     std::optional<double> timeout_seconds;
     std::map<std::string, std::string> env;
+    std::vector<std::string> deps; // what the run depends on (run/dependencies.hpp)
+    std::string remote_cache;      // HOST[:PORT]/REPO or oci:PATH of a shared run cache
 };
 
 struct TestSuite {

@@ -10,17 +10,12 @@
 
 namespace mlci::run {
 
-namespace {
-
-// True when `m` is a succeeded run with cache key `key`.
 bool is_cached_run(const store::Manifest& m, const hash::Digest& key) {
     auto status = m.annotations.find(k_ann_status);
     auto k = m.annotations.find(k_ann_cache_key);
     return m.artifact_type == store::k_type_run && status != m.annotations.end() &&
            status->second == "succeeded" && k != m.annotations.end() && k->second == key.str();
 }
-
-} // namespace
 
 hash::Digest cache_key(const nlohmann::json& facts) {
     return hash::sha256_of(store::canonical(facts));

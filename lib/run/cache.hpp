@@ -22,6 +22,9 @@ namespace fs = std::filesystem;
 // The key of a run's defining facts (a JSON document), hashed canonically.
 hash::Digest cache_key(const nlohmann::json& facts);
 
+// True when `m` is a succeeded run recorded with cache key `key`.
+bool is_cached_run(const store::Manifest& m, const hash::Digest& key);
+
 class RunCache {
 public:
     explicit RunCache(const store::Store& store) : m_store(&store) {}

@@ -12,6 +12,7 @@
 #include <mlci/run/cache.hpp>
 #include <mlci/run/environment.hpp>
 #include <mlci/run/execute.hpp>
+#include <mlci/run/explain.hpp>
 #include <mlci/run/inputs.hpp>
 #include <mlci/run/interrupt.hpp>
 #include <mlci/run/outputs.hpp>
@@ -97,19 +98,57 @@ Status restore_run_outputs(const store::Store& store, const RunPlan& plan, const
     return {};
 }
 
+namespace {
+
+void say(const RunPlan& plan, const std::string& line) {
+    if (plan.reporter)
+        plan.reporter->say(line);
+}
+
+// The run the remote cache has for `key`, pulled into the store; nothing on
+// a miss, and a warning when the cache cannot be used (the command then runs).
+std::optional<store::IndexEntry> remote_hit(store::Store& store, const RunPlan& plan,
+                                            const hash::Digest& key, std::string& source) {
+    auto hit = fetch_cached_run(store, plan.remote_cache, key, plan.name);
+    if (!hit) {
+        say(plan, fmt::format("warning: remote cache '{}' not used: {}", plan.remote_cache.dest,
+                              hit.error().message));
+        return {};
+    }
+    if (!*hit) {
+        if (plan.explain)
+            say(plan,
+                fmt::format("remote cache '{}': no run with this key", plan.remote_cache.dest));
+        return {};
+    }
+    source = (*hit)->source;
+    return (*hit)->entry;
+}
+
+} // namespace
+
 Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Member& member) {
     auto key = cache_key(cache_facts(plan, member.params));
     RunCache cache(store);
     if (plan.use_cache && !plan.force) {
         MLCI_TRY_ASSIGN(hit, cache.lookup(key));
+        std::string source;
+        if (!hit && !plan.remote_cache.dest.empty()) {
+            hit = remote_hit(store, plan, key, source);
+            if (hit)
+                (void)cache.remember(key, hit->descriptor.digest); // a shortcut only
+        }
         if (hit) {
             MLCI_TRY_ASSIGN(run, load_run(store, *hit));
             if (member.in_project)
                 MLCI_TRY(restore_run_outputs(store, plan, run));
             TrainedRun t{run.reference(), run.entry.descriptor.digest, run.record, true, {}};
-            t.record.cache = {key.str(), true, run.entry.descriptor.digest.str()};
+            t.record.cache = {
+                key.str(), true, source.empty() ? run.entry.descriptor.digest.str() : source, {}};
             return t;
         }
+        if (plan.explain)
+            explain_miss(store, plan, member.params, key);
     }
 
     unsigned signals_before = interrupt_count();
@@ -124,8 +163,10 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
     rec.code = plan.code;
     rec.timeout_seconds = plan.timeout_seconds;
     rec.metrics_file = plan.metrics;
-    if (plan.use_cache)
+    if (plan.use_cache) {
         rec.cache.key = key.str();
+        rec.cache.deps = plan.deps->files;
+    }
 
     MLCI_TRY_ASSIGN(scratch, WorkDir::make(store, rec.id));
     auto params_path = scratch.dir() / "params.json";
@@ -314,8 +355,14 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
     // Every blob durable in one batch before anything names the manifest.
     MLCI_TRY(store.sync());
     MLCI_TRY_ASSIGN(tag, store.tag_next_version(desc, rec.name));
-    if (rec.status == RunStatus::succeeded && plan.use_cache)
+    if (rec.status == RunStatus::succeeded && plan.use_cache) {
         (void)cache.remember(key, desc.digest); // a shortcut: rebuilt from runs if lost
+        if (!plan.remote_cache.dest.empty())
+            if (auto pushed = publish_cached_run(store, plan.remote_cache, {desc, tag}, key);
+                !pushed)
+                say(plan, fmt::format("warning: run {} not stored in the remote cache '{}': {}",
+                                      tag, plan.remote_cache.dest, pushed.error().message));
+    }
     result.reference = tag;
     result.manifest = desc.digest;
     result.record = std::move(rec);

@@ -7,7 +7,9 @@
 #include <map>
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/progress.hpp>
+#include <mlci/run/dependencies.hpp>
 #include <mlci/run/record.hpp>
+#include <mlci/run/remote_cache.hpp>
 #include <mlci/run/train.hpp>
 #include <mlci/store/store.hpp>
 #include <nlohmann/json.hpp>
@@ -32,8 +34,12 @@ struct RunPlan {
     std::map<std::string, std::string> env; // train.env; in the cache key, not in the record
     std::vector<InputRecord> inputs;
     std::optional<CodeRecord> code;
-    bool use_cache = false; // only in git, where a code change changes the key
+    std::optional<Dependencies> deps; // the code the key depends on; nothing outside git
+    bool use_cache = false;           // only in git, where a code change changes the key
     bool force = false;
+    bool explain = false;               // say why the cache missed
+    RemoteCacheConfig remote_cache;     // --remote-cache over train.remote_cache
+    const Reporter* reporter = nullptr; // notes and warnings; none when null
 };
 
 // Merges the flags over mlci.yaml, resolves inputs and reads the git state.

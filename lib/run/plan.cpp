@@ -6,10 +6,20 @@
 #include <mlci/run/execute.hpp>
 #include <mlci/run/inputs.hpp>
 #include <mlci/run/params.hpp>
+#include <sys/utsname.h>
 
 namespace mlci::run {
 
 namespace {
+
+// What a model built here needs of a machine: its OS and architecture (not
+// the kernel's release or the host, which differ between CI runners).
+nlohmann::json platform() {
+    struct utsname u {};
+    if (::uname(&u) != 0)
+        return nullptr;
+    return {{"os", u.sysname}, {"arch", u.machine}};
+}
 
 // `path` (relative to `base`) as a project-relative path.
 Result<std::string> in_project(const std::string& path, const fs::path& base,
@@ -98,6 +108,31 @@ Result<std::vector<std::string>> all_writable(const std::vector<std::string>& pa
     return out;
 }
 
+// What the run's code is made of: the declared deps (--dep over train.deps),
+// else the default set; never its own outputs or the datasets' files, whose
+// digests the key holds already.
+Result<DependencySpec> dependency_spec(const RunPlan& plan, const TrainOptions& options,
+                                       const config::TrainConfig& train) {
+    DependencySpec spec;
+    auto& cfg = plan.config;
+    const auto& given = options.deps.empty() ? train.deps : options.deps;
+    const auto& base = options.deps.empty() ? cfg.root : options.cwd;
+    for (auto& d : given) {
+        MLCI_TRY_ASSIGN(rel, in_project(d, base, plan.project, "dependency"));
+        spec.declared.push_back(rel);
+    }
+    spec.excluded = plan.outputs;
+    if (!plan.metrics.empty())
+        spec.excluded.push_back(plan.metrics);
+    for (auto& in : plan.inputs)
+        for (auto& p : in.paths)
+            spec.excluded.push_back(p);
+    for (auto& ds : cfg.datasets)
+        if (auto rel = data::project_relative(ds.path, cfg.root, plan.project))
+            spec.excluded.push_back(rel->generic_string());
+    return spec;
+}
+
 } // namespace
 
 Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options) {
@@ -182,8 +217,18 @@ Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options
     plan.inputs = std::move(inputs);
     MLCI_TRY_ASSIGN(code, code_state(store, plan.project));
     plan.code = std::move(code);
-    plan.use_cache = plan.code && !plan.code->commit.empty();
+    MLCI_TRY_ASSIGN(spec, dependency_spec(plan, options, train));
+    MLCI_TRY_ASSIGN(deps, dependencies(store, plan.project, spec));
+    plan.deps = std::move(deps);
+    plan.use_cache = plan.deps.has_value();
     plan.force = options.force;
+    plan.explain = options.explain;
+    // Not part of the command's description: it applies to a command given
+    // after '--' as well.
+    plan.remote_cache.dest = !options.remote_cache.empty() ? options.remote_cache
+                             : cfg.train                   ? cfg.train->remote_cache
+                                                           : std::string();
+    plan.remote_cache.plain_http = options.plain_http;
     return plan;
 }
 
@@ -192,11 +237,13 @@ nlohmann::json cache_facts(const RunPlan& plan, const nlohmann::json& params) {
     for (auto& i : plan.inputs)
         inputs.push_back({{"name", i.name}, {"digest", i.digest.str()}});
     nlohmann::json code = nullptr;
-    if (plan.code)
-        code = {{"commit", plan.code->commit}, {"diff", plan.code->diff_digest}};
+    if (plan.deps)
+        code = plan.deps->digest().str();
     // The name too: reusing a run of another name would print a reference
-    // that `mlci log NAME` does not list.
-    return {{"v", 1},
+    // that `mlci log NAME` does not list. The platform: a model built on
+    // another OS or architecture may not load here. Not the commit: a
+    // commit that changes no dependency changes no output.
+    return {{"v", 2},
             {"name", plan.name},
             {"command", plan.command.argv.empty() ? nlohmann::json(plan.command.shell)
                                                   : nlohmann::json(plan.command.argv)},
@@ -204,6 +251,7 @@ nlohmann::json cache_facts(const RunPlan& plan, const nlohmann::json& params) {
             {"params", params},
             {"inputs", inputs},
             {"code", code},
+            {"platform", platform()},
             {"outputs", plan.outputs},
             {"metrics", plan.metrics},
             {"env", plan.env}};

@@ -87,34 +87,36 @@ nlohmann::json to_json(const RunRecord& r) {
         metrics[k] = v;
     nlohmann::json command =
         r.command.argv.empty() ? nlohmann::json(r.command.shell) : nlohmann::json(r.command.argv);
-    return {{"kind", "run"},
-            {"id", r.id},
-            {"name", r.name},
-            {"status", to_string(r.status)},
-            {"exit_code", r.exit_code},
-            {"signal", r.signal == 0 ? nlohmann::json(nullptr) : nlohmann::json(r.signal)},
-            {"command", command},
-            {"workdir", r.workdir},
-            {"params", r.params},
-            {"params_file", str_or_null(r.params_file)},
-            {"inputs", inputs},
-            {"code", code},
-            {"environment", r.environment},
-            {"started", r.started},
-            {"ended", r.ended},
-            {"wall_seconds", r.wall_seconds},
-            {"cpu_seconds", r.cpu_seconds},
-            {"max_rss_bytes", r.max_rss_bytes},
-            {"timeout_seconds",
-             r.timeout_seconds ? nlohmann::json(*r.timeout_seconds) : nlohmann::json(nullptr)},
-            {"outputs", outputs},
-            {"metrics", metrics},
-            {"metrics_file", str_or_null(r.metrics_file)},
-            {"cache",
-             {{"key", str_or_null(r.cache.key)},
-              {"hit", r.cache.hit},
-              {"source", str_or_null(r.cache.source)}}},
-            {"tool", "mlci " MLCI_VERSION}};
+    return {
+        {"kind", "run"},
+        {"id", r.id},
+        {"name", r.name},
+        {"status", to_string(r.status)},
+        {"exit_code", r.exit_code},
+        {"signal", r.signal == 0 ? nlohmann::json(nullptr) : nlohmann::json(r.signal)},
+        {"command", command},
+        {"workdir", r.workdir},
+        {"params", r.params},
+        {"params_file", str_or_null(r.params_file)},
+        {"inputs", inputs},
+        {"code", code},
+        {"environment", r.environment},
+        {"started", r.started},
+        {"ended", r.ended},
+        {"wall_seconds", r.wall_seconds},
+        {"cpu_seconds", r.cpu_seconds},
+        {"max_rss_bytes", r.max_rss_bytes},
+        {"timeout_seconds",
+         r.timeout_seconds ? nlohmann::json(*r.timeout_seconds) : nlohmann::json(nullptr)},
+        {"outputs", outputs},
+        {"metrics", metrics},
+        {"metrics_file", str_or_null(r.metrics_file)},
+        {"cache",
+         {{"key", str_or_null(r.cache.key)},
+          {"hit", r.cache.hit},
+          {"source", str_or_null(r.cache.source)},
+          {"deps", r.cache.deps.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.cache.deps)}}},
+        {"tool", "mlci " MLCI_VERSION}};
 }
 
 Result<RunRecord> run_record_from_json(const nlohmann::json& j, std::string_view where) {
@@ -175,8 +177,13 @@ Result<RunRecord> run_record_from_json(const nlohmann::json& j, std::string_view
     if (auto m = j.find("metrics"); m != j.end() && m->is_object())
         r.metrics = flatten_metrics(*m);
     r.metrics_file = str_of(j, "metrics_file");
-    if (auto c = j.find("cache"); c != j.end() && c->is_object())
-        r.cache = {str_of(*c, "key"), c->value("hit", false), str_of(*c, "source")};
+    if (auto c = j.find("cache"); c != j.end() && c->is_object()) {
+        r.cache = {str_of(*c, "key"), c->value("hit", false), str_of(*c, "source"), {}};
+        if (auto d = c->find("deps"); d != c->end() && d->is_object())
+            for (auto& [path, id] : d->items())
+                if (id.is_string())
+                    r.cache.deps[path] = id.get<std::string>();
+    }
     return r;
 }
 

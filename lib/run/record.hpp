@@ -20,9 +20,10 @@
 //           "started","ended","wall_seconds","cpu_seconds","max_rss_bytes",
 //           "timeout_seconds","outputs":[{"path","size","digest"}],
 //           "metrics":{"accuracy":0.95,"train.rows":105},"metrics_file",
-//           "cache":{"key","hit","source"},"tool"}
+//           "cache":{"key","hit","source","deps":{path:id}},"tool"}
 #pragma once
 
+#include <map>
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/error.hpp>
 #include <mlci/hash/digest.hpp>
@@ -78,6 +79,9 @@ struct CacheRecord {
     std::string key;    // "sha256:..."; empty when the cache was not used
     bool hit = false;   // true only in what `train` reports for a reused run
     std::string source; // the reused run's manifest digest when hit
+    // The content id of each file the key depended on (run/dependencies.hpp),
+    // so that a later miss can say which file changed.
+    std::map<std::string, std::string> deps;
 };
 
 struct RunRecord {

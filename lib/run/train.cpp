@@ -202,6 +202,7 @@ Result<TrainResult> train(store::Store& store, const TrainOptions& options,
     }
     auto combos = expand_grid(axes);
     MLCI_TRY_ASSIGN(plan, make_plan(store, options));
+    plan.reporter = &reporter;
     if (!plan.use_cache)
         reporter.say(plan.code ? "note: the run cache is off: the git repository has no commit yet"
                                : "note: the run cache is off: not in a git repository, so a "

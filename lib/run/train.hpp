@@ -27,10 +27,14 @@ struct TrainOptions {
     std::optional<std::string> params_file;
     std::vector<std::string> overrides; // -p KEY=VALUE
     std::vector<std::string> outputs;   // --output PATH
+    std::vector<std::string> deps;      // --dep PATH|GLOB: what the cache keys on
     std::optional<std::string> metrics; // --metrics FILE
     std::string name;
     std::optional<double> timeout_seconds;
     bool force = false;            // run even when the cache has the run
+    bool explain = false;          // say why the cache missed
+    std::string remote_cache;      // --remote-cache (or MLCI_REMOTE_CACHE)
+    bool plain_http = false;       // for the remote cache
     std::vector<std::string> grid; // --grid KEY=V1,V2
     unsigned jobs = 1;             // sweep members at once
     std::string select;            // METRIC:max|min

@@ -35,12 +35,14 @@ namespace mlci::vcs::detail {
     X(git_diff_to_buf)                                                                             \
     X(git_diff_tree_to_workdir_with_index)                                                         \
     X(git_error_last)                                                                              \
+    X(git_ignore_path_is_ignored)                                                                  \
     X(git_index_entrycount)                                                                        \
     X(git_index_free)                                                                              \
     X(git_index_get_byindex)                                                                       \
     X(git_libgit2_init)                                                                            \
     X(git_libgit2_shutdown)                                                                        \
     X(git_object_free)                                                                             \
+    X(git_odb_hash)                                                                                \
     X(git_object_id)                                                                               \
     X(git_oid_fromstr)                                                                             \
     X(git_oid_tostr)                                                                               \
@@ -62,6 +64,7 @@ namespace mlci::vcs::detail {
     X(git_remote_push)                                                                             \
     X(git_remote_url)                                                                              \
     X(git_repository_free)                                                                         \
+    X(git_repository_hashfile)                                                                     \
     X(git_repository_head)                                                                         \
     X(git_repository_head_unborn)                                                                  \
     X(git_repository_index)                                                                        \
@@ -72,6 +75,7 @@ namespace mlci::vcs::detail {
     X(git_revparse_single)                                                                         \
     X(git_signature_free)                                                                          \
     X(git_signature_now)                                                                           \
+    X(git_status_byindex)                                                                          \
     X(git_status_list_entrycount)                                                                  \
     X(git_status_list_free)                                                                        \
     X(git_status_list_new)                                                                         \
