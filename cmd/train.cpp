@@ -131,7 +131,8 @@ void run_train(Context& ctx, TrainFlags& flags) {
     auto& store = ctx.store();
     auto result = value_or_throw(run::train(store, options, ctx.out.reporter()));
     print_result(ctx, result);
-    if (!options.select.empty() && !result.selected && !result.interrupted) {
+    // (A shard with no trial of its own has nothing to pick from: not a failure.)
+    if (!options.select.empty() && !result.selected && !result.interrupted && result.planned > 0) {
         ctx.out.warn(
             fmt::format("no succeeded run reports the metric of --select '{}'", options.select));
         ctx.exit = Exit::gate;

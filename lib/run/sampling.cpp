@@ -148,6 +148,8 @@ Result<SampleRange> parse_sample_range(std::string_view text) {
     if (kind == "choice") {
         range.kind = SampleRange::Kind::choice;
         range.items = std::move(as_grid->values);
+        if (range.items.empty())
+            return usage_error("invalid --range '{}': choice needs a value", text);
         return range;
     }
     auto comma = args.find(',');

@@ -80,8 +80,9 @@ expect_in "$SCRATCH/err" "--select picks among shard 2/3's trials only"
 expect_eq "$(grep -c reused "$SCRATCH/err")" "2" "shard 2 reused"
 expect_eq "$(executions)" "6" "executions after shard auto"
 # A shard with no trial runs nothing and succeeds.
-expect_exit 0 mlci train "${sweep[@]}" --shard 7/8 "${cmd[@]}"
+expect_exit 0 mlci train "${sweep[@]}" --shard 7/8 --select score:max "${cmd[@]}"
 expect_in "$SCRATCH/err" "shard 7/8: 0 of the sweep's 6 trial(s)"
+[[ ! -s $SCRATCH/out ]] || fail "an empty shard printed a reference"
 for bad in 0/3 4/3 3 x/y; do
     expect_exit 2 mlci train "${sweep[@]}" --shard "$bad" "${cmd[@]}"
     expect_in "$SCRATCH/err" "invalid --shard '$bad'"

@@ -152,7 +152,7 @@ TEST_CASE("run: ranges are parsed or refused", "[run][sampling]") {
     for (auto* bad : {"lr", "lr=0.1", "lr=normal:0,1", "lr=uniform:1", "lr=uniform:1,2,3",
                       "lr=uniform:2,1", "lr=uniform:1,1", "lr=uniform:a,b", "lr=uniform:0,inf",
                       "lr=loguniform:0,1", "lr=loguniform:-1,1", "d=int:1.5,3", "d=int:5,2",
-                      "=int:1,2", "lr=uniform:-1e308,1e308", "k=choice:a,,b"}) {
+                      "=int:1,2", "lr=uniform:-1e308,1e308", "k=choice:a,,b", "k=choice:"}) {
         INFO(bad);
         auto r = parse_sample_range(bad);
         REQUIRE_FALSE(r);
