@@ -273,7 +273,7 @@ Result<TrainResult> train(store::Store& store, const TrainOptions& options,
     if (selector && !result.interrupted) {
         result.selected = select_best(result.runs, *selector);
         // The chosen model is the one the workspace should hold afterwards.
-        if (result.selected && result.sweep_size > 1) {
+        if (result.selected && !result.sweep_id.empty()) { // members ran in mirrors
             auto& best = result.runs[*result.selected];
             MLCI_TRY_ASSIGN(
                 run, load_run(store, store::IndexEntry{
