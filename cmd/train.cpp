@@ -64,6 +64,7 @@ nlohmann::json run_json(const run::TrainedRun& t) {
             {"metrics", metrics},
             {"wall_seconds", r.wall_seconds},
             {"cache", {{"key", r.cache.key}, {"hit", r.cache.hit}, {"source", r.cache.source}}},
+            {"trial", t.trial + 1},
             {"problem", t.problem}};
 }
 
@@ -86,8 +87,16 @@ void print_result(Context& ctx, const run::TrainResult& result) {
         nlohmann::json selected = nullptr;
         if (result.selected)
             selected = result.runs[*result.selected].reference;
-        ctx.out.json(
-            {{"runs", runs}, {"selected", selected}, {"interrupted", result.interrupted != 0}});
+        nlohmann::json sweep = nullptr;
+        if (!result.sweep_id.empty() || !result.shard.empty())
+            sweep = {
+                {"id", result.sweep_id},
+                {"trials", result.sweep_size},
+                {"shard", result.shard.empty() ? nlohmann::json() : nlohmann::json(result.shard)}};
+        ctx.out.json({{"runs", runs},
+                      {"selected", selected},
+                      {"sweep", sweep},
+                      {"interrupted", result.interrupted != 0}});
         return;
     }
     if (result.selected) {
@@ -121,13 +130,14 @@ void run_train(Context& ctx, TrainFlags& flags) {
         options.echo = [](std::string_view chunk) {
             (void)write_all(STDERR_FILENO, chunk, "standard error");
         };
-    if (!options.select.empty() && options.grid.empty())
-        ctx.out.note("note: --select without --grid picks among one run");
+    if (!options.select.empty() && options.grid.empty() && options.sample == 0)
+        ctx.out.note("note: --select without --grid or --sample picks among one run");
 
     auto& store = ctx.store();
     auto result = value_or_throw(run::train(store, options, ctx.out.reporter()));
     print_result(ctx, result);
-    if (!options.select.empty() && !result.selected && !result.interrupted) {
+    // (A shard with no trial of its own has nothing to pick from: not a failure.)
+    if (!options.select.empty() && !result.selected && !result.interrupted && result.planned > 0) {
         ctx.out.warn(
             fmt::format("no succeeded run reports the metric of --select '{}'", options.select));
         ctx.exit = Exit::gate;
@@ -192,6 +202,19 @@ void register_train(CLI::App& app, Context& ctx) {
     cmd->add_option("-j,--jobs", o.jobs, "Sweep runs at once (default: 1)")
         ->type_name("N")
         ->check(CLI::PositiveNumber);
+    cmd->add_option("--sample", o.sample,
+                    "Random search: this many trials drawn from the --range values")
+        ->type_name("N")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--range", o.ranges,
+                    "A param to draw for --sample: KEY=uniform:A,B, KEY=loguniform:A,B, "
+                    "KEY=int:A,B or KEY=choice:V1,V2 (repeatable)")
+        ->type_name("KEY=KIND:ARGS");
+    cmd->add_option("--seed", o.seed, "The seed of --sample's draw (default: 0)")->type_name("S");
+    cmd->add_option("--shard", o.shard,
+                    "Run only shard I of N of the sweep's trials (1-based); auto: GitLab's "
+                    "CI_NODE_INDEX/CI_NODE_TOTAL")
+        ->type_name("I/N|auto");
     cmd->add_option("--select", o.select,
                     "Print only the best run of a sweep by this metric, and restore its outputs")
         ->type_name("METRIC:max|min");
@@ -234,6 +257,23 @@ void register_train(CLI::App& app, Context& ctx) {
          "overwrite each other. Each run is recorded; --select prints the best one on "
          "standard output (the others on standard error) and restores its outputs into the "
          "workspace.\n\n"
+         "Random search: --sample N draws N trials from the --range params: uniform:A,B (a "
+         "number, A <= x <= B), loguniform:A,B (0 < A; uniform in log space), int:A,B (an "
+         "integer, both bounds included) or choice:V1,V2,... (typed as --grid's values). The "
+         "draw is a xoshiro256** generator seeded with --seed (default 0) and mapped to numbers "
+         "with IEEE-754 arithmetic alone, so it is the same on every machine; trial k does not "
+         "depend on N, so a larger --sample extends a sweep. With --grid too, each drawn point "
+         "runs with every grid combination.\n\n"
+         "Shards: --shard I/N runs only the trials k (0-based, in sweep order: the grid's first "
+         "axis changing slowest, drawn points before grid combinations) with k mod N = I-1, so "
+         "N jobs split a sweep without talking to each other; --shard auto takes I and N from "
+         "CI_NODE_INDEX and CI_NODE_TOTAL (GitLab's 'parallel: N'). Labels such as [5/6] keep "
+         "the numbering of the whole sweep. Every shard records its runs with the same sweep id "
+         "(a digest of the grid, ranges, sample count, seed and the run cache's facts before "
+         "the sweep's params; not the shard, not --select). With --select a shard picks among "
+         "its own trials and says so. Collecting: the same command without --shard finds every "
+         "trial in the run cache, runs nothing, and with --select prints the best trial and "
+         "restores its outputs, as a sweep run in one job would.\n\n"
          "Exit status: 0 when every run succeeded (or was reused); 1 when a run failed, timed "
          "out or did not write a declared output (it is recorded all the same); 2 for bad "
          "flags, mlci.yaml or inputs; 3 when the command cannot be started (its program is not "
@@ -248,6 +288,11 @@ void register_train(CLI::App& app, Context& ctx) {
           {"mlci train --grid max_depth=2,4 --grid n_estimators=50,100 -j 2 --select "
            "accuracy:max",
            "a sweep of four runs, two at once; prints the most accurate"},
+          {"mlci train --sample 8 --range n_estimators=int:10,200 --range "
+           "max_depth=int:2,12 --seed 7",
+           "random search: eight trials, the same draw on every machine"},
+          {"mlci train --grid max_depth=2,4,6 --shard auto",
+           "in each job of GitLab's 'parallel: 3': one trial each"},
           {"mlci train | mlci validate -", "train, then gate the run"}}});
 }
 

@@ -47,7 +47,7 @@ function __mlci_valued
         case 'test'
             printf '%s\n' --suite --data --schema --reference --max-drift --junit --timeout --tag
         case 'train'
-            printf '%s\n' -i --input --params -p --param -o --output --metrics -n --name --timeout --grid -j --jobs --select
+            printf '%s\n' -i --input --params -p --param -o --output --metrics -n --name --timeout --grid -j --jobs --sample --range --seed --shard --select
         case 'validate'
             printf '%s\n' --require --baseline --max-regression --report --junit --tag
         case 'package'
@@ -173,6 +173,10 @@ complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l force -d 'Run even w
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l timeout -r -F -d 'Stop the command after this long (status timeout); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l grid -r -F -d 'Sweep: run every combination of these values (repeatable)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s j -l jobs -r -F -d 'Sweep runs at once (default: 1)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l sample -r -F -d 'Random search: this many trials drawn from the --range values'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l range -r -F -d 'A param to draw for --sample: KEY=uniform:A,B, KEY=loguniform:A,B, KEY=int:A,B or KEY=choice:V1,V2 (repeatable)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l seed -r -F -d 'The seed of --sample'\''s draw (default: 0)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l shard -r -F -d 'Run only shard I of N of the sweep'\''s trials (1-based); auto: GitLab'\''s CI_NODE_INDEX/CI_NODE_TOTAL'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l select -r -F -d 'Print only the best run of a sweep by this metric, and restore its outputs'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -s h -l help -d 'Print this help message and exit'

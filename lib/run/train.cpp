@@ -1,10 +1,12 @@
 // `mlci train`: one run, or a sweep over a grid of params.
+#include <cstdlib>
 #include <mlci/core/parallel.hpp>
 #include <mlci/run/execute.hpp>
 #include <mlci/run/inputs.hpp>
 #include <mlci/run/interrupt.hpp>
 #include <mlci/run/mirror.hpp>
 #include <mlci/run/params.hpp>
+#include <mlci/run/sweep_plan.hpp>
 #include <mlci/run/train.hpp>
 #include <mlci/run/work_dir.hpp>
 #include <mlci/store/media_types.hpp>
@@ -60,25 +62,36 @@ Result<nlohmann::json> params_for(const RunPlan& plan, const std::vector<Overrid
     return params;
 }
 
+// One trial of a sweep: its place in the whole sweep, and its params.
+struct SweepTrial {
+    size_t index;
+    std::vector<Override> combo;
+};
+
 Status run_sweep(store::Store& store, const RunPlan& plan, const TrainOptions& options,
-                 const std::vector<std::vector<Override>>& combos, TrainResult& result,
-                 const Reporter& reporter, unsigned signals_before) {
-    auto sweep_id = new_run_id();
-    MLCI_TRY_ASSIGN(work, WorkDir::make(store, "sweep-" + sweep_id));
+                 const std::string& sweep_id, const std::vector<SweepTrial>& trials,
+                 size_t sweep_size, TrainResult& result, const Reporter& reporter,
+                 unsigned signals_before) {
+    // Scratch only: a fresh name, so that shards running at once in one
+    // store do not meet (the sweep id is the same for all of them).
+    MLCI_TRY_ASSIGN(work, WorkDir::make(store, "sweep-" + new_run_id()));
     const auto& sweep_dir = work.dir();
-    std::vector<std::optional<TrainedRun>> slots(combos.size());
+    std::vector<std::optional<TrainedRun>> slots(trials.size());
     std::mutex echo_mutex;
     std::vector<std::string> own = plan.outputs;
     if (!plan.metrics.empty())
         own.push_back(plan.metrics);
-    auto status = parallel_for(combos.size(), std::max(1u, options.jobs), [&](size_t i) -> Status {
+    auto status = parallel_for(trials.size(), std::max(1u, options.jobs), [&](size_t i) -> Status {
         if (interrupt_count() != signals_before)
             return {}; // Ctrl-C: start nothing new
-        auto label = fmt::format("[{}/{}]", i + 1, combos.size());
-        reporter.say(fmt::format("{} {}", label, describe(combos[i])));
-        MLCI_TRY_ASSIGN(params, params_for(plan, combos[i]));
-        Member member{std::move(params), sweep_dir / std::to_string(i), false, {}, sweep_id,
-                      options.select};
+        const auto& trial = trials[i];
+        // Numbered in the whole sweep, so that shards' logs read as one.
+        auto label = fmt::format("[{}/{}]", trial.index + 1, sweep_size);
+        reporter.say(fmt::format("{} {}", label, describe(trial.combo)));
+        MLCI_TRY_ASSIGN(params, params_for(plan, trial.combo));
+        Member member{
+            std::move(params), sweep_dir / std::to_string(trial.index), false, {}, sweep_id,
+            options.select};
         MLCI_TRY(make_mirror(plan.project, member.root, own));
         std::optional<LinePrefixer> prefixer;
         if (options.echo) {
@@ -95,6 +108,7 @@ Status run_sweep(store::Store& store, const RunPlan& plan, const TrainOptions& o
         fs::remove_all(member.root, ec);
         if (!run)
             return std::unexpected(run.error());
+        run->trial = trial.index;
         slots[i] = std::move(*run);
         return {};
     });
@@ -195,12 +209,20 @@ Result<TrainResult> train(store::Store& store, const TrainOptions& options,
         MLCI_TRY_ASSIGN(s, parse_selector(options.select));
         selector = s;
     }
-    std::vector<GridAxis> axes;
-    for (auto& g : options.grid) {
-        MLCI_TRY_ASSIGN(axis, parse_grid_axis(g));
-        axes.push_back(std::move(axis));
+    MLCI_TRY_ASSIGN(spec, parse_sweep(options.grid, options.ranges, options.sample, options.seed));
+    std::optional<Shard> shard;
+    if (!options.shard.empty()) {
+        if (!is_sweep(spec))
+            return usage_error("--shard splits a sweep: give --grid or --sample too");
+        auto env = [](const std::string& name) -> std::optional<std::string> {
+            if (const char* v = std::getenv(name.c_str()))
+                return std::string(v);
+            return {};
+        };
+        MLCI_TRY_ASSIGN(s, parse_shard(options.shard, env));
+        shard = s;
     }
-    auto combos = expand_grid(axes);
+    auto combos = sweep_trials(spec);
     MLCI_TRY_ASSIGN(plan, make_plan(store, options));
     plan.reporter = &reporter;
     if (!plan.use_cache)
@@ -216,18 +238,35 @@ Result<TrainResult> train(store::Store& store, const TrainOptions& options,
     }
 
     TrainResult result;
-    result.planned = combos.size();
+    result.sweep_size = combos.size();
+    std::vector<SweepTrial> trials;
+    for (size_t k = 0; k < combos.size(); ++k)
+        if (!shard || in_shard(k, *shard))
+            trials.push_back({k, std::move(combos[k])});
+    result.planned = trials.size();
+    if (shard) {
+        result.shard = fmt::format("{}/{}", shard->index, shard->total);
+        reporter.say(fmt::format("shard {}: {} of the sweep's {} trial(s)", result.shard,
+                                 trials.size(), result.sweep_size));
+        if (selector)
+            reporter.say(fmt::format("note: --select picks among shard {}'s trials only; the "
+                                     "same command without --shard picks among all",
+                                     result.shard));
+    }
     if (interrupt_count() != signals_before) {
         result.interrupted = interrupt_signal(); // Ctrl-C before anything ran
         return result;
     }
-    if (combos.size() == 1) {
-        MLCI_TRY_ASSIGN(params, params_for(plan, combos[0]));
+    if (result.sweep_size == 1 && !shard) {
+        MLCI_TRY_ASSIGN(params, params_for(plan, trials[0].combo));
         Member member{std::move(params), plan.project, true, options.echo, {}, {}};
         MLCI_TRY_ASSIGN(run, execute(store, plan, member));
         result.runs.push_back(std::move(run));
-    } else {
-        MLCI_TRY(run_sweep(store, plan, options, combos, result, reporter, signals_before));
+    } else if (!trials.empty()) {
+        // The facts of the runs before the sweep's params: what every shard shares.
+        result.sweep_id = sweep_id(spec, cache_facts(plan, plan.params));
+        MLCI_TRY(run_sweep(store, plan, options, result.sweep_id, trials, result.sweep_size, result,
+                           reporter, signals_before));
     }
     if (interrupt_count() != signals_before)
         result.interrupted = interrupt_signal();
@@ -235,7 +274,7 @@ Result<TrainResult> train(store::Store& store, const TrainOptions& options,
     if (selector && !result.interrupted) {
         result.selected = select_best(result.runs, *selector);
         // The chosen model is the one the workspace should hold afterwards.
-        if (result.selected && combos.size() > 1) {
+        if (result.selected && !result.sweep_id.empty()) { // members ran in mirrors
             auto& best = result.runs[*result.selected];
             MLCI_TRY_ASSIGN(
                 run, load_run(store, store::IndexEntry{

@@ -31,13 +31,17 @@ struct TrainOptions {
     std::optional<std::string> metrics; // --metrics FILE
     std::string name;
     std::optional<double> timeout_seconds;
-    bool force = false;            // run even when the cache has the run
-    bool explain = false;          // say why the cache missed
-    std::string remote_cache;      // --remote-cache (or MLCI_REMOTE_CACHE)
-    bool plain_http = false;       // for the remote cache
-    std::vector<std::string> grid; // --grid KEY=V1,V2
-    unsigned jobs = 1;             // sweep members at once
-    std::string select;            // METRIC:max|min
+    bool force = false;              // run even when the cache has the run
+    bool explain = false;            // say why the cache missed
+    std::string remote_cache;        // --remote-cache (or MLCI_REMOTE_CACHE)
+    bool plain_http = false;         // for the remote cache
+    std::vector<std::string> grid;   // --grid KEY=V1,V2
+    unsigned jobs = 1;               // sweep members at once
+    std::string select;              // METRIC:max|min
+    std::vector<std::string> ranges; // --range KEY=KIND:ARGS (random search)
+    size_t sample = 0;               // --sample N: trials drawn from the ranges
+    std::optional<uint64_t> seed;    // --seed S (default k_default_sample_seed)
+    std::string shard;               // --shard I/N or auto; empty: the whole sweep
     // The command's output as it comes (mlci prints it on stderr); empty: not shown.
     std::function<void(std::string_view)> echo;
 };
@@ -48,12 +52,17 @@ struct TrainedRun {
     RunRecord record;
     bool cached = false; // an earlier run was reused: nothing ran, nothing new recorded
     std::string problem; // why a run that exited 0 still failed (an output missing)
+    size_t trial = 0;    // its place in the sweep (0-based, whole sweep)
 };
 
 struct TrainResult {
-    std::vector<TrainedRun> runs;   // one per grid point, in grid order; may stop short on Ctrl-C
+    std::vector<TrainedRun>
+        runs; // one per trial (of the shard), in sweep order; may stop short on Ctrl-C
     std::optional<size_t> selected; // the best run by --select
-    size_t planned = 0;             // how many runs the grid has
+    size_t planned = 0;             // how many runs this invocation has (its shard's)
+    size_t sweep_size = 1;          // how many trials the whole sweep has
+    std::string sweep_id;           // empty for a single run
+    std::string shard;              // "I/N" when sharded, else empty
     int interrupted = 0;            // the signal that stopped training; 0 when none
     bool all_succeeded() const;
 };

@@ -1,7 +1,8 @@
 # The GitLab CI template, run for real by gitlab-ci-local (shell executor) on
 # the iris example: every job passes, both ways of passing artifacts (job
 # artifacts, and a real registry); with weakened params validate fails and
-# nothing is deployed.
+# nothing is deployed; a sweep spreads over a 'parallel:' job and its select
+# job runs nothing.
 source "$(dirname "$0")/lib.sh"
 source "$MLCI_SOURCE_DIR/tests/cli/registry_fixture.sh"
 command -v gitlab-ci-local >/dev/null || fail "gitlab-ci-local is not installed (share/scripts/install-deps.sh installs it)"
@@ -65,4 +66,25 @@ fi
 expect_in weak/pipeline.log " FAIL  validate"
 expect_not_in weak/pipeline.log "deploy starting"
 [[ ! -e weak/deploy/staging/current ]] || fail "a weakened model was deployed"
+
+# 4. a sweep (MLCI_SWEEP): train-shard runs in 3 parallel jobs, one trial
+# each (--shard auto from CI_NODE_INDEX/CI_NODE_TOTAL); select runs the
+# same sweep, finds every trial in the run cache (gitlab-ci-local's shell
+# executor runs every job in one folder, so here that is the local store),
+# runs none, and hands the best to validate.
+project sweep
+run_pipeline sweep "MLCI_SWEEP=--grid max_depth=1,3,5" || { cat sweep/pipeline.log >&2; fail "the sweep pipeline failed"; }
+for job in data test "train-shard: \[1/3\]" "train-shard: \[2/3\]" "train-shard: \[3/3\]" select validate package push deploy; do
+    grep -qE " PASS  $job" sweep/pipeline.log || fail "job $job did not pass"
+done
+expect_not_in sweep/pipeline.log " PASS  train "
+expect_in sweep/pipeline.log "shard 2/3: 1 of the sweep's 3 trial(s)"
+expect_in sweep/pipeline.log "[2/3] max_depth=3"
+# Each trial ran once: three runs recorded, one per value; select reused them all.
+(cd sweep && mlci --json log iris-classifier) > "$SCRATCH/sweep-log.json"
+expect_eq "$(/usr/bin/python3 -c 'import json,sys; print(sorted(r["params"]["max_depth"] for r in json.load(open(sys.argv[1]))))' "$SCRATCH/sweep-log.json")" \
+    "[1, 3, 5]" "trials recorded"
+expect_eq "$(grep -E '^select +> ' sweep/pipeline.log | grep -c 'reused')" "3" "select reused"
+expect_eq "$(grep -E '^select +> ' sweep/pipeline.log | grep -c 'succeeded (')" "0" "select ran"
+grep -qE "^select +> selected iris-classifier:v[123]$" sweep/pipeline.log || fail "select did not select"
 pass
