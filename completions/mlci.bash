@@ -56,7 +56,7 @@ _mlci_flags() {
     'data-version log') echo '-h --help' ;;
     'data-version list') echo '-h --help' ;;
     'test') echo '-h --help --suite --data --schema --reference --max-drift --junit --timeout --tag --no-suites --no-data' ;;
-    'train') echo '-h --help -i --input --params -p --param -o --output --metrics -n --name --force --timeout --grid -j --jobs --sample --range --seed --shard --select' ;;
+    'train') echo '-h --help -i --input --params -p --param -o --output --dep --metrics -n --name --force --explain --remote-cache --plain-http --timeout --grid -j --jobs --sample --range --seed --shard --select' ;;
     'validate') echo '-h --help --require --baseline --max-regression --report --junit --tag' ;;
     'package') echo '-h --help --base --entrypoint --cmd --env --port --workdir --add --label --tag --output --compression --format --model-dir --platform --plain-http --allow-unvalidated -j --jobs' ;;
     'deploy') echo '-h --help --env --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait --force --no-require-validation' ;;
@@ -98,7 +98,7 @@ _mlci_takes_value() {
     'data-version checkout') case "$2" in --to|-j|--jobs) return 0 ;; esac ;;
     'data-version diff') case "$2" in -j|--jobs) return 0 ;; esac ;;
     'test') case "$2" in --suite|--data|--schema|--reference|--max-drift|--junit|--timeout|--tag) return 0 ;; esac ;;
-    'train') case "$2" in -i|--input|--params|-p|--param|-o|--output|--metrics|-n|--name|--timeout|--grid|-j|--jobs|--sample|--range|--seed|--shard|--select) return 0 ;; esac ;;
+    'train') case "$2" in -i|--input|--params|-p|--param|-o|--output|--dep|--metrics|-n|--name|--remote-cache|--timeout|--grid|-j|--jobs|--sample|--range|--seed|--shard|--select) return 0 ;; esac ;;
     'validate') case "$2" in --require|--baseline|--max-regression|--report|--junit|--tag) return 0 ;; esac ;;
     'package') case "$2" in --base|--entrypoint|--cmd|--env|--port|--workdir|--add|--label|--tag|--output|--compression|--format|--model-dir|--platform|-j|--jobs) return 0 ;; esac ;;
     'deploy') case "$2" in --env|--target|--health-check|--health-timeout|--health-retries|--health-interval|--pre-start|--keep|--public-key|--image|--values-key|--branch|--wait) return 0 ;; esac ;;

@@ -47,7 +47,7 @@ function __mlci_valued
         case 'test'
             printf '%s\n' --suite --data --schema --reference --max-drift --junit --timeout --tag
         case 'train'
-            printf '%s\n' -i --input --params -p --param -o --output --metrics -n --name --timeout --grid -j --jobs --sample --range --seed --shard --select
+            printf '%s\n' -i --input --params -p --param -o --output --dep --metrics -n --name --remote-cache --timeout --grid -j --jobs --sample --range --seed --shard --select
         case 'validate'
             printf '%s\n' --require --baseline --max-regression --report --junit --tag
         case 'package'
@@ -167,9 +167,13 @@ complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s i -l input -r -F -d 
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l params -r -F -d 'A YAML or JSON file of params (default: mlci.yaml'\''s params)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s p -l param -r -F -d 'Set a param, typed: lr=0.1, model.depth=4 (repeatable)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s o -l output -r -F -d 'A file or folder the command writes (repeatable; default: train.outputs)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l dep -r -F -d 'A file, folder or glob the run depends on, for the run cache (repeatable; default: train.deps, else the files git shows)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l metrics -r -F -d 'The JSON or YAML metrics file the command writes (default: train.metrics)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s n -l name -r -F -d 'The run name, tagged NAME:vN (default: train.name, else the script'\''s name)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l force -d 'Run even when an identical run is in the cache'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l explain -d 'On a cache miss, say what differs from the closest earlier run (also -v)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l remote-cache -r -F -d 'A run cache shared through a registry: HOST[:PORT]/REPO or oci:PATH (default: $MLCI_REMOTE_CACHE, else train.remote_cache)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l plain-http -d 'Reach the remote cache over http, not https'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l timeout -r -F -d 'Stop the command after this long (status timeout); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l grid -r -F -d 'Sweep: run every combination of these values (repeatable)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s j -l jobs -r -F -d 'Sweep runs at once (default: 1)'

@@ -66,6 +66,17 @@ Status add_ignored(const fs::path& project, const std::string& rel, Dependencies
     return {};
 }
 
+// Folders the default set never enters: caches that tools write beside the
+// code (Python's bytecode, test and type-checker caches, virtual
+// environments), whatever the .gitignore says.
+bool cache_folder(std::string_view name) {
+    for (auto n : {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache",
+                   ".ipynb_checkpoints", ".tox", ".nox", ".venv", "venv", ".gitlab-ci-local"})
+        if (name == n)
+            return true;
+    return false;
+}
+
 } // namespace
 
 hash::Digest Dependencies::digest() const {
@@ -83,7 +94,8 @@ bool excluded_by_default(std::string_view path) {
     auto slash = path.rfind('/');
     auto base = slash == std::string_view::npos ? path : path.substr(slash + 1);
     auto first = path.substr(0, path.find('/'));
-    if (base.ends_with(data::k_pointer_suffix) || base == "mlci.yaml" || base == "mlci.yml")
+    if (base.ends_with(data::k_pointer_suffix) || base == "mlci.yaml" || base == "mlci.yml" ||
+        base.ends_with(".pyc"))
         return true;
     for (auto ext : {".md", ".rst", ".adoc"})
         if (ends_with_nocase(base, ext))
@@ -145,7 +157,15 @@ Result<std::optional<Dependencies>> dependencies(const store::Store& store, cons
         auto rel = to_project(path);
         if (!rel) // outside the project: only the folders on the way into it
             return !at_or_under(prefix, path);
-        return is_excluded(*rel) || (abs_project / *rel) == store_root;
+        if (is_excluded(*rel) || (abs_project / *rel) == store_root)
+            return true;
+        // Another store, or any OCI layout: data, never code.
+        std::error_code ec;
+        if (fs::exists(abs_project / *rel / "oci-layout", ec))
+            return true;
+        auto slash = rel->rfind('/');
+        return spec.declared.empty() &&
+               cache_folder(slash == std::string_view::npos ? *rel : rel->substr(slash + 1));
     };
     auto wanted = [&](std::string_view path) {
         auto rel = to_project(path);

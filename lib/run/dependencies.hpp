@@ -9,7 +9,9 @@
 // own outputs and metrics file, the datasets' folders, mlci.yaml (its train
 // section is in the key already), documentation (*.md, *.rst, *.adoc, docs/,
 // doc/, LICENSE, CHANGELOG, ...) and CI and git settings (.gitignore,
-// .gitattributes, .gitlab-ci.yml, .github/, Jenkinsfile). `train.deps` or
+// .gitattributes, .gitlab-ci.yml, .github/, Jenkinsfile), tools' caches
+// (__pycache__, *.pyc, .pytest_cache, .venv, ...) and any OCI layout (another
+// store). `train.deps` or
 // `--dep` name the files instead (globs, files or folders), ignored ones too.
 //
 // A file's id is git's blob id: from the index when the file is as the index

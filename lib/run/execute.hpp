@@ -33,6 +33,7 @@ struct RunPlan {
     std::optional<double> timeout_seconds;
     std::map<std::string, std::string> env; // train.env; in the cache key, not in the record
     std::vector<InputRecord> inputs;
+    std::vector<hash::Digest> input_contents; // each input's files (run/input_content.hpp)
     std::optional<CodeRecord> code;
     std::optional<Dependencies> deps; // the code the key depends on; nothing outside git
     bool use_cache = false;           // only in git, where a code change changes the key

@@ -1,4 +1,5 @@
 #include <mlci/run/explain.hpp>
+#include <mlci/run/input_content.hpp>
 #include <mlci/run/params.hpp>
 
 namespace mlci::run {
@@ -29,8 +30,8 @@ std::string short_id(const std::string& id) {
 
 } // namespace
 
-std::vector<std::string> run_differences(const RunPlan& plan, const nlohmann::json& params,
-                                         const RunRecord& earlier) {
+std::vector<std::string> run_differences(const store::Store& store, const RunPlan& plan,
+                                         const nlohmann::json& params, const RunRecord& earlier) {
     std::vector<std::string> out;
     if (command_line(plan.command) != command_line(earlier.command))
         out.push_back(fmt::format("command: '{}' was '{}'", command_line(plan.command),
@@ -45,11 +46,15 @@ std::vector<std::string> run_differences(const RunPlan& plan, const nlohmann::js
                                             was ? format_value(*was) : "(unset)"));
               });
 
+    // Inputs by content, as the key has them (a version of the same files is
+    // the same input); by version when the earlier one is not in the store.
     std::map<std::string, std::string> inputs_now, inputs_then;
-    for (auto& i : plan.inputs)
-        inputs_now[i.name] = i.digest.str();
-    for (auto& i : earlier.inputs)
-        inputs_then[i.name] = i.digest.str();
+    for (size_t i = 0; i < plan.inputs.size(); ++i)
+        inputs_now[plan.inputs[i].name] = plan.input_contents.at(i).str();
+    for (auto& i : earlier.inputs) {
+        auto content = input_content(store, i.digest);
+        inputs_then[i.name] = content ? content->str() : i.digest.str();
+    }
     diff_maps(inputs_now, inputs_then,
               [&](const std::string& k, const std::string* was, const std::string* now) {
                   out.push_back(fmt::format("input {}: {} was {}", k,
@@ -93,7 +98,7 @@ void explain_miss(const store::Store& store, const RunPlan& plan, const nlohmann
         auto run = load_run(store, e);
         if (!run || run->record.status != RunStatus::succeeded || run->record.cache.key.empty())
             continue;
-        auto diffs = run_differences(plan, params, run->record);
+        auto diffs = run_differences(store, plan, params, run->record);
         auto newer = closest && run->record.ended >= closest->record.ended;
         if (!closest || diffs.size() < closest_diffs.size() ||
             (diffs.size() == closest_diffs.size() && newer)) {

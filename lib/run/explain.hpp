@@ -13,8 +13,8 @@ namespace mlci::run {
 // The differences between what `plan` with `params` would run and the run
 // `earlier` recorded, one line each; empty when the recorded facts agree
 // (then what differs is not recorded: train.env, the platform, mlci's key).
-std::vector<std::string> run_differences(const RunPlan& plan, const nlohmann::json& params,
-                                         const RunRecord& earlier);
+std::vector<std::string> run_differences(const store::Store& store, const RunPlan& plan,
+                                         const nlohmann::json& params, const RunRecord& earlier);
 
 // Says on the plan's reporter why `key` missed.
 void explain_miss(const store::Store& store, const RunPlan& plan, const nlohmann::json& params,

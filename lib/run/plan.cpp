@@ -4,6 +4,7 @@
 #include <mlci/data/project.hpp>
 #include <mlci/run/code_state.hpp>
 #include <mlci/run/execute.hpp>
+#include <mlci/run/input_content.hpp>
 #include <mlci/run/inputs.hpp>
 #include <mlci/run/params.hpp>
 #include <sys/utsname.h>
@@ -215,6 +216,10 @@ Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options
                                            options.inputs.empty() ? train.inputs : options.inputs,
                                            plan.project));
     plan.inputs = std::move(inputs);
+    for (auto& in : plan.inputs) {
+        MLCI_TRY_ASSIGN(content, input_content(store, in.digest));
+        plan.input_contents.push_back(content);
+    }
     MLCI_TRY_ASSIGN(code, code_state(store, plan.project));
     plan.code = std::move(code);
     MLCI_TRY_ASSIGN(spec, dependency_spec(plan, options, train));
@@ -234,8 +239,12 @@ Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options
 
 nlohmann::json cache_facts(const RunPlan& plan, const nlohmann::json& params) {
     nlohmann::json inputs = nlohmann::json::array();
-    for (auto& i : plan.inputs)
-        inputs.push_back({{"name", i.name}, {"digest", i.digest.str()}});
+    // The files, not the version: another runner's version of the same
+    // files is the same input (run/input_content.hpp).
+    for (size_t i = 0; i < plan.inputs.size(); ++i)
+        inputs.push_back({{"name", plan.inputs[i].name},
+                          {"content", plan.input_contents.at(i).str()},
+                          {"paths", plan.inputs[i].paths}});
     nlohmann::json code = nullptr;
     if (plan.deps)
         code = plan.deps->digest().str();
