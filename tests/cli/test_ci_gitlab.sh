@@ -13,6 +13,8 @@ project() {
     mkdir "$1" && cp -r "$MLCI_SOURCE_DIR/share/examples/iris/." "$1/"
     cp "$MLCI_SOURCE_DIR/share/ci/gitlab-ci.yml" "$1/.gitlab-ci.yml"
     (cd "$1" && git init -q -b main && git add -A && git commit -qm example)
+    # The pipeline's log is written beside the code while jobs run: not code.
+    echo pipeline.log >> "$1/.git/info/exclude"
 }
 # run_pipeline DIR VAR=VALUE...: the pipeline's output in DIR/pipeline.log
 run_pipeline() {
