@@ -1,5 +1,6 @@
 #include "context.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -13,6 +14,11 @@ store::Store& Context::store() {
         m_store = value_or_throw(store::Store::discover(flag, std::filesystem::current_path()));
     }
     return *m_store;
+}
+
+size_t Context::words_after_separator() const {
+    auto it = std::find(args.begin(), args.end(), "--");
+    return it == args.end() ? 0 : static_cast<size_t>(args.end() - it - 1);
 }
 
 store::IndexEntry Context::resolve(const std::string& ref) {

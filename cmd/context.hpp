@@ -36,6 +36,11 @@ public:
     Output out;
     // The exit code the command chose (a gate may fail without an error).
     Exit exit = Exit::ok;
+    // The words of the command line as given: CLI11 does not say which
+    // positionals came after '--', and `test -- CMD` needs to know.
+    std::vector<std::string> args;
+    // How many words follow the first '--' (0 when there is none).
+    size_t words_after_separator() const;
 
     // The store found from --store, $MLCI_STORE or the working directory.
     store::Store& store();

@@ -93,6 +93,7 @@ int run(int argc, char** argv) {
             return static_cast<int>(Exit::usage);
         }
     Context ctx;
+    ctx.args.assign(argv, argv + argc);
     CLI::App app;
     build_app(app, ctx);
     if (auto external = dispatch_external(app, argc, argv))

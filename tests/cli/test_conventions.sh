@@ -1,0 +1,60 @@
+# One convention for every command: `test -- CMD` like `train -- CMD`,
+# with pytest's tests counted without --junitxml.
+source "$(dirname "$0")/lib.sh"
+
+out=$SCRATCH/out err=$SCRATCH/err # what expect_exit kept
+
+mkdir proj && cd proj
+expect_exit 0 mlci init
+printf 'a,b\n1,2\n' >t.csv
+expect_exit 0 mlci data-version add t.csv -n table
+
+# --- mlci test -- CMD: a command as a suite -------------------------------------
+mkdir tests
+cat >tests/test_two.py <<'PY'
+def test_one():
+    assert True
+
+def test_two():
+    assert 1 + 1 == 2
+PY
+expect_exit 0 mlci test -- /usr/bin/python3 -m pytest -q tests
+expect_in "$err" "suite pytest: 2 passed, 0 failed"
+expect_in "$err" "2 test(s), 0 failed"
+[[ $(cat "$out") == sha256:* ]] || fail "stdout is not the report's digest"
+# pytest by its own name, and as one shell line: counted all the same.
+expect_exit 0 mlci test -- pytest -q tests
+expect_in "$err" "suite pytest: 2 passed"
+expect_exit 0 mlci test -- 'pytest -q tests'
+expect_in "$err" "suite pytest: 2 passed"
+# A --junitxml the user gave is theirs: mlci adds none and reads no report.
+expect_exit 0 mlci test -- pytest -q tests --junitxml=mine.xml
+expect_in "$err" "suite pytest: passed (no test report: counted as one test)"
+[[ -f mine.xml ]] || fail "the user's --junitxml was not honoured"
+# A failing test fails the report, counted by pytest's report.
+cat >tests/test_broken.py <<'PY'
+def test_broken():
+    assert 1 + 1 == 3
+PY
+expect_exit 1 mlci test -- pytest -q tests
+expect_in "$err" "suite pytest: 2 passed, 1 failed"
+rm tests/test_broken.py
+# A suite with no report is one test, and says so.
+expect_exit 0 mlci test -- true
+expect_in "$err" "suite true: passed (no test report: counted as one test)"
+expect_not_in "$err" "1 passed"
+expect_exit 1 mlci test -- sh -c 'exit 3'
+expect_in "$err" "suite sh: failed (no test report: counted as one test; the command exited with status 3)"
+# REF and a command; two words before '--' are one too many.
+expect_exit 0 mlci test table:v1 --no-data -- true
+expect_exit 0 mlci --json show "$(cat "$out")"
+expect_in "$out" '"subject"'
+expect_exit 2 mlci test pytest tests
+expect_in "$err" "put it after '--': mlci test -- pytest"
+# A suite of mlci.yaml that runs pytest without --junitxml is counted too.
+printf 'test:\n  suites:\n    unit: {command: [pytest, -q, tests]}\n' >mlci.yaml
+expect_exit 0 mlci test
+expect_in "$err" "suite unit: 2 passed"
+rm mlci.yaml
+
+pass
