@@ -21,6 +21,26 @@ size_t Context::words_after_separator() const {
     return it == args.end() ? 0 : static_cast<size_t>(args.end() - it - 1);
 }
 
+std::vector<std::string> Context::exact_tags(const std::vector<std::string>& tags) {
+    std::vector<std::string> out;
+    for (auto& t : tags)
+        if (t.find(':') != std::string::npos)
+            out.push_back(t);
+    return out;
+}
+
+std::string Context::tag_versions(const store::Descriptor& d,
+                                  const std::vector<std::string>& tags) {
+    std::string first;
+    for (auto& t : tags) {
+        auto applied =
+            t.find(':') != std::string::npos ? t : value_or_throw(store().tag_next_version(d, t));
+        if (first.empty())
+            first = applied;
+    }
+    return first.empty() ? d.digest.str() : first;
+}
+
 store::IndexEntry Context::resolve(const std::string& ref) {
     return value_or_throw(store::resolve(store(), ref, std::cin));
 }

@@ -47,6 +47,14 @@ public:
     // Resolves a reference in the store ("-" reads standard input).
     store::IndexEntry resolve(const std::string& ref);
 
+    // --tag, the same form everywhere: NAME:TAG tags exactly (the command
+    // passes those to lib), NAME alone the next NAME:vN and NAME:latest.
+    // exact_tags() picks the former; tag_versions() applies the latter to
+    // `d` and returns the reference to print: the first tag as applied, else
+    // the digest.
+    static std::vector<std::string> exact_tags(const std::vector<std::string>& tags);
+    std::string tag_versions(const store::Descriptor& d, const std::vector<std::string>& tags);
+
     std::vector<CommandDoc> docs;
     void document(CommandDoc doc) { docs.push_back(std::move(doc)); }
 

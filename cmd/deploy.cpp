@@ -59,7 +59,12 @@ void run_deploy(Context& ctx, const DeployFlags& flags) {
            value_or_throw(deploy::deploy_package(ctx.store(), entry, request, ctx.out.reporter())));
 }
 
-void run_rollback(Context& ctx, const deploy::EnvironmentFlags& flags, const std::string& to) {
+void run_rollback(Context& ctx, deploy::EnvironmentFlags flags, const std::string& to) {
+    // Back where the environment runs: the target its deployment recorded,
+    // whatever mlci.yaml says now (--target still wins).
+    if (!flags.target)
+        if (auto now = value_or_throw(deploy::current(ctx.store(), flags.env)))
+            flags.target = now->deployment.target;
     auto request = make_request(ctx, flags);
     auto digest = deploy::names_deployment(to)
                       ? value_or_throw(deploy::rollback_package(ctx.store(), flags.env, to))
@@ -130,7 +135,8 @@ void register_deploy(CLI::App& app, Context& ctx) {
     hist->add_option("env", *hist_env, "The environment")->required()->type_name("ENV");
     hist->callback([&ctx, hist_env] { run_history(ctx, *hist_env); });
 
-    auto* back = cmd->add_subcommand("rollback", "Deploy the release that ran before");
+    auto* back = cmd->add_subcommand(
+        "rollback", "Deploy the release that ran before, to the target the environment recorded");
     auto back_flags = std::make_shared<deploy::EnvironmentFlags>();
     auto to = std::make_shared<std::string>();
     back->add_option("env", back_flags->env, "The environment")->required()->type_name("ENV");

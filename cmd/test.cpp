@@ -138,8 +138,9 @@ void run_test(Context& ctx, TestFlags& flags) {
     callbacks.reporter = ctx.out.reporter();
     auto run = value_or_throw(check::run_tests(store, plan, callbacks));
     ctx.out.end_progress();
-    auto desc = value_or_throw(check::store_test_report(store, run, flags.tags));
-    auto reference = flags.tags.empty() ? desc.digest.str() : flags.tags.front();
+    auto desc =
+        value_or_throw(check::store_test_report(store, run, Context::exact_tags(flags.tags)));
+    auto reference = ctx.tag_versions(desc, flags.tags);
 
     if (!flags.junit.empty()) {
         std::filesystem::path path(flags.junit);
@@ -208,8 +209,9 @@ void register_test(CLI::App& app, Context& ctx) {
         ->type_name("FILE");
     add_duration_option(cmd, "--timeout", flags->timeout,
                         "Stop a suite that runs longer than this");
-    cmd->add_option("--tag", flags->tags, "Also tag the report NAME:TAG (repeatable)")
-        ->type_name("TAG");
+    cmd->add_option("-t,--tag", flags->tags,
+                    "Also tag the report NAME:TAG, or NAME for the next NAME:vN (repeatable)")
+        ->type_name("NAME[:TAG]");
     cmd->add_flag("--no-suites", t.no_suites, "Run no test suite, only data checks");
     cmd->add_flag("--no-data", t.no_data, "Run no data check, only test suites");
     cmd->callback([&ctx, flags, max_drift] {

@@ -170,7 +170,7 @@ void register_train(CLI::App& app, Context& ctx) {
                     "runs; for a command after '--', or without train.name, the script it runs: "
                     "train for python3 src/train.py, else the program's name)")
         ->type_name("NAME");
-    cmd->add_flag("--force", o.force, "Run even when an identical run is in the cache");
+    cmd->add_flag("-f,--force", o.force, "Run even when an identical run is in the cache");
     add_duration_option(cmd, "--timeout", flags->timeout,
                         "Stop the command after this long (status timeout)");
     cmd->add_option("--grid", o.grid, "Sweep: run every combination of these values (repeatable)")

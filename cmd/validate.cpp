@@ -153,8 +153,9 @@ void run_validate(Context& ctx, const ValidateFlags& flags) {
 
     auto v = gate::evaluate(run, baseline, criteria, limits);
     v.baseline_source = baseline_text;
-    auto desc = value_or_throw(gate::store_validation(store, v, {}, flags.tags));
-    auto reference = flags.tags.empty() ? desc.digest.str() : flags.tags.front();
+    auto desc =
+        value_or_throw(gate::store_validation(store, v, {}, Context::exact_tags(flags.tags)));
+    auto reference = ctx.tag_versions(desc, flags.tags);
     if (!flags.report.empty())
         write_output_file(flags.report, report::validation_markdown(v, reference));
     if (!flags.junit.empty())
@@ -206,8 +207,9 @@ void register_validate(CLI::App& app, Context& ctx) {
         ->type_name("FILE");
     cmd->add_option("--junit", flags->junit, "Write the criteria as JUnit XML to FILE")
         ->type_name("FILE");
-    cmd->add_option("--tag", flags->tags, "Also tag the validation NAME:TAG (repeatable)")
-        ->type_name("TAG");
+    cmd->add_option("-t,--tag", flags->tags,
+                    "Also tag the validation NAME:TAG, or NAME for the next NAME:vN (repeatable)")
+        ->type_name("NAME[:TAG]");
     cmd->add_flag("--allow-no-criteria", flags->allow_no_criteria,
                   "Validate with no criterion and no regression limit: check only that the run "
                   "succeeded");

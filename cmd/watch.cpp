@@ -133,7 +133,7 @@ void register_watch(CLI::App& app, Context& ctx) {
                     "Run COMMAND with /bin/sh -c when a window alerts, with MLCI_WATCH_REPORT, "
                     "MLCI_WATCH_REPORT_FILE and MLCI_WATCH_ALERTS set")
         ->type_name("COMMAND");
-    cmd->add_option("--name", flags->name,
+    cmd->add_option("-n,--name", flags->name,
                     "Name of the watch: reports are tagged watch-NAME:vN (default: the "
                     "baseline's name)")
         ->type_name("NAME");

@@ -1,5 +1,6 @@
 # One convention for every command: `test -- CMD` like `train -- CMD`,
-# with pytest's tests counted without --junitxml.
+# pytest counted without --junitxml, short flags that mean one thing and
+# one form of --tag.
 source "$(dirname "$0")/lib.sh"
 
 out=$SCRATCH/out err=$SCRATCH/err # what expect_exit kept
@@ -56,5 +57,43 @@ printf 'test:\n  suites:\n    unit: {command: [pytest, -q, tests]}\n' >mlci.yaml
 expect_exit 0 mlci test
 expect_in "$err" "suite unit: 2 passed"
 rm mlci.yaml
+
+# --- short flags: one meaning per letter ------------------------------------------
+# Every -X in every --help names the same long flag.
+declare -A meaning=()
+commands=$(mlci help --list)
+for step in $commands; do
+    paths=("$step")
+    for sub in $(mlci help --man "$step" | sed -n 's/^\.SS //p'); do paths+=("$step $sub"); done
+    for path in "${paths[@]}"; do
+        # shellcheck disable=SC2086
+        while read -r short long; do
+            if [[ -n ${meaning[$short]:-} && ${meaning[$short]} != "$long" ]]; then
+                fail "$short is ${meaning[$short]} and $long ('mlci $path')"
+            fi
+            meaning[$short]=$long
+        done < <(mlci $path --help | grep -oE -- '^ +-[a-zA-Z],--[a-z][a-z-]*' | tr ',' ' ')
+    done
+done
+expect_eq "${meaning[-n]}" "--name" "-n"
+expect_eq "${meaning[-o]}" "--output" "-o"
+expect_eq "${meaning[-t]}" "--tag" "-t"
+expect_exit 2 mlci gc -n
+expect_exit 0 mlci gc --dry-run
+expect_exit 2 mlci log -n 1
+expect_exit 0 mlci log --limit 1
+mkdir keys
+expect_exit 0 mlci key generate -o keys/k
+[[ -f keys/k.key && -f keys/k.pub ]] || fail "key generate -o"
+expect_exit 0 mlci key generate --out keys/old # the old long form stays
+
+# --- --tag: NAME:TAG exactly, NAME for the next NAME:vN --------------------------
+expect_exit 0 mlci test -t nightly -- true
+expect_eq "$(cat "$out")" "nightly:v1" "test --tag NAME"
+expect_exit 0 mlci test --tag nightly -- true
+expect_eq "$(cat "$out")" "nightly:v2" "test --tag NAME again"
+expect_exit 0 mlci test --tag ci:smoke -- true
+expect_eq "$(cat "$out")" "ci:smoke" "test --tag NAME:TAG"
+expect_exit 0 mlci show nightly:latest
 
 pass
