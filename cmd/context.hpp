@@ -92,5 +92,7 @@ void register_help(CLI::App& app, Context& ctx);
 
 // Builds the whole command tree (used by main and by the doc generators).
 void build_app(CLI::App& app, Context& ctx);
+// Puts each command's description and examples under its --help (help.cpp).
+void attach_docs(CLI::App& app, const Context& ctx);
 
 } // namespace mlci::cli

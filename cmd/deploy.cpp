@@ -2,6 +2,7 @@
 // roll it back by itself when its health check fails; status, history and
 // rollback of an environment.
 #include "context.hpp"
+#include "dispatch.hpp"
 #include "environment_flags.hpp"
 
 #include <filesystem>
@@ -50,9 +51,21 @@ void report(Context& ctx, const deploy::DeployResult& r) {
 }
 
 void run_deploy(Context& ctx, const DeployFlags& flags) {
+    // `mlci deploy statsu`: a word that is no subcommand, and no --env.
+    if (!flags.ref.empty() && flags.env.env.empty() &&
+        flags.ref.find_first_of(":@/") == std::string::npos) {
+        auto best = close_name(flags.ref, {"status", "history", "rollback"});
+        throw Failure(usage_error("'{}' is not a 'mlci deploy' command (it has: status, history, "
+                                  "rollback){}; to deploy a package, pass --env: mlci deploy "
+                                  "{} --env ENV",
+                                  flags.ref,
+                                  best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best),
+                                  flags.ref)
+                          .error());
+    }
     if (flags.ref.empty() || flags.env.env.empty())
         throw Failure({Exit::usage, "usage: mlci deploy REF --env ENV (or mlci deploy status|"
-                                    "history|rollback ENV)"});
+                                    "history|rollback ENV; see 'mlci deploy --help')"});
     auto request = make_request(ctx, flags.env);
     auto entry = ctx.resolve(flags.ref);
     report(ctx,

@@ -1,6 +1,6 @@
 # One convention for every command: `test -- CMD` like `train -- CMD`,
-# pytest counted without --junitxml, short flags that mean one thing and
-# one form of --tag.
+# pytest counted without --junitxml, short flags that mean one thing,
+# --help with the man page's prose, and close "did you mean"s.
 source "$(dirname "$0")/lib.sh"
 
 out=$SCRATCH/out err=$SCRATCH/err # what expect_exit kept
@@ -95,5 +95,37 @@ expect_eq "$(cat "$out")" "nightly:v2" "test --tag NAME again"
 expect_exit 0 mlci test --tag ci:smoke -- true
 expect_eq "$(cat "$out")" "ci:smoke" "test --tag NAME:TAG"
 expect_exit 0 mlci show nightly:latest
+
+# --- --help has the man page's prose; errors point to it ---------------------------
+expect_exit 0 mlci test --help
+expect_in "$out" "Examples:"
+expect_in "$out" "mlci test -- pytest -q tests"
+expect_in "$out" "counted as one test"
+expect_exit 0 mlci help test
+expect_eq "$(grep -c 'Examples:' "$out")" "1" "'Examples:' in mlci help test"
+diff <(mlci help test) <(mlci test --help) >/dev/null || fail "mlci help test and mlci test --help differ"
+expect_exit 2 mlci train --no-such-flag
+expect_in "$err" "see 'mlci train --help'"
+expect_exit 2 mlci data-version add
+expect_in "$err" "see 'mlci data-version add --help'"
+
+# "did you mean": close names only.
+expect_exit 2 mlci list
+expect_not_in "$err" "did you mean"
+expect_exit 2 mlci tarin
+expect_in "$err" "did you mean 'train'?"
+expect_exit 2 mlci valdate
+expect_in "$err" "did you mean 'validate'?"
+expect_exit 2 mlci help lsit
+expect_not_in "$err" "did you mean"
+# An unknown command of a group is named.
+expect_exit 2 mlci data-version bogus
+expect_in "$err" "'bogus' is not a 'mlci data-version' command"
+expect_exit 2 mlci data-version lst
+expect_in "$err" "did you mean 'list'?"
+expect_exit 2 mlci remote bogus
+expect_in "$err" "'bogus' is not a 'mlci remote' command"
+expect_exit 2 mlci deploy bogus
+expect_in "$err" "'bogus' is not a 'mlci deploy' command"
 
 pass
