@@ -73,7 +73,8 @@ void build_app(CLI::App& app, Context& ctx) {
     app.fallthrough();
     app.set_version_flag("--version", "mlci " MLCI_VERSION, "Print the version and exit");
     app.add_option("--store", ctx.options.store_dir,
-                   "The store to use (default: $MLCI_STORE, else the nearest .mlci above)")
+                   "The store, or the project folder holding it as .mlci (default: "
+                   "$MLCI_STORE, else the nearest .mlci above)")
         ->envname("MLCI_STORE")
         ->type_name("DIR");
     app.add_flag("--json", ctx.options.json, "Print the result as one JSON document on stdout");

@@ -34,8 +34,12 @@ public:
     // Opens the store in `dir`; a usage error when it is not one.
     static Result<Store> open(const fs::path& dir);
     // Finds the store: `flag` (--store), else $MLCI_STORE, else the nearest
-    // .mlci walking up from `cwd`.
+    // .mlci walking up from `cwd`. A given folder may be the store or the
+    // project folder that holds it as .mlci (as `mlci init DIR` takes it).
     static Result<Store> discover(const std::optional<fs::path>& flag, const fs::path& cwd);
+    // The store a given folder names: DIR/.mlci when DIR is not a store
+    // itself but holds one, else DIR.
+    static fs::path given_store(const fs::path& dir);
 
     const fs::path& root() const { return m_root; }
     fs::path blob_path(const hash::Digest& d) const;

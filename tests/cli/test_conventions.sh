@@ -1,6 +1,7 @@
 # One convention for every command: `test -- CMD` like `train -- CMD`,
 # pytest counted without --junitxml, short flags that mean one thing,
-# --help with the man page's prose, and close "did you mean"s.
+# --help with the man page's prose, close "did you mean"s, --store given the
+# project folder, and init and .gitignore.
 source "$(dirname "$0")/lib.sh"
 
 out=$SCRATCH/out err=$SCRATCH/err # what expect_exit kept
@@ -127,5 +128,29 @@ expect_exit 2 mlci remote bogus
 expect_in "$err" "'bogus' is not a 'mlci remote' command"
 expect_exit 2 mlci deploy bogus
 expect_in "$err" "'bogus' is not a 'mlci deploy' command"
+
+# --- mlci init: the store, and .gitignore ----------------------------------------
+# The first init (above) added .mlci to .gitignore; a second adds nothing.
+expect_eq "$(head -1 .gitignore)" "/.mlci" ".gitignore after init"
+expect_exit 0 mlci init # again: nothing added twice
+expect_eq "$(grep -c mlci .gitignore)" "1" "lines ignoring .mlci after a second init"
+expect_not_in "$err" "added"
+git init -q
+git check-ignore -q .mlci || fail ".mlci not ignored by git"
+# An existing .gitignore that ignores it already, or ends without a newline.
+mkdir ../other && printf '*.pyc' >../other/.gitignore
+expect_exit 0 mlci init ../other
+expect_in "$err" "added '/.mlci' to '../other/.gitignore'"
+expect_eq "$(cat ../other/.gitignore)" "$(printf '*.pyc\n/.mlci')" "appended to an existing .gitignore"
+mkdir ../third && printf '.mlci/\n' >../third/.gitignore
+expect_exit 0 mlci init ../third
+expect_eq "$(cat ../third/.gitignore)" ".mlci/" "a .gitignore that ignores .mlci already"
+
+# --store takes the project folder as well as the store itself.
+(cd "$SCRATCH" && expect_exit 0 mlci --store proj show table:v1)
+(cd "$SCRATCH" && expect_exit 0 mlci --store proj/.mlci show table:v1)
+(cd "$SCRATCH" && MLCI_STORE=$SCRATCH/proj expect_exit 0 mlci show table:v1)
+(cd "$SCRATCH" && expect_exit 2 mlci --store "$SCRATCH" show table:v1)
+expect_in "$err" "is not an mlci store"
 
 pass
