@@ -41,6 +41,14 @@ std::string Context::tag_versions(const store::Descriptor& d,
     return first.empty() ? d.digest.str() : first;
 }
 
+void Context::check_tag_kinds(const std::vector<std::string>& tags, std::string_view type) {
+    for (auto& t : tags) {
+        value_or_throw(store::validate_tag(t));
+        if (t.find(':') == std::string::npos)
+            value_or_throw(store::check_name_kind(store(), t, type));
+    }
+}
+
 store::IndexEntry Context::resolve(const std::string& ref) {
     return value_or_throw(store::resolve(store(), ref, std::cin));
 }

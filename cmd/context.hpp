@@ -6,11 +6,13 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <mlci/core/error.hpp>
+#include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
 #include <mlci/store/store.hpp>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mlci::cli {
@@ -54,6 +56,8 @@ public:
     // the digest.
     static std::vector<std::string> exact_tags(const std::vector<std::string>& tags);
     std::string tag_versions(const store::Descriptor& d, const std::vector<std::string>& tags);
+    // Before the work: the NAMEs of `tags` are free for an artifact of `type`.
+    void check_tag_kinds(const std::vector<std::string>& tags, std::string_view type);
 
     std::vector<CommandDoc> docs;
     void document(CommandDoc doc) { docs.push_back(std::move(doc)); }

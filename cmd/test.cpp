@@ -121,6 +121,7 @@ void run_test(Context& ctx, TestFlags& flags) {
     if (flags.has_max_drift)
         options.max_drift = flags.max_drift;
     auto plan = value_or_throw(check::plan_tests(store, config, options, std::cin));
+    ctx.check_tag_kinds(flags.tags, store::k_type_test_report);
 
     check::TestCallbacks callbacks;
     callbacks.on_suite_start = [&](const check::SuiteSpec& s) {

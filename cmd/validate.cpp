@@ -122,6 +122,7 @@ void run_validate(Context& ctx, const ValidateFlags& flags) {
     auto config = value_or_throw(config::find_project_config(std::filesystem::current_path()));
     auto run = value_or_throw(gate::load_run(store, ctx.resolve(flags.ref)));
     auto [criteria, limits] = gate_rules(config, flags);
+    ctx.check_tag_kinds(flags.tags, store::k_type_validation);
     // A gate with nothing to check would pass any run that exited 0, and
     // package would then take it as validated.
     if (criteria.empty() && limits.empty() && !flags.allow_no_criteria)

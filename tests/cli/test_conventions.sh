@@ -1,7 +1,7 @@
 # One convention for every command: `test -- CMD` like `train -- CMD`,
 # pytest counted without --junitxml, short flags that mean one thing,
 # --help with the man page's prose, close "did you mean"s, --store given the
-# project folder, and init and .gitignore.
+# project folder, init and .gitignore, and one kind of artifact per name.
 source "$(dirname "$0")/lib.sh"
 
 out=$SCRATCH/out err=$SCRATCH/err # what expect_exit kept
@@ -152,5 +152,23 @@ expect_eq "$(cat ../third/.gitignore)" ".mlci/" "a .gitignore that ignores .mlci
 (cd "$SCRATCH" && MLCI_STORE=$SCRATCH/proj expect_exit 0 mlci show table:v1)
 (cd "$SCRATCH" && expect_exit 2 mlci --store "$SCRATCH" show table:v1)
 expect_in "$err" "is not an mlci store"
+
+# --- one kind per name ------------------------------------------------------------
+# A run named after a dataset: refused before the command runs.
+git add -A && git commit -qm init
+expect_exit 2 mlci train -n table -- sh -c 'touch ran'
+expect_in "$err" "name 'table' belongs to datasets"
+[[ ! -e ran ]] || fail "the command ran although its run could not be recorded"
+expect_exit 0 mlci train -n train -- sh -c 'touch ran'
+# A dataset named after runs: refused before hashing.
+expect_exit 2 mlci data-version add t.csv -n train
+expect_in "$err" "name 'train' belongs to runs ('train:"
+expect_in "$err" "a dataset cannot continue their versions"
+# Test reports are artifacts of their own kind too.
+before=$(ls .mlci/blobs/sha256 | wc -l)
+expect_exit 2 mlci test -t table -- sh -c 'touch tested'
+expect_in "$err" "name 'table' belongs to datasets"
+[[ ! -e tested ]] || fail "the suite ran although its report could not be tagged"
+expect_eq "$(ls .mlci/blobs/sha256 | wc -l)" "$before" "blobs after a refused tag"
 
 pass
