@@ -6,11 +6,13 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <mlci/core/error.hpp>
+#include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
 #include <mlci/store/store.hpp>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mlci::cli {
@@ -36,11 +38,26 @@ public:
     Output out;
     // The exit code the command chose (a gate may fail without an error).
     Exit exit = Exit::ok;
+    // The words of the command line as given: CLI11 does not say which
+    // positionals came after '--', and `test -- CMD` needs to know.
+    std::vector<std::string> args;
+    // How many words follow the first '--' (0 when there is none).
+    size_t words_after_separator() const;
 
     // The store found from --store, $MLCI_STORE or the working directory.
     store::Store& store();
     // Resolves a reference in the store ("-" reads standard input).
     store::IndexEntry resolve(const std::string& ref);
+
+    // --tag, the same form everywhere: NAME:TAG tags exactly (the command
+    // passes those to lib), NAME alone the next NAME:vN and NAME:latest.
+    // exact_tags() picks the former; tag_versions() applies the latter to
+    // `d` and returns the reference to print: the first tag as applied, else
+    // the digest.
+    static std::vector<std::string> exact_tags(const std::vector<std::string>& tags);
+    std::string tag_versions(const store::Descriptor& d, const std::vector<std::string>& tags);
+    // Before the work: the NAMEs of `tags` are free for an artifact of `type`.
+    void check_tag_kinds(const std::vector<std::string>& tags, std::string_view type);
 
     std::vector<CommandDoc> docs;
     void document(CommandDoc doc) { docs.push_back(std::move(doc)); }
@@ -79,5 +96,7 @@ void register_help(CLI::App& app, Context& ctx);
 
 // Builds the whole command tree (used by main and by the doc generators).
 void build_app(CLI::App& app, Context& ctx);
+// Puts each command's description and examples under its --help (help.cpp).
+void attach_docs(CLI::App& app, const Context& ctx);
 
 } // namespace mlci::cli

@@ -209,7 +209,7 @@ void register_checkout(CLI::App& parent, Context& ctx) {
         ->type_name("DIR");
     cmd->add_flag("--clean", opts->clean,
                   "Also remove files in neither this version nor the one the pointer records");
-    cmd->add_flag("--force", opts->force,
+    cmd->add_flag("-f,--force", opts->force,
                   "Overwrite or remove modified files even when the store lacks their content");
     cmd->add_option("-j,--jobs", opts->jobs, "Write this many files at once (default: all cores)");
     cmd->callback([&ctx, opts] {

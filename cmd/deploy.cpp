@@ -2,6 +2,7 @@
 // roll it back by itself when its health check fails; status, history and
 // rollback of an environment.
 #include "context.hpp"
+#include "dispatch.hpp"
 #include "environment_flags.hpp"
 
 #include <filesystem>
@@ -50,16 +51,33 @@ void report(Context& ctx, const deploy::DeployResult& r) {
 }
 
 void run_deploy(Context& ctx, const DeployFlags& flags) {
+    // `mlci deploy statsu`: a word that is no subcommand, and no --env.
+    if (!flags.ref.empty() && flags.env.env.empty() &&
+        flags.ref.find_first_of(":@/") == std::string::npos) {
+        auto best = close_name(flags.ref, {"status", "history", "rollback"});
+        throw Failure(usage_error("'{}' is not a 'mlci deploy' command (it has: status, history, "
+                                  "rollback){}; to deploy a package, pass --env: mlci deploy "
+                                  "{} --env ENV",
+                                  flags.ref,
+                                  best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best),
+                                  flags.ref)
+                          .error());
+    }
     if (flags.ref.empty() || flags.env.env.empty())
         throw Failure({Exit::usage, "usage: mlci deploy REF --env ENV (or mlci deploy status|"
-                                    "history|rollback ENV)"});
+                                    "history|rollback ENV; see 'mlci deploy --help')"});
     auto request = make_request(ctx, flags.env);
     auto entry = ctx.resolve(flags.ref);
     report(ctx,
            value_or_throw(deploy::deploy_package(ctx.store(), entry, request, ctx.out.reporter())));
 }
 
-void run_rollback(Context& ctx, const deploy::EnvironmentFlags& flags, const std::string& to) {
+void run_rollback(Context& ctx, deploy::EnvironmentFlags flags, const std::string& to) {
+    // Back where the environment runs: the target its deployment recorded,
+    // whatever mlci.yaml says now (--target still wins).
+    if (!flags.target)
+        if (auto now = value_or_throw(deploy::current(ctx.store(), flags.env)))
+            flags.target = now->deployment.target;
     auto request = make_request(ctx, flags);
     auto digest = deploy::names_deployment(to)
                       ? value_or_throw(deploy::rollback_package(ctx.store(), flags.env, to))
@@ -130,7 +148,8 @@ void register_deploy(CLI::App& app, Context& ctx) {
     hist->add_option("env", *hist_env, "The environment")->required()->type_name("ENV");
     hist->callback([&ctx, hist_env] { run_history(ctx, *hist_env); });
 
-    auto* back = cmd->add_subcommand("rollback", "Deploy the release that ran before");
+    auto* back = cmd->add_subcommand(
+        "rollback", "Deploy the release that ran before, to the target the environment recorded");
     auto back_flags = std::make_shared<deploy::EnvironmentFlags>();
     auto to = std::make_shared<std::string>();
     back->add_option("env", back_flags->env, "The environment")->required()->type_name("ENV");

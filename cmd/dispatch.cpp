@@ -1,5 +1,6 @@
 #include "dispatch.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <mlci/core/error.hpp>
@@ -9,19 +10,45 @@
 namespace mlci::cli {
 
 size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<size_t> row(b.size() + 1);
+    // Optimal string alignment: rows i-2, i-1 and i of the table.
+    std::vector<size_t> before(b.size() + 1), prev(b.size() + 1), row(b.size() + 1);
     for (size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
+        prev[j] = j;
     for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diag = row[0];
         row[0] = i;
         for (size_t j = 1; j <= b.size(); ++j) {
-            size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
-            diag = up;
+            row[j] = std::min({prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                row[j] = std::min(row[j], before[j - 2] + 1);
+        }
+        before = prev;
+        prev = row;
+    }
+    return prev[b.size()];
+}
+
+std::string close_name(std::string_view word, const std::vector<std::string>& names) {
+    std::string best;
+    size_t best_distance = std::max<size_t>(1, word.size() / 3) + 1;
+    for (auto& name : names) {
+        auto d = edit_distance(word, name);
+        if (d < best_distance) {
+            best_distance = d;
+            best = name;
         }
     }
-    return row[b.size()];
+    if (best.empty() && word.size() >= 3)
+        for (auto& name : names)
+            if (name.starts_with(word))
+                return name;
+    return best;
+}
+
+std::vector<std::string> subcommand_names(const CLI::App& app) {
+    std::vector<std::string> out;
+    for (auto* sub : app.get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); }))
+        out.push_back(sub->get_name());
+    return out;
 }
 
 std::optional<int> dispatch_external(CLI::App& app, int argc, char** argv) {
@@ -54,15 +81,7 @@ std::optional<int> dispatch_external(CLI::App& app, int argc, char** argv) {
         throw Failure(Error{Exit::runtime,
                             fmt::format("cannot run '{}': {}", program, std::strerror(errno))});
 
-    std::string best;
-    size_t best_distance = 4;
-    for (auto* sub : app.get_subcommands([](CLI::App* s) { return !s->get_group().empty(); })) {
-        auto d = edit_distance(word, sub->get_name());
-        if (d < best_distance || sub->get_name().starts_with(word)) {
-            best_distance = std::min(d, best_distance);
-            best = sub->get_name();
-        }
-    }
+    auto best = close_name(word, subcommand_names(app));
     auto hint = best.empty() ? std::string(" (see 'mlci --help')")
                              : fmt::format("; did you mean '{}'?", best);
     throw Failure(Error{Exit::usage, fmt::format("'{}' is not an mlci command{}", word, hint)});

@@ -3,6 +3,9 @@
 
 #include <CLI/CLI.hpp>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace mlci::cli {
 
@@ -11,7 +14,16 @@ namespace mlci::cli {
 // Failure that suggests the nearest subcommand. Returns nothing otherwise.
 std::optional<int> dispatch_external(CLI::App& app, int argc, char** argv);
 
-// Levenshtein distance, for "did you mean".
+// Edit distance with adjacent transpositions ("tarin" is 1 from "train"),
+// for "did you mean".
 size_t edit_distance(std::string_view a, std::string_view b);
+
+// The name of `names` that `word` is a likely typo of, or "": within one
+// edit per three letters (at least one), or a prefix of at least 3 letters.
+// "list" is 2 edits from "test" in 4 letters: not close, no suggestion.
+std::string close_name(std::string_view word, const std::vector<std::string>& names);
+
+// The visible subcommands of `app`, by name.
+std::vector<std::string> subcommand_names(const CLI::App& app);
 
 } // namespace mlci::cli

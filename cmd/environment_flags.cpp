@@ -55,7 +55,7 @@ void add_environment_flags(CLI::App* cmd, deploy::EnvironmentFlags& f) {
                         "How long to wait for another deploy to the environment (default 0: "
                         "fail at once)",
                         ZeroDuration::allowed);
-    cmd->add_flag("--force", f.force,
+    cmd->add_flag("-f,--force", f.force,
                   "Deploy even when policy checks fail (the override is recorded)");
     cmd->add_flag("--no-require-validation", f.no_require_validation,
                   "Do not require a passing validation (recorded in the policy checks)");

@@ -2,6 +2,7 @@
 // the CLI11 tree plus each command's CommandDoc.
 #include "cli_tree.hpp"
 #include "context.hpp"
+#include "dispatch.hpp"
 
 #include <algorithm>
 #include <sstream>
@@ -88,7 +89,34 @@ const char* k_exit_status = ".SH EXIT STATUS\n"
                             ".TP\n.B 3\nEnvironment or runtime failure: I/O error, disk full, "
                             "registry unreachable, command not found.\n";
 
+// The prose of a help screen after the flags: the description and examples.
+std::string doc_text(const CommandDoc& d) {
+    std::string text = d.description + "\n";
+    if (!d.examples.empty()) {
+        text += "\nExamples:\n";
+        for (auto& [command, what] : d.examples)
+            text += fmt::format("  {}\n      {}\n", command, what);
+    }
+    return text;
+}
+
 } // namespace
+
+void attach_docs(CLI::App& app, const Context& ctx) {
+    for (auto& d : ctx.docs) {
+        CLI::App* cmd = &app;
+        if (d.name != "mlci") {
+            try {
+                cmd = app.get_subcommand(d.name);
+            } catch (const CLI::OptionNotFound&) {
+                continue;
+            }
+        }
+        // CLI11 prints the footer after the flags: `mlci SUB --help` and
+        // `mlci help SUB` say what the man page says.
+        cmd->footer(doc_text(d));
+    }
+}
 
 std::string man_page(CLI::App& app, const Context& ctx, const std::string& name) {
     CLI::App* cmd = name.empty() ? &app : app.get_subcommand(name);
@@ -170,24 +198,21 @@ void register_help(CLI::App& app, Context& ctx) {
             try {
                 target = app.get_subcommand(opts->step);
             } catch (const CLI::OptionNotFound&) {
-                throw Failure(Error{Exit::usage,
-                                    fmt::format("no command '{}' (see 'mlci help')", opts->step)});
+                auto best = close_name(opts->step, subcommand_names(app));
+                throw Failure(
+                    Error{Exit::usage,
+                          fmt::format("no command '{}'{}", opts->step,
+                                      best.empty() ? std::string(" (see 'mlci help')")
+                                                   : fmt::format("; did you mean '{}'?", best))});
             }
         }
         if (opts->man) {
             std::fputs(man_page(app, ctx, opts->step).c_str(), stdout);
             return;
         }
-        std::string text = target->help();
-        if (auto* d = doc_for(ctx, opts->step.empty() ? "mlci" : opts->step)) {
-            text += "\n" + d->description + "\n";
-            if (!d->examples.empty()) {
-                text += "\nExamples:\n";
-                for (auto& [command, what] : d->examples)
-                    text += fmt::format("  {}\n      {}\n", command, what);
-            }
-        }
-        std::fputs(text.c_str(), stdout);
+        // The footer holds the description and examples (attach_docs).
+        // As `mlci STEP --help` prints it: "Usage: mlci STEP ...".
+        std::fputs((target == &app ? app.help() : target->help(app.get_name())).c_str(), stdout);
     });
     ctx.document(
         {"mlci",
@@ -205,7 +230,8 @@ void register_help(CLI::App& app, Context& ctx) {
           {"mlci help data-version", "help for one command"}}});
     ctx.document({"help",
                   "Prints the help of mlci or of one command: the flags, then the description "
-                  "and examples of its man page. With --man, the man page source itself.",
+                  "and examples of its man page, as 'mlci STEP --help' does. With --man, the man "
+                  "page source itself.",
                   {{"mlci help data-version", "help for data-version"},
                    {"mlci help --man show | man -l -", "read a man page without installing it"}}});
 }

@@ -67,10 +67,10 @@ void register_run_log(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("log", "List runs with their status, params and metrics");
     cmd->group("Pipeline");
     cmd->add_option("name", flags->name, "Only the runs of this name")->type_name("NAME");
-    cmd->add_option("-m,--metric", flags->metrics,
+    cmd->add_option("--metric", flags->metrics,
                     "Show this metric as a column (repeatable; default: every metric)")
         ->type_name("METRIC");
-    cmd->add_option("-n,--limit", flags->limit, "Show at most this many runs, newest first")
+    cmd->add_option("--limit", flags->limit, "Show at most this many runs, newest first")
         ->type_name("N");
     cmd->callback([&ctx, flags] {
         auto runs = value_or_throw(run::list_runs(ctx.store(), flags->name));

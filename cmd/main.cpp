@@ -1,11 +1,14 @@
 // The mlci binary: builds the command tree, dispatches, and is the one place
 // that turns an error into "mlci: error: ..." and an exit code.
 #include "ci_section.hpp"
+#include "cli_tree.hpp"
 #include "context.hpp"
 #include "dispatch.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <fmt/ranges.h>
 #include <iostream>
 #include <mlci/core/utf8.hpp>
 #include <nlohmann/json.hpp>
@@ -27,6 +30,39 @@ void one_value_per_flag(CLI::App& app) {
         one_value_per_flag(*sub);
 }
 
+std::string parse_error_message(CLI::App& app, const std::vector<std::string>& args,
+                                const CLI::ParseError& e) {
+    // The command being parsed: the deepest subcommand seen so far.
+    CLI::App* cmd = &app;
+    while (!cmd->get_subcommands().empty())
+        cmd = cmd->get_subcommands().front();
+    auto help = fmt::format("see '{} --help'", command_path(cmd));
+    // A group (data-version, deploy, key...) given a word that is none of
+    // its commands: name the word, not CLI11's "arguments were not expected".
+    // A group that also takes positionals (deploy REF) reads the word as one:
+    // only a word that CLI11 did not take is named.
+    std::string what = e.what();
+    auto names = subcommand_names(*cmd);
+    bool positionals =
+        !cmd->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty();
+    if (cmd != &app && !names.empty()) {
+        auto it = std::find(args.begin(), args.end(), cmd->get_name());
+        if (it != args.end() && std::next(it) != args.end() && !std::next(it)->starts_with("-") &&
+            std::find(names.begin(), names.end(), *std::next(it)) == names.end() &&
+            (!positionals || what.find(*std::next(it)) != std::string::npos)) {
+            auto& word = *std::next(it);
+            auto best = close_name(word, names);
+            return fmt::format("'{}' is not a '{}' command (it has: {}){}", word, command_path(cmd),
+                               fmt::join(names, ", "),
+                               best.empty() ? "; " + help
+                                            : fmt::format("; did you mean '{}'?", best));
+        }
+    }
+    if (!what.empty())
+        what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+    return fmt::format("{} ({})", what, help);
+}
+
 } // namespace
 
 void build_app(CLI::App& app, Context& ctx) {
@@ -37,7 +73,8 @@ void build_app(CLI::App& app, Context& ctx) {
     app.fallthrough();
     app.set_version_flag("--version", "mlci " MLCI_VERSION, "Print the version and exit");
     app.add_option("--store", ctx.options.store_dir,
-                   "The store to use (default: $MLCI_STORE, else the nearest .mlci above)")
+                   "The store, or the project folder holding it as .mlci (default: "
+                   "$MLCI_STORE, else the nearest .mlci above)")
         ->envname("MLCI_STORE")
         ->type_name("DIR");
     app.add_flag("--json", ctx.options.json, "Print the result as one JSON document on stdout");
@@ -68,6 +105,7 @@ void build_app(CLI::App& app, Context& ctx) {
     register_completion(app, ctx);
     register_help(app, ctx);
     one_value_per_flag(app);
+    attach_docs(app, ctx);
 }
 
 } // namespace mlci::cli
@@ -93,6 +131,7 @@ int run(int argc, char** argv) {
             return static_cast<int>(Exit::usage);
         }
     Context ctx;
+    ctx.args.assign(argv, argv + argc);
     CLI::App app;
     build_app(app, ctx);
     if (auto external = dispatch_external(app, argc, argv))
@@ -107,10 +146,7 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::string msg = e.what();
-        if (!msg.empty())
-            msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
-        fmt::print(stderr, "mlci: error: {} (see 'mlci --help')\n", msg);
+        fmt::print(stderr, "mlci: error: {}\n", parse_error_message(app, ctx.args, e));
         return static_cast<int>(Exit::usage);
     }
     std::fflush(stdout);

@@ -74,6 +74,7 @@ Reporter Output::reporter() {
     if (m_tty && !m_quiet)
         r.progress = [this](const Progress& p) { draw(p); };
     r.note = [this](const std::string& line) { note(line); };
+    r.warning = [this](const std::string& line) { warn(line); };
     return r;
 }
 

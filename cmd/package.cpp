@@ -160,9 +160,9 @@ void register_package(CLI::App& app, Context& ctx) {
     cmd->add_option("--label", a->flags.labels, "Set a label in the image config")
         ->type_name("K=V")
         ->allow_extra_args(false);
-    opt("tag", a->tag, "--tag",
+    opt("tag", a->tag, "-t,--tag",
         "Tag as NAME:TAG, or NAME for the next NAME:vN (default: RUN-NAME-image)", "NAME[:TAG]");
-    opt("output", a->output, "--output",
+    opt("output", a->output, "-o,--output",
         "Also write the image to oci-archive:FILE or docker-archive:FILE", "KIND:FILE");
     opt("compression", a->compression, "--compression",
         "Layer compression: none, gzip (default) or zstd", "KIND");

@@ -27,7 +27,7 @@ void register_pull(CLI::App& app, Context& ctx) {
     cmd->add_option("-t,--tag", opts->tag,
                     "Tag it NAME:TAG in the store (default: the artifact's own name and the tag)")
         ->type_name("NAME:TAG");
-    cmd->add_option("-p,--path", opts->paths,
+    cmd->add_option("--path", opts->paths,
                     "Fetch only the data of files whose path in the artifact matches this glob "
                     "or lies under this folder (repeatable)")
         ->type_name("GLOB");

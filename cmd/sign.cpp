@@ -46,7 +46,7 @@ void register_key_generate(CLI::App& parent, Context& ctx) {
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = parent.add_subcommand("generate", "Generate an Ed25519 key pair for signing");
-    cmd->add_option("-o,--out", opts->out,
+    cmd->add_option("-o,--output,--out", opts->out,
                     "Write PREFIX.key (private, mode 0600) and PREFIX.pub (default: mlci-signing)")
         ->type_name("PREFIX");
     cmd->add_flag("-f,--force", opts->force, "Replace key files that exist");

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fmt/ranges.h>
 #include <iostream>
 #include <mlci/check/test_run.hpp>
 #include <mlci/config/project_config.hpp>
@@ -16,6 +17,10 @@ namespace {
 
 struct TestFlags {
     check::TestOptions test;
+    // The positionals: CLI11 fills `first`, then `rest`. A second positional
+    // keeps '--' in this command once REF is given (`test REF -- CMD`).
+    std::string first;
+    std::vector<std::string> rest;
     std::string junit;
     std::vector<std::string> tags;
     std::optional<std::chrono::milliseconds> timeout;
@@ -35,6 +40,17 @@ void print_case_failures(Output& out, const report::TestSuite& s) {
 void print_summary(Output& out, const check::TestRun& run, bool verbose) {
     for (auto& s : run.suites) {
         auto c = s.counts();
+        if (s.no_report) {
+            auto failed = !s.passed();
+            out.note(fmt::format("suite {}: {} (no test report: counted as one test{}) ({:.2f}s)",
+                                 s.name,
+                                 failed ? out.paint("failed", "red") : out.paint("passed", "green"),
+                                 failed && !s.suites.empty() && !s.suites[0].cases.empty()
+                                     ? "; " + s.suites[0].cases[0].message
+                                     : "",
+                                 s.seconds));
+            continue;
+        }
         out.note(fmt::format("suite {}: {} passed, {} failed, {} errors, {} skipped ({:.2f}s)",
                              s.name, c.tests - c.failures - c.errors - c.skipped, c.failures,
                              c.errors, c.skipped, s.seconds));
@@ -65,7 +81,38 @@ void print_summary(Output& out, const check::TestRun& run, bool verbose) {
     }
 }
 
-void run_test(Context& ctx, const TestFlags& flags) {
+// Splits the positionals into REF and the command after '--' (train's
+// convention: one word holding spaces is a shell line, more are argv).
+void split_words(const Context& ctx, TestFlags& flags) {
+    std::vector<std::string> words = flags.rest;
+    if (!flags.first.empty())
+        words.insert(words.begin(), flags.first);
+    auto after = std::min(ctx.words_after_separator(), words.size());
+    auto before = words.size() - after;
+    if (before > 1)
+        throw Failure(
+            usage_error(
+                "'mlci test' takes one REF, not {} ('{}'); to run a command as a suite, put it "
+                "after '--': mlci test -- {} (see 'mlci test --help')",
+                before,
+                fmt::join(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(before),
+                          "' '"),
+                fmt::join(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(before), " "))
+                .error());
+    if (before == 1)
+        flags.test.ref = words[0];
+    if (after == 0)
+        return;
+    auto& command = flags.test.command;
+    if (after == 1 && words.back().find(' ') != std::string::npos)
+        command.shell = words.back();
+    else
+        command.argv.assign(words.begin() + static_cast<std::ptrdiff_t>(before), words.end());
+    flags.test.command_cwd = std::filesystem::current_path();
+}
+
+void run_test(Context& ctx, TestFlags& flags) {
+    split_words(ctx, flags);
     auto& store = ctx.store();
     auto config = value_or_throw(config::find_project_config(std::filesystem::current_path()));
     auto options = flags.test;
@@ -74,10 +121,13 @@ void run_test(Context& ctx, const TestFlags& flags) {
     if (flags.has_max_drift)
         options.max_drift = flags.max_drift;
     auto plan = value_or_throw(check::plan_tests(store, config, options, std::cin));
+    ctx.check_tag_kinds(flags.tags, store::k_type_test_report);
 
     check::TestCallbacks callbacks;
     callbacks.on_suite_start = [&](const check::SuiteSpec& s) {
-        ctx.out.note(fmt::format("running suite '{}': {}", s.name, check::command_line(s.command)));
+        ctx.out.note(
+            fmt::format("running suite '{}': {}", s.name,
+                        check::command_line(check::with_junit_report(s.command, "$MLCI_JUNIT"))));
     };
     // The suites' output goes to stderr: stdout carries only the result.
     callbacks.on_output = [&](std::string_view chunk) {
@@ -89,8 +139,9 @@ void run_test(Context& ctx, const TestFlags& flags) {
     callbacks.reporter = ctx.out.reporter();
     auto run = value_or_throw(check::run_tests(store, plan, callbacks));
     ctx.out.end_progress();
-    auto desc = value_or_throw(check::store_test_report(store, run, flags.tags));
-    auto reference = flags.tags.empty() ? desc.digest.str() : flags.tags.front();
+    auto desc =
+        value_or_throw(check::store_test_report(store, run, Context::exact_tags(flags.tags)));
+    auto reference = ctx.tag_versions(desc, flags.tags);
 
     if (!flags.junit.empty()) {
         std::filesystem::path path(flags.junit);
@@ -126,10 +177,13 @@ void register_test(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("test", "Run test suites and data checks; store a test report");
     cmd->group("Pipeline");
     auto& t = flags->test;
-    cmd->add_option("ref", t.ref,
-                    "The dataset or run under test (default: the datasets that "
-                    "mlci.yaml's test.data names)")
+    cmd->add_option("ref", flags->first,
+                    "The dataset or run under test (default: the datasets that mlci.yaml's "
+                    "test.data names)")
         ->type_name("REF");
+    cmd->add_option("command", flags->rest,
+                    "A command to run as one more suite, after '--' (pytest's tests are counted)")
+        ->type_name("COMMAND");
     cmd->add_option("--suite", t.suites,
                     "Run this suite of mlci.yaml (repeatable; default: all), or NAME=COMMAND: a "
                     "shell command that may write JUnit XML to $MLCI_JUNIT")
@@ -156,8 +210,9 @@ void register_test(CLI::App& app, Context& ctx) {
         ->type_name("FILE");
     add_duration_option(cmd, "--timeout", flags->timeout,
                         "Stop a suite that runs longer than this");
-    cmd->add_option("--tag", flags->tags, "Also tag the report NAME:TAG (repeatable)")
-        ->type_name("TAG");
+    cmd->add_option("-t,--tag", flags->tags,
+                    "Also tag the report NAME:TAG, or NAME for the next NAME:vN (repeatable)")
+        ->type_name("NAME[:TAG]");
     cmd->add_flag("--no-suites", t.no_suites, "Run no test suite, only data checks");
     cmd->add_flag("--no-data", t.no_data, "Run no data check, only test suites");
     cmd->callback([&ctx, flags, max_drift] {
@@ -173,9 +228,14 @@ void register_test(CLI::App& app, Context& ctx) {
          "printed on standard output; a summary goes to standard error.\n\n"
          "A suite is a command (a list is executed directly, a string runs with /bin/sh -c) in "
          "the project root that writes JUnit XML, as pytest --junitxml does. The old report is "
-         "removed before the command runs; MLCI_JUNIT names where the report is expected. A "
-         "suite fails when a case fails or errors, when the command exits non-zero, or when it "
-         "writes no report.\n\n"
+         "removed before the command runs; MLCI_JUNIT names where the report is expected. "
+         "pytest (pytest, py.test or python -m pytest) given no --junitxml is given "
+         "--junitxml=$MLCI_JUNIT, so that its tests are counted. A command after '--' is one "
+         "more suite, run in the current folder and named after its program (pytest for "
+         "python3 -m pytest); as for train, one word holding spaces is a shell line. A suite "
+         "fails when a case fails or errors, when the command exits non-zero, or when it does "
+         "not write the report that mlci.yaml declares (junit:). A suite that writes no report "
+         "and declares none is counted as one test, passed when the command exits 0.\n\n"
          "Data checks read each CSV table of a dataset version from the store, in one streaming "
          "pass: declared columns present, type (int, number, string, bool), nulls (nullable, "
          "max_null_fraction), min and max, allowed values, row count (rows.min, rows.max), "
@@ -187,6 +247,7 @@ void register_test(CLI::App& app, Context& ctx) {
          "Exit status 1 when any case or check failed, 2 for an unknown suite or dataset or a "
          "malformed schema, 3 when a suite's command cannot be run.",
          {{"mlci test", "run what mlci.yaml declares under test: and store the report"},
+          {"mlci test -- pytest -q tests", "run a command as a suite (pytest's tests are counted)"},
           {"mlci test iris:v2 --reference iris:v1 --junit reports/mlci.xml",
            "check one dataset version against its schema and for drift from v1"},
           {"mlci test --no-data --suite unit", "run one declared suite only"},

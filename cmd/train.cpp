@@ -185,8 +185,11 @@ void register_train(CLI::App& app, Context& ctx) {
                     "The JSON or YAML metrics file the command writes (default: train.metrics)")
         ->type_name("FILE");
     cmd->add_option("-n,--name", o.name,
-                    "The run name, tagged NAME:vN (default: train.name, else the script's name)");
-    cmd->add_flag("--force", o.force, "Run even when an identical run is in the cache");
+                    "The run name, tagged NAME:vN (default: train.name when mlci.yaml's command "
+                    "runs; for a command after '--', or without train.name, the script it runs: "
+                    "train for python3 src/train.py, else the program's name)")
+        ->type_name("NAME");
+    cmd->add_flag("-f,--force", o.force, "Run even when an identical run is in the cache");
     cmd->add_flag("--explain", o.explain,
                   "On a cache miss, say what differs from the closest earlier run (also -v)");
     cmd->add_option("--remote-cache", o.remote_cache,
@@ -227,7 +230,11 @@ void register_train(CLI::App& app, Context& ctx) {
          "uncommitted changes), the interpreter and machine, start and end, exit status, wall "
          "and cpu time, peak memory, the log, every declared output (stored in the store) and "
          "the metrics file (nested names joined with '.'). The run is tagged NAME:vN and "
-         "NAME:latest, and its reference is printed on standard output.\n\n"
+         "NAME:latest, and its reference is printed on standard output. NAME is --name, else "
+         "train.name when the command is mlci.yaml's, else the script the command runs (train "
+         "for python3 src/train.py; the program's name when no interpreter runs a script). A "
+         "run that declares no output and no metrics file records little worth keeping: train "
+         "warns.\n\n"
          "Flags override the train section of mlci.yaml and the params it names. The command "
          "of mlci.yaml runs in mlci.yaml's folder; a command given after '--' runs in the "
          "current folder and takes nothing from the train section (its inputs, outputs, metrics "

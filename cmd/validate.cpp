@@ -22,6 +22,7 @@ struct ValidateFlags {
     std::string report;
     std::string junit;
     std::vector<std::string> tags;
+    bool allow_no_criteria = false;
 };
 
 // Criteria and limits: mlci.yaml's, with the flags' applied over them.
@@ -121,6 +122,19 @@ void run_validate(Context& ctx, const ValidateFlags& flags) {
     auto config = value_or_throw(config::find_project_config(std::filesystem::current_path()));
     auto run = value_or_throw(gate::load_run(store, ctx.resolve(flags.ref)));
     auto [criteria, limits] = gate_rules(config, flags);
+    ctx.check_tag_kinds(flags.tags, store::k_type_validation);
+    // A gate with nothing to check would pass any run that exited 0, and
+    // package would then take it as validated.
+    if (criteria.empty() && limits.empty() && !flags.allow_no_criteria)
+        throw Failure(usage_error("no criteria to validate '{}' against: {} (declare "
+                                  "validate.require in mlci.yaml, pass --require 'METRIC OP "
+                                  "VALUE', or pass --allow-no-criteria to check only that the "
+                                  "run succeeded; see 'mlci validate --help')",
+                                  flags.ref,
+                                  config.file.empty()
+                                      ? std::string("no mlci.yaml found")
+                                      : "'" + config.file.string() + "' declares none")
+                          .error());
 
     bool from_flag = !flags.baseline.empty();
     auto baseline_text =
@@ -140,8 +154,9 @@ void run_validate(Context& ctx, const ValidateFlags& flags) {
 
     auto v = gate::evaluate(run, baseline, criteria, limits);
     v.baseline_source = baseline_text;
-    auto desc = value_or_throw(gate::store_validation(store, v, {}, flags.tags));
-    auto reference = flags.tags.empty() ? desc.digest.str() : flags.tags.front();
+    auto desc =
+        value_or_throw(gate::store_validation(store, v, {}, Context::exact_tags(flags.tags)));
+    auto reference = ctx.tag_versions(desc, flags.tags);
     if (!flags.report.empty())
         write_output_file(flags.report, report::validation_markdown(v, reference));
     if (!flags.junit.empty())
@@ -193,8 +208,12 @@ void register_validate(CLI::App& app, Context& ctx) {
         ->type_name("FILE");
     cmd->add_option("--junit", flags->junit, "Write the criteria as JUnit XML to FILE")
         ->type_name("FILE");
-    cmd->add_option("--tag", flags->tags, "Also tag the validation NAME:TAG (repeatable)")
-        ->type_name("TAG");
+    cmd->add_option("-t,--tag", flags->tags,
+                    "Also tag the validation NAME:TAG, or NAME for the next NAME:vN (repeatable)")
+        ->type_name("NAME[:TAG]");
+    cmd->add_flag("--allow-no-criteria", flags->allow_no_criteria,
+                  "Validate with no criterion and no regression limit: check only that the run "
+                  "succeeded");
     cmd->callback([&ctx, flags] { run_validate(ctx, *flags); });
     ctx.document(
         {"validate",
@@ -205,7 +224,10 @@ void register_validate(CLI::App& app, Context& ctx) {
          "error. package and deploy refuse runs without a passed validation.\n\n"
          "Criteria and the baseline default to the validate section of mlci.yaml; --require "
          "replaces the configured criteria on the same metric and adds the others, and "
-         "--max-regression likewise. The gate fails when the run did not succeed, when a "
+         "--max-regression likewise. With neither criteria nor regression limits (from "
+         "mlci.yaml or flags), validate refuses with exit status 2, as such a gate would pass "
+         "any run that exited 0; --allow-no-criteria lets it check only the run's status. The "
+         "gate fails when the run did not succeed, when a "
          "criterion does not hold, when a metric it names is missing, or when a limited metric "
          "moved further the wrong way than allowed. Which way is wrong comes from the "
          "criteria on that metric (>= means higher is better), else from its name: losses, "

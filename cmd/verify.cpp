@@ -56,7 +56,7 @@ void register_gc(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand("gc", "Delete blobs that no tag, artifact or lineage reaches");
     cmd->group("Store");
-    cmd->add_flag("-n,--dry-run", opts->dry_run, "List what would be deleted; delete nothing");
+    cmd->add_flag("--dry-run", opts->dry_run, "List what would be deleted; delete nothing");
     add_duration_option(cmd, "--grace", opts->grace,
                         "Keep unreferenced blobs younger than this (default: 1h)",
                         ZeroDuration::allowed);

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fmt/ranges.h>
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/duration.hpp>
 #include <mlci/deploy/record.hpp>
@@ -25,6 +26,10 @@ watch::WatchSettings settings_of(const watch::WatchFlags& flags) {
 
 void run_watch(Context& ctx, const watch::WatchFlags& flags) {
     auto s = settings_of(flags);
+    if (s.default_rules)
+        ctx.out.note(fmt::format("no rules given: using the default rules '{}' (set watch.rules "
+                                 "in mlci.yaml or pass --rule)",
+                                 fmt::join(watch::k_default_rules, "', '")));
     if (!s.env.empty()) {
         // What runs in the environment: its newest successful deployment.
         auto deployed = value_or_throw(deploy::current(ctx.store(), s.env));
@@ -92,9 +97,11 @@ void register_watch(CLI::App& app, Context& ctx) {
                     "no target)")
         ->type_name("COLUMN");
     cmd->add_option("--rule", flags->rules,
-                    "An alert rule such as 'psi(age) > 0.2', 'ks(*) > 0.3', 'missing(*) > "
-                    "0.05', 'accuracy < 0.85' or 'prediction_psi > 0.2' (repeatable; replaces "
-                    "watch.rules of mlci.yaml)")
+                    fmt::format("An alert rule such as 'psi(age) > 0.2', 'ks(*) > 0.3', "
+                                "'missing(*) > 0.05', 'accuracy < 0.85' or 'prediction_psi > "
+                                "0.2' (repeatable; replaces watch.rules of mlci.yaml; default: "
+                                "'{}')",
+                                fmt::join(watch::k_default_rules, "', '")))
         ->type_name("RULE")
         ->allow_extra_args(false);
     cmd->add_option("--window", flags->window,
@@ -126,7 +133,7 @@ void register_watch(CLI::App& app, Context& ctx) {
                     "Run COMMAND with /bin/sh -c when a window alerts, with MLCI_WATCH_REPORT, "
                     "MLCI_WATCH_REPORT_FILE and MLCI_WATCH_ALERTS set")
         ->type_name("COMMAND");
-    cmd->add_option("--name", flags->name,
+    cmd->add_option("-n,--name", flags->name,
                     "Name of the watch: reports are tagged watch-NAME:vN (default: the "
                     "baseline's name)")
         ->type_name("NAME");
@@ -170,7 +177,10 @@ void register_watch(CLI::App& app, Context& ctx) {
          "prediction_ks, accuracy, mae, rmse, missing_rate and malformed_rate over the "
          "window. Memory stays flat however many events pass.\n\n"
          "Rules (--rule, or watch.rules in mlci.yaml) such as psi(*) > 0.2 (any feature) name "
-         "a statistic, an operator (>, >=, <, <=) and a limit. A window that breaches one "
+         "a statistic, an operator (>, >=, <, <=) and a limit. When neither gives a rule, the "
+         "default rules apply: psi(*) > 0.2 (a feature drifted, the limit mlci test uses) and "
+         "prediction_psi > 0.2 (the predictions drifted); no limit on accuracy or error is "
+         "assumed, as a sensible one depends on the model. A window that breaches one "
          "prints 'alert: RULE = VALUE OP LIMIT (window N, M events)' on standard error, stores "
          "a watch report (its subject is the baseline artifact, so the package when the "
          "baseline is one) tagged watch-NAME:vN, prints its reference on standard output, and "

@@ -45,19 +45,19 @@ function __mlci_valued
         case 'data-version diff'
             printf '%s\n' -j --jobs
         case 'test'
-            printf '%s\n' --suite --data --schema --reference --max-drift --junit --timeout --tag
+            printf '%s\n' --suite --data --schema --reference --max-drift --junit --timeout -t --tag
         case 'train'
             printf '%s\n' -i --input --params -p --param -o --output --dep --metrics -n --name --remote-cache --timeout --grid -j --jobs --sample --range --seed --shard --select
         case 'validate'
-            printf '%s\n' --require --baseline --max-regression --report --junit --tag
+            printf '%s\n' --require --baseline --max-regression --report --junit -t --tag
         case 'package'
-            printf '%s\n' --base --entrypoint --cmd --env --port --workdir --add --label --tag --output --compression --format --model-dir --platform -j --jobs
+            printf '%s\n' --base --entrypoint --cmd --env --port --workdir --add --label -t --tag -o --output --compression --format --model-dir --platform -j --jobs
         case 'deploy'
             printf '%s\n' --env --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait
         case 'deploy rollback'
             printf '%s\n' --to --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait
         case 'watch'
-            printf '%s\n' --baseline --env --baseline-table --target --rule --window --window-seconds --clock --poll-interval --listen --on-alert --name --ts-field --features-field --prediction-field --label-field
+            printf '%s\n' --baseline --env --baseline-table --target --rule --window --window-seconds --clock --poll-interval --listen --on-alert -n --name --ts-field --features-field --prediction-field --label-field
         case 'report'
             printf '%s\n' -o --output --baseline --metric --assets-dir
         case 'sign'
@@ -65,15 +65,15 @@ function __mlci_valued
         case 'verify-signature'
             printf '%s\n' -k --key
         case 'key generate'
-            printf '%s\n' -o --out
+            printf '%s\n' -o --output --out
         case 'log'
-            printf '%s\n' -m --metric -n --limit
+            printf '%s\n' --metric --limit
         case 'lineage'
             printf '%s\n' --depth
         case 'push'
             printf '%s\n' -r --remote -t --tag -j --jobs --chunk-size
         case 'pull'
-            printf '%s\n' -r --remote -t --tag -p --path -j --jobs
+            printf '%s\n' -r --remote -t --tag --path -j --jobs
         case 'login'
             printf '%s\n' -u --username
         case 'verify'
@@ -114,7 +114,7 @@ complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a completion -d 'Print shel
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a help -d 'Show help for mlci or one of its commands'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -l version -d 'Print the version and exit'
-complete -c mlci -n 'test (__mlci_path) = '\'''\''' -l store -r -F -d 'The store to use (default: $MLCI_STORE, else the nearest .mlci above)'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -l store -r -F -d 'The store, or the project folder holding it as .mlci (default: $MLCI_STORE, else the nearest .mlci above)'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -l json -d 'Print the result as one JSON document on stdout'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -s q -l quiet -d 'Print only results, no notes or progress'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -s v -l verbose -d 'Print more detail on stderr'
@@ -139,7 +139,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''data-version status'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -l to -r -F -d 'Restore under this folder instead of the project (no pointer files)'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -l clean -d 'Also remove files in neither this version nor the one the pointer records'
-complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -l force -d 'Overwrite or remove modified files even when the store lacks their content'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -s f -l force -d 'Overwrite or remove modified files even when the store lacks their content'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -s j -l jobs -r -F -d 'Write this many files at once (default: all cores)'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''data-version diff'\''' -s h -l help -d 'Print this help message and exit'
@@ -158,7 +158,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l reference -r -F -d 'M
 complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l max-drift -r -F -d 'Largest population stability index (PSI) a column may reach (default: max_drift of mlci.yaml, else 0.2)'
 complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l junit -r -F -d 'Write every suite and data check as JUnit XML to FILE (for CI test widgets)'
 complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l timeout -r -F -d 'Stop a suite that runs longer than this; seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
-complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l tag -r -F -d 'Also tag the report NAME:TAG (repeatable)'
+complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -s t -l tag -r -F -d 'Also tag the report NAME:TAG, or NAME for the next NAME:vN (repeatable)'
 complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l no-suites -d 'Run no test suite, only data checks'
 complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l no-data -d 'Run no data check, only test suites'
 complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -F
@@ -169,8 +169,8 @@ complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s p -l param -r -F -d 
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s o -l output -r -F -d 'A file or folder the command writes (repeatable; default: train.outputs)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l dep -r -F -d 'A file, folder or glob the run depends on, for the run cache (repeatable; default: train.deps, else the files git shows)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l metrics -r -F -d 'The JSON or YAML metrics file the command writes (default: train.metrics)'
-complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s n -l name -r -F -d 'The run name, tagged NAME:vN (default: train.name, else the script'\''s name)'
-complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l force -d 'Run even when an identical run is in the cache'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s n -l name -r -F -d 'The run name, tagged NAME:vN (default: train.name when mlci.yaml'\''s command runs; for a command after '\''--'\'', or without train.name, the script it runs: train for python3 src/train.py, else the program'\''s name)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s f -l force -d 'Run even when an identical run is in the cache'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l explain -d 'On a cache miss, say what differs from the closest earlier run (also -v)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l remote-cache -r -F -d 'A run cache shared through a registry: HOST[:PORT]/REPO or oci:PATH (default: $MLCI_REMOTE_CACHE, else train.remote_cache)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l plain-http -d 'Reach the remote cache over http, not https'
@@ -189,7 +189,8 @@ complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l baseline -r -F -d
 complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l max-regression -r -F -d 'How far METRIC may fall behind the baseline: METRIC=DELTA, or METRIC=N% of the baseline'\''s value (repeatable)'
 complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l report -r -F -d 'Write a Markdown report for a merge-request comment to FILE'
 complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l junit -r -F -d 'Write the criteria as JUnit XML to FILE'
-complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l tag -r -F -d 'Also tag the validation NAME:TAG (repeatable)'
+complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -s t -l tag -r -F -d 'Also tag the validation NAME:TAG, or NAME for the next NAME:vN (repeatable)'
+complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l allow-no-criteria -d 'Validate with no criterion and no regression limit: check only that the run succeeded'
 complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l base -r -F -d 'Base image: scratch (default), HOST/REPO[:TAG|@DIGEST] in a registry, oci:DIR[:REF], oci-archive:FILE[:REF], or an image in the store'
@@ -200,8 +201,8 @@ complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l port -r -F -d 'Exp
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l workdir -r -F -d 'The working directory (default: the base'\''s, else /app)'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l add -r -F -d 'Add serving files: a file or folder, to DEST (default: its name under the workdir)'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l label -r -F -d 'Set a label in the image config'
-complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l tag -r -F -d 'Tag as NAME:TAG, or NAME for the next NAME:vN (default: RUN-NAME-image)'
-complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l output -r -F -d 'Also write the image to oci-archive:FILE or docker-archive:FILE'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -s t -l tag -r -F -d 'Tag as NAME:TAG, or NAME for the next NAME:vN (default: RUN-NAME-image)'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -s o -l output -r -F -d 'Also write the image to oci-archive:FILE or docker-archive:FILE'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l compression -r -F -d 'Layer compression: none, gzip (default) or zstd'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l format -r -F -d 'image (default) or modelpack'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l model-dir -r -F -d 'Where the model'\''s files go in the image (default: /model)'
@@ -212,7 +213,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -s j -l jobs -r -F -d
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -a status -d 'What runs in an environment'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -a history -d 'An environment'\''s deployments, newest first'
-complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -a rollback -d 'Deploy the release that ran before'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -a rollback -d 'Deploy the release that ran before, to the target the environment recorded'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l env -r -F -d 'The environment (declared in mlci.yaml or not)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l target -r -F -d 'Where to deploy: dir:PATH, gitops:REPO_URL#FILE[,FILE] or exec:COMMAND (default: environments.ENV.target)'
@@ -227,7 +228,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l image -r -F -d 'The
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l values-key -r -F -d 'gitops: the dotted key of the image block in Helm values'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l branch -r -F -d 'gitops: the branch to commit to'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l wait -r -F -d 'How long to wait for another deploy to the environment (default 0: fail at once); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
-complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l force -d 'Deploy even when policy checks fail (the override is recorded)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -s f -l force -d 'Deploy even when policy checks fail (the override is recorded)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l no-require-validation -d 'Do not require a passing validation (recorded in the policy checks)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy status'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy status'\''' -F
@@ -247,7 +248,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l image -r -
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l values-key -r -F -d 'gitops: the dotted key of the image block in Helm values'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l branch -r -F -d 'gitops: the branch to commit to'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l wait -r -F -d 'How long to wait for another deploy to the environment (default 0: fail at once); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
-complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l force -d 'Deploy even when policy checks fail (the override is recorded)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -s f -l force -d 'Deploy even when policy checks fail (the override is recorded)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l no-require-validation -d 'Do not require a passing validation (recorded in the policy checks)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -s h -l help -d 'Print this help message and exit'
@@ -255,7 +256,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l baseline -r -F -d 'W
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l env -r -F -d 'Watch the model deployed to ENV: its package is the baseline (and the subject of the reports)'
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l baseline-table -r -F -d 'The profiled CSV table to compare with, when the baseline has several'
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l target -r -F -d 'The column the model predicts (default: the table'\''s last column; none: no target)'
-complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l rule -r -F -d 'An alert rule such as '\''psi(age) > 0.2'\'', '\''ks(*) > 0.3'\'', '\''missing(*) > 0.05'\'', '\''accuracy < 0.85'\'' or '\''prediction_psi > 0.2'\'' (repeatable; replaces watch.rules of mlci.yaml)'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l rule -r -F -d 'An alert rule such as '\''psi(age) > 0.2'\'', '\''ks(*) > 0.3'\'', '\''missing(*) > 0.05'\'', '\''accuracy < 0.85'\'' or '\''prediction_psi > 0.2'\'' (repeatable; replaces watch.rules of mlci.yaml; default: '\''psi(*) > 0.2'\'', '\''prediction_psi > 0.2'\'')'
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l window -r -F -d 'Evaluate every N events, or every DURATION (30s, 5m, 1h); default 1000 events'
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l window-seconds -r -F -d 'Evaluate a window every DURATION of event time (or arrival time with --clock arrival); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l clock -r -F -d 'What time windows follow: event (the events'\'' timestamps, the default) or arrival'
@@ -264,7 +265,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l from-end -d 'Skip wh
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l poll-interval -r -F -d 'The pause between checks of a followed file or polls of a URL (default 0.5); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l listen -r -F -d 'Serve the live figures for Prometheus on http://ADDR/metrics'
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l on-alert -r -F -d 'Run COMMAND with /bin/sh -c when a window alerts, with MLCI_WATCH_REPORT, MLCI_WATCH_REPORT_FILE and MLCI_WATCH_ALERTS set'
-complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l name -r -F -d 'Name of the watch: reports are tagged watch-NAME:vN (default: the baseline'\''s name)'
+complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -s n -l name -r -F -d 'Name of the watch: reports are tagged watch-NAME:vN (default: the baseline'\''s name)'
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l always-report -d 'Store a report for every window, not only for windows that alert'
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l ts-field -r -F -d 'The events'\'' timestamp field (default ts)'
 complete -c mlci -n 'test (__mlci_path) = '\''watch'\''' -l features-field -r -F -d 'The events'\'' object of features (default features)'
@@ -288,12 +289,12 @@ complete -c mlci -n 'test (__mlci_path) = '\''verify-signature'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''key'\''' -a generate -d 'Generate an Ed25519 key pair for signing'
 complete -c mlci -n 'test (__mlci_path) = '\''key'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''key generate'\''' -s h -l help -d 'Print this help message and exit'
-complete -c mlci -n 'test (__mlci_path) = '\''key generate'\''' -s o -l out -r -F -d 'Write PREFIX.key (private, mode 0600) and PREFIX.pub (default: mlci-signing)'
+complete -c mlci -n 'test (__mlci_path) = '\''key generate'\''' -s o -l output -l out -r -F -d 'Write PREFIX.key (private, mode 0600) and PREFIX.pub (default: mlci-signing)'
 complete -c mlci -n 'test (__mlci_path) = '\''key generate'\''' -s f -l force -d 'Replace key files that exist'
 complete -c mlci -n 'test (__mlci_path) = '\''key generate'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s h -l help -d 'Print this help message and exit'
-complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s m -l metric -r -F -d 'Show this metric as a column (repeatable; default: every metric)'
-complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s n -l limit -r -F -d 'Show at most this many runs, newest first'
+complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -l metric -r -F -d 'Show this metric as a column (repeatable; default: every metric)'
+complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -l limit -r -F -d 'Show at most this many runs, newest first'
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''metrics'\''' -a diff -d 'Compare two runs'\'' metrics and params'
 complete -c mlci -n 'test (__mlci_path) = '\''metrics'\''' -s h -l help -d 'Print this help message and exit'
@@ -314,7 +315,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s r -l remote -r -F -d 'Pull NAME[:TAG] from this remote (see '\''mlci remote'\'')'
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s t -l tag -r -F -d 'Tag it NAME:TAG in the store (default: the artifact'\''s own name and the tag)'
-complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s p -l path -r -F -d 'Fetch only the data of files whose path in the artifact matches this glob or lies under this folder (repeatable)'
+complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -l path -r -F -d 'Fetch only the data of files whose path in the artifact matches this glob or lies under this folder (repeatable)'
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s j -l jobs -r -F -d 'Transfer this many blobs at once (default: 4)'
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -l plain-http -d 'Talk HTTP, not HTTPS, to a registry on this machine'
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -l no-referrers -d 'Pull the artifact only, not the reports and signatures that refer to it'
@@ -348,7 +349,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''verify'\''' -s h -l help -d 'Print
 complete -c mlci -n 'test (__mlci_path) = '\''verify'\''' -s j -l jobs -r -F -d 'Hash this many blobs at once (default: all cores)'
 complete -c mlci -n 'test (__mlci_path) = '\''verify'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -s h -l help -d 'Print this help message and exit'
-complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -s n -l dry-run -d 'List what would be deleted; delete nothing'
+complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -l dry-run -d 'List what would be deleted; delete nothing'
 complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -l grace -r -F -d 'Keep unreferenced blobs younger than this (default: 1h); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
 complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''completion'\''' -s h -l help -d 'Print this help message and exit'

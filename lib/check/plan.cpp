@@ -84,9 +84,17 @@ Result<std::vector<SuiteSpec>> plan_suites(const store::Store& store,
         return SuiteSpec{s.name,      s.command,        s.junit,
                          config.root, store.temp_dir(), options.timeout};
     };
-    if (options.suites.empty()) {
+    if (options.suites.empty() && options.command.empty()) {
         for (auto& s : declared)
             out.push_back(spec(s));
+    }
+    if (!options.command.empty()) {
+        config::TestSuite s;
+        s.name = suite_name(options.command);
+        s.command = options.command;
+        auto given = spec(s);
+        given.cwd = options.command_cwd.empty() ? config.root : options.command_cwd;
+        out.push_back(std::move(given));
     }
     for (auto& text : options.suites) {
         auto eq = text.find('=');

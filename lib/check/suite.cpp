@@ -4,6 +4,7 @@
 #include <mlci/core/fs.hpp>
 #include <mlci/run/interrupt.hpp>
 #include <mlci/run/process.hpp>
+#include <mlci/run/shell_command.hpp>
 #include <unistd.h>
 
 namespace mlci::check {
@@ -60,7 +61,69 @@ report::TestCase mlci_case(const SuiteSpec& spec, std::string name, std::string 
     return c;
 }
 
+// The words of a command: its argv, or a shell line's words when it is one
+// simple command of plain words (leading NAME=VALUE assignments dropped).
+std::vector<std::string> suite_words(const config::CommandSpec& command) {
+    if (!command.argv.empty())
+        return command.argv;
+    std::vector<std::string> words;
+    if (!run::simple_command_program(command.shell))
+        return words;
+    size_t i = 0;
+    while (i < command.shell.size()) {
+        auto b = command.shell.find_first_not_of(" \t", i);
+        if (b == std::string::npos)
+            break;
+        auto e = std::min(command.shell.find_first_of(" \t", b), command.shell.size());
+        auto word = command.shell.substr(b, e - b);
+        i = e;
+        if (words.empty() && word.find('=') != std::string::npos)
+            continue;
+        words.push_back(std::move(word));
+    }
+    return words;
+}
+
+std::string base_name(const std::string& path) {
+    return fs::path(path).filename().string();
+}
+
+bool runs_pytest(const std::vector<std::string>& words) {
+    if (words.empty())
+        return false;
+    auto program = base_name(words[0]);
+    if (program == "pytest" || program == "py.test" || program == "pytest-3")
+        return true;
+    return program.starts_with("python") && words.size() >= 3 && words[1] == "-m" &&
+           words[2] == "pytest";
+}
+
 } // namespace
+
+std::string suite_name(const config::CommandSpec& command) {
+    auto words = suite_words(command);
+    if (words.empty())
+        return "command";
+    if (base_name(words[0]).starts_with("python") && words.size() >= 3 && words[1] == "-m")
+        return file_safe(words[2]);
+    return file_safe(base_name(words[0]));
+}
+
+config::CommandSpec with_junit_report(const config::CommandSpec& command,
+                                      const std::string& report) {
+    auto words = suite_words(command);
+    if (!runs_pytest(words))
+        return command;
+    for (auto& w : words)
+        if (w.starts_with("--junitxml") || w.starts_with("--junit-xml"))
+            return command;
+    auto out = command;
+    if (!out.argv.empty())
+        out.argv.push_back("--junitxml=" + report);
+    else // a line of plain words; run_suite sets MLCI_JUNIT to `report`
+        out.shell += " --junitxml=\"$MLCI_JUNIT\"";
+    return out;
+}
 
 std::vector<std::string> command_argv(const config::CommandSpec& command) {
     if (!command.argv.empty())
@@ -122,7 +185,7 @@ Result<SuiteRun> run_suite(const SuiteSpec& spec,
     run::set_env(env, "MLCI_JUNIT", report_path.string());
     run::InterruptGuard guard;
     run::ProcessSpec ps;
-    ps.argv = command_argv(spec.command);
+    ps.argv = command_argv(with_junit_report(spec.command, report_path.string()));
     ps.env = std::move(env);
     ps.cwd = spec.cwd;
     ps.timeout = spec.timeout;
@@ -171,6 +234,7 @@ Result<SuiteRun> run_suite(const SuiteSpec& spec,
     } else {
         // No report: the suite is one case, decided by how the command ended.
         judged_by_exit = true;
+        out.no_report = true;
         report::TestCase c;
         c.classname = "mlci.suite." + spec.name;
         c.name = spec.name;

@@ -37,6 +37,7 @@ struct SuiteRun {
     std::string log;                       // stdout and stderr as they came
     std::string junit_text;                // the report's bytes as written
     std::vector<report::TestSuite> suites; // with the cases mlci adds (see run_suite)
+    bool no_report = false;                // wrote no JUnit: one case, judged by the exit status
 
     report::Counts counts() const;
     bool passed() const { return counts().ok(); }
@@ -46,6 +47,18 @@ struct SuiteRun {
 std::vector<std::string> command_argv(const config::CommandSpec& command);
 // The command as one line for people.
 std::string command_line(const config::CommandSpec& command);
+
+// The name of a suite given as a bare command: its program's file name, or
+// the module of `python -m MODULE` ("pytest" for `python3 -m pytest -q`).
+std::string suite_name(const config::CommandSpec& command);
+
+// The command that runs `command` so that it writes JUnit XML to `report`:
+// pytest (`pytest`, `py.test`, `python -m pytest`, as a list or as a shell
+// line of plain words) given no --junitxml gets --junitxml=REPORT (a shell
+// line gets --junitxml="$MLCI_JUNIT", which run_suite sets to the same path),
+// so that mlci counts its tests; any other command is returned as it is.
+config::CommandSpec with_junit_report(const config::CommandSpec& command,
+                                      const std::string& report);
 
 // Checks before anything runs that the suite's program exists: a runtime
 // error (exit 3) naming the suite when it does not.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <istream>
 #include <mlci/check/dataset_check.hpp>
@@ -24,6 +25,10 @@ inline constexpr const char* k_ann_verdict = "dev.mlci.verdict";
 struct TestOptions {
     std::string ref;                 // the dataset or run under test; may be empty
     std::vector<std::string> suites; // NAME (declared in mlci.yaml) or NAME=SHELL-COMMAND
+    // A command given after '--': one more suite, run in `command_cwd`,
+    // named after its program (pytest for `python3 -m pytest`).
+    config::CommandSpec command;
+    std::filesystem::path command_cwd;
     std::vector<std::string> data;   // dataset NAME (from mlci.yaml) or REF
     std::string schema_file;         // replaces the datasets' schemas
     std::string reference;           // replaces the datasets' drift references

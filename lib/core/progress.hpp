@@ -21,6 +21,8 @@ struct Reporter {
     std::function<void(const Progress&)> progress;
     // A line for a person (warnings, notes); goes to stderr in cmd/.
     std::function<void(const std::string&)> note;
+    // A warning: shown even when notes are not (cmd/ prints "warning: ...").
+    std::function<void(const std::string&)> warning;
 
     void report(const Progress& p) const {
         if (progress)
@@ -29,6 +31,12 @@ struct Reporter {
     void say(const std::string& line) const {
         if (note)
             note(line);
+    }
+    void warn(const std::string& line) const {
+        if (warning)
+            warning(line);
+        else
+            say("warning: " + line);
     }
 };
 

@@ -191,6 +191,8 @@ Result<AddResult> add_dataset(store::Store& store, const AddOptions& options,
     MLCI_TRY(store::validate_tag(name));
     if (name.find(':') != std::string::npos)
         return usage_error("invalid dataset name '{}': a name takes no ':TAG'", name);
+    // Before hashing: a name that other kinds of artifacts use is refused anyway.
+    MLCI_TRY(store::check_name_kind(store, name, store::k_type_dataset));
 
     // Count first, so that progress has totals.
     struct Job {

@@ -99,7 +99,9 @@ Status write_pointer(const fs::path& file, const Pointer& p) {
     return write_file_atomic(file, serialize_pointer(p));
 }
 
-Status ignore_in_git(const fs::path& dir, const std::string& name) {
+Status ignore_in_git(const fs::path& dir, const std::string& name, bool* added) {
+    if (added)
+        *added = false;
     auto file = dir / ".gitignore";
     std::string text;
     if (fs::exists(file)) {
@@ -121,7 +123,10 @@ Status ignore_in_git(const fs::path& dir, const std::string& name) {
     if (!text.empty() && text.back() != '\n')
         text.push_back('\n');
     text += wanted + "\n";
-    return write_file_atomic(file, text);
+    MLCI_TRY(write_file_atomic(file, text));
+    if (added)
+        *added = true;
+    return {};
 }
 
 } // namespace mlci::data

@@ -34,7 +34,8 @@ Result<Pointer> parse_pointer(std::string_view text, const fs::path& where);
 Result<Pointer> read_pointer(const fs::path& file);
 Status write_pointer(const fs::path& file, const Pointer& p);
 
-// Adds "/NAME" to the .gitignore in `dir` unless a line already ignores it.
-Status ignore_in_git(const fs::path& dir, const std::string& name);
+// Adds "/NAME" to the .gitignore in `dir` unless a line already ignores it
+// (the file is created when missing); `added` (optional) tells which.
+Status ignore_in_git(const fs::path& dir, const std::string& name, bool* added = nullptr);
 
 } // namespace mlci::data

@@ -7,6 +7,7 @@
 #include <mlci/run/input_content.hpp>
 #include <mlci/run/inputs.hpp>
 #include <mlci/run/params.hpp>
+#include <mlci/store/media_types.hpp>
 #include <sys/utsname.h>
 
 namespace mlci::run {
@@ -205,6 +206,8 @@ Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options
         return usage_error("invalid run name '{}' (use letters, digits, '.', '-', '_' and '/'; "
                            "set it with --name)",
                            plan.name);
+    // Before the command runs: its run could not be recorded under that name.
+    MLCI_TRY(store::check_name_kind(store, plan.name, store::k_type_run));
     plan.timeout_seconds =
         options.timeout_seconds ? options.timeout_seconds : train.timeout_seconds;
     if (plan.timeout_seconds)

@@ -229,6 +229,10 @@ Result<TrainResult> train(store::Store& store, const TrainOptions& options,
         reporter.say(plan.code ? "note: the run cache is off: the git repository has no commit yet"
                                : "note: the run cache is off: not in a git repository, so a "
                                  "change of code could not be seen");
+    if (plan.outputs.empty() && plan.metrics.empty())
+        reporter.warn("the run declares no output and no metrics file: it records the command "
+                      "and its log, nothing to reuse, package or gate on (pass -o PATH and "
+                      "--metrics FILE, or set train.outputs and train.metrics in mlci.yaml)");
 
     for (auto& in : plan.inputs) {
         MLCI_TRY_ASSIGN(st, materialise_input(store, plan.project, in, default_jobs()));

@@ -103,6 +103,7 @@ Result<Store::Tagged> Store::tag_next_version(const Descriptor& d, const std::st
         if (existing)
             return Tagged{*existing, true};
     }
+    MLCI_TRY(check_name_kind(*this, entries, name, d.artifact_type));
     long highest = 0;
     for (auto& e : entries)
         highest = std::max(highest, tag_version(e.tag, name));
@@ -111,6 +112,43 @@ Result<Store::Tagged> Store::tag_next_version(const Descriptor& d, const std::st
     set_tag(entries, d, name + ":latest");
     MLCI_TRY(write_entries(entries));
     return Tagged{tag, false};
+}
+
+std::string kind_name(std::string_view artifact_type) {
+    constexpr std::string_view prefix = "application/vnd.mlci.";
+    if (artifact_type.empty())
+        return "image";
+    if (!artifact_type.starts_with(prefix))
+        return std::string(artifact_type);
+    auto kind = artifact_type.substr(prefix.size());
+    kind = kind.substr(0, kind.rfind(".v"));
+    std::string out(kind);
+    std::replace(out.begin(), out.end(), '-', ' ');
+    return out;
+}
+
+Status check_name_kind(const Store& store, const std::vector<IndexEntry>& entries,
+                       std::string_view name, std::string_view artifact_type) {
+    auto latest = std::string(name) + ":latest";
+    for (auto& e : entries) {
+        if (e.tag != latest && tag_version(e.tag, name) < 0)
+            continue;
+        std::string type = e.descriptor.artifact_type;
+        if (type.empty())
+            if (auto m = store.read_manifest(e.descriptor.digest))
+                type = m->artifact_type;
+        if (type == artifact_type)
+            continue;
+        return usage_error("name '{}' belongs to {}s ('{}' is one): a {} cannot continue "
+                           "their versions, or '{}' would name either; give it another name",
+                           name, kind_name(type), e.tag, kind_name(artifact_type), latest);
+    }
+    return {};
+}
+
+Status check_name_kind(const Store& store, std::string_view name, std::string_view artifact_type) {
+    MLCI_TRY_ASSIGN(entries, store.entries());
+    return check_name_kind(store, entries, name, artifact_type);
 }
 
 Status Store::remove_tag(const std::string& tag) {

@@ -48,11 +48,17 @@ Result<Store> Store::open(const fs::path& dir) {
     return Store(fs::absolute(dir).lexically_normal());
 }
 
+fs::path Store::given_store(const fs::path& dir) {
+    if (!is_store(dir) && is_store(dir / ".mlci"))
+        return dir / ".mlci";
+    return dir;
+}
+
 Result<Store> Store::discover(const std::optional<fs::path>& flag, const fs::path& cwd) {
     if (flag && !flag->empty())
-        return open(*flag);
+        return open(given_store(*flag));
     if (const char* env = std::getenv("MLCI_STORE"); env && *env)
-        return open(env);
+        return open(given_store(env));
     for (fs::path dir = fs::absolute(cwd);; dir = dir.parent_path()) {
         if (is_store(dir / ".mlci"))
             return open(dir / ".mlci");

@@ -34,8 +34,12 @@ public:
     // Opens the store in `dir`; a usage error when it is not one.
     static Result<Store> open(const fs::path& dir);
     // Finds the store: `flag` (--store), else $MLCI_STORE, else the nearest
-    // .mlci walking up from `cwd`.
+    // .mlci walking up from `cwd`. A given folder may be the store or the
+    // project folder that holds it as .mlci (as `mlci init DIR` takes it).
     static Result<Store> discover(const std::optional<fs::path>& flag, const fs::path& cwd);
+    // The store a given folder names: DIR/.mlci when DIR is not a store
+    // itself but holds one, else DIR.
+    static fs::path given_store(const fs::path& dir);
 
     const fs::path& root() const { return m_root; }
     fs::path blob_path(const hash::Digest& d) const;
@@ -68,7 +72,9 @@ public:
     // with no tags, adds it untagged unless it is already listed.
     Status add_to_index(const Descriptor& d, const std::vector<std::string>& tags);
     // Tags `d` as NAME:vN with N one past the highest version of NAME, and
-    // NAME:latest; returns "NAME:vN".
+    // NAME:latest; returns "NAME:vN". A name belongs to one kind of artifact:
+    // a usage error when NAME's versions are of a kind other than `d`'s
+    // artifactType (check_name_kind).
     Result<std::string> tag_next_version(const Descriptor& d, const std::string& name);
     // Looks, under the index lock, for a tag that already names the content
     // being tagged (the index as `entries`); returns it, or nothing.
@@ -128,6 +134,19 @@ private:
     explicit BlobWriter(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };
+
+// The kind of artifact an artifactType is, for people: "dataset", "run",
+// "test report", ...; "image" for none.
+std::string kind_name(std::string_view artifact_type);
+
+// A usage error when versions of `name` (NAME:vN, NAME:latest) in `entries`
+// are artifacts of a kind other than `artifact_type`: a dataset named train
+// must not continue the versions of the runs named train, or train:latest
+// would be either. Index entries that do not say their type are read.
+Status check_name_kind(const Store& store, const std::vector<IndexEntry>& entries,
+                       std::string_view name, std::string_view artifact_type);
+// The same over the store's index now (to refuse before work is done).
+Status check_name_kind(const Store& store, std::string_view name, std::string_view artifact_type);
 
 // Validates a tag "NAME:TAG" (or NAME alone): lowercase-friendly OCI ref.name
 // characters, no leading separator. Returns the error message or nothing.

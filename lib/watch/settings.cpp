@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <iterator>
 #include <mlci/core/duration.hpp>
 #include <mlci/watch/settings.hpp>
 
@@ -76,7 +77,13 @@ Result<WatchSettings> resolve(const WatchFlags& flags, const std::optional<Watch
                            "dataset, or set watch.baseline in mlci.yaml)");
 
     // Rules: the flags replace mlci.yaml's (a CI job may narrow them).
-    for (auto& text : flags.rules.empty() ? c.rules : flags.rules) {
+    std::vector<std::string> texts = flags.rules.empty() ? c.rules : flags.rules;
+    if (texts.empty()) {
+        // A watch with no rule would measure and never alert.
+        texts.assign(std::begin(k_default_rules), std::end(k_default_rules));
+        s.default_rules = true;
+    }
+    for (auto& text : texts) {
         MLCI_TRY_ASSIGN(rule, parse_rule(text));
         s.rules.push_back(std::move(rule));
     }

@@ -17,6 +17,7 @@
 #include <mlci/watch/watcher.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mlci::watch {
@@ -24,6 +25,11 @@ namespace mlci::watch {
 // The window of a watch that runs until stopped and was given no size: it
 // needs windows to evaluate (with --once, one window of every event will do).
 inline constexpr uint64_t k_default_window_events = 1000;
+
+// The rules of a watch that neither --rule nor watch.rules configures: drift
+// of any feature and of the predictions, at the PSI limit `mlci test` uses.
+// A limit on accuracy or error depends on the model, so none is assumed.
+inline constexpr std::string_view k_default_rules[] = {"psi(*) > 0.2", "prediction_psi > 0.2"};
 
 // The flags as given: an unset optional, an empty list of rules or an empty
 // environment was not given.
@@ -46,6 +52,7 @@ struct WatchSettings {
     std::string listen;
     BaselineOptions baseline_options;
     std::vector<Rule> rules;
+    bool default_rules = false; // `rules` are k_default_rules: none was configured
     WindowOptions window;
     SourceOptions source;
     EventFields fields;

@@ -106,6 +106,19 @@ expect_exit 0 mlci deploy rollback staging --to 1
 expect_eq "$(readlink deploy/staging/current)" "releases/$good_hex" "after rollback --to 1"
 expect_exit 0 mlci deploy history staging
 expect_in out "(rollback)"
+# An environment that mlci.yaml does not declare: rollback goes back on the
+# target its deployments recorded, without --target again.
+expect_exit 0 mlci deploy "$good" --env adhoc --target dir:deploy/adhoc
+expect_exit 0 mlci deploy "$other" --env adhoc --target dir:deploy/adhoc
+expect_eq "$(readlink deploy/adhoc/current)" "releases/$other_hex" "adhoc before rollback"
+expect_exit 0 mlci deploy rollback adhoc
+expect_eq "$(readlink deploy/adhoc/current)" "releases/$good_hex" "adhoc after rollback"
+expect_exit 0 mlci deploy status adhoc
+expect_in err "to dir:deploy/adhoc"
+# A word that is no deploy command is named as such.
+expect_exit 2 mlci deploy statsu
+expect_in err "'statsu' is not a 'mlci deploy' command"
+expect_in err "did you mean 'status'?"
 # keep: 3 in mlci.yaml: three packages were deployed, all kept; a fourth prunes.
 expect_eq "$(ls deploy/staging/releases | wc -l)" "3" "releases kept"
 fourth_run=$(mlci train -p n_estimators=70 2>/dev/null)

@@ -57,7 +57,8 @@ zsh -c "source $top/completions/_mlci 2>/dev/null; _mlci_flags 'data-version add
 for step in $("$MLCI" help --list); do
     complete_bash mlci "${step:0:3}" >bash.out
     grep -qx -- "$step" bash.out || fail "bash: mlci ${step:0:3}<TAB> misses $step"
-    flag=$("$MLCI" "$step" --help | grep -o -- ' --[a-z][a-z-]*' | grep -v -- '--help' | head -1 | tr -d ' ' || true)
+    # The option lines only: the description under them names other flags.
+    flag=$("$MLCI" "$step" --help | grep -E '^ +-' | grep -o -- ' --[a-z][a-z-]*' | grep -v -- '--help' | head -1 | tr -d ' ' || true)
     [[ -n $flag ]] || continue
     complete_bash mlci "$step" "${flag:0:4}" >bash.out
     grep -qx -- "$flag" bash.out || fail "bash: mlci $step ${flag:0:4}<TAB> misses $flag"

@@ -176,7 +176,7 @@ cp "$SCRATCH/mlci.yaml" mlci.yaml
 expect_exit 0 mlci log iris-classifier
 expect_in "$SCRATCH/out" "iris-classifier:v1"
 expect_in "$SCRATCH/out" "accuracy"
-expect_exit 0 mlci log -m accuracy
+expect_exit 0 mlci log --metric accuracy
 expect_in "$SCRATCH/out" "counted:v3"
 grep -qE '^failing:v1 +failed ' "$SCRATCH/out" || fail "failed run not listed as failed"
 expect_not_in "$SCRATCH/out" "f1_macro"

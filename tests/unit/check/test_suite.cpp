@@ -175,3 +175,36 @@ TEST_CASE("check/suite: commands for people", "[check][suite]") {
     CHECK(command_line(shell) == "pytest -q");
     CHECK(command_argv(shell) == std::vector<std::string>{"/bin/sh", "-c", "pytest -q"});
 }
+
+TEST_CASE("check/suite: pytest is given a JUnit report, other commands are not", "[check][suite]") {
+    config::CommandSpec module{{"/usr/bin/python3", "-m", "pytest", "-q"}, ""};
+    CHECK(with_junit_report(module, "/r.xml").argv.back() == "--junitxml=/r.xml");
+    config::CommandSpec program{{"/usr/bin/pytest", "tests"}, ""};
+    CHECK(with_junit_report(program, "/r.xml").argv.size() == 3);
+    config::CommandSpec theirs{{"pytest", "--junitxml=mine.xml"}, ""};
+    CHECK(with_junit_report(theirs, "/r.xml").argv == theirs.argv);
+    config::CommandSpec line{{}, "PYTHONPATH=src pytest -q tests"};
+    CHECK(with_junit_report(line, "/r.xml").shell ==
+          "PYTHONPATH=src pytest -q tests --junitxml=\"$MLCI_JUNIT\"");
+    // Only the shell knows what a line with operators runs: left as it is.
+    config::CommandSpec list{{}, "pytest -q && echo done"};
+    CHECK(with_junit_report(list, "/r.xml").shell == list.shell);
+    config::CommandSpec other{{"make", "test"}, ""};
+    CHECK(with_junit_report(other, "/r.xml").argv == other.argv);
+
+    CHECK(suite_name(module) == "pytest");
+    CHECK(suite_name(program) == "pytest");
+    CHECK(suite_name(line) == "pytest");
+    CHECK(suite_name(other) == "make");
+    CHECK(suite_name(list) == "command");
+}
+
+TEST_CASE("check/suite: a suite without a report is one test, and says so", "[check][suite]") {
+    SuiteFixture f;
+    auto passed = f.run(f.spec("true", ""));
+    CHECK(passed.no_report);
+    CHECK(passed.counts().tests == 1);
+    auto written = f.run(f.spec(f.writes(k_passing), ""));
+    CHECK_FALSE(written.no_report);
+    CHECK(written.counts().tests == 2);
+}

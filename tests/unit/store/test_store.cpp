@@ -235,3 +235,41 @@ TEST_CASE("lineage annotations are edges gc follows", "[store]") {
     REQUIRE(gc(s, {false, std::chrono::seconds(0)}));
     CHECK(s.has_blob(input.digest)); // reachable only through lineage
 }
+
+TEST_CASE("a name belongs to one kind of artifact", "[store]") {
+    testing::TempDir dir;
+    auto s = Store::init(dir / ".mlci");
+    REQUIRE(s);
+    auto run = put_artifact(*s, "a"); // application/vnd.test.v1
+    REQUIRE(s->tag_next_version(run, "train"));
+    auto config = s->put_blob("{}", "application/vnd.test.config+json");
+    REQUIRE(config);
+    Manifest m;
+    m.artifact_type = k_type_dataset;
+    m.config = *config;
+    auto dataset = s->put_manifest(m);
+    REQUIRE(dataset);
+    auto refused = s->tag_next_version(*dataset, "train");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Exit::usage);
+    CHECK_THAT(refused.error().message,
+               Catch::Contains("name 'train' belongs to") &&
+                   Catch::Contains("a dataset cannot continue their versions"));
+    CHECK_FALSE(check_name_kind(*s, "train", k_type_dataset));
+    CHECK(check_name_kind(*s, "train", "application/vnd.test.v1"));
+    CHECK(s->tag_next_version(*dataset, "iris") == std::string("iris:v1"));
+    CHECK(s->tag_next_version(run, "train") == std::string("train:v2"));
+    CHECK(kind_name(k_type_test_report) == "test report");
+    CHECK(kind_name("") == "image");
+}
+
+TEST_CASE("a store is given as itself or as the project folder holding it", "[store]") {
+    testing::TempDir dir;
+    REQUIRE(Store::init(dir / ".mlci"));
+    CHECK(Store::given_store(dir.path()) == dir / ".mlci");
+    CHECK(Store::given_store(dir / ".mlci") == dir / ".mlci");
+    auto found = Store::discover(dir.path(), "/");
+    REQUIRE(found);
+    CHECK(found->root() == (dir / ".mlci").lexically_normal());
+    CHECK_FALSE(Store::discover(dir / "nothing", "/"));
+}

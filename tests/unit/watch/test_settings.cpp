@@ -89,8 +89,15 @@ TEST_CASE("watch settings: a flag beats mlci.yaml, which beats the default", "[w
     CHECK(flags->fields.ts == "stamp");
     CHECK(flags->fields.label == "truth"); // no flag: mlci.yaml's
 
+    CHECK_FALSE(flags->default_rules);
+
     auto defaults = resolve(minimal_flags(), std::nullopt);
     REQUIRE(defaults);
+    // No rule anywhere: the default rules, not a watch that never alerts.
+    CHECK(defaults->default_rules);
+    REQUIRE(defaults->rules.size() == 2);
+    CHECK(defaults->rules[0].text == "psi(*) > 0.2");
+    CHECK(defaults->rules[1].text == "prediction_psi > 0.2");
     CHECK(defaults->name.empty());
     CHECK(defaults->listen.empty());
     CHECK(defaults->window.clock == Clock::event);
