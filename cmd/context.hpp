@@ -54,6 +54,9 @@ void register_init(CLI::App& app, Context& ctx);
 void register_show(CLI::App& app, Context& ctx);
 void register_verify(CLI::App& app, Context& ctx);
 void register_gc(CLI::App& app, Context& ctx);
+// untag and rm: removing tags (tags.cpp)
+void register_untag(CLI::App& app, Context& ctx);
+void register_rm(CLI::App& app, Context& ctx);
 void register_data_version(CLI::App& app, Context& ctx);
 void register_test(CLI::App& app, Context& ctx);
 void register_train(CLI::App& app, Context& ctx);

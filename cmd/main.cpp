@@ -65,6 +65,8 @@ void build_app(CLI::App& app, Context& ctx) {
     register_show(app, ctx);
     register_verify(app, ctx);
     register_gc(app, ctx);
+    register_untag(app, ctx);
+    register_rm(app, ctx);
     register_completion(app, ctx);
     register_help(app, ctx);
     one_value_per_flag(app);
