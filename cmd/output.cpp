@@ -1,5 +1,6 @@
 #include "output.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <unistd.h>
@@ -56,6 +57,23 @@ std::string Output::paint(std::string_view text, std::string_view style) const {
                             : style == "dim"    ? "2"
                                                 : "0";
     return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+}
+
+void print_table(Output& out, const std::vector<std::vector<std::string>>& rows) {
+    std::vector<size_t> width;
+    for (auto& r : rows)
+        for (size_t i = 0; i < r.size(); ++i) {
+            width.resize(std::max(width.size(), r.size()));
+            width[i] = std::max(width[i], r[i].size());
+        }
+    for (auto& r : rows) {
+        std::string line;
+        for (size_t i = 0; i < r.size(); ++i)
+            line += i + 1 == r.size() ? r[i] : fmt::format("{:<{}}  ", r[i], width[i]);
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
+        out.result(line);
+    }
 }
 
 std::string human_bytes(uint64_t n) {

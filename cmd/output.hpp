@@ -8,6 +8,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace mlci::cli {
 
@@ -46,6 +47,10 @@ private:
     std::chrono::steady_clock::time_point m_start, m_last_draw;
     bool m_drawn = false;
 };
+
+// Prints rows as columns on stdout, each as wide as its widest cell; the last
+// column is not padded (no trailing spaces in CI logs).
+void print_table(Output& out, const std::vector<std::vector<std::string>>& rows);
 
 // "1.5 GiB", "12 KiB", "900 B"
 std::string human_bytes(uint64_t n);
