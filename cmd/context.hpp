@@ -57,6 +57,8 @@ void register_gc(CLI::App& app, Context& ctx);
 // untag and rm: removing tags (tags.cpp)
 void register_untag(CLI::App& app, Context& ctx);
 void register_rm(CLI::App& app, Context& ctx);
+// status: the whole project at a glance
+void register_project_status(CLI::App& app, Context& ctx);
 void register_data_version(CLI::App& app, Context& ctx);
 void register_test(CLI::App& app, Context& ctx);
 void register_train(CLI::App& app, Context& ctx);
