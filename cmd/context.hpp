@@ -80,6 +80,8 @@ void register_login(CLI::App& app, Context& ctx);
 // remote add, list, remove, default: named destinations for push and pull
 void register_remote(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
+// __complete refs: the words completion scripts ask for (hidden)
+void register_complete(CLI::App& app, Context& ctx);
 void register_help(CLI::App& app, Context& ctx);
 
 // Builds the whole command tree (used by main and by the doc generators).

@@ -69,6 +69,7 @@ void build_app(CLI::App& app, Context& ctx) {
     register_untag(app, ctx);
     register_rm(app, ctx);
     register_completion(app, ctx);
+    register_complete(app, ctx);
     register_help(app, ctx);
     one_value_per_flag(app);
 }
