@@ -49,6 +49,13 @@ private:
     std::optional<store::Store> m_store;
 };
 
+// How a new artifact is named to a person: "TAG (sha256:0123456789ab)" when
+// it was tagged, else its whole digest, so that the line has both a name
+// to use and the digest that pins it.
+inline std::string artifact_label(const std::vector<std::string>& tags, const hash::Digest& d) {
+    return tags.empty() ? d.str() : fmt::format("{} (sha256:{})", tags.front(), d.short_hex());
+}
+
 // Each subcommand registers itself on the app with one of these.
 void register_init(CLI::App& app, Context& ctx);
 void register_show(CLI::App& app, Context& ctx);

@@ -87,6 +87,13 @@ std::string human_bytes(uint64_t n) {
     return u == 0 ? fmt::format("{} B", n) : fmt::format("{:.1f} {}", v, units[u]);
 }
 
+std::string size_change(uint64_t from, uint64_t to) {
+    auto a = human_bytes(from), b = human_bytes(to);
+    if (a == b && from != to)
+        return fmt::format("{} B -> {} B", from, to);
+    return fmt::format("{} -> {}", a, b);
+}
+
 Reporter Output::reporter() {
     Reporter r;
     if (m_tty && !m_quiet)

@@ -55,4 +55,8 @@ void print_table(Output& out, const std::vector<std::vector<std::string>>& rows)
 // "1.5 GiB", "12 KiB", "900 B"
 std::string human_bytes(uint64_t n);
 
+// "1.0 KiB -> 2.5 KiB"; in bytes ("1024 B -> 1030 B") when the two sizes
+// differ but would read the same rounded.
+std::string size_change(uint64_t from, uint64_t to);
+
 } // namespace mlci::cli
