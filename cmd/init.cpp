@@ -36,12 +36,13 @@ void register_init(CLI::App& app, Context& ctx) {
         if (scan)
             ctx.out.note(fmt::format(
                 "wrote '{}' (training script: {}; {} found); edit it, then run 'mlci status'",
-                (dir / "mlci.yaml").string(), scan->script.empty() ? "none found" : scan->script,
+                (dir / "mlci.yaml").lexically_normal().string(),
+                scan->script.empty() ? "none found" : scan->script,
                 plural(scan->datasets.size(), "dataset")));
         if (ctx.options.json) {
             nlohmann::json doc{{"store", store.root().string()}, {"created", !existed}};
             if (scan)
-                doc["config"] = (dir / "mlci.yaml").string();
+                doc["config"] = (dir / "mlci.yaml").lexically_normal().string();
             ctx.out.json(doc);
         } else {
             ctx.out.result(store.root().string());

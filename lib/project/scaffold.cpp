@@ -203,7 +203,7 @@ std::string example_config(const ProjectScan& scan) {
 }
 
 Result<ProjectScan> write_example(const fs::path& dir) {
-    auto file = dir / "mlci.yaml";
+    auto file = (dir / "mlci.yaml").lexically_normal();
     std::error_code ec;
     if (fs::exists(file, ec))
         return usage_error("'{}' exists: 'mlci init --example' never overwrites it (move it away "
