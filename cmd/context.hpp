@@ -66,11 +66,23 @@ private:
     std::optional<store::Store> m_store;
 };
 
+// How a new artifact is named to a person: "TAG (sha256:0123456789ab)" when
+// it was tagged, else its whole digest, so that the line has both a name
+// to use and the digest that pins it.
+inline std::string artifact_label(const std::vector<std::string>& tags, const hash::Digest& d) {
+    return tags.empty() ? d.str() : fmt::format("{} (sha256:{})", tags.front(), d.short_hex());
+}
+
 // Each subcommand registers itself on the app with one of these.
 void register_init(CLI::App& app, Context& ctx);
 void register_show(CLI::App& app, Context& ctx);
 void register_verify(CLI::App& app, Context& ctx);
 void register_gc(CLI::App& app, Context& ctx);
+// untag and rm: removing tags (tags.cpp)
+void register_untag(CLI::App& app, Context& ctx);
+void register_rm(CLI::App& app, Context& ctx);
+// status: the whole project at a glance
+void register_project_status(CLI::App& app, Context& ctx);
 void register_data_version(CLI::App& app, Context& ctx);
 void register_test(CLI::App& app, Context& ctx);
 void register_train(CLI::App& app, Context& ctx);
@@ -92,6 +104,8 @@ void register_login(CLI::App& app, Context& ctx);
 // remote add, list, remove, default: named destinations for push and pull
 void register_remote(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
+// __complete refs: the words completion scripts ask for (hidden)
+void register_complete(CLI::App& app, Context& ctx);
 void register_help(CLI::App& app, Context& ctx);
 
 // Builds the whole command tree (used by main and by the doc generators).

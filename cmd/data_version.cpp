@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <mlci/core/parallel.hpp>
+#include <mlci/core/text.hpp>
 #include <mlci/data/dataset.hpp>
 #include <mlci/data/history.hpp>
 
@@ -47,8 +48,9 @@ void register_version_add(CLI::App& parent, Context& ctx) {
         if (r.unchanged)
             ctx.out.note(fmt::format("unchanged: same content as {}", r.reference));
         else
-            ctx.out.note(fmt::format("added {}: {} files, {} ({} new, {})", r.reference, r.files,
-                                     human_bytes(r.bytes), r.new_files, human_bytes(r.new_bytes)));
+            ctx.out.note(fmt::format("added {}: {}, {} ({} new, {})", r.reference,
+                                     plural(r.files, "file"), human_bytes(r.bytes), r.new_files,
+                                     human_bytes(r.new_bytes)));
         if (ctx.options.json)
             ctx.out.json({{"reference", r.reference},
                           {"digest", r.manifest.digest.str()},
@@ -83,8 +85,8 @@ void register_version_log(CLI::App& parent, Context& ctx) {
         }
         for (auto& v : versions)
             ctx.out.result(fmt::format(
-                "{:<24} {}  {}  {:>7} files {:>10}  {}{}", v.tag, v.manifest.digest.short_hex(),
-                v.created, v.files, human_bytes(v.size),
+                "{:<24} {}  {}  {:>13} {:>10}  {}{}", v.tag, v.manifest.digest.short_hex(),
+                v.created, plural(v.files, "file"), human_bytes(v.size),
                 v.commit.empty() ? "" : "git " + v.commit.substr(0, 8) + "  ", v.message));
     });
 }
@@ -107,9 +109,10 @@ void register_version_list(CLI::App& parent, Context& ctx) {
             return;
         }
         for (auto& d : datasets)
-            ctx.out.result(fmt::format("{:<20} {:<24} {:>3} version(s) {:>7} files {:>10}  {}",
-                                       d.name, d.latest.tag, d.versions, d.latest.files,
-                                       human_bytes(d.latest.size), d.latest.created));
+            ctx.out.result(fmt::format("{:<20} {:<24} {:>12} {:>13} {:>10}  {}", d.name,
+                                       d.latest.tag, plural(d.versions, "version"),
+                                       plural(d.latest.files, "file"), human_bytes(d.latest.size),
+                                       d.latest.created));
     });
 }
 

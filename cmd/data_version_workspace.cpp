@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 #include <iostream>
 #include <mlci/core/parallel.hpp>
+#include <mlci/core/text.hpp>
 #include <mlci/data/fetch_version.hpp>
 #include <mlci/data/workspace.hpp>
 
@@ -55,8 +56,7 @@ std::string totals_line(const data::ChangeTotals& t) {
             fmt::format("{} modified ({})", t.modified, signed_bytes(t.modified_delta)));
     if (t.deleted)
         parts.push_back(fmt::format("{} deleted (-{})", t.deleted, human_bytes(t.deleted_bytes)));
-    return fmt::format("{} file{} changed: {}", t.files(), t.files() == 1 ? "" : "s",
-                       fmt::join(parts, ", "));
+    return fmt::format("{} changed: {}", plural(t.files(), "file"), fmt::join(parts, ", "));
 }
 
 // Notes one line per path, at most k_notes_max of them.
@@ -153,10 +153,10 @@ void note_checkout(Output& out, const data::CheckoutResult& r) {
     for (auto& root : r.roots) {
         auto removed = root.removed.size() + root.cleaned.size();
         if (root.written == 0 && removed == 0)
-            out.note(fmt::format("{}: up to date ({} files)", root.path, root.files));
+            out.note(fmt::format("{}: up to date ({})", root.path, plural(root.files, "file")));
         else
-            out.note(fmt::format("{}: {} of {} files written ({}), {} unchanged, {} removed",
-                                 root.path, root.written, root.files,
+            out.note(fmt::format("{}: {} of {} written ({}), {} unchanged, {} removed", root.path,
+                                 root.written, plural(root.files, "file"),
                                  human_bytes(root.written_bytes), root.unchanged, removed));
         if (!root.extra.empty())
             out.note(fmt::format("{} file{} not in {} kept (use --clean to remove them):",
@@ -241,7 +241,7 @@ std::string size_column(const data::FileChange& c) {
     case data::Change::deleted:
         return "-" + human_bytes(c.old_size);
     case data::Change::modified:
-        return fmt::format("{} -> {}", human_bytes(c.old_size), human_bytes(c.new_size));
+        return size_change(c.old_size, c.new_size);
     }
     return {};
 }

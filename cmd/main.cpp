@@ -95,6 +95,7 @@ void build_app(CLI::App& app, Context& ctx) {
     register_report(app, ctx);
     register_signing(app, ctx);
     register_log(app, ctx);
+    register_project_status(app, ctx);
     register_push(app, ctx);
     register_pull(app, ctx);
     register_login(app, ctx);
@@ -102,7 +103,10 @@ void build_app(CLI::App& app, Context& ctx) {
     register_show(app, ctx);
     register_verify(app, ctx);
     register_gc(app, ctx);
+    register_untag(app, ctx);
+    register_rm(app, ctx);
     register_completion(app, ctx);
+    register_complete(app, ctx);
     register_help(app, ctx);
     one_value_per_flag(app);
     attach_docs(app, ctx);

@@ -1,5 +1,6 @@
 #include "output.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <unistd.h>
@@ -58,6 +59,23 @@ std::string Output::paint(std::string_view text, std::string_view style) const {
     return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
 }
 
+void print_table(Output& out, const std::vector<std::vector<std::string>>& rows) {
+    std::vector<size_t> width;
+    for (auto& r : rows)
+        for (size_t i = 0; i < r.size(); ++i) {
+            width.resize(std::max(width.size(), r.size()));
+            width[i] = std::max(width[i], r[i].size());
+        }
+    for (auto& r : rows) {
+        std::string line;
+        for (size_t i = 0; i < r.size(); ++i)
+            line += i + 1 == r.size() ? r[i] : fmt::format("{:<{}}  ", r[i], width[i]);
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
+        out.result(line);
+    }
+}
+
 std::string human_bytes(uint64_t n) {
     const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     double v = static_cast<double>(n);
@@ -67,6 +85,13 @@ std::string human_bytes(uint64_t n) {
         ++u;
     }
     return u == 0 ? fmt::format("{} B", n) : fmt::format("{:.1f} {}", v, units[u]);
+}
+
+std::string size_change(uint64_t from, uint64_t to) {
+    auto a = human_bytes(from), b = human_bytes(to);
+    if (a == b && from != to)
+        return fmt::format("{} B -> {} B", from, to);
+    return fmt::format("{} -> {}", a, b);
 }
 
 Reporter Output::reporter() {

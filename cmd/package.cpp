@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <mlci/config/package_config.hpp>
 #include <mlci/config/project_config.hpp>
+#include <mlci/core/text.hpp>
 #include <mlci/oci/epoch.hpp>
 #include <mlci/package/options.hpp>
 #include <mlci/registry/reference.hpp>
@@ -101,8 +102,8 @@ void run_package(Context& ctx, PackageArgs& args) {
         o.remote.plain_http = args.plain_http;
         auto pulled = value_or_throw(registry::pull(store, src, o, ctx.out.reporter()));
         ctx.out.end_progress();
-        ctx.out.note(fmt::format("base {} pulled as {} ({} blob(s) downloaded)", options.base,
-                                 pulled.reference, pulled.blobs_downloaded));
+        ctx.out.note(fmt::format("base {} pulled as {} ({} downloaded)", options.base,
+                                 pulled.reference, plural(pulled.blobs_downloaded, "blob")));
         options.base = pulled.reference + "@" + pulled.digest.str();
     }
     auto r = value_or_throw(package::package_run(store, entry, options, ctx.out.reporter()));

@@ -1,6 +1,7 @@
 // mlci pull: fetch an artifact and its referrers into the store, verified.
 #include "remotes.hpp"
 
+#include <mlci/core/text.hpp>
 #include <mlci/registry/reference.hpp>
 #include <mlci/registry/transfer.hpp>
 
@@ -63,14 +64,14 @@ void register_pull(CLI::App& app, Context& ctx) {
         }
         auto r = value_or_throw(registry::pull(store, src, o, ctx.out.reporter()));
         ctx.out.end_progress();
-        ctx.out.note(fmt::format("pulled {} as {}: {} blob(s) downloaded ({}), {} already "
-                                 "here, {} referrer(s)",
-                                 r.source, r.reference, r.blobs_downloaded,
-                                 human_bytes(r.bytes_downloaded), r.blobs_present, r.referrers));
+        ctx.out.note(fmt::format("pulled {} as {}: {} downloaded ({}), {} already here, {}",
+                                 r.source, r.reference, plural(r.blobs_downloaded, "blob"),
+                                 human_bytes(r.bytes_downloaded), r.blobs_present,
+                                 plural(r.referrers, "referrer")));
         if (!o.paths.empty())
-            ctx.out.note(fmt::format("the data of {} of its {} file(s) (--path); 'mlci "
+            ctx.out.note(fmt::format("the data of {} of its {} (--path); 'mlci "
                                      "data-version checkout {} PATH...' restores them",
-                                     r.files_selected, r.files, r.reference));
+                                     r.files_selected, plural(r.files, "file"), r.reference));
         if (ctx.options.json)
             ctx.out.json({{"reference", r.reference},
                           {"digest", r.digest.str()},

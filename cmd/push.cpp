@@ -2,6 +2,7 @@
 // an OCI layout directory.
 #include "remotes.hpp"
 
+#include <mlci/core/text.hpp>
 #include <mlci/registry/reference.hpp>
 #include <mlci/registry/transfer.hpp>
 
@@ -83,11 +84,12 @@ void register_push(CLI::App& app, Context& ctx) {
                                      dest.host));
         auto r = value_or_throw(registry::push(store, entry, dest, o, ctx.out.reporter()));
         ctx.out.end_progress();
-        ctx.out.note(fmt::format("pushed {}: {} blob(s) uploaded ({}), {} already there, {} "
-                                 "mounted, {} manifest(s), {} referrer(s)",
-                                 store::display_name(entry), r.blobs_uploaded,
+        ctx.out.note(fmt::format("pushed {}: {} uploaded ({}), {} already there, {} mounted, "
+                                 "{}, {}",
+                                 store::display_name(entry), plural(r.blobs_uploaded, "blob"),
                                  human_bytes(r.bytes_uploaded), r.blobs_present, r.blobs_mounted,
-                                 r.manifests_pushed, r.referrers));
+                                 plural(r.manifests_pushed, "manifest"),
+                                 plural(r.referrers, "referrer")));
         if (ctx.options.json)
             ctx.out.json({{"reference", r.reference},
                           {"digest", r.digest.str()},

@@ -9,6 +9,7 @@
 #include <mlci/check/test_run.hpp>
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/text.hpp>
 #include <mlci/report/junit.hpp>
 
 namespace mlci::cli {
@@ -62,8 +63,8 @@ void print_summary(Output& out, const check::TestRun& run, bool verbose) {
         for (auto& f : d.files)
             checks += f.checks.size();
         out.note(fmt::format(
-            "data {} ({}): {} check(s), {} failed{}", d.name, d.reference, checks, d.failures(),
-            d.drift_reference.empty() ? "" : ", drift against " + d.drift_reference));
+            "data {} ({}): {}, {} failed{}", d.name, d.reference, plural(checks, "check"),
+            d.failures(), d.drift_reference.empty() ? "" : ", drift against " + d.drift_reference));
         for (auto& f : d.files)
             for (auto& c : f.checks) {
                 if (!c.failed() && !verbose)
@@ -153,9 +154,12 @@ void run_test(Context& ctx, TestFlags& flags) {
     print_summary(ctx.out, run, ctx.options.verbose > 0);
     auto counts = run.counts();
     ctx.out.note(fmt::format(
-        "test report {}: {}, {} test(s), {} failed, {} errors, {} skipped", reference,
+        "test report {}{}: {}, {}, {} failed, {}, {} skipped",
+        artifact_label(flags.tags, desc.digest),
+        run.subject ? " of " + store::display_name(*run.subject) : std::string(),
         run.passed() ? ctx.out.paint("passed", "green") : ctx.out.paint("failed", "red"),
-        counts.tests, counts.failures, counts.errors, counts.skipped));
+        plural(counts.tests, "test"), counts.failures, plural(counts.errors, "error"),
+        counts.skipped));
     if (ctx.options.json) {
         auto doc = check::to_json(run, &store);
         doc["reference"] = reference;

@@ -164,9 +164,9 @@ void run_validate(Context& ctx, const ValidateFlags& flags) {
                           report::write_junit({report::validation_suite(v)}, "mlci validate"));
 
     print_table(ctx.out, v);
-    ctx.out.note(
-        fmt::format("validation {} of {}: {}", reference, run.reference(),
-                    v.passed ? ctx.out.paint("passed", "green") : ctx.out.paint("failed", "red")));
+    ctx.out.note(fmt::format(
+        "validation {} of {}: {}", artifact_label(flags.tags, desc.digest), run.reference(),
+        v.passed ? ctx.out.paint("passed", "green") : ctx.out.paint("failed", "red")));
     if (ctx.options.json) {
         auto doc = gate::to_json(v);
         doc["reference"] = reference;

@@ -2,7 +2,11 @@
 #include "context.hpp"
 #include "duration_option.hpp"
 
+#include <mlci/config/project_config.hpp>
 #include <mlci/core/parallel.hpp>
+#include <mlci/core/text.hpp>
+#include <mlci/data/project.hpp>
+#include <mlci/project/retention.hpp>
 #include <mlci/store/maintenance.hpp>
 
 namespace mlci::cli {
@@ -27,10 +31,10 @@ void register_verify(CLI::App& app, Context& ctx) {
             for (auto& p : report.problems)
                 ctx.out.result(p);
             ctx.out.note(fmt::format(
-                "{} blobs, {} checked: {}", report.blobs, human_bytes(report.bytes),
+                "{}, {} checked: {}", plural(report.blobs, "blob"), human_bytes(report.bytes),
                 report.problems.empty()
                     ? ctx.out.paint("ok", "green")
-                    : ctx.out.paint(fmt::format("{} problem(s)", report.problems.size()), "red")));
+                    : ctx.out.paint(plural(report.problems.size(), "problem"), "red")));
         }
         if (!report.problems.empty())
             ctx.exit = Exit::gate;
@@ -52,6 +56,7 @@ void register_gc(CLI::App& app, Context& ctx) {
     struct Options {
         bool dry_run = false;
         std::optional<std::chrono::milliseconds> grace;
+        std::optional<unsigned> keep_last;
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand("gc", "Delete blobs that no tag, artifact or lineage reaches");
@@ -60,26 +65,48 @@ void register_gc(CLI::App& app, Context& ctx) {
     add_duration_option(cmd, "--grace", opts->grace,
                         "Keep unreferenced blobs younger than this (default: 1h)",
                         ZeroDuration::allowed);
+    cmd->add_option("--keep-last", opts->keep_last,
+                    "Keep the N newest versions of each name; untag older ones first "
+                    "(default: gc.keep_last in mlci.yaml, else keep all)")
+        ->type_name("N")
+        ->check(CLI::PositiveNumber);
     cmd->callback([&ctx, opts] {
         auto& store = ctx.store();
-        store::GcOptions o{opts->dry_run, std::chrono::ceil<std::chrono::seconds>(
-                                              opts->grace.value_or(std::chrono::hours(1)))};
+        store::GcOptions o;
+        o.dry_run = opts->dry_run;
+        o.grace =
+            std::chrono::ceil<std::chrono::seconds>(opts->grace.value_or(std::chrono::hours(1)));
+        auto cwd = std::filesystem::current_path();
+        auto keep_last = opts->keep_last;
+        if (!keep_last)
+            keep_last = value_or_throw(config::find_project_config(cwd)).gc.keep_last;
+        if (keep_last)
+            o.retention = value_or_throw(
+                project::retention_for(store, data::project_root(store, cwd), *keep_last));
         auto report = value_or_throw(store::gc(store, o));
         if (ctx.options.json) {
             nlohmann::json removed = nlohmann::json::array();
             for (auto& [d, size] : report.removed)
                 removed.push_back({{"digest", d.str()}, {"size", size}});
             ctx.out.json({{"dry_run", opts->dry_run},
+                          {"untagged", report.retention.untag},
+                          {"spared", report.retention.spared},
                           {"kept", report.kept},
                           {"removed", removed},
                           {"removed_bytes", report.removed_bytes},
                           {"temp_files_removed", report.temp_files_removed}});
             return;
         }
+        for (auto& t : report.retention.untag)
+            ctx.out.note(fmt::format("{} {}", opts->dry_run ? "would untag" : "untagged", t));
+        for (auto& t : report.retention.spared)
+            ctx.out.detail(fmt::format("kept {}: in use (latest, another tag, an environment or "
+                                       "a pointer file)",
+                                       t));
         for (auto& [d, size] : report.removed)
             ctx.out.result(d.str());
-        ctx.out.note(fmt::format("{} {} blob(s), {}; kept {}",
-                                 opts->dry_run ? "would remove" : "removed", report.removed.size(),
+        ctx.out.note(fmt::format("{} {}, {}; kept {}", opts->dry_run ? "would remove" : "removed",
+                                 plural(report.removed.size(), "blob"),
                                  human_bytes(report.removed_bytes), report.kept));
     });
     ctx.document({"gc",
@@ -88,8 +115,15 @@ void register_gc(CLI::App& app, Context& ctx) {
                   "lineage annotations, and keeps referrers (signatures, reports) whose subject "
                   "it keeps. It waits for running mlci writers to finish, and keeps "
                   "unreferenced blobs younger than the grace period, so it never deletes what "
-                  "another process is writing. Prints the digests it removes.",
+                  "another process is writing. Prints the digests it removes.\n\n"
+                  "With --keep-last N (or gc.keep_last in mlci.yaml) it first applies retention: "
+                  "for each name, the version tags NAME:vN past the N newest are removed in one "
+                  "atomic update of the index, then the blobs only they reached are deleted. A "
+                  "version is kept whatever its age while NAME:latest or another tag names it, an "
+                  "environment runs it or would roll back to it, or a pointer file in the project "
+                  "names it; deployment histories are never pruned.",
                   {{"mlci gc --dry-run", "list what would be deleted"},
+                   {"mlci gc --keep-last 5", "keep the five newest versions of each name"},
                    {"mlci gc --grace 0", "delete every unreferenced blob now"}}});
 }
 

@@ -23,13 +23,30 @@ _mlci() {
         COMPREPLY=($(compgen -W "$flags" -- "$cur"))
     elif [[ -n "$subs" ]]; then
         COMPREPLY=($(compgen -W "$subs" -- "$cur"))
+    elif _mlci_refs "$path"; then
+        _mlci_complete_refs "$cur"
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi
 }
+# The store's names and tags, asked for now, and files (pointer files are
+# references too). bash splits NAME:TAG at ':', so the whole word is read
+# from the line and what precedes the last ':' is taken off the replies.
+_mlci_complete_refs() {
+    local word="$1" prefix=""
+    if [[ -n ${COMP_LINE:-} ]]; then
+        word="${COMP_LINE:0:${COMP_POINT:-${#COMP_LINE}}}"
+        word="${word##*[[:space:]]}"
+    fi
+    [[ $word == *:* && $COMP_WORDBREAKS == *:* ]] && prefix="${word%:*}:"
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -W "$(mlci __complete refs 2>/dev/null)" -- "$word"))
+    COMPREPLY=("${COMPREPLY[@]#"$prefix"}")
+    [[ -z $prefix ]] && COMPREPLY+=($(compgen -f -- "$word"))
+}
 _mlci_subs() {
     case "$1" in
-    '') echo 'init data-version test train validate package deploy watch report sign verify-signature key log metrics lineage push pull login logout remote show verify gc completion help' ;;
+    '') echo 'init data-version test train validate package deploy watch report sign verify-signature key log metrics lineage status push pull login logout remote show verify gc untag rm completion help' ;;
     'data-version') echo 'add status checkout diff log list' ;;
     'deploy') echo 'status history rollback' ;;
     'key') echo 'generate' ;;
@@ -47,7 +64,7 @@ _mlci_is_sub() {
 _mlci_flags() {
     case "$1" in
     '') echo '-h --help --version --store --json -q --quiet -v --verbose' ;;
-    'init') echo '-h --help' ;;
+    'init') echo '-h --help --example' ;;
     'data-version') echo '-h --help' ;;
     'data-version add') echo '-h --help -n --name -m --message --link -j --jobs' ;;
     'data-version status') echo '-h --help -j --jobs' ;;
@@ -69,10 +86,11 @@ _mlci_flags() {
     'verify-signature') echo '-h --help -k --key' ;;
     'key') echo '-h --help' ;;
     'key generate') echo '-h --help -o --output --out -f --force' ;;
-    'log') echo '-h --help --metric --limit' ;;
+    'log') echo '-h --help --metric --sort --filter --limit' ;;
     'metrics') echo '-h --help' ;;
     'metrics diff') echo '-h --help -a --all' ;;
     'lineage') echo '-h --help --depth' ;;
+    'status') echo '-h --help -j --jobs' ;;
     'push') echo '-h --help -r --remote -t --tag -j --jobs --plain-http --no-referrers --chunk-size' ;;
     'pull') echo '-h --help -r --remote -t --tag --path -j --jobs --plain-http --no-referrers' ;;
     'login') echo '-h --help -u --username --password-stdin --plain-http' ;;
@@ -84,10 +102,18 @@ _mlci_flags() {
     'remote default') echo '-h --help' ;;
     'show') echo '-h --help --all-files' ;;
     'verify') echo '-h --help -j --jobs' ;;
-    'gc') echo '-h --help --dry-run --grace' ;;
+    'gc') echo '-h --help --dry-run --grace --keep-last' ;;
+    'untag') echo '-h --help' ;;
+    'rm') echo '-h --help' ;;
     'completion') echo '-h --help' ;;
     'help') echo '-h --help --man --list' ;;
     esac
+}
+_mlci_refs() {
+    case "$1" in
+    'data-version checkout'|'data-version diff'|'data-version log'|'test'|'validate'|'package'|'deploy'|'report'|'sign'|'verify-signature'|'log'|'metrics diff'|'lineage'|'push'|'show'|'untag'|'rm') return 0 ;;
+    esac
+    return 1
 }
 _mlci_takes_value() {
     [[ "$2" == --store ]] && return 0
@@ -108,13 +134,14 @@ _mlci_takes_value() {
     'sign') case "$2" in -k|--key|--signer) return 0 ;; esac ;;
     'verify-signature') case "$2" in -k|--key) return 0 ;; esac ;;
     'key generate') case "$2" in -o|--output|--out) return 0 ;; esac ;;
-    'log') case "$2" in --metric|--limit) return 0 ;; esac ;;
+    'log') case "$2" in --metric|--sort|--filter|--limit) return 0 ;; esac ;;
     'lineage') case "$2" in --depth) return 0 ;; esac ;;
+    'status') case "$2" in -j|--jobs) return 0 ;; esac ;;
     'push') case "$2" in -r|--remote|-t|--tag|-j|--jobs|--chunk-size) return 0 ;; esac ;;
     'pull') case "$2" in -r|--remote|-t|--tag|--path|-j|--jobs) return 0 ;; esac ;;
     'login') case "$2" in -u|--username) return 0 ;; esac ;;
     'verify') case "$2" in -j|--jobs) return 0 ;; esac ;;
-    'gc') case "$2" in --grace) return 0 ;; esac ;;
+    'gc') case "$2" in --grace|--keep-last) return 0 ;; esac ;;
     esac
     return 1
 }

@@ -19,7 +19,7 @@ end
 function __mlci_subs
     switch $argv[1]
         case ''
-            printf '%s\n' init data-version test train validate package deploy watch report sign verify-signature key log metrics lineage push pull login logout remote show verify gc completion help
+            printf '%s\n' init data-version test train validate package deploy watch report sign verify-signature key log metrics lineage status push pull login logout remote show verify gc untag rm completion help
         case 'data-version'
             printf '%s\n' add status checkout diff log list
         case 'deploy'
@@ -67,9 +67,11 @@ function __mlci_valued
         case 'key generate'
             printf '%s\n' -o --output --out
         case 'log'
-            printf '%s\n' --metric --limit
+            printf '%s\n' --metric --sort --filter --limit
         case 'lineage'
             printf '%s\n' --depth
+        case 'status'
+            printf '%s\n' -j --jobs
         case 'push'
             printf '%s\n' -r --remote -t --tag -j --jobs --chunk-size
         case 'pull'
@@ -79,7 +81,7 @@ function __mlci_valued
         case 'verify'
             printf '%s\n' -j --jobs
         case 'gc'
-            printf '%s\n' --grace
+            printf '%s\n' --grace --keep-last
     end
 end
 complete -c mlci -f
@@ -102,6 +104,7 @@ complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a key -d 'Manage signing ke
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a log -d 'List runs with their status, params and metrics'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a metrics -d 'Compare the metrics of runs'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a lineage -d 'Show where an artifact came from and what was made from it'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a status -d 'Show the project: data pointers, training cache, validation, environments'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a push -d 'Push an artifact to an OCI registry or layout'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a pull -d 'Pull an artifact from an OCI registry or layout'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a login -d 'Check and keep credentials for a registry'
@@ -110,6 +113,8 @@ complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a remote -d 'Name the regis
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a show -d 'Show an artifact: manifest, annotations, files, profile'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a verify -d 'Re-hash every blob and check every artifact is whole'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a gc -d 'Delete blobs that no tag, artifact or lineage reaches'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a untag -d 'Remove a tag; the artifact stays until gc'
+complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a rm -d 'Remove every tag of a name, or one version'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a completion -d 'Print shell completion for bash, zsh or fish'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -a help -d 'Show help for mlci or one of its commands'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -s h -l help -d 'Print this help message and exit'
@@ -119,6 +124,7 @@ complete -c mlci -n 'test (__mlci_path) = '\'''\''' -l json -d 'Print the result
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -s q -l quiet -d 'Print only results, no notes or progress'
 complete -c mlci -n 'test (__mlci_path) = '\'''\''' -s v -l verbose -d 'Print more detail on stderr'
 complete -c mlci -n 'test (__mlci_path) = '\''init'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''init'\''' -l example -d 'Also write a commented mlci.yaml for the project found in DIR (never overwrites one)'
 complete -c mlci -n 'test (__mlci_path) = '\''init'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''data-version'\''' -a add -d 'Version files or folders as a new dataset version'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version'\''' -a status -d 'Show files added, modified or deleted since the version a pointer file records'
@@ -141,12 +147,15 @@ complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -l to -
 complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -l clean -d 'Also remove files in neither this version nor the one the pointer records'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -s f -l force -d 'Overwrite or remove modified files even when the store lacks their content'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -s j -l jobs -r -F -d 'Write this many files at once (default: all cores)'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version checkout'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''data-version diff'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version diff'\''' -l exit-code -d 'Exit with 1 when anything changed'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version diff'\''' -s j -l jobs -r -F -d 'Read this many files at once (default: all cores)'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version diff'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version diff'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''data-version log'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''data-version log'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version log'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''data-version list'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''data-version list'\''' -F
@@ -161,6 +170,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l timeout -r -F -d 'Sto
 complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -s t -l tag -r -F -d 'Also tag the report NAME:TAG, or NAME for the next NAME:vN (repeatable)'
 complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l no-suites -d 'Run no test suite, only data checks'
 complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -l no-data -d 'Run no data check, only test suites'
+complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''test'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s i -l input -r -F -d 'A dataset the run reads: a name from mlci.yaml, a reference, or ALIAS=REF (repeatable; default: train.inputs)'
@@ -191,6 +201,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l report -r -F -d '
 complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l junit -r -F -d 'Write the criteria as JUnit XML to FILE'
 complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -s t -l tag -r -F -d 'Also tag the validation NAME:TAG, or NAME for the next NAME:vN (repeatable)'
 complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -l allow-no-criteria -d 'Validate with no criterion and no regression limit: check only that the run succeeded'
+complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''validate'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l base -r -F -d 'Base image: scratch (default), HOST/REPO[:TAG|@DIGEST] in a registry, oci:DIR[:REF], oci-archive:FILE[:REF], or an image in the store'
@@ -210,6 +221,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l platform -r -F -d 
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l plain-http -d 'Talk HTTP, not HTTPS, to the registry of a base on this machine'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l allow-unvalidated -d 'Package a run that has no passing validation'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -s j -l jobs -r -F -d 'Compression threads (default: all cores)'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -a status -d 'What runs in an environment'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -a history -d 'An environment'\''s deployments, newest first'
@@ -230,6 +242,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l branch -r -F -d 'gi
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l wait -r -F -d 'How long to wait for another deploy to the environment (default 0: fail at once); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -s f -l force -d 'Deploy even when policy checks fail (the override is recorded)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l no-require-validation -d 'Do not require a passing validation (recorded in the policy checks)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy status'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy status'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''deploy history'\''' -s h -l help -d 'Print this help message and exit'
@@ -278,13 +291,16 @@ complete -c mlci -n 'test (__mlci_path) = '\''report'\''' -l html -d 'A self-con
 complete -c mlci -n 'test (__mlci_path) = '\''report'\''' -l baseline -r -F -d 'Compare with this run, an artifact made from one, or the package deployed to an environment (default: the baseline of the run'\''s latest validation)'
 complete -c mlci -n 'test (__mlci_path) = '\''report'\''' -l metric -r -F -d 'The metric the sweep plot shows (default: the first criterion'\''s metric, else accuracy)'
 complete -c mlci -n 'test (__mlci_path) = '\''report'\''' -l assets-dir -r -F -d 'Write the SVG plots of a Markdown page into DIR (needed to get plots when the page goes to standard output)'
+complete -c mlci -n 'test (__mlci_path) = '\''report'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''report'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -s k -l key -r -F -d 'The private key file ('\''mlci key generate'\'' wrote it)'
 complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -l signer -r -F -d 'Who signs, recorded in the signature (default: USER@HOST)'
+complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''sign'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''verify-signature'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''verify-signature'\''' -s k -l key -r -F -d 'The public key file (PREFIX.pub of '\''mlci key generate'\'')'
+complete -c mlci -n 'test (__mlci_path) = '\''verify-signature'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''verify-signature'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''key'\''' -a generate -d 'Generate an Ed25519 key pair for signing'
 complete -c mlci -n 'test (__mlci_path) = '\''key'\''' -s h -l help -d 'Print this help message and exit'
@@ -294,16 +310,24 @@ complete -c mlci -n 'test (__mlci_path) = '\''key generate'\''' -s f -l force -d
 complete -c mlci -n 'test (__mlci_path) = '\''key generate'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -l metric -r -F -d 'Show this metric as a column (repeatable; default: every metric)'
+complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -l sort -r -F -d 'Order by a metric (or numeric param), highest first; METRIC:asc for lowest first'
+complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -l filter -r -F -d 'Only runs where METRIC OP VALUE holds, OP one of > >= < <= == != (repeatable: all must hold)'
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -l limit -r -F -d 'Show at most this many runs, newest first'
+complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''log'\''' -F
-complete -c mlci -n 'test (__mlci_path) = '\''metrics'\''' -a diff -d 'Compare two runs'\'' metrics and params'
+complete -c mlci -n 'test (__mlci_path) = '\''metrics'\''' -a diff -d 'Compare runs'\'' metrics and params'
 complete -c mlci -n 'test (__mlci_path) = '\''metrics'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''metrics diff'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''metrics diff'\''' -s a -l all -d 'Show unchanged params too'
+complete -c mlci -n 'test (__mlci_path) = '\''metrics diff'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''metrics diff'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''lineage'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''lineage'\''' -l depth -r -F -d 'Follow at most this many steps each way'
+complete -c mlci -n 'test (__mlci_path) = '\''lineage'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''lineage'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''status'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''status'\''' -s j -l jobs -r -F -d 'Read this many data files at once (default: all cores)'
+complete -c mlci -n 'test (__mlci_path) = '\''status'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -s r -l remote -r -F -d 'Push to this remote (see '\''mlci remote'\'') as <remote>/NAME:TAG'
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -s t -l tag -r -F -d 'Tag it TAG on the remote (default: the TAG of the local NAME:TAG)'
@@ -311,6 +335,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -s j -l jobs -r -F -d 'T
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -l plain-http -d 'Talk HTTP, not HTTPS, to a registry on this machine'
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -l no-referrers -d 'Push the artifact only, not the reports and signatures that refer to it'
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -l chunk-size -r -F -d 'Upload blobs larger than this many MiB in resumable chunks of that size (default: 128)'
+complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''push'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''pull'\''' -s r -l remote -r -F -d 'Pull NAME[:TAG] from this remote (see '\''mlci remote'\'')'
@@ -344,6 +369,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''remote default'\''' -s h -l help -
 complete -c mlci -n 'test (__mlci_path) = '\''remote default'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''show'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''show'\''' -l all-files -d 'List every file (default: the first 20)'
+complete -c mlci -n 'test (__mlci_path) = '\''show'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
 complete -c mlci -n 'test (__mlci_path) = '\''show'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''verify'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''verify'\''' -s j -l jobs -r -F -d 'Hash this many blobs at once (default: all cores)'
@@ -351,7 +377,14 @@ complete -c mlci -n 'test (__mlci_path) = '\''verify'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -l dry-run -d 'List what would be deleted; delete nothing'
 complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -l grace -r -F -d 'Keep unreferenced blobs younger than this (default: 1h); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
+complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -l keep-last -r -F -d 'Keep the N newest versions of each name; untag older ones first (default: gc.keep_last in mlci.yaml, else keep all)'
 complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''untag'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''untag'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
+complete -c mlci -n 'test (__mlci_path) = '\''untag'\''' -F
+complete -c mlci -n 'test (__mlci_path) = '\''rm'\''' -s h -l help -d 'Print this help message and exit'
+complete -c mlci -n 'test (__mlci_path) = '\''rm'\''' -a '(command -q mlci; and mlci __complete refs 2>/dev/null)' -d 'reference'
+complete -c mlci -n 'test (__mlci_path) = '\''rm'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''completion'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''completion'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''help'\''' -s h -l help -d 'Print this help message and exit'

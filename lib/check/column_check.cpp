@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <mlci/check/column_check.hpp>
+#include <mlci/core/text.hpp>
 #include <mlci/data/csv_reader.hpp>
 
 namespace mlci::check {
@@ -111,9 +112,9 @@ void ColumnCheck::add(std::string_view value, uint64_t line) {
 
 void ColumnCheck::finish(uint64_t rows, std::vector<CheckResult>& out) const {
     if (m_rule.type)
-        out.push_back(
-            result("type", m_name, m_type, fmt::format("every value is {}", *m_rule.type),
-                   fmt::format("{} value(s) are not of type {}", m_type.count, *m_rule.type)));
+        out.push_back(result("type", m_name, m_type, fmt::format("every value is {}", *m_rule.type),
+                             fmt::format("{} {} not of type {}", plural(m_type.count, "value"),
+                                         m_type.count == 1 ? "is" : "are", *m_rule.type)));
     if (m_rule.nullable == false || m_rule.max_null_fraction) {
         double fraction = rows ? static_cast<double>(m_nulls.count) / static_cast<double>(rows) : 0;
         CheckResult r;
@@ -124,15 +125,15 @@ void ColumnCheck::finish(uint64_t rows, std::vector<CheckResult>& out) const {
         bool forbidden = m_rule.nullable == false && m_nulls.count > 0;
         r.outcome = too_many || forbidden ? Outcome::failed : Outcome::passed;
         if (forbidden)
-            r.message =
-                fmt::format("{} null value(s) in a column that is not nullable", m_nulls.count);
+            r.message = fmt::format("{} in a column that is not nullable",
+                                    plural(m_nulls.count, "null value"));
         else if (too_many)
-            r.message = fmt::format("{} null value(s), a fraction of {} of {} rows, above the "
+            r.message = fmt::format("{}, a fraction of {} of {} rows, above the "
                                     "maximum {}",
-                                    m_nulls.count, format_value(fraction), rows,
-                                    format_value(*m_rule.max_null_fraction));
+                                    plural(m_nulls.count, "null value"), format_value(fraction),
+                                    rows, format_value(*m_rule.max_null_fraction));
         else
-            r.message = fmt::format("{} null value(s)", m_nulls.count);
+            r.message = plural(m_nulls.count, "null value");
         if (r.failed())
             r.examples = m_nulls.examples;
         out.push_back(std::move(r));
@@ -141,12 +142,12 @@ void ColumnCheck::finish(uint64_t rows, std::vector<CheckResult>& out) const {
         auto range = fmt::format("[{}, {}]", m_rule.min ? format_value(*m_rule.min) : "-inf",
                                  m_rule.max ? format_value(*m_rule.max) : "inf");
         out.push_back(result("range", m_name, m_range, "every value is in " + range,
-                             fmt::format("{} value(s) outside {}", m_range.count, range)));
+                             fmt::format("{} outside {}", plural(m_range.count, "value"), range)));
     }
     if (!m_rule.allowed.empty())
         out.push_back(result("allowed", m_name, m_allowed_tally,
                              "every value is one of " + join(m_rule.allowed, ", "),
-                             fmt::format("{} value(s) not among {}", m_allowed_tally.count,
+                             fmt::format("{} not among {}", plural(m_allowed_tally.count, "value"),
                                          join(m_rule.allowed, ", "))));
 }
 

@@ -3,6 +3,7 @@
 #include <mlci/check/column_check.hpp>
 #include <mlci/check/drift.hpp>
 #include <mlci/check/stats.hpp>
+#include <mlci/core/text.hpp>
 #include <mlci/data/csv_reader.hpp>
 #include <numeric>
 
@@ -138,7 +139,8 @@ CheckResult ColumnDrift::finish(double max_psi) {
             r.examples.push_back(fmt::format("mean {} (reference {})", format_value(mean),
                                              format_value(*m_ref.mean)));
         if (m_other)
-            r.examples.push_back(fmt::format("{} value(s) are not numbers", m_other));
+            r.examples.push_back(fmt::format("{} {}", plural(m_other, "value"),
+                                             m_other == 1 ? "is not a number" : "are not numbers"));
     } else {
         // The biggest moves between categories explain a PSI best.
         double total = static_cast<double>(m_count);

@@ -4,6 +4,7 @@
 #include <mlci/check/column_check.hpp>
 #include <mlci/check/drift.hpp>
 #include <mlci/check/table_check.hpp>
+#include <mlci/core/text.hpp>
 #include <mlci/data/field_hash.hpp>
 #include <optional>
 
@@ -132,14 +133,16 @@ TableResult check_table(data::CsvReader& reader, const TableSpec& spec) {
             else
                 columns[it->second].emplace(name, rule);
         }
-        auto r =
-            table_check("columns", missing.empty() && repeated.empty(),
-                        fmt::format("all {} declared column(s) present", schema->columns.size()));
+        auto r = table_check(
+            "columns", missing.empty() && repeated.empty(),
+            fmt::format("all {} present", plural(schema->columns.size(), "declared column")));
         if (!missing.empty())
-            r.message = fmt::format("missing column(s): {} (the header has: {})", join(missing),
+            r.message = fmt::format("missing {}: {} (the header has: {})",
+                                    missing.size() == 1 ? "column" : "columns", join(missing),
                                     join(header));
         else if (!repeated.empty())
-            r.message = fmt::format("column(s) named twice in the header: {}", join(repeated));
+            r.message = fmt::format("{} named twice in the header: {}",
+                                    repeated.size() == 1 ? "column" : "columns", join(repeated));
         r.violations = missing.size() + repeated.size();
         head.push_back(std::move(r));
         for (auto& key : schema->unique) {
@@ -220,15 +223,14 @@ TableResult check_table(data::CsvReader& reader, const TableSpec& spec) {
             auto bounds =
                 fmt::format("[{}, {}]", schema->rows_min ? std::to_string(*schema->rows_min) : "0",
                             schema->rows_max ? std::to_string(*schema->rows_max) : "inf");
-            auto r = table_check(
-                "rows", ok,
-                fmt::format("{} row(s), {} {}", out.rows, ok ? "within" : "outside", bounds));
+            auto r = table_check("rows", ok,
+                                 fmt::format("{}, {} {}", plural(out.rows, "row"),
+                                             ok ? "within" : "outside", bounds));
             r.violations = ok ? 0 : 1;
             head.push_back(std::move(r));
         }
         bool dup_ok = !schema->max_duplicates || duplicates.count <= *schema->max_duplicates;
-        auto r =
-            table_check("duplicates", dup_ok, fmt::format("{} duplicate row(s)", duplicates.count));
+        auto r = table_check("duplicates", dup_ok, plural(duplicates.count, "duplicate row"));
         if (schema->max_duplicates)
             r.message += fmt::format(", {} allowed", *schema->max_duplicates);
         else if (duplicates.count)
@@ -243,7 +245,7 @@ TableResult check_table(data::CsvReader& reader, const TableSpec& spec) {
                 u.message = fmt::format("no column {} in the table", join(k.missing));
                 u.violations = k.missing.size();
             } else {
-                u.message = k.tally.count ? fmt::format("{} repeated value(s)", k.tally.count)
+                u.message = k.tally.count ? plural(k.tally.count, "repeated value")
                                           : "every value is unique";
                 u.violations = k.tally.count;
                 u.examples = k.tally.examples;

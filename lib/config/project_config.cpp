@@ -183,6 +183,19 @@ Result<ValidateConfig> parse_validate(const Path& file, const YAML::Node& node) 
     return v;
 }
 
+Result<GcConfig> parse_gc(const Path& file, const YAML::Node& node) {
+    MLCI_TRY(expect_keys(file, node, "gc", {"keep_last"}));
+    GcConfig g;
+    if (auto n = node["keep_last"]) {
+        MLCI_TRY_ASSIGN(v, as_number(file, n, "gc.keep_last"));
+        if (v < 1 || v != static_cast<double>(static_cast<unsigned>(v)))
+            return bad_key(file, n, "gc.keep_last",
+                           "expected a whole number of versions, at least 1");
+        g.keep_last = static_cast<unsigned>(v);
+    }
+    return g;
+}
+
 // remotes: {NAME: URL} or {NAME: {url: URL, plain_http: BOOL, default: BOOL}}.
 // The URL is checked where it is used (lib/registry/remotes.cpp), with the
 // parser push and pull use.
@@ -277,7 +290,7 @@ Result<ProjectConfig> parse_project_config(const std::string& text, const fs::pa
         return cfg;
     MLCI_TRY(expect_keys(file, root, "mlci.yaml",
                          {"project", "datasets", "params", "train", "test", "validate", "package",
-                          "registries", "remotes", "environments", "monitors", "watch"}));
+                          "registries", "remotes", "environments", "monitors", "watch", "gc"}));
     if (auto ds = root["datasets"]) {
         if (!ds.IsMap())
             return bad_key(file, ds, "datasets", "expected a mapping of dataset names");
@@ -310,6 +323,10 @@ Result<ProjectConfig> parse_project_config(const std::string& text, const fs::pa
     if (auto t = root["validate"]) {
         MLCI_TRY_ASSIGN(v, parse_validate(file, t));
         cfg.validate = std::move(v);
+    }
+    if (auto g = root["gc"]) {
+        MLCI_TRY_ASSIGN(v, parse_gc(file, g));
+        cfg.gc = v;
     }
     if (auto r = root["remotes"]) {
         MLCI_TRY_ASSIGN(v, parse_remotes(file, r));

@@ -26,6 +26,8 @@
 //     require: ["accuracy >= 0.9"]
 //     baseline: production
 //     max_regression: {accuracy: 0.02}
+//   gc:
+//     keep_last: 5                  # gc keeps the 5 newest versions of each name
 //   remotes:                        # where push and pull go without a destination
 //     origin: registry.example.com/team/ml
 //     local: {url: localhost:5000/team, plain_http: true, default: true}
@@ -107,6 +109,11 @@ struct ValidateConfig {
     std::map<std::string, double> max_regression;
 };
 
+// gc: what `mlci gc` keeps besides what is reachable.
+struct GcConfig {
+    std::optional<unsigned> keep_last; // versions NAME:vN kept per name (--keep-last)
+};
+
 // A named remote (`mlci remote`): a registry HOST[:PORT]/REPO or oci:PATH.
 struct RemoteConfig {
     std::string name;
@@ -124,6 +131,7 @@ struct ProjectConfig {
     std::optional<TrainConfig> train;
     std::optional<TestConfig> test;
     std::optional<ValidateConfig> validate;
+    GcConfig gc;
     std::vector<RemoteConfig> remotes; // in file order
 
     const DatasetConfig* dataset(const std::string& name) const;

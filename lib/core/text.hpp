@@ -4,6 +4,7 @@
 #pragma once
 
 #include <charconv>
+#include <string>
 #include <string_view>
 
 namespace mlci {
@@ -34,6 +35,19 @@ bool take_number(std::string_view& text, T& out) {
         return false;
     text.remove_prefix(static_cast<size_t>(end - text.data()) + 1);
     return true;
+}
+
+// "1 file", "2 files", "0 files": a count and its noun, singular only for
+// one. `many` is the plural when adding 's' is wrong ("entries").
+inline std::string plural(uint64_t n, std::string_view one, std::string_view many = {}) {
+    std::string out = std::to_string(n) + ' ';
+    if (n == 1)
+        out += one;
+    else if (!many.empty())
+        out += many;
+    else
+        (out += one) += 's';
+    return out;
 }
 
 } // namespace mlci

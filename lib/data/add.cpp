@@ -347,6 +347,7 @@ Result<AddResult> add_dataset(store::Store& store, const AddOptions& options,
     for (size_t r = 0; r < roots.size(); ++r) {
         MLCI_TRY_ASSIGN(lock, lock_folder(store, roots[r].base));
         auto pointer_file = roots[r].base / (pointers[r].path + k_pointer_suffix);
+        pointers[r].shown = roots[r].rel.generic_string() + k_pointer_suffix;
         MLCI_TRY(write_pointer(pointer_file, pointers[r]));
         MLCI_TRY(ignore_in_git(roots[r].base, pointers[r].path));
     }

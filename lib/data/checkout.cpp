@@ -189,7 +189,8 @@ Status write_pointer_for(const RootPlan& plan) {
     uint64_t size = 0;
     for (auto& f : plan.files)
         size += f.size;
-    Pointer p{plan.root.name, plan.root.file_list, plan.files.size(), size, plan.root.dataset};
+    Pointer p{plan.root.name, plan.root.file_list, plan.files.size(),
+              size,           plan.root.dataset,   plan.root.path + k_pointer_suffix};
     auto current = read_file(plan.pointer_file);
     if (!current || *current != serialize_pointer(p))
         MLCI_TRY(write_pointer(plan.pointer_file, p));

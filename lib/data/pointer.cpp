@@ -23,7 +23,8 @@ bool has_control_character(std::string_view text) {
 std::string serialize_pointer(const Pointer& p) {
     return fmt::format("# mlci data pointer: restore with 'mlci data-version checkout {}{}'\n"
                        "path: {}\ntree: {}\nfiles: {}\nsize: {}\ndataset: {}\n",
-                       p.path, k_pointer_suffix, p.path, p.tree.str(), p.files, p.size, p.dataset);
+                       p.shown.empty() ? p.path : p.shown, p.shown.empty() ? k_pointer_suffix : "",
+                       p.path, p.tree.str(), p.files, p.size, p.dataset);
 }
 
 Result<Pointer> parse_pointer(std::string_view text, const fs::path& where) {

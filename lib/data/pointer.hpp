@@ -24,6 +24,10 @@ struct Pointer {
     uint64_t files = 0;
     uint64_t size = 0;
     std::string dataset;
+    // The pointer file as the restore hint names it, relative to the project
+    // root ("data/iris.csv.mlci"), so that the command in its first line works
+    // from there. Not read back; empty: PATH.mlci, next to the data.
+    std::string shown = {};
 };
 
 inline constexpr const char* k_pointer_suffix = ".mlci";

@@ -3,6 +3,7 @@
 #include <mlci/core/clock.hpp>
 #include <mlci/core/duration.hpp>
 #include <mlci/core/file_lock.hpp>
+#include <mlci/core/text.hpp>
 #include <mlci/deploy/deploy.hpp>
 
 namespace mlci::deploy {
@@ -134,11 +135,12 @@ Result<DeployResult> deploy_package(store::Store& store, const store::IndexEntry
         {"check", health.check}, {"attempts", checked.attempts}, {"passed", checked.passed}};
     if (!checked.passed) {
         auto reverted = (*target)->revert(release, previous_release);
-        auto why = fmt::format(
-            "health check failed after {} attempt(s): {}; {}", checked.attempts, checked.detail,
-            !reverted          ? "and rolling back failed: " + reverted.error().message
-            : previous_release ? "rolled back to " + previous_release->reference
-                               : "nothing ran before, so the release was taken out");
+        auto why =
+            fmt::format("health check failed after {}: {}; {}", plural(checked.attempts, "attempt"),
+                        checked.detail,
+                        !reverted          ? "and rolling back failed: " + reverted.error().message
+                        : previous_release ? "rolled back to " + previous_release->reference
+                                           : "nothing ran before, so the release was taken out");
         return finish(Outcome::rolled_back, Error{Exit::gate, why});
     }
     if (auto done = (*target)->finish(release); !done)

@@ -1,6 +1,7 @@
 #include <charconv>
 #include <fmt/ranges.h>
 #include <mlci/core/parallel.hpp>
+#include <mlci/core/text.hpp>
 #include <mlci/registry/known_remotes.hpp>
 #include <mlci/registry/plan.hpp>
 #include <mlci/registry/transfer.hpp>
@@ -291,9 +292,10 @@ Result<PullReport> pull(store::Store& store, const RemoteRef& src, const PullOpt
     }
     MLCI_TRY(puller.fetch_tree(root, 0));
     if (!options.paths.empty() && report.files_selected == 0)
-        return usage_error("no file of '{}' matches --path {} ({} file(s) in its file lists; "
+        return usage_error("no file of '{}' matches --path {} ({} in its file lists; "
                            "nothing was added to the store)",
-                           src.str(), fmt::join(options.paths, " --path "), report.files);
+                           src.str(), fmt::join(options.paths, " --path "),
+                           plural(report.files, "file"));
 
     // Blobs durable, then the partial marks, then manifests, then the index:
     // a crash leaves only unreferenced blobs (and perhaps a mark of a list no

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <mlci/check/drift.hpp>
+#include <mlci/core/text.hpp>
 #include <mlci/gate/format.hpp>
 #include <mlci/report/markdown.hpp>
 #include <mlci/report/mr_report.hpp>
@@ -194,7 +195,7 @@ std::string report_markdown(const MrReport& r, const Plots& plots) {
                 rows = fmt::format("{} (baseline {})", *d.rows, *d.baseline_rows);
             std::string files = !d.baseline   ? "-"
                                 : d.unchanged ? "unchanged"
-                                              : fmt::format("{} file(s)", d.files.size());
+                                              : plural(d.files.size(), "file");
             out += fmt::format(
                 "| {} | {} | {} | {} | {} |\n", md(d.name), markdown_code(d.version.reference),
                 d.baseline ? markdown_code(d.baseline->reference) : "-", rows, files);
@@ -229,8 +230,8 @@ std::string report_markdown(const MrReport& r, const Plots& plots) {
     out += "\n### Lineage\n\n```mermaid\n" + lineage_mermaid(r.lineage) + "```\n";
 
     if (r.sweep) {
-        out += fmt::format("\n### Sweep\n\n{} run(s) of this sweep (grouped by {}), by {}:\n\n",
-                           r.sweep->points.size(), md(r.sweep->grouped_by),
+        out += fmt::format("\n### Sweep\n\n{} of this sweep (grouped by {}), by {}:\n\n",
+                           plural(r.sweep->points.size(), "run"), md(r.sweep->grouped_by),
                            markdown_code(r.sweep->metric));
         out += fmt::format("| run | params | {} |\n|---|---|---:|\n", md(r.sweep->metric));
         for (auto& p : r.sweep->points)

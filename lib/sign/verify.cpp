@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <mlci/core/text.hpp>
 #include <mlci/sign/verify.hpp>
 #include <mlci/store/media_types.hpp>
 
@@ -126,8 +127,9 @@ Result<SignatureCheck> check_signatures(const store::Store& store, const store::
     if (check.signatures.empty()) {
         check.reason = fmt::format("'{}' has no signatures", subject.digest.str());
     } else {
-        check.reason = fmt::format("none of the {} signature(s) of '{}' verifies with key '{}'",
-                                   check.signatures.size(), subject.digest.str(), key.id());
+        check.reason = fmt::format("none of the {} of '{}' verifies with key '{}'",
+                                   plural(check.signatures.size(), "signature"),
+                                   subject.digest.str(), key.id());
         for (auto& v : check.signatures)
             check.reason += fmt::format("; {}: {}", v.signature.digest.short_hex(), v.reason);
     }

@@ -35,11 +35,27 @@ std::optional<hash::Digest> subject_of(const Store& store, const hash::Digest& d
 
 } // namespace
 
-Result<GcReport> gc(const Store& store, const GcOptions& options) {
+Result<GcReport> gc(Store& store, const GcOptions& options) {
     // A dry run deletes nothing: the writers' shared side lets it run beside
     // them and on a store it may only read.
     MLCI_TRY_ASSIGN(lock, options.dry_run ? store.writer_lock() : store.gc_lock());
     MLCI_TRY_ASSIGN(entries, store.entries());
+    GcReport report;
+    if (options.retention) {
+        // Untagged first, so that what they alone kept is collected in this
+        // same run; a dry run only leaves them out of the roots.
+        report.retention = plan_retention(entries, *options.retention);
+        MLCI_TRY(find_orphans(store, entries, report.retention));
+        if (!options.dry_run)
+            MLCI_TRY(apply_retention(store, report.retention));
+        std::unordered_set<std::string> gone(report.retention.untag.begin(),
+                                             report.retention.untag.end());
+        std::unordered_set<hash::Digest> orphans(report.retention.orphans.begin(),
+                                                 report.retention.orphans.end());
+        std::erase_if(entries, [&](const IndexEntry& e) {
+            return gone.contains(e.tag) || (e.tag.empty() && orphans.contains(e.descriptor.digest));
+        });
+    }
     std::vector<Descriptor> roots;
     for (auto& e : entries)
         roots.push_back(e.descriptor);
@@ -81,7 +97,6 @@ Result<GcReport> gc(const Store& store, const GcOptions& options) {
         }
     }
 
-    GcReport report;
     report.kept = live.size();
     for (auto& c : dead) {
         if (live.contains(c.digest) || !older_than(c.path, options.grace))

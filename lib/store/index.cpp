@@ -1,9 +1,11 @@
 // index.json: the store's list of manifests and their tags (OCI image layout).
 #include <algorithm>
+#include <map>
 #include <mlci/core/fs.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
 #include <mlci/store/store.hpp>
+#include <set>
 
 namespace mlci::store {
 
@@ -69,6 +71,58 @@ Status Store::write_entries(const std::vector<IndexEntry>& entries) const {
     return write_file_atomic(m_root / "index.json", j.dump(1) + "\n");
 }
 
+namespace {
+
+// Removed version tags must not come back for other content: the highest N
+// of each name ever removed is kept in mlci/versions.json, and
+// tag_next_version counts from above it. Written before the index, so a
+// crash between the two only leaves a higher floor.
+Status remember_removed_versions(const fs::path& root, const std::vector<IndexEntry>& before,
+                                 const std::vector<IndexEntry>& after) {
+    std::set<std::string> kept;
+    for (auto& e : after)
+        kept.insert(e.tag);
+    std::map<std::string, long> removed;
+    for (auto& e : before) {
+        if (e.tag.empty() || kept.contains(e.tag))
+            continue;
+        auto name = e.tag.substr(0, e.tag.rfind(':'));
+        if (auto v = tag_version(e.tag, name); v > 0)
+            removed[name] = std::max(removed[name], v);
+    }
+    if (removed.empty())
+        return {};
+    auto path = root / "mlci" / "versions.json";
+    nlohmann::json floors = nlohmann::json::object();
+    if (auto text = read_file(path)) {
+        auto j = nlohmann::json::parse(*text, nullptr, false);
+        if (j.is_object())
+            floors = std::move(j);
+    }
+    bool changed = false;
+    for (auto& [name, v] : removed) {
+        auto it = floors.find(name);
+        if (it == floors.end() || !it->is_number_integer() || it->get<long>() < v) {
+            floors[name] = v;
+            changed = true;
+        }
+    }
+    return changed ? write_file_atomic(path, floors.dump(1) + "\n") : Status{};
+}
+
+long removed_version_floor(const fs::path& root, const std::string& name) {
+    auto text = read_file(root / "mlci" / "versions.json");
+    if (!text)
+        return 0;
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (!j.is_object())
+        return 0;
+    auto it = j.find(name);
+    return it != j.end() && it->is_number_integer() ? it->get<long>() : 0;
+}
+
+} // namespace
+
 Status Store::add_to_index(const Descriptor& d, const std::vector<std::string>& tags) {
     for (auto& t : tags)
         MLCI_TRY(validate_tag(t));
@@ -104,7 +158,7 @@ Result<Store::Tagged> Store::tag_next_version(const Descriptor& d, const std::st
             return Tagged{*existing, true};
     }
     MLCI_TRY(check_name_kind(*this, entries, name, d.artifact_type));
-    long highest = 0;
+    long highest = removed_version_floor(m_root, name);
     for (auto& e : entries)
         highest = std::max(highest, tag_version(e.tag, name));
     auto tag = fmt::format("{}:v{}", name, highest + 1);
@@ -154,16 +208,29 @@ Status check_name_kind(const Store& store, std::string_view name, std::string_vi
 Status Store::remove_tag(const std::string& tag) {
     MLCI_TRY_ASSIGN(lock, index_lock());
     MLCI_TRY_ASSIGN(entries, this->entries());
+    auto before = entries;
     auto n = std::erase_if(entries, [&](auto& e) { return e.tag == tag; });
     if (n == 0)
         return usage_error("no tag '{}' in the store", tag);
+    MLCI_TRY(remember_removed_versions(m_root, before, entries));
+    return write_entries(entries);
+}
+
+Status Store::update_index(const std::function<Status(std::vector<IndexEntry>& entries)>& change) {
+    MLCI_TRY_ASSIGN(lock, index_lock());
+    MLCI_TRY_ASSIGN(entries, this->entries());
+    auto before = entries;
+    MLCI_TRY(change(entries));
+    MLCI_TRY(remember_removed_versions(m_root, before, entries));
     return write_entries(entries);
 }
 
 Status Store::remove_from_index(const hash::Digest& d) {
     MLCI_TRY_ASSIGN(lock, index_lock());
     MLCI_TRY_ASSIGN(entries, this->entries());
+    auto before = entries;
     std::erase_if(entries, [&](auto& e) { return e.descriptor.digest == d; });
+    MLCI_TRY(remember_removed_versions(m_root, before, entries));
     return write_entries(entries);
 }
 

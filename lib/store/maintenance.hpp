@@ -3,7 +3,9 @@
 
 #include <chrono>
 #include <mlci/core/progress.hpp>
+#include <mlci/store/retention.hpp>
 #include <mlci/store/store.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,9 @@ struct GcOptions {
     // Unreferenced blobs younger than this are kept: a process may be about
     // to name them (writers also freshen the blobs they reuse).
     std::chrono::seconds grace{std::chrono::hours(1)};
+    // Retention (--keep-last): version tags past the limit are removed first,
+    // under the gc lock, in one atomic update of the index.
+    std::optional<RetentionOptions> retention;
 };
 
 struct GcReport {
@@ -31,11 +36,12 @@ struct GcReport {
     std::vector<std::pair<hash::Digest, uint64_t>> removed; // digest, size
     uint64_t removed_bytes = 0;
     uint64_t temp_files_removed = 0;
+    RetentionPlan retention; // the tags retention removed (or would remove) and spared
 };
 
-// Deletes blobs that no index entry reaches (through manifests, file lists,
-// lineage annotations, or as a referrer of a reachable subject). Waits for
+// Applies the retention rule when asked, then deletes blobs that no index entry reaches (through
+// manifests, file lists, lineage annotations, or as a referrer of a reachable subject). Waits for
 // running writers (the gc lock) and keeps blobs within the grace period.
-Result<GcReport> gc(const Store& store, const GcOptions& options);
+Result<GcReport> gc(Store& store, const GcOptions& options);
 
 } // namespace mlci::store

@@ -140,6 +140,18 @@ long tag_version(std::string_view tag, std::string_view name) {
     return n;
 }
 
+std::vector<std::string> reference_words(const std::vector<IndexEntry>& entries) {
+    std::set<std::string> words;
+    for (auto& e : entries) {
+        if (e.tag.empty())
+            continue;
+        words.insert(e.tag);
+        if (auto colon = e.tag.rfind(':'); colon != std::string::npos)
+            words.insert(e.tag.substr(0, colon));
+    }
+    return {words.begin(), words.end()};
+}
+
 bool is_remote_reference(std::string_view text) {
     auto slash = text.find('/');
     if (slash == std::string_view::npos)

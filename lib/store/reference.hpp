@@ -7,6 +7,7 @@
 #include <mlci/store/store.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mlci::store {
 
@@ -24,6 +25,10 @@ long tag_version(std::string_view tag, std::string_view name);
 // True when `text` names a remote artifact (HOST[:PORT]/REPO...): the part
 // before the first '/' has a '.' or a ':' or is "localhost".
 bool is_remote_reference(std::string_view text);
+
+// What a shell completes a reference with: every tag (NAME:TAG) and every
+// name (NAME) of `entries`, sorted, each once.
+std::vector<std::string> reference_words(const std::vector<IndexEntry>& entries);
 
 // The manifest's tag when it has one, else its digest: how to name it to a person.
 std::string display_name(const IndexEntry& e);

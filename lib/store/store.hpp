@@ -90,6 +90,10 @@ public:
     Result<Tagged> tag_next_version(const Descriptor& d, const std::string& name,
                                     const FindExisting& find);
     Status remove_tag(const std::string& tag);
+    // Changes the index under its lock: `change` edits the entries read, and
+    // the result replaces index.json atomically (a crash leaves the old list
+    // or the new one, never a mix). An error from `change` writes nothing.
+    Status update_index(const std::function<Status(std::vector<IndexEntry>& entries)>& change);
     // Removes index entries (tagged or not) whose manifest is `d`.
     Status remove_from_index(const hash::Digest& d);
 

@@ -1,4 +1,5 @@
 #include <cmath>
+#include <mlci/core/text.hpp>
 #include <mlci/store/reference.hpp>
 #include <mlci/watch/lines.hpp>
 
@@ -20,9 +21,9 @@ std::string worst_feature_text(const WindowSummary& w) {
 
 std::string watching_line(const std::string& source, const Baseline& b,
                           const WindowOptions& window) {
-    return fmt::format("watching {} against {} '{}' ({} of {}, {} feature(s){}), {}", source,
-                       b.kind, store::display_name(b.artifact), b.table,
-                       store::display_name(b.dataset), b.features.size(),
+    return fmt::format("watching {} against {} '{}' ({} of {}, {}{}), {}", source, b.kind,
+                       store::display_name(b.artifact), b.table, store::display_name(b.dataset),
+                       plural(b.features.size(), "feature"),
                        b.target.empty() ? "" : ", target " + b.target,
                        window.events    ? fmt::format("windows of {} events", window.events)
                        : window.seconds ? fmt::format("windows of {}s", window.seconds)
@@ -31,21 +32,22 @@ std::string watching_line(const std::string& source, const Baseline& b,
 
 std::string window_line(const WindowResult& window) {
     auto& sum = window.summary;
-    return fmt::format("window {}: {} event(s), {} malformed{}{}, {} alert(s)", sum.index,
-                       sum.events, sum.malformed, worst_feature_text(sum),
+    return fmt::format("window {}: {}, {} malformed{}{}, {}", sum.index,
+                       plural(sum.events, "event"), sum.malformed, worst_feature_text(sum),
                        std::isnan(sum.accuracy) ? std::string()
                                                 : ", accuracy " + format_number(sum.accuracy),
-                       window.alerts.size());
+                       plural(window.alerts.size(), "alert"));
 }
 
 std::string alert_line(const Alert& alert, const WindowSummary& window) {
-    return fmt::format("alert: {} (window {}, {} events)", alert.text(), window.index,
-                       window.events);
+    return fmt::format("alert: {} (window {}, {})", alert.text(), window.index,
+                       plural(window.events, "event"));
 }
 
 std::string totals_line(const Totals& t) {
-    return fmt::format("{} event(s), {} malformed line(s), {} window(s), {} alert(s)", t.events,
-                       t.malformed, t.windows, t.alerts);
+    return fmt::format("{}, {}, {}, {}", plural(t.events, "event"),
+                       plural(t.malformed, "malformed line"), plural(t.windows, "window"),
+                       plural(t.alerts, "alert"));
 }
 
 } // namespace mlci::watch

@@ -1,3 +1,4 @@
+#include <mlci/core/text.hpp>
 #include <mlci/watch/hook.hpp>
 #include <mlci/watch/lines.hpp>
 #include <mlci/watch/live_figures.hpp>
@@ -54,9 +55,8 @@ public:
         MLCI_TRY_ASSIGN(totals, watcher.run(*source, stop, cb));
         tell_line(m_out.note, totals_line(totals));
         if (totals.unknown_features)
-            tell_line(m_out.note, fmt::format("{} feature value(s) named no column of the baseline "
-                                              "(ignored)",
-                                              totals.unknown_features));
+            tell_line(m_out.note, fmt::format("{} named no column of the baseline (ignored)",
+                                              plural(totals.unknown_features, "feature value")));
         return SessionResult{totals, m_alerted};
     }
 

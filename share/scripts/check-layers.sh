@@ -14,7 +14,7 @@ declare -A layer=(
     [data]=3 [gate]=3 [lineage]=3
     [run]=4
     [check]=5 [package]=5 [deploy]=5 [watch]=5
-    [report]=6
+    [report]=6 [project]=6
 )
 # Within one layer the order is free, but a cycle between two folders is not.
 # Known exceptions, each a debt (a general tool still inside a step's

@@ -56,7 +56,7 @@ expect_in "$SCRATCH/out" "git ${commit:0:8}"
 [[ $(head -1 "$SCRATCH/out") == table:v2* ]] || fail "log is not newest first"
 expect_exit 0 mlci data-version list
 expect_in "$SCRATCH/out" "images"
-expect_in "$SCRATCH/out" "2 version(s)"
+expect_in "$SCRATCH/out" "2 versions"
 
 # References: short digests, NAME@digest, stdin, ambiguity and unknowns.
 digest=$(mlci --json show table:v1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["digest"])')

@@ -12,10 +12,15 @@ steps=$(mlci help --list)
 for step in $steps; do
     diff -u "$top/man/mlci-$step.1" <(mlci help --man "$step") || fail "man/mlci-$step.1 drifted"
 done
-expect_eq "$(ls "$top/man" | wc -l)" "$(($(echo "$steps" | wc -w) + 1))" "man pages, one per command"
+expect_eq "$(ls "$top"/man/*.1 | wc -l)" "$(($(echo "$steps" | wc -w) + 1))" "man pages, one per command"
+# Besides them, only the hand-written mlci.yaml(5), which names every section of mlci.yaml.
+expect_eq "$(cd "$top/man" && ls | grep -v '\.1$')" "mlci.yaml.5" "pages other than section 1"
+for key in project datasets params train test validate package environments watch remotes gc; do
+    grep -q "^\.B $key:" "$top/man/mlci.yaml.5" || fail "mlci.yaml(5) misses the '$key' section"
+done
 
 # Every page renders without a groff warning, and with man -l.
-for page in "$top"/man/*.1; do
+for page in "$top"/man/*.1 "$top"/man/*.5; do
     warnings=$(groff -ww -z -man "$page" 2>&1)
     [[ -z $warnings ]] || fail "groff warns on $page: $warnings"
     MANWIDTH=80 man -l "$page" >/dev/null 2>&1 || fail "man -l cannot render $page"

@@ -19,7 +19,7 @@ expect_exit 0 mlci test --junit reports/mlci.xml
 report=$(cat "$out")
 [[ $report == sha256:* ]] || fail "stdout is not the report's digest: $report"
 expect_in "$err" "suite unit: 3 passed, 0 failed"
-expect_in "$err" "data iris (iris:v1): 17 check(s), 0 failed"
+expect_in "$err" "data iris (iris:v1): 17 checks, 0 failed"
 expect_not_in "$out" "passed" # pytest's output goes to stderr, never stdout
 xmllint --noout reports/mlci.xml || fail "mlci.xml is not well-formed XML"
 expect_in reports/mlci.xml '<testsuite name="unit"'
@@ -51,7 +51,7 @@ PY
 expect_exit 1 mlci test --no-data --junit reports/broken.xml
 expect_in "$err" "suite unit: 3 passed, 1 failed"
 expect_in "$err" "FAIL tests.test_broken::test_deliberately_broken: AssertionError: arithmetic is broken"
-expect_in "$err" "failed, 4 test(s), 1 failed"
+expect_in "$err" "failed, 4 tests, 1 failed"
 xmllint --noout reports/broken.xml || fail "broken.xml is not well-formed XML"
 expect_in reports/broken.xml '<failure message="AssertionError: arithmetic is broken'
 [[ $(cat "$out") == sha256:* ]] || fail "a failing test still stores and prints its report"
@@ -96,17 +96,17 @@ rows: {min: 10, max_duplicates: 0}
 unique: [sepal_length]
 YAML
 expect_exit 1 mlci test --no-suites --data bad --schema strict.yaml --junit reports/bad.xml
-expect_in "$err" "FAIL columns: missing column(s): missing_column"
-expect_in "$err" "FAIL rows: 6 row(s), outside [10, inf]"
-expect_in "$err" "FAIL duplicates: 1 duplicate row(s), 0 allowed"
+expect_in "$err" "FAIL columns: missing column: missing_column"
+expect_in "$err" "FAIL rows: 6 rows, outside [10, inf]"
+expect_in "$err" "FAIL duplicates: 1 duplicate row, 0 allowed"
 expect_in "$err" "line 7: repeats line 2"
-expect_in "$err" "FAIL sepal_length: unique: 1 repeated value(s)"
-expect_in "$err" "FAIL sepal_length: range: 1 value(s) outside [4, 8]"
+expect_in "$err" "FAIL sepal_length: unique: 1 repeated value"
+expect_in "$err" "FAIL sepal_length: range: 1 value outside [4, 8]"
 expect_in "$err" "line 3: 9.9 is above the maximum 8"
-expect_in "$err" "FAIL sepal_width: nulls: 1 null value(s) in a column that is not nullable"
-expect_in "$err" "FAIL petal_width: type: 1 value(s) are not of type number"
+expect_in "$err" "FAIL sepal_width: nulls: 1 null value in a column that is not nullable"
+expect_in "$err" "FAIL petal_width: type: 1 value is not of type number"
 expect_in "$err" "line 5: 'abc' is text, not a number"
-expect_in "$err" "FAIL species: allowed: 1 value(s) not among setosa, versicolor, virginica"
+expect_in "$err" "FAIL species: allowed: 1 value not among setosa, versicolor, virginica"
 xmllint --noout reports/bad.xml || fail "bad.xml is not well-formed XML"
 [[ $(grep -c '<failure' reports/bad.xml) == 8 ]] || fail "expected 8 failed data checks in bad.xml"
 
@@ -139,7 +139,7 @@ expect_in "$err" "data iris (iris:v2)"
 expect_in "$err" "FAIL sepal_length: drift: PSI"
 expect_not_in "$err" "FAIL sepal_width: drift"
 expect_not_in "$err" "FAIL species: drift"
-expect_in "$err" "FAIL rows: 75 row(s), outside [100, 100000]"
+expect_in "$err" "FAIL rows: 75 rows, outside [100, 100000]"
 xmllint --noout reports/drift.xml || fail "drift.xml is not well-formed XML"
 expect_in reports/drift.xml 'name="sepal_length: drift"'
 /usr/bin/python3 scripts/export_data.py   # back to the real data for training

@@ -50,7 +50,7 @@ rules=(--rule 'psi(*) > 0.2' --rule 'ks(*) > 0.3' --rule 'accuracy < 0.85' --rul
 # --- unshifted events: no alert ----------------------------------------------
 expect_exit 0 mlci watch --once --baseline iris:v1 "${rules[@]}" events.jsonl
 expect_not_in "$err" "alert:"
-expect_in "$err" "150 event(s), 0 malformed line(s), 1 window(s), 0 alert(s)"
+expect_in "$err" "150 events, 0 malformed lines, 1 window, 0 alerts"
 expect_in "$err" "accuracy 0.96"
 expect_eq "$(cat "$out")" "" "stdout without an alert"
 
@@ -98,7 +98,7 @@ json_field 'd["reference"], d["verdict"]' <"$out" | grep -qx "watch-json:v1 aler
 expect_exit 0 mlci watch --once --baseline iris:v1 "${rules[@]}" mixed.jsonl
 expect_in "$err" "mixed.jsonl: line 21: not valid JSON"
 expect_in "$err" "mixed.jsonl: line 22: 'features' is not an object"
-expect_in "$err" "150 event(s), 2 malformed line(s)"
+expect_in "$err" "150 events, 2 malformed lines"
 
 # --- configurable field names ------------------------------------------------
 sed 's/"features"/"inputs"/; s/"prediction"/"output"/' shifted.jsonl >renamed.jsonl
@@ -116,7 +116,7 @@ expect_exit 1 mlci watch --once - --baseline iris:v1 --rule 'psi(*) > 0.2' <shif
 expect_in "$err" "alert: psi(petal_length)"
 # Without --once a stream that ends ends the watch cleanly (exit 0).
 expect_exit 0 mlci watch - --window 50 --baseline iris:v1 --rule 'psi(*) > 0.2' <shifted.jsonl
-expect_in "$err" "150 event(s), 0 malformed line(s), 3 window(s)"
+expect_in "$err" "150 events, 0 malformed lines, 3 windows"
 
 # --- usage errors ------------------------------------------------------------
 expect_exit 2 mlci watch --once --baseline iris:v1 --rule 'psi(age > 0.2' events.jsonl
@@ -218,7 +218,7 @@ kill -TERM "$range_pid"
 code=0
 wait "$range_pid" || code=$?
 expect_eq "$code" 0 "exit status after SIGTERM"
-expect_in range.err "150 event(s), 0 malformed line(s), 3 window(s)"
+expect_in range.err "150 events, 0 malformed lines, 3 windows"
 
 # --- a followed file, rotation, and a real Prometheus scraping --listen ------
 metrics_port=$(free_port)

@@ -55,7 +55,7 @@ TEST_CASE("check/column check: nulls", "[check][column]") {
     auto& n = find(rs, "nulls");
     CHECK(n.failed());
     CHECK(n.violations == 3);
-    CHECK(n.message == "3 null value(s) in a column that is not nullable");
+    CHECK(n.message == "3 null values in a column that is not nullable");
     CHECK(n.examples.front() == "line 3: null ''");
 
     config::ColumnRule f;
@@ -78,7 +78,7 @@ TEST_CASE("check/column check: ranges", "[check][column]") {
     auto& g = find(rs, "range");
     CHECK(g.failed());
     CHECK(g.violations == 3);
-    CHECK(g.message == "3 value(s) outside [0, 10]");
+    CHECK(g.message == "3 values outside [0, 10]");
     CHECK(g.examples == std::vector<std::string>{"line 4: -0.5 is below the minimum 0",
                                                  "line 5: 10.01 is above the maximum 10",
                                                  "line 6: 'x' is not a number"});
@@ -104,7 +104,7 @@ TEST_CASE("check/column check: allowed values and few examples", "[check][column
     CHECK(a.violations == 21); // nulls are the nulls check's business
     CHECK(a.examples.size() == k_max_examples);
     CHECK(a.examples[0] == "line 4: 'Setosa' is not allowed");
-    CHECK(a.message == "21 value(s) not among setosa, versicolor, virginica");
+    CHECK(a.message == "21 values not among setosa, versicolor, virginica");
 }
 
 TEST_CASE("check/column check: values shown in examples", "[check][column]") {

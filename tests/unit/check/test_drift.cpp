@@ -140,7 +140,7 @@ TEST_CASE("check/drift: text in a numeric column counts as drift", "[check][drif
         actual += i % 2 ? "5.8\n" : "unknown\n";
     auto r = drift(reference, actual, "sepal_length");
     CHECK(r.failed());
-    CHECK(r.examples.back() == "100 value(s) are not numbers");
+    CHECK(r.examples.back() == "100 values are not numbers");
 }
 
 TEST_CASE("check/drift: empty sides", "[check][drift]") {

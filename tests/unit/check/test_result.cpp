@@ -15,12 +15,12 @@ DatasetCheck sample() {
     f.path = "data/iris.csv";
     f.rows = 75;
     f.checks.push_back(
-        {"rows", "", Outcome::failed, "75 row(s), outside [100, inf]", 1, {}, nullptr});
+        {"rows", "", Outcome::failed, "75 rows, outside [100, inf]", 1, {}, nullptr});
     f.checks.push_back(
         {"range",
          "sepal_length",
          Outcome::failed,
-         "2 value(s) outside [4, 8]",
+         "2 values outside [4, 8]",
          2,
          {"line 2: 9.1 is above the maximum 8", "line 3: 8.5 is above the maximum 8"},
          nullptr});

@@ -66,3 +66,18 @@ TEST_CASE("mlci.yaml: unknown keys and wrong types name file, line and key", "[c
     REQUIRE_FALSE(syntax);
     CHECK(syntax.error().message.find("malformed YAML") != std::string::npos);
 }
+
+TEST_CASE("mlci.yaml: gc.keep_last is a whole number of versions", "[config]") {
+    auto ok = parse_project_config("gc:\n  keep_last: 3\n", "mlci.yaml");
+    REQUIRE(ok);
+    CHECK(ok->gc.keep_last == 3u);
+    auto none = parse_project_config("train:\n  command: [a]\n", "mlci.yaml");
+    REQUIRE(none);
+    CHECK_FALSE(none->gc.keep_last);
+    for (auto* bad : {"gc:\n  keep_last: 0\n", "gc:\n  keep_last: 2.5\n", "gc:\n  keep: 2\n"}) {
+        auto r = parse_project_config(bad, "mlci.yaml");
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code == Exit::usage);
+        CHECK(r.error().message.find("mlci.yaml:2") != std::string::npos);
+    }
+}

@@ -207,7 +207,7 @@ TEST_CASE("verify finds corrupt and missing blobs; gc keeps what is reachable", 
     REQUIRE(report);
     CHECK(report->problems.empty());
 
-    auto gc_report = gc(s, {false, std::chrono::seconds(0)});
+    auto gc_report = gc(s, {false, std::chrono::seconds(0), {}});
     REQUIRE(gc_report);
     CHECK(s.has_blob(kept.digest));
     CHECK_FALSE(s.has_blob(orphan.digest));
@@ -232,7 +232,7 @@ TEST_CASE("lineage annotations are edges gc follows", "[store]") {
     auto derived = *s.put_manifest(m);
     REQUIRE(s.add_to_index(derived, {"derived:v1"}));
     CHECK(lineage_digests(m.annotations).size() == 2);
-    REQUIRE(gc(s, {false, std::chrono::seconds(0)}));
+    REQUIRE(gc(s, {false, std::chrono::seconds(0), {}}));
     CHECK(s.has_blob(input.digest)); // reachable only through lineage
 }
 

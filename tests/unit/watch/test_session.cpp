@@ -75,8 +75,8 @@ TEST_CASE("watch session: --once alerts, stores the report and runs the hook", "
     CHECK_THAT(log.alerts[0], Catch::StartsWith("alert: psi(x) = "));
     CHECK_THAT(log.alerts[0], Catch::EndsWith("(window 1, 100 events)"));
     CHECK(log.noted("watching " + f.events.value() + " against dataset"));
-    CHECK(log.noted("window 1: 100 event(s), 1 malformed"));
-    CHECK(log.noted("100 event(s), 1 malformed line(s), 1 window(s), 1 alert(s)"));
+    CHECK(log.noted("window 1: 100 events, 1 malformed"));
+    CHECK(log.noted("100 events, 1 malformed line, 1 window, 1 alert"));
     REQUIRE(log.warnings.size() == 1);
     CHECK_THAT(log.warnings[0], Catch::Contains(": line 101: "));
     auto hook = read_file(p.dir / "hook.txt");
@@ -119,7 +119,7 @@ TEST_CASE("watch session: a passing window is reported, not stored", "[watch]") 
     REQUIRE(r);
     CHECK(r->alerted);
     CHECK(failing.warnings.back() == "--on-alert command exited with status 3");
-    CHECK(failing.noted("1 window(s), 1 alert(s)"));
+    CHECK(failing.noted("1 window, 1 alert"));
 
     f.events = (p.dir / "missing.jsonl").string();
     s = resolve(f, std::nullopt);
