@@ -27,7 +27,7 @@ refs() { mlci --json log "$@" | /usr/bin/python3 -c "import json,sys; print(' '.
 expect_eq "$(refs --sort accuracy)" "m:v4 m:v2 m:v1 m:v3" "sort accuracy"
 expect_eq "$(refs --sort accuracy:desc)" "m:v4 m:v2 m:v1 m:v3" "sort accuracy:desc"
 expect_eq "$(refs --sort loss:asc)" "m:v4 m:v2 m:v1 m:v3" "sort loss:asc"
-expect_eq "$(refs --sort depth -n 2)" "m:v4 m:v2" "sort by a param, limit"
+expect_eq "$(refs --sort depth --limit 2)" "m:v4 m:v2" "sort by a param, limit"
 expect_eq "$(refs --sort depth:asc)" "m:v3 m:v1 m:v2 m:v4" "ties keep the newest first"
 expect_exit 2 mlci log --sort accuracy:up
 expect_in "$SCRATCH/err" "invalid sort 'accuracy:up'"
@@ -49,7 +49,7 @@ for bad in 'accuracy' 'accuracy>' '>0.9' 'accuracy=>0.9' 'accuracy>high'; do
 done
 
 # 6 significant digits on a terminal, full precision in --json.
-expect_exit 0 mlci log m -m accuracy
+expect_exit 0 mlci log m --metric accuracy
 expect_eq "$(awk '$1 == "m:v1" {print $5}' "$SCRATCH/out")" "0.912346" "the metric cell"
 expect_in "$SCRATCH/out" "a=0.9123456789" # params are shown as given
 expect_exit 0 mlci --json log m

@@ -22,7 +22,7 @@ def test_two():
 PY
 expect_exit 0 mlci test -- /usr/bin/python3 -m pytest -q tests
 expect_in "$err" "suite pytest: 2 passed, 0 failed"
-expect_in "$err" "2 test(s), 0 failed"
+expect_in "$err" "2 tests, 0 failed"
 [[ $(cat "$out") == sha256:* ]] || fail "stdout is not the report's digest"
 # pytest by its own name, and as one shell line: counted all the same.
 expect_exit 0 mlci test -- pytest -q tests
