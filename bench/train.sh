@@ -65,6 +65,26 @@ restore=$(RUNS=5 measure --prepare "rm -f out1.bin out2.bin out3.bin out4.bin" "
 row "mlci train, cache hit, outputs deleted (restored)" "$restore" "(copies 1 GiB from the store)"
 cd "$work" && rm -rf "$work/p"
 
+echo
+echo "A shared run cache on a registry (docker-registry on loopback), 3 MB of outputs:"
+source "$top/bench/registry.sh"
+reg_pid=
+trap 'kill "$reg_pid" 2>/dev/null; chmod -R u+w "$work"; rm -rf "$work"' EXIT
+start_bench_registry
+mkdir "$work/origin" && cd "$work/origin"
+git init -q . && printf '.mlci/\nmodel.bin\n' > .gitignore
+printf 'head -c 3000000 /dev/urandom > model.bin\nsleep 1\n' > fit.sh
+git add -A && git commit -qm init
+"$mlci" init >/dev/null 2>&1
+remote=(-n shared -o model.bin --remote-cache "$reg/bench/run-cache" --plain-http -- sh fit.sh)
+"$mlci" -q train "${remote[@]}" >/dev/null
+row "the command bare (writes 3 MB, 'trains' 1 s)" "$(RUNS=5 measure "sh fit.sh")"
+git clone -q "$work/origin" "$work/runner" && cd "$work/runner"
+row "mlci train, remote hit from an empty store" \
+    "$(RUNS=10 measure --prepare "sh -c 'rm -rf .mlci model.bin && $mlci init'" "$mlci -q train ${remote[*]}")" \
+    "(pull, verify, restore; target < 1 s)"
+cd "$work"
+
 if /usr/bin/python3 -c 'import sklearn' 2>/dev/null; then
     echo
     echo "The iris example (mlci.yaml, params.yaml, a dataset input, scikit-learn):"
