@@ -111,11 +111,12 @@ void run_package(Context& ctx, PackageArgs& args) {
     if (r.verdict != "passed")
         ctx.out.warn(fmt::format("packaged run {} without a passing validation (verdict: {})",
                                  r.run, r.verdict));
-    ctx.out.note(fmt::format("{} {}: run {} (validation {}), {} model files ({}){}, {}",
+    ctx.out.note(fmt::format("{} {}: run {} (validation {}), {} ({}){}, {}",
                              r.unchanged ? "unchanged" : "packaged", r.reference, r.run, r.verdict,
-                             r.model_files, human_bytes(r.model_bytes),
-                             r.serving_files ? fmt::format(", {} serving files", r.serving_files)
-                                             : std::string(),
+                             plural(r.model_files, "model file"), human_bytes(r.model_bytes),
+                             r.serving_files
+                                 ? fmt::format(", {}", plural(r.serving_files, "serving file"))
+                                 : std::string(),
                              r.manifest.digest.str()));
     if (options.output)
         ctx.out.note(fmt::format("wrote {}", options.output->file.string()));
