@@ -354,6 +354,8 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
     MLCI_TRY_ASSIGN(desc, store.put_manifest(m));
     // Every blob durable in one batch before anything names the manifest.
     MLCI_TRY(store.sync());
+    if (member.before_tag)
+        member.before_tag();
     MLCI_TRY_ASSIGN(tag, store.tag_next_version(desc, rec.name));
     if (rec.status == RunStatus::succeeded && plan.use_cache) {
         (void)cache.remember(key, desc.digest); // a shortcut: rebuilt from runs if lost

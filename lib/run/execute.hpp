@@ -54,6 +54,8 @@ struct Member {
     std::function<void(std::string_view)> echo;
     std::string sweep;  // the sweep this run belongs to; empty for a single run
     std::string select; // the sweep's --select (METRIC:max|min), for reports
+    // Called just before the run is tagged NAME:vN (a sweep tags in grid order).
+    std::function<void()> before_tag;
 };
 
 // The facts that the run cache keys on: what can change the outputs.

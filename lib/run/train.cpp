@@ -7,6 +7,7 @@
 #include <mlci/run/mirror.hpp>
 #include <mlci/run/params.hpp>
 #include <mlci/run/sweep_plan.hpp>
+#include <mlci/run/tag_turns.hpp>
 #include <mlci/run/train.hpp>
 #include <mlci/run/work_dir.hpp>
 #include <mlci/store/media_types.hpp>
@@ -81,7 +82,9 @@ Status run_sweep(store::Store& store, const RunPlan& plan, const TrainOptions& o
     std::vector<std::string> own = plan.outputs;
     if (!plan.metrics.empty())
         own.push_back(plan.metrics);
+    TagTurns turns(trials.size());
     auto status = parallel_for(trials.size(), std::max(1u, options.jobs), [&](size_t i) -> Status {
+        TagTurns::Done done(turns, i);
         if (interrupt_count() != signals_before)
             return {}; // Ctrl-C: start nothing new
         const auto& trial = trials[i];
@@ -89,9 +92,14 @@ Status run_sweep(store::Store& store, const RunPlan& plan, const TrainOptions& o
         auto label = fmt::format("[{}/{}]", trial.index + 1, sweep_size);
         reporter.say(fmt::format("{} {}", label, describe(trial.combo)));
         MLCI_TRY_ASSIGN(params, params_for(plan, trial.combo));
-        Member member{
-            std::move(params), sweep_dir / std::to_string(trial.index), false, {}, sweep_id,
-            options.select};
+        Member member{std::move(params),
+                      sweep_dir / std::to_string(trial.index),
+                      false,
+                      {},
+                      sweep_id,
+                      options.select,
+                      {}};
+        member.before_tag = [&turns, i] { turns.wait_turn(i); };
         MLCI_TRY(make_mirror(plan.project, member.root, own));
         std::optional<LinePrefixer> prefixer;
         if (options.echo) {
@@ -263,7 +271,7 @@ Result<TrainResult> train(store::Store& store, const TrainOptions& options,
     }
     if (result.sweep_size == 1 && !shard) {
         MLCI_TRY_ASSIGN(params, params_for(plan, trials[0].combo));
-        Member member{std::move(params), plan.project, true, options.echo, {}, {}};
+        Member member{std::move(params), plan.project, true, options.echo, {}, {}, {}};
         MLCI_TRY_ASSIGN(run, execute(store, plan, member));
         result.runs.push_back(std::move(run));
     } else if (!trials.empty()) {

@@ -81,5 +81,16 @@ expect_exit 1 mlci train -i iris -o model.pkl --metrics metrics.json -n sweep \
     --grid max_depth=1,3 --select no_such_metric:min -- /usr/bin/python3 src/train.py data/iris.csv
 expect_in "$SCRATCH/err" "no_such_metric"
 
+# Runs at once are numbered in grid order, not in the order they finish:
+# here the first trial sleeps longest and finishes last.
+cat > "$SCRATCH/slow.sh" <<'SH'
+d=$(/usr/bin/python3 -c 'import json,os; print(json.load(open(os.environ["MLCI_PARAMS"]))["d"])')
+sleep "$d" && echo "$d" > slow.txt
+SH
+expect_exit 0 mlci train -n ordered -o slow.txt --grid d=1.5,0.8,0.1 -j 3 -- sh "$SCRATCH/slow.sh"
+expect_exit 0 mlci --json log ordered
+expect_eq "$(json "$SCRATCH/out" "' '.join(r['reference'] + '=' + str(r['params']['d']) for r in sorted(d, key=lambda r: r['reference']))")" \
+    "ordered:v1=1.5 ordered:v2=0.8 ordered:v3=0.1" "versions in grid order"
+
 expect_exit 0 mlci verify
 pass
