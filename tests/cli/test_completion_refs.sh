@@ -37,15 +37,15 @@ grep -qx "iris" bash.out || fail "bash: the name too"
 grep -q "other" bash.out && fail "bash: only matching words"
 complete_bash "mlci rm iris:v" >bash.out
 expect_eq "$(sort bash.out | tr '\n' ' ')" "v1 v2 " "bash: after the colon, the tags"
-complete_bash "mlci untag oth" | grep -qx "other:latest" || fail "bash: untag"
-complete_bash "mlci metrics diff ir" | grep -qx "iris:v2" || fail "bash: a subcommand's REF"
-complete_bash "mlci log " | grep -qx "other" || fail "bash: log NAME"
-complete_bash "mlci data-version add ot" | grep -qx "other" && fail "bash: add takes paths, not references"
-complete_bash "mlci show iri" | grep -qx "iris.csv" || fail "bash: files too (pointer files)"
+complete_bash "mlci untag oth" >words.out; grep -qx "other:latest" words.out || fail "bash: untag"
+complete_bash "mlci metrics diff ir" >words.out; grep -qx "iris:v2" words.out || fail "bash: a subcommand's REF"
+complete_bash "mlci log " >words.out; grep -qx "other" words.out || fail "bash: log NAME"
+complete_bash "mlci data-version add ot" >words.out; grep -qx "other" words.out && fail "bash: add takes paths, not references"
+complete_bash "mlci show iri" >words.out; grep -qx "iris.csv" words.out || fail "bash: files too (pointer files)"
 
 fish -c "source $top/completions/mlci.fish; complete -C 'mlci show ir'" >fish.out
 grep -q "^iris:v2" fish.out || { cat fish.out; fail "fish: show ir<TAB>"; }
-fish -c "source $top/completions/mlci.fish; complete -C 'mlci rm oth'" | grep -q "^other:v1" || fail "fish: rm"
+fish -c "source $top/completions/mlci.fish; complete -C 'mlci rm oth'" >words.out; grep -q "^other:v1" words.out || fail "fish: rm"
 
 zsh -c "source $top/completions/_mlci 2>/dev/null; _mlci_refs show && _mlci_refs 'metrics diff' && ! _mlci_refs 'data-version add'" ||
     fail "zsh: which commands take references"

@@ -47,16 +47,16 @@ done
 complete_bash() {
     bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _mlci; printf "%s\n" "${COMPREPLY[@]}"' _ "$top/completions/mlci.bash" "$@"
 }
-complete_bash mlci data- | grep -qx data-version || fail "bash: mlci data-<TAB>"
-complete_bash mlci data-version a | grep -qx add || fail "bash: mlci data-version a<TAB>"
-complete_bash mlci --store /tmp data-version add --na | grep -qx -- --name || fail "bash: add --na<TAB>"
+complete_bash mlci data- >"$SCRATCH/words.out"; grep -qx data-version "$SCRATCH/words.out" || fail "bash: mlci data-<TAB>"
+complete_bash mlci data-version a >"$SCRATCH/words.out"; grep -qx add "$SCRATCH/words.out" || fail "bash: mlci data-version a<TAB>"
+complete_bash mlci --store /tmp data-version add --na >"$SCRATCH/words.out"; grep -qx -- --name "$SCRATCH/words.out" || fail "bash: add --na<TAB>"
 
-fish -c "source $top/completions/mlci.fish; complete -C 'mlci data-version a'" | grep -q '^add' || fail "fish: data-version a<TAB>"
-fish -c "source $top/completions/mlci.fish; complete -C 'mlci data-version add --n'" | grep -q -- '--name' || fail "fish: add --n<TAB>"
+fish -c "source $top/completions/mlci.fish; complete -C 'mlci data-version a'" >"$SCRATCH/words.out"; grep -q '^add' "$SCRATCH/words.out" || fail "fish: data-version a<TAB>"
+fish -c "source $top/completions/mlci.fish; complete -C 'mlci data-version add --n'" >"$SCRATCH/words.out"; grep -q -- '--name' "$SCRATCH/words.out" || fail "fish: add --n<TAB>"
 
 zsh -n "$top/completions/_mlci" || fail "zsh: syntax"
-zsh -c "source $top/completions/_mlci 2>/dev/null; _mlci_subs 'data-version'; print -l \$subs" | grep -q '^add:' || fail "zsh: data-version subcommands"
-zsh -c "source $top/completions/_mlci 2>/dev/null; _mlci_flags 'data-version add'; print -l -- \$flags" | grep -qx -- '--name' || fail "zsh: add flags"
+zsh -c "source $top/completions/_mlci 2>/dev/null; _mlci_subs 'data-version'; print -l \$subs" >"$SCRATCH/words.out"; grep -q '^add:' "$SCRATCH/words.out" || fail "zsh: data-version subcommands"
+zsh -c "source $top/completions/_mlci 2>/dev/null; _mlci_flags 'data-version add'; print -l -- \$flags" >"$SCRATCH/words.out"; grep -qx -- '--name' "$SCRATCH/words.out" || fail "zsh: add flags"
 
 # Every subcommand, and its first flag, completes in every shell.
 for step in $("$MLCI" help --list); do

@@ -30,7 +30,7 @@ head -1 keys/release.key | grep -qx -- '-----BEGIN PRIVATE KEY-----' || fail "no
 head -1 keys/release.pub | grep -qx -- '-----BEGIN PUBLIC KEY-----' || fail "not SPKI PEM"
 openssl pkey -in keys/release.key -noout || fail "openssl rejects the private key"
 openssl pkey -pubin -in keys/release.pub -noout || fail "openssl rejects the public key"
-openssl pkey -in keys/release.key -text_pub -noout | grep -q ED25519 || fail "not an Ed25519 key"
+openssl pkey -in keys/release.key -text_pub -noout >"$SCRATCH/words.out"; grep -q ED25519 "$SCRATCH/words.out" || fail "not an Ed25519 key"
 # The public key file is the public half of the private key.
 diff <(openssl pkey -in keys/release.key -pubout) keys/release.pub || fail "public key mismatch"
 keyid="sha256:$(openssl pkey -pubin -in keys/release.pub -outform DER | sha256sum | cut -d' ' -f1)"
