@@ -27,4 +27,16 @@ if git grep -nE 'DESIGN\.md|\.\./shared/' -- cmd lib tests CONTRIBUTING.md READM
     cat "$SCRATCH/cites" >&2
     fail "a document outside the repository is cited"
 fi
+
+# Every unit test is its own ctest test: a '[' left open in a test's name
+# makes CMake's list of names swallow the names after it into one test
+# that runs none of them.
+/usr/bin/python3 - "$top" >"$SCRATCH/names" <<'PY'
+import pathlib, re, sys
+for f in sorted(pathlib.Path(sys.argv[1], "tests/unit").rglob("*.cpp")):
+    for name in re.findall(r'TEST_CASE\(\s*"((?:[^"\\]|\\.)*)"', f.read_text()):
+        if name.count("[") != name.count("]"):
+            print(f"{f}: {name}")
+PY
+[[ ! -s $SCRATCH/names ]] || { cat "$SCRATCH/names" >&2; fail "a unit test's name leaves a '[' open"; }
 pass

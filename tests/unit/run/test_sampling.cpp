@@ -38,7 +38,7 @@ TEST_CASE("run: xoshiro256** seeded by splitmix64 is fixed", "[run][sampling]") 
     CHECK(y.unit() == 0.6800434110281394);
 }
 
-TEST_CASE("run: unit draws lie in [0, 1) and below() in [0, span)", "[run][sampling]") {
+TEST_CASE("run: unit draws lie from 0 up to 1 and below() under its span", "[run][sampling]") {
     Xoshiro256 x(1);
     bool low_half = false, high_half = false;
     for (int i = 0; i < 10000; ++i) {
