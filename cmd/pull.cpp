@@ -26,7 +26,8 @@ void register_pull(CLI::App& app, Context& ctx) {
                     "Pull NAME[:TAG] from this remote (see 'mlci remote')")
         ->type_name("NAME");
     cmd->add_option("-t,--tag", opts->tag,
-                    "Tag it NAME:TAG in the store (default: the artifact's own name and the tag)")
+                    "Tag it NAME:TAG in the store, or NAME for its next NAME:vN (default: the "
+                    "artifact's own name and the tag)")
         ->type_name("NAME:TAG");
     cmd->add_option("--path", opts->paths,
                     "Fetch only the data of files whose path in the artifact matches this glob "
@@ -42,7 +43,12 @@ void register_pull(CLI::App& app, Context& ctx) {
         registry::PullOptions o;
         o.jobs = std::max(1u, opts->jobs);
         o.referrers = !opts->no_referrers;
-        o.tag = opts->tag;
+        // --tag NAME:TAG tags exactly; --tag NAME, the next NAME:vN (or the
+        // version that holds the same artifact already), as elsewhere.
+        if (opts->tag.find(':') == std::string::npos)
+            o.version_of = opts->tag;
+        else
+            o.tag = opts->tag;
         o.paths = opts->paths;
         o.remote.plain_http = opts->plain_http;
         registry::RemoteRef src;
@@ -58,7 +64,7 @@ void register_pull(CLI::App& app, Context& ctx) {
             auto remote = value_or_throw(registry::pick_remote(load_remotes(ctx), opts->remote));
             auto [name, tag] = registry::split_tag(opts->src);
             src = value_or_throw(registry::artifact_ref(remote, name, tag));
-            if (o.tag.empty())
+            if (o.tag.empty() && o.version_of.empty())
                 o.tag = name + ":" + tag;
             o.remote.plain_http = o.remote.plain_http || remote.plain_http;
         }
@@ -96,7 +102,9 @@ void register_pull(CLI::App& app, Context& ctx) {
          "that iris:v3 pushed anywhere comes back as iris:v3 (and iris:latest when no later "
          "version is here); for other artifacts, the repository's last path component and the "
          "tag (localhost:5000/team/img:1 becomes img:1; an oci: tag that is already NAME:TAG is "
-         "kept); or --tag NAME:TAG. Pulled by digest alone, it stays untagged unless --tag is "
+         "kept); or --tag NAME:TAG, or --tag NAME for the next NAME:vN (the version of NAME that "
+         "holds the same artifact already, if one does). Pulled by digest alone, it stays untagged "
+         "unless --tag is "
          "given. It prints the local reference.\n\n"
          "SRC NAME[:TAG] (no host, no oci:) is pulled from the default remote, or the one "
          "--remote names (see 'mlci remote'): from <remote>/NAME:TAG, as push puts it there, "

@@ -286,7 +286,7 @@ Result<PullReport> pull(store::Store& store, const RemoteRef& src, const PullOpt
     Puller puller(store, *remote, options, reporter, report);
     MLCI_TRY_ASSIGN(root, puller.fetch_manifest(reference, src.digest.value_or(hash::Digest())));
     std::string local_tag = options.tag;
-    if (local_tag.empty()) {
+    if (local_tag.empty() && options.version_of.empty()) {
         MLCI_TRY_ASSIGN(t, local_tag_for(src, reference, root));
         local_tag = t;
     }
@@ -309,8 +309,13 @@ Result<PullReport> pull(store::Store& store, const RemoteRef& src, const PullOpt
     for (auto& r : puller.referrers())
         MLCI_TRY(store.add_to_index(r, {}));
     auto root_desc = describe(root);
-    MLCI_TRY_ASSIGN(tags, tags_for(store, local_tag));
-    MLCI_TRY(store.add_to_index(root_desc, tags));
+    if (local_tag.empty() && !options.version_of.empty()) {
+        MLCI_TRY_ASSIGN(tagged, store.tag_as_version(root_desc, options.version_of));
+        local_tag = tagged.tag;
+    } else {
+        MLCI_TRY_ASSIGN(tags, tags_for(store, local_tag));
+        MLCI_TRY(store.add_to_index(root_desc, tags));
+    }
     for (auto& d : puller.whole_lists())
         MLCI_TRY(store::clear_partial(store, d));
     remember_remote(store, src, root.digest);

@@ -51,6 +51,9 @@ struct PullOptions {
     unsigned jobs = 4;
     bool referrers = true;
     std::string tag; // the local tag; "" = default_local_tag(src)
+    // When set (and `tag` is not): tagged as a version of this name, the
+    // NAME:vN that holds the same artifact already, else the next one.
+    std::string version_of;
     // Globs over the paths in the artifact's file lists (store/partial.hpp):
     // only those files' data is fetched. Empty: every file's.
     std::vector<std::string> paths;

@@ -59,25 +59,14 @@ Result<std::optional<RemoteHit>> fetch_cached_run(store::Store& store,
         return runtime_error("'{}' is not a succeeded run '{}' with this cache key",
                              ref.location() + ":" + tag, name);
 
-    store::Descriptor desc{store::k_oci_manifest, pulled.digest, 0, {}, {}, {}};
     MLCI_TRY_ASSIGN(bytes, store.read_blob(pulled.digest));
-    desc.size = bytes.size();
-    desc.artifact_type = m.artifact_type;
-    auto prefix = name + ":v";
-    MLCI_TRY_ASSIGN(tagged,
-                    store.tag_next_version(desc, name,
-                                           [&](const std::vector<store::IndexEntry>& entries)
-                                               -> Result<std::optional<std::string>> {
-                                               for (auto& e : entries)
-                                                   if (e.descriptor.digest == pulled.digest &&
-                                                       e.tag.starts_with(prefix))
-                                                       return std::optional<std::string>(e.tag);
-                                               return std::optional<std::string>{};
-                                           }));
-    store::IndexEntry entry{desc, tagged.tag};
+    store::Descriptor desc{
+        store::k_oci_manifest, pulled.digest, bytes.size(), m.artifact_type, {}, {}};
+    MLCI_TRY_ASSIGN(tagged, store.tag_as_version(desc, name));
     auto pinned = ref;
     pinned.tag = tag;
-    return std::optional<RemoteHit>(RemoteHit{entry, pinned.pinned(pulled.digest)});
+    return std::optional<RemoteHit>(
+        RemoteHit{store::IndexEntry{desc, tagged.tag}, pinned.pinned(pulled.digest)});
 }
 
 Status publish_cached_run(const store::Store& store, const RemoteCacheConfig& cache,

@@ -168,6 +168,16 @@ Result<Store::Tagged> Store::tag_next_version(const Descriptor& d, const std::st
     return Tagged{tag, false};
 }
 
+Result<Store::Tagged> Store::tag_as_version(const Descriptor& d, const std::string& name) {
+    return tag_next_version(
+        d, name, [&](const std::vector<IndexEntry>& entries) -> Result<std::optional<std::string>> {
+            for (auto& e : entries)
+                if (e.descriptor.digest == d.digest && tag_version(e.tag, name) > 0)
+                    return std::optional<std::string>(e.tag);
+            return std::optional<std::string>{};
+        });
+}
+
 std::string kind_name(std::string_view artifact_type) {
     constexpr std::string_view prefix = "application/vnd.mlci.";
     if (artifact_type.empty())

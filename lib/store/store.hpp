@@ -89,6 +89,9 @@ public:
     // time make one version, not one each.
     Result<Tagged> tag_next_version(const Descriptor& d, const std::string& name,
                                     const FindExisting& find);
+    // `d` as a version of NAME: the NAME:vN that names it already, else the
+    // next one (tag_next_version).
+    Result<Tagged> tag_as_version(const Descriptor& d, const std::string& name);
     Status remove_tag(const std::string& tag);
     // Changes the index under its lock: `change` edits the entries read, and
     // the result replaces index.json atomically (a crash leaves the old list

@@ -96,6 +96,19 @@ expect_eq "$(cat "$out")" "nightly:v2" "test --tag NAME again"
 expect_exit 0 mlci test --tag ci:smoke -- true
 expect_eq "$(cat "$out")" "ci:smoke" "test --tag NAME:TAG"
 expect_exit 0 mlci show nightly:latest
+# pull takes the same form: NAME gives the next NAME:vN, or the version
+# that holds the same artifact already.
+expect_exit 0 mlci push nightly:v1 "oci:$SCRATCH/layout"
+expect_exit 0 mlci push nightly:v2 "oci:$SCRATCH/layout"
+expect_exit 0 mlci --store "$SCRATCH/pulled-store" init
+expect_exit 0 mlci --store "$SCRATCH/pulled-store" pull "oci:$SCRATCH/layout:nightly:v1" --tag mine
+expect_eq "$(cat "$out")" "mine:v1" "pull --tag NAME"
+expect_exit 0 mlci --store "$SCRATCH/pulled-store" pull "oci:$SCRATCH/layout:nightly:v2" -t mine
+expect_eq "$(cat "$out")" "mine:v2" "pull --tag NAME, another artifact"
+expect_exit 0 mlci --store "$SCRATCH/pulled-store" pull "oci:$SCRATCH/layout:nightly:v1" --tag mine
+expect_eq "$(cat "$out")" "mine:v1" "pull --tag NAME of an artifact it has"
+expect_exit 0 mlci --store "$SCRATCH/pulled-store" pull "oci:$SCRATCH/layout:nightly:v1" --tag mine:exact
+expect_eq "$(cat "$out")" "mine:exact" "pull --tag NAME:TAG"
 
 # --- --help has the man page's prose; errors point to it ---------------------------
 expect_exit 0 mlci test --help
