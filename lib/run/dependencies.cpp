@@ -31,14 +31,6 @@ bool ends_with_nocase(std::string_view s, std::string_view suffix) {
            starts_with_nocase(s.substr(s.size() - suffix.size()), suffix);
 }
 
-// `path` is `dir` or lies under it ('/'-separated, relative).
-bool at_or_under(std::string_view path, std::string_view dir) {
-    if (dir.empty() || dir == ".")
-        return true;
-    return path == dir ||
-           (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/');
-}
-
 // Content ids of declared files git does not show (ignored ones): sha256,
 // which cannot be mistaken for a git id.
 Status add_ignored(const fs::path& project, const std::string& rel, Dependencies& deps,
@@ -147,16 +139,13 @@ Result<std::optional<Dependencies>> dependencies(const store::Store& store, cons
     auto is_excluded = [&](std::string_view rel) {
         if (rel == ".mlci" || rel.ends_with("/.mlci"))
             return true;
-        for (auto& e : spec.excluded)
-            if (at_or_under(rel, e))
-                return true;
-        return false;
+        return !spec.excluded.empty() && store::path_selected(rel, spec.excluded);
     };
     auto store_root = fs::absolute(store.root()).lexically_normal();
     auto skip_dir = [&](std::string_view path) {
         auto rel = to_project(path);
         if (!rel) // outside the project: only the folders on the way into it
-            return !at_or_under(prefix, path);
+            return !(prefix == path || prefix.starts_with(std::string(path) + "/"));
         if (is_excluded(*rel) || (abs_project / *rel) == store_root)
             return true;
         // Another store, or any OCI layout: data, never code.

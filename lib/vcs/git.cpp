@@ -4,27 +4,7 @@
 
 namespace mlci::vcs {
 
-namespace {
-
 using namespace detail;
-
-std::string last_error() {
-    const git_error* e = git2().git_error_last();
-    return e && e->message ? e->message : "unknown libgit2 error";
-}
-
-Result<std::optional<Repo>> open_repo(const std::filesystem::path& dir) {
-    MLCI_TRY(load_libgit2());
-    git_repository* raw = nullptr;
-    int rc = git2().git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
-    if (rc == GIT_ENOTFOUND)
-        return std::optional<Repo>{};
-    if (rc != 0)
-        return runtime_error("cannot open git repository at '{}': {}", dir.string(), last_error());
-    return std::optional<Repo>(Repo(raw));
-}
-
-} // namespace
 
 std::string strip_credentials(std::string url) {
     auto scheme = url.find("://");
@@ -37,7 +17,7 @@ std::string strip_credentials(std::string url) {
 }
 
 Result<std::optional<GitInfo>> git_info(const std::filesystem::path& dir) {
-    MLCI_TRY_ASSIGN(repo, open_repo(dir));
+    MLCI_TRY_ASSIGN(repo, open_repository(dir));
     if (!repo)
         return std::optional<GitInfo>{};
     GitInfo info;
@@ -46,9 +26,7 @@ Result<std::optional<GitInfo>> git_info(const std::filesystem::path& dir) {
 
     git_oid oid;
     if (git2().git_reference_name_to_id(&oid, repo->get(), "HEAD") == 0) {
-        char hex[GIT_OID_HEXSZ + 1];
-        git2().git_oid_tostr(hex, sizeof hex, &oid);
-        info.commit = hex;
+        info.commit = oid_hex(oid);
     }
     git_reference* head = nullptr;
     if (git2().git_repository_head(&head, repo->get()) == 0) {
@@ -70,7 +48,7 @@ Result<std::optional<GitInfo>> git_info(const std::filesystem::path& dir) {
     git_status_list* list = nullptr;
     if (git2().git_status_list_new(&list, repo->get(), &opts) != 0)
         return runtime_error("cannot read git status of '{}': {}", info.workdir.string(),
-                             last_error());
+                             last_error_message());
     StatusList owned_list(list);
     info.dirty = git2().git_status_list_entrycount(list) > 0;
 
@@ -84,7 +62,7 @@ Result<std::optional<GitInfo>> git_info(const std::filesystem::path& dir) {
 }
 
 Result<std::string> git_diff_head(const std::filesystem::path& workdir) {
-    MLCI_TRY_ASSIGN(repo, open_repo(workdir));
+    MLCI_TRY_ASSIGN(repo, open_repository(workdir));
     if (!repo)
         return std::string();
     git_object* obj = nullptr;
@@ -98,25 +76,26 @@ Result<std::string> git_diff_head(const std::filesystem::path& workdir) {
     git_diff* raw = nullptr;
     git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
     if (git2().git_diff_tree_to_workdir_with_index(&raw, repo->get(), tree.get(), &opts) != 0)
-        return runtime_error("cannot diff '{}': {}", workdir.string(), last_error());
+        return runtime_error("cannot diff '{}': {}", workdir.string(), last_error_message());
     Diff diff(raw);
     git_buf buf = GIT_BUF_INIT;
     if (git2().git_diff_to_buf(&buf, diff.get(), GIT_DIFF_FORMAT_PATCH) != 0)
-        return runtime_error("cannot format diff of '{}': {}", workdir.string(), last_error());
+        return runtime_error("cannot format diff of '{}': {}", workdir.string(),
+                             last_error_message());
     std::string out(buf.ptr ? buf.ptr : "", buf.size);
     git2().git_buf_dispose(&buf);
     return out;
 }
 
 Result<std::vector<std::string>> git_tracked_files(const std::filesystem::path& workdir) {
-    MLCI_TRY_ASSIGN(repo, open_repo(workdir));
+    MLCI_TRY_ASSIGN(repo, open_repository(workdir));
     std::vector<std::string> out;
     if (!repo)
         return out;
     git_index* raw = nullptr;
     if (git2().git_repository_index(&raw, repo->get()) != 0)
         return runtime_error("cannot read the git index of '{}': {}", workdir.string(),
-                             last_error());
+                             last_error_message());
     Index index(raw);
     size_t n = git2().git_index_entrycount(raw);
     out.reserve(n);

@@ -11,12 +11,6 @@ namespace fs = std::filesystem;
 
 using namespace detail;
 
-std::string oid_hex(const git_oid& oid) {
-    char hex[GIT_OID_HEXSZ + 1];
-    git2().git_oid_tostr(hex, sizeof hex, &oid);
-    return hex;
-}
-
 std::string env_or_empty(const char* name) {
     const char* v = std::getenv(name);
     return v ? v : "";
@@ -71,8 +65,7 @@ Result<git_oid> parse_oid(const std::string& hex) {
 
 // libgit2's last error; its messages may quote the URL, never with credentials.
 std::string scrubbed_error(const std::string& url, const std::string& shown) {
-    const git_error* e = git2().git_error_last();
-    std::string msg = e && e->message ? e->message : "unknown libgit2 error";
+    std::string msg = last_error_message();
     if (url != shown)
         for (auto at = msg.find(url); at != std::string::npos;
              at = msg.find(url, at + shown.size()))

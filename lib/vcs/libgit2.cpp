@@ -54,4 +54,27 @@ const Libgit2& git2() {
     return load().functions;
 }
 
+std::string last_error_message() {
+    const git_error* e = git2().git_error_last();
+    return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+std::string oid_hex(const git_oid& oid) {
+    char hex[GIT_OID_HEXSZ + 1];
+    git2().git_oid_tostr(hex, sizeof hex, &oid);
+    return hex;
+}
+
+Result<std::optional<Repo>> open_repository(const std::filesystem::path& dir) {
+    MLCI_TRY(load_libgit2());
+    git_repository* raw = nullptr;
+    int rc = git2().git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
+    if (rc == GIT_ENOTFOUND)
+        return std::optional<Repo>{};
+    if (rc != 0)
+        return runtime_error("cannot open git repository at '{}': {}", dir.string(),
+                             last_error_message());
+    return std::optional<Repo>(Repo(raw));
+}
+
 } // namespace mlci::vcs::detail

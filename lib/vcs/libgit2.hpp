@@ -9,9 +9,12 @@
 // record or push git state use it.
 #pragma once
 
+#include <filesystem>
 #include <git2.h>
 #include <memory>
 #include <mlci/core/error.hpp>
+#include <optional>
+#include <string>
 
 namespace mlci::vcs::detail {
 
@@ -123,5 +126,15 @@ using Blob = Handle<git_blob, &Libgit2::git_blob_free>;
 using Signature = Handle<git_signature, &Libgit2::git_signature_free>;
 using Config = Handle<git_config, &Libgit2::git_config_free>;
 using Index = Handle<git_index, &Libgit2::git_index_free>;
+
+// libgit2's message for the last failed call on this thread.
+std::string last_error_message();
+
+// An object id as 40 hex digits.
+std::string oid_hex(const git_oid& oid);
+
+// The repository that holds `dir` (searched upwards, as git does), or
+// nothing when there is none.
+Result<std::optional<Repo>> open_repository(const std::filesystem::path& dir);
 
 } // namespace mlci::vcs::detail

@@ -13,17 +13,6 @@ using namespace detail;
 
 namespace {
 
-std::string git_message() {
-    const git_error* e = git2().git_error_last();
-    return e && e->message ? e->message : "unknown libgit2 error";
-}
-
-std::string hex_of(const git_oid& oid) {
-    char hex[GIT_OID_HEXSZ + 1];
-    git2().git_oid_tostr(hex, sizeof hex, &oid);
-    return hex;
-}
-
 // Git's blob id of the file at `rel` as it is on disk: a symbolic link's
 // target text, or the content with the repository's filters (line endings)
 // applied, as `git add` would store it.
@@ -38,12 +27,12 @@ Result<std::string> blob_id_on_disk(git_repository* repo, const fs::path& workdi
             return runtime_error("cannot read the symbolic link '{}': {}", abs.string(),
                                  ec.message());
         if (git2().git_odb_hash(&oid, target.data(), target.size(), GIT_OBJECT_BLOB) != 0)
-            return runtime_error("cannot hash '{}': {}", abs.string(), git_message());
-        return hex_of(oid);
+            return runtime_error("cannot hash '{}': {}", abs.string(), last_error_message());
+        return oid_hex(oid);
     }
     if (git2().git_repository_hashfile(&oid, repo, abs.c_str(), GIT_OBJECT_BLOB, rel.c_str()) != 0)
-        return runtime_error("cannot hash '{}': {}", abs.string(), git_message());
-    return hex_of(oid);
+        return runtime_error("cannot hash '{}': {}", abs.string(), last_error_message());
+    return oid_hex(oid);
 }
 
 struct Walk {
@@ -57,7 +46,8 @@ struct Walk {
     Result<bool> ignored(const std::string& rel) {
         int is = 0;
         if (git2().git_ignore_path_is_ignored(&is, repo, rel.c_str()) != 0)
-            return runtime_error("cannot read the ignore rules for '{}': {}", rel, git_message());
+            return runtime_error("cannot read the ignore rules for '{}': {}", rel,
+                                 last_error_message());
         return is == 1;
     }
 
@@ -141,14 +131,10 @@ std::vector<fs::path> git_state_files(const fs::path& gitdir) {
 Result<std::optional<VisibleFiles>>
 visible_files(const fs::path& dir, const std::function<bool(std::string_view)>& skip_dir,
               const std::function<bool(std::string_view)>& wanted) {
-    MLCI_TRY(load_libgit2());
-    git_repository* raw = nullptr;
-    int rc = git2().git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
-    if (rc == GIT_ENOTFOUND)
+    MLCI_TRY_ASSIGN(repo, open_repository(dir));
+    if (!repo)
         return std::optional<VisibleFiles>{};
-    if (rc != 0)
-        return runtime_error("cannot open git repository at '{}': {}", dir.string(), git_message());
-    Repo repo(raw);
+    git_repository* raw = repo->get();
     const char* wd = git2().git_repository_workdir(raw);
     if (!wd)
         return std::optional<VisibleFiles>{}; // bare: no work tree
@@ -163,14 +149,14 @@ visible_files(const fs::path& dir, const std::function<bool(std::string_view)>& 
     git_index* raw_index = nullptr;
     if (git2().git_repository_index(&raw_index, raw) != 0)
         return runtime_error("cannot read the git index of '{}': {}", out.workdir.string(),
-                             git_message());
+                             last_error_message());
     Index index(raw_index);
     size_t n = git2().git_index_entrycount(raw_index);
     for (size_t i = 0; i < n; ++i) {
         const git_index_entry* e = git2().git_index_get_byindex(raw_index, i);
         if (!e || GIT_INDEX_ENTRY_STAGE(e) != 0 || e->mode == GIT_FILEMODE_COMMIT)
             continue; // conflicts and submodules
-        files.emplace(e->path, wanted(e->path) ? hex_of(e->id) : std::string());
+        files.emplace(e->path, wanted(e->path) ? oid_hex(e->id) : std::string());
     }
 
     // Tracked files that differ on disk: their id is their content's.
@@ -180,7 +166,7 @@ visible_files(const fs::path& dir, const std::function<bool(std::string_view)>& 
     git_status_list* list = nullptr;
     if (git2().git_status_list_new(&list, raw, &opts) != 0)
         return runtime_error("cannot read git status of '{}': {}", out.workdir.string(),
-                             git_message());
+                             last_error_message());
     StatusList owned(list);
     for (size_t i = 0, count = git2().git_status_list_entrycount(list); i < count; ++i) {
         const git_status_entry* s = git2().git_status_byindex(list, i);

@@ -1,4 +1,5 @@
 #include "../temp_dir.hpp"
+#include "test_artifact.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -10,20 +11,6 @@ using namespace mlci;
 using namespace mlci::store;
 
 namespace {
-
-Descriptor retention_artifact(Store& s, const std::string& content) {
-    auto layer = s.put_blob(content, "application/octet-stream");
-    auto config = s.put_blob("{}", "application/vnd.test.config+json");
-    REQUIRE(layer);
-    REQUIRE(config);
-    Manifest m;
-    m.artifact_type = "application/vnd.test.v1";
-    m.config = *config;
-    m.layers = {*layer};
-    auto d = s.put_manifest(m);
-    REQUIRE(d);
-    return *d;
-}
 
 std::vector<std::string> tags_of(const Store& s) {
     auto entries = s.entries();
@@ -41,7 +28,7 @@ TEST_CASE("untag removes tags at once, or none when one is missing", "[store][re
     testing::TempDir dir;
     auto s = Store::init(dir / ".mlci");
     REQUIRE(s);
-    auto a = retention_artifact(*s, "a");
+    auto a = testing::put_test_artifact(*s, "a");
     REQUIRE(s->add_to_index(a, {"a:v1", "a:latest", "a:prod"}));
 
     auto missing = untag(*s, {"a:prod", "a:nope"});
@@ -64,8 +51,8 @@ TEST_CASE("rm removes a name, or one version and moves latest", "[store][retenti
     auto s = Store::init(dir / ".mlci");
     REQUIRE(s);
     for (auto c : {"1", "2", "3"})
-        REQUIRE(s->tag_next_version(retention_artifact(*s, c), "m"));
-    REQUIRE(s->tag_next_version(retention_artifact(*s, "other"), "mm"));
+        REQUIRE(s->tag_next_version(testing::put_test_artifact(*s, c), "m"));
+    REQUIRE(s->tag_next_version(testing::put_test_artifact(*s, "other"), "mm"));
 
     auto one = remove_name(*s, "m:v3");
     REQUIRE(one);
@@ -99,11 +86,11 @@ TEST_CASE("rm removes a name, or one version and moves latest", "[store][retenti
     REQUIRE_FALSE(remove_name(*s, "mm:v9"));
 
     // A removed version number is never given to other content.
-    auto next = s->tag_next_version(retention_artifact(*s, "4"), "m");
+    auto next = s->tag_next_version(testing::put_test_artifact(*s, "4"), "m");
     REQUIRE(next);
     CHECK(*next == "m:v4");
     REQUIRE(untag(*s, {"mm:v1"}));
-    auto mm = s->tag_next_version(retention_artifact(*s, "other2"), "mm");
+    auto mm = s->tag_next_version(testing::put_test_artifact(*s, "other2"), "mm");
     REQUIRE(mm);
     CHECK(*mm == "mm:v2");
 }
@@ -114,13 +101,13 @@ TEST_CASE("retention keeps the newest versions and what is in use", "[store][ret
     REQUIRE(s);
     std::vector<Descriptor> m;
     for (auto c : {"1", "2", "3", "4", "5"}) {
-        m.push_back(retention_artifact(*s, c));
+        m.push_back(testing::put_test_artifact(*s, c));
         REQUIRE(s->tag_next_version(m.back(), "m"));
     }
     REQUIRE(s->add_to_index(m[0], {"production"})); // v1 is in use by another tag
-    auto d = retention_artifact(*s, "deployment");
+    auto d = testing::put_test_artifact(*s, "deployment");
     REQUIRE(s->tag_next_version(d, "deploy-prod"));
-    REQUIRE(s->tag_next_version(retention_artifact(*s, "deployment2"), "deploy-prod"));
+    REQUIRE(s->tag_next_version(testing::put_test_artifact(*s, "deployment2"), "deploy-prod"));
 
     RetentionOptions o;
     o.keep_last = 2;

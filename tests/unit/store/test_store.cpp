@@ -1,4 +1,5 @@
 #include "../temp_dir.hpp"
+#include "test_artifact.hpp"
 
 #include <catch2/catch.hpp>
 #include <fcntl.h>
@@ -16,24 +17,6 @@
 
 using namespace mlci;
 using namespace mlci::store;
-
-namespace {
-
-Descriptor put_artifact(Store& s, const std::string& content) {
-    auto config = s.put_blob("{\"c\":\"" + content + "\"}", "application/vnd.test.config+json");
-    auto layer = s.put_blob(content, "application/octet-stream");
-    REQUIRE(config);
-    REQUIRE(layer);
-    Manifest m;
-    m.artifact_type = "application/vnd.test.v1";
-    m.config = *config;
-    m.layers = {*layer};
-    auto d = s.put_manifest(m);
-    REQUIRE(d);
-    return *d;
-}
-
-} // namespace
 
 TEST_CASE("init makes an OCI image layout", "[store]") {
     testing::TempDir dir;
@@ -139,8 +122,8 @@ TEST_CASE("a blob copied from a file holds what was hashed, small or pipelined",
 TEST_CASE("versions count up and latest follows", "[store]") {
     testing::TempDir dir;
     auto s = *Store::init(dir / ".mlci");
-    auto a = put_artifact(s, "one");
-    auto b = put_artifact(s, "two");
+    auto a = testing::put_test_artifact(s, "one");
+    auto b = testing::put_test_artifact(s, "two");
     CHECK(*s.tag_next_version(a, "iris") == "iris:v1");
     CHECK(*s.tag_next_version(b, "iris") == "iris:v2");
     std::istringstream no_input;
@@ -155,7 +138,7 @@ TEST_CASE("concurrent taggers never lose an update", "[store]") {
     auto s = *Store::init(dir / ".mlci");
     std::vector<Descriptor> artifacts;
     for (int i = 0; i < 16; ++i)
-        artifacts.push_back(put_artifact(s, "artifact " + std::to_string(i)));
+        artifacts.push_back(testing::put_test_artifact(s, "artifact " + std::to_string(i)));
     std::vector<std::jthread> threads;
     for (int i = 0; i < 16; ++i)
         threads.emplace_back([&, i] {
@@ -174,7 +157,7 @@ TEST_CASE("concurrent taggers never lose an update", "[store]") {
 TEST_CASE("references: digests, prefixes, stdin, errors", "[store]") {
     testing::TempDir dir;
     auto s = *Store::init(dir / ".mlci");
-    auto a = put_artifact(s, "alpha");
+    auto a = testing::put_test_artifact(s, "alpha");
     REQUIRE(s.add_to_index(a, {"thing:v1"}));
     std::istringstream none;
     CHECK(resolve(s, a.digest.str(), none)->descriptor.digest == a.digest);
@@ -200,9 +183,9 @@ TEST_CASE("references: digests, prefixes, stdin, errors", "[store]") {
 TEST_CASE("verify finds corrupt and missing blobs; gc keeps what is reachable", "[store]") {
     testing::TempDir dir;
     auto s = *Store::init(dir / ".mlci");
-    auto kept = put_artifact(s, "kept");
+    auto kept = testing::put_test_artifact(s, "kept");
     REQUIRE(s.add_to_index(kept, {"kept:v1"}));
-    auto orphan = put_artifact(s, "orphan");
+    auto orphan = testing::put_test_artifact(s, "orphan");
     auto report = verify(s, 2, {});
     REQUIRE(report);
     CHECK(report->problems.empty());
@@ -224,7 +207,7 @@ TEST_CASE("verify finds corrupt and missing blobs; gc keeps what is reachable", 
 TEST_CASE("lineage annotations are edges gc follows", "[store]") {
     testing::TempDir dir;
     auto s = *Store::init(dir / ".mlci");
-    auto input = put_artifact(s, "input");
+    auto input = testing::put_test_artifact(s, "input");
     auto config = *s.put_blob("{}", "application/vnd.test.config+json");
     Manifest m;
     m.config = config;
@@ -240,7 +223,7 @@ TEST_CASE("a name belongs to one kind of artifact", "[store]") {
     testing::TempDir dir;
     auto s = Store::init(dir / ".mlci");
     REQUIRE(s);
-    auto run = put_artifact(*s, "a"); // application/vnd.test.v1
+    auto run = testing::put_test_artifact(*s, "a"); // application/vnd.test.v1
     REQUIRE(s->tag_next_version(run, "train"));
     auto config = s->put_blob("{}", "application/vnd.test.config+json");
     REQUIRE(config);
