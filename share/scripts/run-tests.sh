@@ -5,7 +5,15 @@
 # its corpus.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# phase NAME: how long the step before took, so that a slow CI run shows
+# where its time went.
+phase_start=$SECONDS
+phase() {
+    echo "run-tests: $1 took $((SECONDS - phase_start)) s" >&2
+    phase_start=$SECONDS
+}
 "$top/share/scripts/install-deps.sh"
+phase "installing"
 
 # Release flags without debug information: -g costs a third of the compile
 # time, and a failing test is debugged in the sanitizer build below, which
@@ -13,7 +21,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 # instead of about 15 on a fresh 2-core machine.
 MLCI_BUILD_DIR="$top/build" "$top/share/scripts/build.sh" -DMLCI_WERROR=ON -DMLCI_SANITIZE=OFF \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCMAKE_UNITY_BUILD=ON
+phase "the build"
 (cd "$top/build" && ctest --output-on-failure -j "$(nproc)")
+phase "the tests"
 
 # The end-to-end tests that run again under the sanitizers: those that drive
 # the store, the data and the transfers, where memory errors lose data (the
@@ -32,6 +42,7 @@ if [[ ${MLCI_SKIP_SANITIZE:-0} != 1 ]]; then
     # warning-free. valgrind cannot run an ASan binary: that test ran above.
     MLCI_BUILD_DIR="$top/build-sanitize" "$top/share/scripts/build.sh" -DCMAKE_BUILD_TYPE=Debug \
         -DMLCI_WERROR=OFF -DMLCI_SANITIZE=ON -DCMAKE_UNITY_BUILD=ON
+    phase "the sanitizer build"
     # Unit tests with full malloc stacks: a suppression names a frame inside
     # libarchive, which has no frame pointers. The end-to-end tests keep the
     # fast unwinder, which takes about a third less time. The unit tests run
@@ -43,9 +54,11 @@ if [[ ${MLCI_SKIP_SANITIZE:-0} != 1 ]]; then
         ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 tests/mlci_unit &&
         ASAN_OPTIONS=detect_leaks=1 \
             ctest --output-on-failure -j "$(nproc)" -R "$sanitized_e2e" -E '^unit:|valgrind')
+    phase "the tests under the sanitizers"
 fi
 
 if [[ ${MLCI_SKIP_FUZZ:-0} != 1 && -x "$top/share/scripts/run-fuzz.sh" ]]; then
     "$top/share/scripts/run-fuzz.sh" "${MLCI_FUZZ_SECONDS:-5}"
+    phase "fuzzing"
 fi
 echo "all tests passed" >&2

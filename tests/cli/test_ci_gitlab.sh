@@ -69,24 +69,32 @@ expect_in weak/pipeline.log " FAIL  validate"
 expect_not_in weak/pipeline.log "deploy starting"
 [[ ! -e weak/deploy/staging/current ]] || fail "a weakened model was deployed"
 
-# 4. a sweep (MLCI_SWEEP): train-shard runs in 3 parallel jobs, one trial
-# each (--shard auto from CI_NODE_INDEX/CI_NODE_TOTAL); select runs the
-# same sweep, finds every trial in the run cache (gitlab-ci-local's shell
-# executor runs every job in one folder, so here that is the local store),
-# runs none, and hands the best to validate.
+# 4. a sweep (MLCI_SWEEP) in registry mode, so that every job has a store
+# of its own, as on separate runners: train-shard runs in 3 parallel jobs,
+# one trial each (--shard auto from CI_NODE_INDEX/CI_NODE_TOTAL), and pushes
+# its run to the registry's run cache; select runs the same sweep from an
+# empty store, finds every trial there, runs none, and hands the best to
+# validate.
 project sweep
-run_pipeline sweep "MLCI_SWEEP=--grid max_depth=1,3,5" || { cat sweep/pipeline.log >&2; fail "the sweep pipeline failed"; }
+run_pipeline sweep MLCI_SHARE=registry "MLCI_SWEEP=--grid max_depth=1,3,5" ||
+    { cat sweep/pipeline.log >&2; fail "the sweep pipeline failed"; }
 for job in data test "train-shard: \[1/3\]" "train-shard: \[2/3\]" "train-shard: \[3/3\]" select validate package push deploy; do
     grep -qE " PASS  $job" sweep/pipeline.log || fail "job $job did not pass"
 done
 expect_not_in sweep/pipeline.log " PASS  train "
 expect_in sweep/pipeline.log "shard 2/3: 1 of the sweep's 3 trial(s)"
 expect_in sweep/pipeline.log "[2/3] max_depth=3"
-# Each trial ran once: three runs recorded, one per value; select reused them all.
-(cd sweep && mlci --json log iris-classifier) > "$SCRATCH/sweep-log.json"
-expect_eq "$(/usr/bin/python3 -c 'import json,sys; print(sorted(r["params"]["max_depth"] for r in json.load(open(sys.argv[1]))))' "$SCRATCH/sweep-log.json")" \
-    "[1, 3, 5]" "trials recorded"
-expect_eq "$(grep -E '^select +> ' sweep/pipeline.log | grep -c 'reused')" "3" "select reused"
+# Each trial ran once, in its own shard's job and store: one run recorded
+# per shard, the three values between them.
+for i in 1 2 3; do
+    (cd sweep && MLCI_STORE=".mlci-jobs/train-shard: [$i/3]" mlci --json log iris-classifier) > "$SCRATCH/shard-$i.json" ||
+        fail "no store for shard $i"
+done
+expect_eq "$(/usr/bin/python3 -c 'import json,sys; print(sorted(r["params"]["max_depth"] for f in sys.argv[1:] for r in json.load(open(f))))' "$SCRATCH"/shard-*.json)" \
+    "[1, 3, 5]" "trials recorded across the shards"
+# The trials reached select through the registry: select, starting from an
+# empty store, took all three from the run cache there and ran none.
+expect_eq "$(grep -E '^select +> ' sweep/pipeline.log | grep -c 'reused from the remote cache')" "3" "select reused from the registry"
 expect_eq "$(grep -E '^select +> ' sweep/pipeline.log | grep -c 'succeeded (')" "0" "select ran"
 grep -qE "^select +> selected iris-classifier:v[123]$" sweep/pipeline.log || fail "select did not select"
 pass
