@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What to run before a commit: formats the C++ files you changed, then checks
-# what CI checks without building (format of every file, the layers of lib/).
+# what CI checks without building (format of every file, the layers of lib/, file sizes).
 # As a git hook: ln -s ../../share/scripts/pre-commit.sh .git/hooks/pre-commit
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,3 +14,4 @@ fi
 mapfile -t sources < <(git ls-files '*.cpp' '*.hpp')
 clang-format --dry-run --Werror "${sources[@]}"
 ./share/scripts/check-layers.sh
+./share/scripts/check-sizes.sh

@@ -1,6 +1,6 @@
 # The house rules a reviewer should not have to check by hand: lib/ keeps its
-# layers, every C++ file is formatted, and the code cites only documents the
-# repository holds.
+# layers, files stay within their size, every C++ file is formatted, and the
+# code cites only documents the repository holds.
 source "$(dirname "$0")/lib.sh"
 top=$MLCI_SOURCE_DIR
 
@@ -13,6 +13,15 @@ cp -r "$top/lib" "$SCRATCH/copy/lib"
 echo '#include <mlci/deploy/deploy.hpp>' >>"$SCRATCH/copy/lib/store/verify.cpp"
 expect_exit 1 "$SCRATCH/copy/share/scripts/check-layers.sh"
 expect_in "$SCRATCH/err" "lib/store/verify.cpp includes lib/deploy"
+
+# Files stay small: cmd/ at most 250 lines, lib/ at most 500.
+"$top/share/scripts/check-sizes.sh" 2>"$SCRATCH/sizes" || { cat "$SCRATCH/sizes" >&2; fail "a file is over its size limit"; }
+# The check itself fails on a cmd/ file grown past its limit.
+cp "$top/share/scripts/check-sizes.sh" "$SCRATCH/copy/share/scripts/"
+cp -r "$top/cmd" "$SCRATCH/copy/cmd"
+seq 250 | sed 's|^|// |' >>"$SCRATCH/copy/cmd/verify.cpp"
+expect_exit 1 "$SCRATCH/copy/share/scripts/check-sizes.sh"
+expect_in "$SCRATCH/err" "cmd/verify.cpp has"
 
 cd "$top"
 mapfile -t sources < <(git ls-files '*.cpp' '*.hpp')
