@@ -17,11 +17,6 @@ namespace {
 // Lists longer than this are cut short on stderr (--json has them all).
 constexpr size_t k_notes_max = 20;
 
-std::string signed_bytes(int64_t delta) {
-    auto magnitude = static_cast<uint64_t>(delta < 0 ? -delta : delta);
-    return fmt::format("{}{}", delta < 0 ? "-" : "+", human_bytes(magnitude));
-}
-
 // "3 files changed: 1 added (+4 B), 1 modified (+8 B), 1 deleted (-8 B)"
 std::string totals_line(const data::ChangeTotals& t) {
     if (t.files() == 0)

@@ -27,7 +27,7 @@ void print_profile(Output& out, const std::string& path, const nlohmann::json& p
     out.result(fmt::format("  {:<20} {:<7} {:>6} {:>12} {:>12} {:>12} {:>12}", "column", "type",
                            "nulls", "min", "max", "mean", "std"));
     auto num = [](const nlohmann::json& c, const char* key) {
-        return c.contains(key) && c[key].is_number() ? fmt::format("{:.4g}", c[key].get<double>())
+        return c.contains(key) && c[key].is_number() ? human_number(c[key].get<double>())
                                                      : std::string("-");
     };
     for (auto& c : prof.value("columns", nlohmann::json::array())) {

@@ -42,18 +42,18 @@ void print_summary(Output& out, const check::TestRun& run, bool verbose) {
         auto c = s.counts();
         if (s.no_report) {
             auto failed = !s.passed();
-            out.note(fmt::format("suite {}: {} (no test report: counted as one test{}) ({:.2f}s)",
+            out.note(fmt::format("suite {}: {} (no test report: counted as one test{}) ({})",
                                  s.name,
                                  failed ? out.paint("failed", "red") : out.paint("passed", "green"),
                                  failed && !s.suites.empty() && !s.suites[0].cases.empty()
                                      ? "; " + s.suites[0].cases[0].message
                                      : "",
-                                 s.seconds));
+                                 human_seconds(s.seconds)));
             continue;
         }
-        out.note(fmt::format("suite {}: {} passed, {} failed, {} errors, {} skipped ({:.2f}s)",
-                             s.name, c.tests - c.failures - c.errors - c.skipped, c.failures,
-                             c.errors, c.skipped, s.seconds));
+        out.note(fmt::format("suite {}: {} passed, {} failed, {} errors, {} skipped ({})", s.name,
+                             c.tests - c.failures - c.errors - c.skipped, c.failures, c.errors,
+                             c.skipped, human_seconds(s.seconds)));
         for (auto& t : s.suites)
             print_case_failures(out, t);
     }

@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 #include <mlci/check/dataset_check.hpp>
 #include <mlci/check/drift.hpp>
+#include <mlci/core/format.hpp>
 #include <mlci/data/dataset.hpp>
 #include <mlci/data/workspace.hpp>
-#include <mlci/gate/format.hpp>
 #include <mlci/gate/validation.hpp>
 #include <mlci/report/mr_report.hpp>
 #include <mlci/run/history.hpp>
@@ -26,7 +26,7 @@ ArtifactRef ref_of(const store::IndexEntry& e) {
 
 std::string value_text(const nlohmann::json& j) {
     if (j.is_number())
-        return gate::format_value(j.get<double>());
+        return human_number(j.get<double>());
     if (j.is_null())
         return "missing";
     return j.is_string() ? j.get<std::string>() : j.dump();
@@ -57,8 +57,8 @@ std::vector<CriterionRow> criteria_rows(const nlohmann::json& rec) {
             auto allowed = x.value("allowed", nlohmann::json(0.0));
             std::string bound = "-";
             if (b.is_number() && allowed.is_number())
-                bound = gate::format_value(higher ? b.get<double>() - allowed.get<double>()
-                                                  : b.get<double>() + allowed.get<double>());
+                bound = human_number(higher ? b.get<double>() - allowed.get<double>()
+                                            : b.get<double>() + allowed.get<double>());
             rows.push_back({gate::json_string(x, "metric") + " vs baseline",
                             std::string(higher ? ">= " : "<= ") + bound,
                             value_text(x.value("measured", nlohmann::json())),
@@ -267,9 +267,9 @@ Trend trend_of(const MetricRow& row) {
 std::string delta_text(const MetricRow& row) {
     switch (trend_of(row)) {
     case Trend::up:
-        return "\xE2\x96\xB2 " + gate::format_change(*row.value - *row.baseline);
+        return "\xE2\x96\xB2 " + human_change(*row.value - *row.baseline);
     case Trend::down:
-        return "\xE2\x96\xBC " + gate::format_change(*row.value - *row.baseline);
+        return "\xE2\x96\xBC " + human_change(*row.value - *row.baseline);
     case Trend::same:
         return "= 0";
     case Trend::unknown:
