@@ -4,6 +4,7 @@
 #include <mlci/core/archive.hpp>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/json.hpp>
 #include <mlci/hash/sha256.hpp>
 #include <mlci/oci/layout.hpp>
 #include <unistd.h>
@@ -18,9 +19,8 @@ fs::path blob_in_layout(const fs::path& dir, const hash::Digest& d) {
 }
 
 Result<nlohmann::json> parse_index(std::string_view text, std::string_view where) {
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("manifests") ||
-        !j["manifests"].is_array())
+    MLCI_TRY_ASSIGN(j, parse_json_object(text, fmt::format("'{}'", where)));
+    if (!j.contains("manifests") || !j["manifests"].is_array())
         return usage_error("malformed '{}': not an OCI image index", where);
     return j;
 }

@@ -6,6 +6,7 @@
 #include <mlci/check/dataset_check.hpp>
 #include <mlci/check/drift.hpp>
 #include <mlci/core/format.hpp>
+#include <mlci/core/json.hpp>
 #include <mlci/data/dataset.hpp>
 #include <mlci/data/workspace.hpp>
 #include <mlci/gate/validation.hpp>
@@ -70,10 +71,10 @@ std::vector<CriterionRow> criteria_rows(const nlohmann::json& rec) {
 Result<std::optional<data::TableProfile>> read_profile(const store::Store& store,
                                                        const store::Descriptor& blob) {
     MLCI_TRY_ASSIGN(text, store.read_blob(blob.digest));
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded())
+    auto j = parse_json(text, "profile");
+    if (!j)
         return std::optional<data::TableProfile>();
-    auto p = data::profile_from_json(j);
+    auto p = data::profile_from_json(*j);
     if (!p)
         return std::optional<data::TableProfile>();
     return std::optional<data::TableProfile>(std::move(*p));
@@ -300,8 +301,8 @@ Result<MrReport> collect_report(const store::Store& store, const store::IndexEnt
         ValidationSummary v{
             ref_of(validation->entry), validation->verdict, validation->created, {}};
         MLCI_TRY_ASSIGN(text, store.read_blob(validation->manifest.config.digest));
-        auto rec = nlohmann::json::parse(text, nullptr, false);
-        if (rec.is_object()) {
+        if (auto parsed = parse_json_object(text, "validation record")) {
+            auto& rec = *parsed;
             v.criteria = criteria_rows(rec);
             if (auto c = rec.find("criteria"); c != rec.end() && c->is_array() && !c->empty())
                 first_criterion = gate::json_string(c->front(), "metric");
