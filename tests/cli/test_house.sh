@@ -29,6 +29,12 @@ mapfile -t sources < <(git ls-files '*.cpp' '*.hpp')
 clang-format --dry-run --Werror "${sources[@]}" 2>"$SCRATCH/format" ||
     { head -40 "$SCRATCH/format" >&2; fail "not formatted (run clang-format -i, or share/scripts/pre-commit.sh)"; }
 
+# The clang-tidy configuration parses and names only checks clang-tidy has
+# (a typo in a check's name would silently check nothing).
+if command -v clang-tidy-19 >/dev/null; then
+    clang-tidy-19 --verify-config >"$SCRATCH/tidy" 2>&1 || { cat "$SCRATCH/tidy" >&2; fail ".clang-tidy does not verify"; }
+fi
+
 # The architecture document is the repository's own.
 [[ -f share/doc/ARCHITECTURE.md ]] || fail "share/doc/ARCHITECTURE.md is missing"
 if git grep -nE 'DESIGN\.md|\.\./shared/' -- cmd lib tests CONTRIBUTING.md README.md share \
