@@ -30,12 +30,18 @@ std::vector<uint64_t> bin_values(const std::vector<double>& values,
     return counts;
 }
 
+namespace {
+
+double histogram_total(const std::vector<uint64_t>& counts) {
+    return static_cast<double>(std::accumulate(counts.begin(), counts.end(), uint64_t{0}));
+}
+
+} // namespace
+
 double psi(const std::vector<uint64_t>& expected_counts,
            const std::vector<uint64_t>& actual_counts) {
-    auto sum = [](const std::vector<uint64_t>& c) {
-        return static_cast<double>(std::accumulate(c.begin(), c.end(), uint64_t{0}));
-    };
-    double expected_total = sum(expected_counts), actual_total = sum(actual_counts);
+    double expected_total = histogram_total(expected_counts);
+    double actual_total = histogram_total(actual_counts);
     if (expected_total == 0 || actual_total == 0)
         return 0;
     size_t bins = std::max(expected_counts.size(), actual_counts.size());
@@ -52,10 +58,8 @@ double psi(const std::vector<uint64_t>& expected_counts,
 
 double ks_statistic(const std::vector<uint64_t>& expected_counts,
                     const std::vector<uint64_t>& actual_counts) {
-    auto sum = [](const std::vector<uint64_t>& c) {
-        return static_cast<double>(std::accumulate(c.begin(), c.end(), uint64_t{0}));
-    };
-    double expected_total = sum(expected_counts), actual_total = sum(actual_counts);
+    double expected_total = histogram_total(expected_counts);
+    double actual_total = histogram_total(actual_counts);
     if (expected_total == 0 || actual_total == 0)
         return 0;
     size_t bins = std::max(expected_counts.size(), actual_counts.size());
