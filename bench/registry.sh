@@ -1,25 +1,22 @@
-# Shared by the benchmarks that push: Debian's docker-registry on a free
-# loopback port, storage in "$work/registry". Source it after setting $work
-# and a cleanup trap that kills "$reg_pid"; then call start_bench_registry,
-# which sets reg (host:port) and reg_pid.
+# Shared by the benchmarks that push: the CLI tests' registry
+# (tests/cli/registry_fixture.sh: Debian's docker-registry on a free
+# loopback port), kept under "$work". Source it after setting $work and a
+# cleanup trap that kills "$reg_pid"; then call start_bench_registry, which
+# sets reg (host:port) and reg_pid.
+SCRATCH=$work
+declare -F fail >/dev/null || fail() {
+    echo "bench: $*" >&2
+    exit 1
+}
+# The fixture sets its own EXIT trap for the tests; the benchmark's stays.
+bench_exit_trap=$(trap -p EXIT)
+source "$(dirname "${BASH_SOURCE[0]}")/../tests/cli/registry_fixture.sh"
+trap - EXIT
+eval "$bench_exit_trap"
+
 start_bench_registry() {
-    local port
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    reg=127.0.0.1:$port
-    cat >"$work/registry.yml" <<YAML
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $work/registry
-http:
-  addr: $reg
-YAML
-    docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-    reg_pid=$!
-    disown "$reg_pid"
-    for _ in $(seq 1 100); do curl -s -o /dev/null "http://$reg/v2/" && break; sleep 0.1; done
+    start_registry open
+    reg=$REG_OPEN
+    reg_pid=${REG_PIDS[-1]}
+    disown "$reg_pid" # no "Killed" line when the cleanup trap kills it
 }

@@ -8,6 +8,7 @@
 #include <mlci/core/text.hpp>
 #include <mlci/data/fetch_version.hpp>
 #include <mlci/data/workspace.hpp>
+#include <mlci/data/workspace_json.hpp>
 
 namespace mlci::cli {
 
@@ -15,34 +16,6 @@ namespace {
 
 // Lists longer than this are cut short on stderr (--json has them all).
 constexpr size_t k_notes_max = 20;
-
-std::string signed_bytes(int64_t delta) {
-    auto magnitude = static_cast<uint64_t>(delta < 0 ? -delta : delta);
-    return fmt::format("{}{}", delta < 0 ? "-" : "+", human_bytes(magnitude));
-}
-
-nlohmann::json change_json(const data::FileChange& c) {
-    nlohmann::json j{{"path", c.path}, {"change", data::to_string(c.change)}};
-    if (c.change != data::Change::added)
-        j["old_size"] = c.old_size;
-    if (c.change != data::Change::deleted)
-        j["new_size"] = c.new_size;
-    if (!c.old_digest.empty())
-        j["old_digest"] = c.old_digest.str();
-    if (!c.new_digest.empty())
-        j["new_digest"] = c.new_digest.str();
-    return j;
-}
-
-nlohmann::json totals_json(const data::ChangeTotals& t) {
-    return {{"files", t.files()},
-            {"added", t.added},
-            {"modified", t.modified},
-            {"deleted", t.deleted},
-            {"added_bytes", t.added_bytes},
-            {"deleted_bytes", t.deleted_bytes},
-            {"modified_bytes_delta", t.modified_delta}};
-}
 
 // "3 files changed: 1 added (+4 B), 1 modified (+8 B), 1 deleted (-8 B)"
 std::string totals_line(const data::ChangeTotals& t) {
@@ -69,20 +42,7 @@ void note_paths(Output& out, const std::vector<std::string>& paths, const std::s
 
 void print_status(Context& ctx, const data::StatusReport& report) {
     if (ctx.options.json) {
-        nlohmann::json roots = nlohmann::json::array();
-        for (auto& r : report.roots) {
-            nlohmann::json changes = nlohmann::json::array();
-            for (auto& c : r.changes)
-                changes.push_back(change_json(c));
-            roots.push_back({{"path", r.path},
-                             {"pointer", r.pointer_path},
-                             {"dataset", r.pointer.dataset},
-                             {"tree", r.pointer.tree.str()},
-                             {"clean", r.changes.empty()},
-                             {"files_read", r.files_read},
-                             {"changes", changes}});
-        }
-        ctx.out.json({{"clean", report.clean()}, {"roots", roots}});
+        ctx.out.json(data::to_json(report));
         return;
     }
     for (auto& r : report.roots)
@@ -127,26 +87,6 @@ void register_status(CLI::App& parent, Context& ctx) {
         if (!report.clean())
             ctx.exit = Exit::gate;
     });
-}
-
-nlohmann::json checkout_json(const data::CheckoutResult& r) {
-    nlohmann::json roots = nlohmann::json::array();
-    for (auto& root : r.roots)
-        roots.push_back({{"path", root.path},
-                         {"pointer", root.pointer.empty() ? nlohmann::json(nullptr)
-                                                          : nlohmann::json(root.pointer)},
-                         {"files", root.files},
-                         {"bytes", root.bytes},
-                         {"written", root.written},
-                         {"written_bytes", root.written_bytes},
-                         {"unchanged", root.unchanged},
-                         {"removed", root.removed},
-                         {"extra", root.extra},
-                         {"cleaned", root.cleaned},
-                         {"discarded", root.discarded}});
-    return {{"reference", r.label},
-            {"digest", r.manifest ? nlohmann::json(r.manifest->digest.str()) : nullptr},
-            {"roots", roots}};
 }
 
 void note_checkout(Output& out, const data::CheckoutResult& r) {
@@ -228,7 +168,7 @@ void register_checkout(CLI::App& parent, Context& ctx) {
         ctx.out.end_progress();
         note_checkout(ctx.out, r);
         if (ctx.options.json)
-            ctx.out.json(checkout_json(r));
+            ctx.out.json(data::to_json(r));
         else
             ctx.out.result(r.label);
     });
@@ -247,26 +187,15 @@ std::string size_column(const data::FileChange& c) {
 }
 
 void print_diff(Context& ctx, const data::DiffReport& report) {
-    auto totals = data::totals_of(report.changes);
     if (ctx.options.json) {
-        auto side = [](const std::string& label, const std::optional<store::Descriptor>& m) {
-            return nlohmann::json{{"reference", label},
-                                  {"digest", m ? nlohmann::json(m->digest.str()) : nullptr}};
-        };
-        nlohmann::json changes = nlohmann::json::array();
-        for (auto& c : report.changes)
-            changes.push_back(change_json(c));
-        ctx.out.json({{"from", side(report.from_label, report.from_manifest)},
-                      {"to", side(report.to_label, report.to_manifest)},
-                      {"changes", changes},
-                      {"totals", totals_json(totals)}});
+        ctx.out.json(data::to_json(report));
         return;
     }
     for (auto& c : report.changes)
         ctx.out.result(
             fmt::format("{:<9} {:>24}  {}", data::to_string(c.change), size_column(c), c.path));
-    ctx.out.result(
-        fmt::format("{} -> {}: {}", report.from_label, report.to_label, totals_line(totals)));
+    ctx.out.result(fmt::format("{} -> {}: {}", report.from_label, report.to_label,
+                               totals_line(data::totals_of(report.changes))));
 }
 
 void register_diff(CLI::App& parent, Context& ctx) {

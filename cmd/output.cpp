@@ -1,6 +1,7 @@
 #include "output.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <unistd.h>
@@ -76,24 +77,6 @@ void print_table(Output& out, const std::vector<std::vector<std::string>>& rows)
     }
 }
 
-std::string human_bytes(uint64_t n) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double v = static_cast<double>(n);
-    int u = 0;
-    while (v >= 1024 && u < 4) {
-        v /= 1024;
-        ++u;
-    }
-    return u == 0 ? fmt::format("{} B", n) : fmt::format("{:.1f} {}", v, units[u]);
-}
-
-std::string size_change(uint64_t from, uint64_t to) {
-    auto a = human_bytes(from), b = human_bytes(to);
-    if (a == b && from != to)
-        return fmt::format("{} B -> {} B", from, to);
-    return fmt::format("{} -> {}", a, b);
-}
-
 Reporter Output::reporter() {
     Reporter r;
     if (m_tty && !m_quiet)
@@ -121,15 +104,13 @@ void Output::draw(const Progress& p) {
     std::string bar(static_cast<size_t>(filled), '#');
     bar.resize(width, '.');
     double elapsed = std::chrono::duration<double>(now - m_start).count();
-    std::string eta =
-        frac > 0.02 && frac < 1 ? fmt::format(" ETA {:.0f}s", elapsed / frac - elapsed) : "";
+    std::string eta = frac > 0.02 && frac < 1
+                          ? " ETA " + human_seconds(std::round(elapsed / frac - elapsed))
+                          : "";
     auto totals = p.total_bytes ? fmt::format("{}/{} files, {}/{}", p.done, p.total,
                                               human_bytes(p.bytes), human_bytes(p.total_bytes))
                                 : fmt::format("{}/{}", p.done, p.total);
-    std::string rate = p.total_bytes && elapsed > 0.5
-                           ? fmt::format(", {}/s", human_bytes(static_cast<uint64_t>(
-                                                       static_cast<double>(p.bytes) / elapsed)))
-                           : "";
+    std::string rate = p.total_bytes && elapsed > 0.5 ? ", " + human_rate(p.bytes, elapsed) : "";
     fmt::print(stderr, "\r\x1b[K{} [{}] {}{}{}", p.phase, bar, totals, rate, eta);
     std::fflush(stderr);
 }

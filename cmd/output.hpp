@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <fmt/format.h>
+#include <mlci/core/format.hpp>
 #include <mlci/core/progress.hpp>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -51,12 +52,5 @@ private:
 // Prints rows as columns on stdout, each as wide as its widest cell; the last
 // column is not padded (no trailing spaces in CI logs).
 void print_table(Output& out, const std::vector<std::vector<std::string>>& rows);
-
-// "1.5 GiB", "12 KiB", "900 B"
-std::string human_bytes(uint64_t n);
-
-// "1.0 KiB -> 2.5 KiB"; in bytes ("1024 B -> 1030 B") when the two sizes
-// differ but would read the same rounded.
-std::string size_change(uint64_t from, uint64_t to);
 
 } // namespace mlci::cli

@@ -1,6 +1,7 @@
 // mlci show: an artifact's manifest, annotations and files.
 #include "context.hpp"
 
+#include <mlci/core/json.hpp>
 #include <mlci/data/dataset.hpp>
 #include <mlci/store/media_types.hpp>
 
@@ -18,7 +19,7 @@ std::string kind_of(const store::Manifest& m) {
 
 nlohmann::json profile_json(const store::Store& store, const data::ProfileLayer& p) {
     auto text = value_or_throw(store.read_blob(p.blob.digest));
-    return nlohmann::json::parse(text);
+    return value_or_throw(parse_json(text, fmt::format("profile '{}'", p.blob.digest.str())));
 }
 
 void print_profile(Output& out, const std::string& path, const nlohmann::json& prof) {
@@ -27,7 +28,7 @@ void print_profile(Output& out, const std::string& path, const nlohmann::json& p
     out.result(fmt::format("  {:<20} {:<7} {:>6} {:>12} {:>12} {:>12} {:>12}", "column", "type",
                            "nulls", "min", "max", "mean", "std"));
     auto num = [](const nlohmann::json& c, const char* key) {
-        return c.contains(key) && c[key].is_number() ? fmt::format("{:.4g}", c[key].get<double>())
+        return c.contains(key) && c[key].is_number() ? human_number(c[key].get<double>())
                                                      : std::string("-");
     };
     for (auto& c : prof.value("columns", nlohmann::json::array())) {
@@ -75,11 +76,10 @@ void register_show(CLI::App& app, Context& ctx) {
             nlohmann::json doc{{"reference", store::display_name(entry)},
                                {"digest", entry.descriptor.digest.str()},
                                {"kind", kind_of(manifest)},
-                               {"manifest", nlohmann::json::parse(manifest_text)}};
+                               {"manifest", value_or_throw(parse_json(manifest_text, "manifest"))}};
             if (auto config = store.read_blob(manifest.config.digest); config) {
-                auto j = nlohmann::json::parse(*config, nullptr, false);
-                if (!j.is_discarded())
-                    doc["config"] = j;
+                if (auto j = parse_json(*config, "config"))
+                    doc["config"] = std::move(*j);
             }
             if (ds) {
                 nlohmann::json files = nlohmann::json::array();

@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fmt/ranges.h>
 #include <iostream>
 #include <mlci/check/test_run.hpp>
 #include <mlci/config/project_config.hpp>
@@ -43,18 +42,18 @@ void print_summary(Output& out, const check::TestRun& run, bool verbose) {
         auto c = s.counts();
         if (s.no_report) {
             auto failed = !s.passed();
-            out.note(fmt::format("suite {}: {} (no test report: counted as one test{}) ({:.2f}s)",
+            out.note(fmt::format("suite {}: {} (no test report: counted as one test{}) ({})",
                                  s.name,
                                  failed ? out.paint("failed", "red") : out.paint("passed", "green"),
                                  failed && !s.suites.empty() && !s.suites[0].cases.empty()
                                      ? "; " + s.suites[0].cases[0].message
                                      : "",
-                                 s.seconds));
+                                 human_seconds(s.seconds)));
             continue;
         }
-        out.note(fmt::format("suite {}: {} passed, {} failed, {} errors, {} skipped ({:.2f}s)",
-                             s.name, c.tests - c.failures - c.errors - c.skipped, c.failures,
-                             c.errors, c.skipped, s.seconds));
+        out.note(fmt::format("suite {}: {} passed, {} failed, {} errors, {} skipped ({})", s.name,
+                             c.tests - c.failures - c.errors - c.skipped, c.failures, c.errors,
+                             c.skipped, human_seconds(s.seconds)));
         for (auto& t : s.suites)
             print_case_failures(out, t);
     }
@@ -82,34 +81,13 @@ void print_summary(Output& out, const check::TestRun& run, bool verbose) {
     }
 }
 
-// Splits the positionals into REF and the command after '--' (train's
-// convention: one word holding spaces is a shell line, more are argv).
+// The positionals: REF, and the command after '--'.
 void split_words(const Context& ctx, TestFlags& flags) {
     std::vector<std::string> words = flags.rest;
     if (!flags.first.empty())
         words.insert(words.begin(), flags.first);
-    auto after = std::min(ctx.words_after_separator(), words.size());
-    auto before = words.size() - after;
-    if (before > 1)
-        throw Failure(
-            usage_error(
-                "'mlci test' takes one REF, not {} ('{}'); to run a command as a suite, put it "
-                "after '--': mlci test -- {} (see 'mlci test --help')",
-                before,
-                fmt::join(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(before),
-                          "' '"),
-                fmt::join(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(before), " "))
-                .error());
-    if (before == 1)
-        flags.test.ref = words[0];
-    if (after == 0)
-        return;
-    auto& command = flags.test.command;
-    if (after == 1 && words.back().find(' ') != std::string::npos)
-        command.shell = words.back();
-    else
-        command.argv.assign(words.begin() + static_cast<std::ptrdiff_t>(before), words.end());
-    flags.test.command_cwd = std::filesystem::current_path();
+    value_or_throw(check::take_positionals(flags.test, words, ctx.words_after_separator(),
+                                           std::filesystem::current_path()));
 }
 
 void run_test(Context& ctx, TestFlags& flags) {

@@ -3,9 +3,9 @@
 
 #include <filesystem>
 #include <mlci/config/project_config.hpp>
+#include <mlci/core/format.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/deploy/record.hpp>
-#include <mlci/gate/format.hpp>
 #include <mlci/gate/validation.hpp>
 #include <mlci/report/validation_report.hpp>
 #include <sstream>
@@ -86,18 +86,17 @@ void print_table(Output& out, const gate::Validation& v) {
     row("status", "succeeded", v.run.status.empty() ? "unknown" : v.run.status, v.status_ok());
     for (auto& c : v.criteria)
         row(c.criterion.metric,
-            fmt::format("{} {}", gate::to_string(c.criterion.op),
-                        gate::format_value(c.criterion.value)),
-            c.measured ? gate::format_value(*c.measured) : "missing", c.passed);
+            fmt::format("{} {}", gate::to_string(c.criterion.op), human_number(c.criterion.value)),
+            c.measured ? human_number(*c.measured) : "missing", c.passed);
     for (auto& r : v.regressions) {
         bool higher = r.direction == gate::Direction::higher_is_better;
-        auto bound = r.baseline ? gate::format_value(higher ? *r.baseline - r.allowed
-                                                            : *r.baseline + r.allowed)
-                                : std::string("-");
+        auto bound = r.baseline
+                         ? human_number(higher ? *r.baseline - r.allowed : *r.baseline + r.allowed)
+                         : std::string("-");
         row(fmt::format("{} vs baseline ({} {})", r.limit.metric, higher ? "-" : "+",
-                        gate::format_value(r.allowed)),
+                        human_number(r.allowed)),
             fmt::format("{} {}", higher ? ">=" : "<=", bound),
-            r.measured ? gate::format_value(*r.measured) : "missing", r.passed);
+            r.measured ? human_number(*r.measured) : "missing", r.passed);
     }
     if (!v.status_ok())
         out.note(fmt::format("  the run's status is '{}', not 'succeeded'", v.run.status));

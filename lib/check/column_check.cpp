@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <mlci/check/column_check.hpp>
+#include <mlci/core/format.hpp>
 #include <mlci/core/text.hpp>
 #include <mlci/data/csv_reader.hpp>
 
@@ -58,10 +59,6 @@ CheckResult result(std::string check, const std::string& column, const Tally& t,
 
 } // namespace
 
-std::string format_value(double v) {
-    return v == 0 ? "0" : fmt::format("{:.6g}", v);
-}
-
 std::string show_value(std::string_view value) {
     bool cut = value.size() > 60;
     auto v = value.substr(0, 60);
@@ -100,10 +97,10 @@ void ColumnCheck::add(std::string_view value, uint64_t line) {
                 m_range.hit(line, fmt::format("{} is not a number", show_value(value)));
         } else if (m_rule.min && number < *m_rule.min) {
             m_range.hit(line, fmt::format("{} is below the minimum {}", show_value(value),
-                                          format_value(*m_rule.min)));
+                                          human_number(*m_rule.min)));
         } else if (m_rule.max && number > *m_rule.max) {
             m_range.hit(line, fmt::format("{} is above the maximum {}", show_value(value),
-                                          format_value(*m_rule.max)));
+                                          human_number(*m_rule.max)));
         }
     }
     if (!m_allowed.empty() && !m_allowed.contains(value))
@@ -130,8 +127,8 @@ void ColumnCheck::finish(uint64_t rows, std::vector<CheckResult>& out) const {
         else if (too_many)
             r.message = fmt::format("{}, a fraction of {} of {} rows, above the "
                                     "maximum {}",
-                                    plural(m_nulls.count, "null value"), format_value(fraction),
-                                    rows, format_value(*m_rule.max_null_fraction));
+                                    plural(m_nulls.count, "null value"), human_number(fraction),
+                                    rows, human_number(*m_rule.max_null_fraction));
         else
             r.message = plural(m_nulls.count, "null value");
         if (r.failed())
@@ -139,8 +136,8 @@ void ColumnCheck::finish(uint64_t rows, std::vector<CheckResult>& out) const {
         out.push_back(std::move(r));
     }
     if (m_rule.min || m_rule.max) {
-        auto range = fmt::format("[{}, {}]", m_rule.min ? format_value(*m_rule.min) : "-inf",
-                                 m_rule.max ? format_value(*m_rule.max) : "inf");
+        auto range = fmt::format("[{}, {}]", m_rule.min ? human_number(*m_rule.min) : "-inf",
+                                 m_rule.max ? human_number(*m_rule.max) : "inf");
         out.push_back(result("range", m_name, m_range, "every value is in " + range,
                              fmt::format("{} outside {}", plural(m_range.count, "value"), range)));
     }

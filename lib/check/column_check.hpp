@@ -13,9 +13,6 @@
 
 namespace mlci::check {
 
-// A number for people: six significant digits, no trailing zeros.
-std::string format_value(double v);
-
 // A value as an example shows it: quoted when it is text, cut at 60 bytes.
 std::string show_value(std::string_view value);
 

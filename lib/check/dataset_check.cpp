@@ -2,6 +2,7 @@
 #include <map>
 #include <mlci/check/dataset_check.hpp>
 #include <mlci/check/table_check.hpp>
+#include <mlci/core/json.hpp>
 #include <mlci/core/parallel.hpp>
 #include <mlci/data/dataset.hpp>
 #include <mlci/data/profile.hpp>
@@ -51,10 +52,9 @@ Result<std::map<std::string, data::TableProfile>> profiles_of(const store::Store
     std::map<std::string, data::TableProfile> out;
     for (auto& p : ds.profiles) {
         MLCI_TRY_ASSIGN(text, store.read_blob(p.blob.digest));
-        auto j = nlohmann::json::parse(text, nullptr, false);
-        if (j.is_discarded())
-            return usage_error("malformed profile '{}' of '{}' in '{}'", p.blob.digest.str(),
-                               p.path, store::display_name(ds.entry));
+        MLCI_TRY_ASSIGN(
+            j, parse_json(text, fmt::format("profile '{}' of '{}' in '{}'", p.blob.digest.str(),
+                                            p.path, store::display_name(ds.entry))));
         MLCI_TRY_ASSIGN(profile, data::profile_from_json(j));
         out.emplace(p.path, std::move(profile));
     }

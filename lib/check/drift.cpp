@@ -3,6 +3,7 @@
 #include <mlci/check/column_check.hpp>
 #include <mlci/check/drift.hpp>
 #include <mlci/check/stats.hpp>
+#include <mlci/core/format.hpp>
 #include <mlci/core/text.hpp>
 #include <mlci/data/csv_reader.hpp>
 #include <numeric>
@@ -134,10 +135,10 @@ CheckResult ColumnDrift::finish(double max_psi) {
         r.stats["mean"] = mean;
         if (m_ref.mean)
             r.stats["reference_mean"] = *m_ref.mean;
-        extra = fmt::format(", KS D {}", format_value(ks));
+        extra = fmt::format(", KS D {}", human_number(ks));
         if (m_ref.mean)
-            r.examples.push_back(fmt::format("mean {} (reference {})", format_value(mean),
-                                             format_value(*m_ref.mean)));
+            r.examples.push_back(fmt::format("mean {} (reference {})", human_number(mean),
+                                             human_number(*m_ref.mean)));
         if (m_other)
             r.examples.push_back(fmt::format("{} {}", plural(m_other, "value"),
                                              m_other == 1 ? "is not a number" : "are not numbers"));
@@ -166,11 +167,11 @@ CheckResult ColumnDrift::finish(double max_psi) {
     bool drifted = verdict.drifted;
     r.outcome = drifted ? Outcome::failed : Outcome::passed;
     r.violations = drifted ? 1 : 0;
-    r.message = fmt::format("PSI {} {} {}{}", format_value(psi),
-                            above ? ">" : "<=", format_value(max_psi), extra);
+    r.message = fmt::format("PSI {} {} {}{}", human_number(psi),
+                            above ? ">" : "<=", human_number(max_psi), extra);
     if (above && !drifted)
         r.message += fmt::format(", but {} values show that much by chance (p {}): not drift",
-                                 m_count, format_value(p));
+                                 m_count, human_number(p));
     if (!drifted)
         r.examples.clear();
     return r;

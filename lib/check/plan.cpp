@@ -1,6 +1,7 @@
 // Planning `mlci test`: resolve every suite, dataset, schema and reference
 // up front, so that a typo fails in a second instead of after a long suite.
 #include <algorithm>
+#include <fmt/ranges.h>
 #include <mlci/check/drift.hpp>
 #include <mlci/check/test_run.hpp>
 #include <mlci/store/media_types.hpp>
@@ -223,6 +224,26 @@ Result<TestPlan> plan_tests(const store::Store& store, const config::ProjectConf
                                                      "' declares no test suites or data checks");
     }
     return plan;
+}
+
+Status take_positionals(TestOptions& options, const std::vector<std::string>& words,
+                        size_t after_separator, const std::filesystem::path& cwd) {
+    auto after = std::min(after_separator, words.size());
+    auto before = words.size() - after;
+    auto first_after = words.begin() + static_cast<std::ptrdiff_t>(before);
+    if (before > 1)
+        return usage_error(
+            "'mlci test' takes one REF, not {} ('{}'); to run a command as a suite, put it "
+            "after '--': mlci test -- {} (see 'mlci test --help')",
+            before, fmt::join(words.begin(), first_after, "' '"),
+            fmt::join(words.begin(), first_after, " "));
+    if (before == 1)
+        options.ref = words[0];
+    if (after == 0)
+        return {};
+    options.command = config::command_from_words({first_after, words.end()});
+    options.command_cwd = cwd;
+    return {};
 }
 
 } // namespace mlci::check

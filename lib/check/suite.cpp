@@ -1,6 +1,7 @@
 #include <csignal>
 #include <cstring>
 #include <mlci/check/suite.hpp>
+#include <mlci/core/duration.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/run/interrupt.hpp>
 #include <mlci/run/process.hpp>
@@ -42,8 +43,8 @@ std::string signal_name(int sig) {
 
 std::string how_it_ended(const run::ProcessResult& p, const SuiteSpec& spec) {
     if (p.timed_out)
-        return fmt::format("the command timed out after {:g}s and was stopped",
-                           spec.timeout ? static_cast<double>(spec.timeout->count()) / 1000 : 0.0);
+        return fmt::format("the command timed out after {} and was stopped",
+                           format_duration(spec.timeout.value_or(std::chrono::milliseconds(0))));
     if (p.term_signal)
         return fmt::format("the command was killed by signal {} ({})", p.term_signal,
                            ::strsignal(p.term_signal));

@@ -38,6 +38,12 @@ struct TestOptions {
     std::optional<std::chrono::milliseconds> timeout; // per suite
 };
 
+// Takes `mlci test`'s positionals: REF before '--' (at most one) and the
+// command after it (the last `after_separator` words), run in `cwd`. A usage
+// error when more than one word precedes '--'.
+Status take_positionals(TestOptions& options, const std::vector<std::string>& words,
+                        size_t after_separator, const std::filesystem::path& cwd);
+
 struct TestPlan {
     std::optional<store::IndexEntry> subject;
     std::vector<store::IndexEntry> tested; // for lineage: datasets and the run tested

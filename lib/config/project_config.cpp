@@ -240,6 +240,15 @@ Result<std::vector<RemoteConfig>> parse_remotes(const Path& file, const YAML::No
 
 } // namespace
 
+CommandSpec command_from_words(std::vector<std::string> words) {
+    CommandSpec command;
+    if (words.size() == 1 && words[0].find(' ') != std::string::npos)
+        command.shell = std::move(words[0]);
+    else
+        command.argv = std::move(words);
+    return command;
+}
+
 const DatasetConfig* ProjectConfig::dataset(const std::string& name) const {
     for (auto& d : datasets)
         if (d.name == name)

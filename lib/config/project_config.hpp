@@ -56,6 +56,10 @@ struct CommandSpec {
     bool empty() const { return argv.empty() && shell.empty(); }
 };
 
+// The command given after '--' (train, test): one word holding spaces is a
+// shell line (-- 'python a.py && b'), more words are argv.
+CommandSpec command_from_words(std::vector<std::string> words);
+
 // The data-check schema of a dataset (issue: mlci test).
 struct ColumnRule {
     std::optional<std::string> type; // int|number|string|bool

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <fmt/format.h>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/json.hpp>
 #include <mlci/core/stamps.hpp>
 #include <sys/stat.h>
 
@@ -42,8 +43,8 @@ std::optional<nlohmann::json> read_remembered(const std::filesystem::path& file,
     auto answer_line = line();
     if (!answer_line)
         return {};
-    auto answer = nlohmann::json::parse(*answer_line, nullptr, false);
-    if (answer.is_discarded())
+    auto answer = parse_json(*answer_line, "cached answer");
+    if (!answer)
         return {};
     std::string path(4096, '\0');
     while (auto l = line()) {
@@ -55,7 +56,7 @@ std::optional<nlohmann::json> read_remembered(const std::filesystem::path& file,
         if (stamp_of(base / path.c_str()) != want)
             return {};
     }
-    return answer;
+    return std::move(*answer);
 }
 
 void remember(const std::filesystem::path& file, std::string_view magic,

@@ -1,4 +1,5 @@
 #include <cctype>
+#include <mlci/core/json.hpp>
 #include <mlci/data/dataset.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
@@ -42,9 +43,10 @@ Result<Dataset> load_dataset(const store::Store& store, const store::IndexEntry&
                            m.artifact_type.empty() ? "an image" : m.artifact_type);
     ds.manifest = std::move(m);
     MLCI_TRY_ASSIGN(config, store.read_blob(ds.manifest.config.digest));
-    ds.record = nlohmann::json::parse(config, nullptr, false);
-    if (ds.record.is_discarded() || !ds.record.is_object())
-        return usage_error("malformed dataset record '{}'", ds.manifest.config.digest.str());
+    MLCI_TRY_ASSIGN(record,
+                    parse_json_object(config, fmt::format("dataset record '{}'",
+                                                          ds.manifest.config.digest.str())));
+    ds.record = std::move(record);
     for (auto& layer : ds.manifest.layers) {
         auto title = layer.annotations.contains(k_ann_title) ? layer.annotations.at(k_ann_title)
                                                              : std::string();

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <charconv>
+#include <mlci/core/json.hpp>
 #include <mlci/data/fetch_version.hpp>
 #include <mlci/store/media_types.hpp>
 #include <nlohmann/json.hpp>
@@ -21,10 +22,10 @@ long version_of(std::string_view tag) {
 }
 
 bool names_file_list(const registry::RawManifest& m, const hash::Digest& file_list) {
-    auto j = nlohmann::json::parse(m.bytes, nullptr, false);
-    if (!j.is_object() || !j.contains("layers") || !j["layers"].is_array())
+    auto j = parse_json_object(m.bytes, "manifest");
+    if (!j || !j->contains("layers") || !(*j)["layers"].is_array())
         return false;
-    for (auto& l : j["layers"])
+    for (auto& l : (*j)["layers"])
         if (l.is_object() && l.value("mediaType", "") == store::k_media_file_list &&
             l.value("digest", "") == file_list.str())
             return true;

@@ -103,6 +103,8 @@ std::string profile_text_of(std::string_view text);
 
 // The profile as JSON with a "version" key; key order is fixed (sorted).
 nlohmann::json to_json(const TableProfile& profile);
+// One column of it, as to_json(TableProfile) writes it under "columns".
+nlohmann::json to_json(const ColumnProfile& column);
 
 // Reads what to_json() wrote; the result compares equal to the original.
 // Anything else is a usage error saying what is wrong.

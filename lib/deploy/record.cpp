@@ -2,6 +2,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <functional>
+#include <mlci/core/json.hpp>
 #include <mlci/deploy/record.hpp>
 #include <mlci/store/media_types.hpp>
 #include <pwd.h>
@@ -166,10 +167,10 @@ read_deployments(const store::Store& store,
         if (manifest.artifact_type != store::k_type_deployment)
             continue;
         MLCI_TRY_ASSIGN(text, store.read_blob(manifest.config.digest));
-        auto json = nlohmann::json::parse(text, nullptr, false);
-        if (json.is_discarded())
-            return runtime_error("{}: deployment record is not JSON", e.tag);
-        MLCI_TRY_ASSIGN(d, Deployment::from_json(json));
+        auto json = parse_json(text, fmt::format("deployment record '{}'", e.tag));
+        if (!json) // a record mlci wrote itself: the store is damaged, not the input
+            return runtime_error("{}", json.error().message);
+        MLCI_TRY_ASSIGN(d, Deployment::from_json(*json));
         out.push_back({version, e.tag, e.descriptor.digest, std::move(d)});
     }
     return out;

@@ -1,7 +1,4 @@
-#include <archive.h>
-#include <archive_entry.h>
-#include <cstring>
-#include <memory>
+#include <mlci/core/archive.hpp>
 #include <mlci/deploy/unpack.hpp>
 #include <mlci/hash/file_hash.hpp>
 #include <optional>
@@ -11,20 +8,6 @@ namespace mlci::deploy {
 namespace fs = std::filesystem;
 
 namespace {
-
-struct ArchiveFree {
-    void operator()(archive* a) const { archive_read_free(a); }
-};
-struct WriterFree {
-    void operator()(archive* a) const { archive_write_free(a); }
-};
-
-// libarchive's message for the last error of `a`. It has none after some
-// failures (a truncated header), and fmt throws on a null char pointer.
-const char* error_text(archive* a) {
-    const char* s = archive_error_string(a);
-    return s ? s : "unknown error";
-}
 
 // "./a/b/" -> "a/b"
 std::string normalise(std::string_view path) {
@@ -103,15 +86,6 @@ Status apply_whiteout(const fs::path& dir, const fs::path& entry, std::string_vi
     return {};
 }
 
-// libarchive's message, with the system's reason when it has one ("Write
-// failed: No space left on device").
-std::string write_error(archive* a) {
-    std::string text = error_text(a);
-    if (int e = archive_errno(a); e > 0 && text.find(std::strerror(e)) == std::string::npos)
-        text += std::string(": ") + std::strerror(e);
-    return text;
-}
-
 } // namespace
 
 bool safe_entry_path(std::string_view path) {
@@ -144,13 +118,13 @@ bool safe_link_target(std::string_view path, std::string_view target) {
 }
 
 Result<UnpackStats> unpack_layer(const fs::path& tar, const fs::path& dir, std::string_view what) {
-    std::unique_ptr<archive, ArchiveFree> in(archive_read_new());
+    ArchiveReader in(archive_read_new());
     archive_read_support_filter_gzip(in.get());
     archive_read_support_filter_zstd(in.get());
     archive_read_support_format_tar(in.get());
     if (archive_read_open_filename(in.get(), tar.c_str(), 1 << 20) != ARCHIVE_OK)
-        return runtime_error("{}: cannot open: {}", what, error_text(in.get()));
-    std::unique_ptr<archive, WriterFree> out(archive_write_disk_new());
+        return runtime_error("{}: cannot open: {}", what, archive_error_text(in.get()));
+    ArchiveWriter out(archive_write_disk_new());
     // Our own checks come first; libarchive's secure flags are the second wall
     // (no writing through symlinks, no `..`). Owners are not restored.
     archive_write_disk_set_options(
@@ -163,7 +137,7 @@ Result<UnpackStats> unpack_layer(const fs::path& tar, const fs::path& dir, std::
         if (r == ARCHIVE_EOF)
             break;
         if (r < ARCHIVE_WARN)
-            return runtime_error("{}: corrupt layer: {}", what, error_text(in.get()));
+            return runtime_error("{}: corrupt layer: {}", what, archive_error_text(in.get()));
         const char* raw = archive_entry_pathname(entry);
         std::string name = normalise(raw ? raw : "");
         if (name == "." || name.empty())
@@ -200,7 +174,8 @@ Result<UnpackStats> unpack_layer(const fs::path& tar, const fs::path& dir, std::
         archive_entry_set_pathname(entry, (dir / name).c_str());
         archive_entry_set_perm(entry, archive_entry_perm(entry) & 07777 & ~06000); // no set-id
         if (archive_write_header(out.get(), entry) < ARCHIVE_WARN)
-            return runtime_error("{}: cannot write {}: {}", what, name, write_error(out.get()));
+            return runtime_error("{}: cannot write {}: {}", what, name,
+                                 archive_error_with_reason(out.get()));
         if (type == AE_IFDIR)
             ++stats.dirs;
         else if (type == AE_IFREG && !archive_entry_hardlink(entry))
@@ -212,16 +187,20 @@ Result<UnpackStats> unpack_layer(const fs::path& tar, const fs::path& dir, std::
             // A failed write(2) (a full disk) is only a warning to libarchive:
             // for a release it is fatal, a short file must not go live.
             if (archive_write_data_block(out.get(), buf, size, offset) != ARCHIVE_OK)
-                return runtime_error("{}: cannot write {}: {}", what, name, write_error(out.get()));
+                return runtime_error("{}: cannot write {}: {}", what, name,
+                                     archive_error_with_reason(out.get()));
             stats.bytes += size;
         }
         if (r != ARCHIVE_EOF)
-            return runtime_error("{}: corrupt layer at {}: {}", what, name, error_text(in.get()));
+            return runtime_error("{}: corrupt layer at {}: {}", what, name,
+                                 archive_error_text(in.get()));
         if (archive_write_finish_entry(out.get()) != ARCHIVE_OK)
-            return runtime_error("{}: cannot finish {}: {}", what, name, write_error(out.get()));
+            return runtime_error("{}: cannot finish {}: {}", what, name,
+                                 archive_error_with_reason(out.get()));
     }
     if (archive_write_close(out.get()) != ARCHIVE_OK)
-        return runtime_error("{}: cannot finish writing: {}", what, write_error(out.get()));
+        return runtime_error("{}: cannot finish writing: {}", what,
+                             archive_error_with_reason(out.get()));
     if (auto link = escaping_link(dir))
         return usage_error("{}: refused: symlink '{}' resolves outside the release", what,
                            link->string());

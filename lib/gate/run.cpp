@@ -1,6 +1,7 @@
 #include <charconv>
 #include <cmath>
 #include <deque>
+#include <mlci/core/json.hpp>
 #include <mlci/gate/run.hpp>
 #include <mlci/store/graph.hpp>
 #include <mlci/store/media_types.hpp>
@@ -67,10 +68,10 @@ Result<Run> load_run(const store::Store& store, const store::IndexEntry& entry) 
                            m.artifact_type.empty() ? "an image" : m.artifact_type);
     run.manifest = std::move(m);
     MLCI_TRY_ASSIGN(config, store.read_blob(run.manifest.config.digest));
-    run.record = nlohmann::json::parse(config, nullptr, false);
-    if (run.record.is_discarded() || !run.record.is_object())
-        return usage_error("malformed run record '{}' of run '{}': not a JSON object",
-                           run.manifest.config.digest.str(), store::display_name(entry));
+    MLCI_TRY_ASSIGN(record, parse_json_object(config, fmt::format("run record '{}' of run '{}'",
+                                                                  run.manifest.config.digest.str(),
+                                                                  store::display_name(entry))));
+    run.record = std::move(record);
     run.name = json_string(run.record, "name");
     if (run.name.empty())
         run.name = annotation(run.manifest, store::k_ann_name);

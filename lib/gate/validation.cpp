@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <mlci/core/clock.hpp>
-#include <mlci/gate/format.hpp>
+#include <mlci/core/format.hpp>
 #include <mlci/gate/validation.hpp>
 #include <mlci/store/media_types.hpp>
 
@@ -33,8 +33,8 @@ CriterionResult check(const Run& run, const Criterion& c) {
     r.measured = it->second;
     r.passed = c.holds(it->second);
     if (!r.passed)
-        r.message = fmt::format("{} is {}, which is not {} {}", c.metric, format_value(it->second),
-                                to_string(c.op), format_value(c.value));
+        r.message = fmt::format("{} is {}, which is not {} {}", c.metric, human_number(it->second),
+                                to_string(c.op), human_number(c.value));
     return r;
 }
 
@@ -67,8 +67,8 @@ RegressionResult regress(const Run& run, const Run& baseline, const RegressionLi
     r.passed = worse <= r.allowed + 1e-12 * std::max(1.0, std::abs(*r.baseline));
     if (!r.passed)
         r.message = fmt::format("{} went from {} to {} ({}), more than the {} allowed",
-                                limit.metric, format_value(*r.baseline), format_value(*r.measured),
-                                format_change(r.change), format_value(r.allowed));
+                                limit.metric, human_number(*r.baseline), human_number(*r.measured),
+                                human_change(r.change), human_number(r.allowed));
     return r;
 }
 
@@ -150,7 +150,7 @@ nlohmann::json to_json(const Validation& v) {
                          {"direction", to_string(r.direction)},
                          {"max_regression", r.limit.relative
                                                 ? nlohmann::json(fmt::format(
-                                                      "{}%", format_value(r.limit.delta * 100)))
+                                                      "{}%", human_number(r.limit.delta * 100)))
                                                 : nlohmann::json(r.limit.delta)},
                          {"allowed", r.allowed},
                          {"baseline", optional_number(r.baseline)},

@@ -1,5 +1,6 @@
 #include <charconv>
 #include <deque>
+#include <mlci/core/json.hpp>
 #include <mlci/lineage/lineage.hpp>
 #include <mlci/store/graph.hpp>
 #include <mlci/store/media_types.hpp>
@@ -167,8 +168,8 @@ private:
                           ? m_store.read_blob(m.config.digest)
                           : Result<std::string>(std::unexpected(Error{}));
         if (config) {
-            auto j = nlohmann::json::parse(*config, nullptr, false);
-            if (j.is_object()) {
+            if (auto parsed = parse_json_object(*config, "run record")) {
+                auto& j = *parsed;
                 const nlohmann::json* code = nullptr;
                 if (auto c = j.find("code"); c != j.end() && c->is_object())
                     code = &*c;

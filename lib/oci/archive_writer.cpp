@@ -3,6 +3,7 @@
 #include <map>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/json.hpp>
 #include <mlci/hash/sha256.hpp>
 #include <mlci/oci/archive_writer.hpp>
 #include <mlci/oci/compression.hpp>
@@ -139,7 +140,8 @@ Status write_archive(const store::Store& store, const store::Descriptor& manifes
                                "'{}' artifact (use oci-archive:FILE)",
                                name, m.artifact_type);
         MLCI_TRY_ASSIGN(config_text, store.read_blob(m.config.digest));
-        auto config = nlohmann::json::parse(config_text, nullptr, false);
+        MLCI_TRY_ASSIGN(config, parse_json_object(config_text, fmt::format("image config '{}'",
+                                                                           m.config.digest.str())));
         MLCI_TRY_ASSIGN(ids, diff_ids(config, m.config.digest.str()));
         if (ids.size() != m.layers.size())
             return usage_error("image '{}' has {} layers but {} diff_ids", name, m.layers.size(),

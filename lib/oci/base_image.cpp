@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cctype>
+#include <mlci/core/json.hpp>
 #include <mlci/oci/base_image.hpp>
 #include <mlci/oci/compression.hpp>
 #include <mlci/oci/image_config.hpp>
@@ -93,9 +94,8 @@ Result<BaseImage> read_image(const BlobReader& read, store::Descriptor d, const 
     for (int depth = 0;; ++depth) {
         MLCI_TRY_ASSIGN(t, read(d));
         text = std::move(t);
-        auto doc = nlohmann::json::parse(text, nullptr, false);
-        if (doc.is_discarded() || !doc.is_object())
-            return usage_error("base image '{}': manifest '{}' is not JSON", where, d.digest.str());
+        MLCI_TRY_ASSIGN(doc, parse_json_object(text, fmt::format("manifest '{}' of base image '{}'",
+                                                                 d.digest.str(), where)));
         if (doc.value("schemaVersion", 0) == 1)
             return usage_error("base image '{}' uses Docker schema 1, which mlci does not read "
                                "(pull it again from a current registry)",
@@ -125,10 +125,10 @@ Result<BaseImage> read_image(const BlobReader& read, store::Descriptor d, const 
         base.layers.push_back(std::move(layer));
     }
     MLCI_TRY_ASSIGN(config_text, read(m.config));
-    base.config = nlohmann::json::parse(config_text, nullptr, false);
-    if (base.config.is_discarded() || !base.config.is_object())
-        return usage_error("base image '{}': config '{}' is not JSON", where,
-                           m.config.digest.str());
+    MLCI_TRY_ASSIGN(config,
+                    parse_json_object(config_text, fmt::format("config '{}' of base image '{}'",
+                                                               m.config.digest.str(), where)));
+    base.config = std::move(config);
     MLCI_TRY_ASSIGN(ids, diff_ids(base.config, m.config.digest.str()));
     if (ids.size() != base.layers.size())
         return usage_error("base image '{}' has {} layers but its config lists {} diff_ids", where,

@@ -1,10 +1,10 @@
-#include <archive.h>
-#include <archive_entry.h>
 #include <cerrno>
 #include <fcntl.h>
 #include <memory>
+#include <mlci/core/archive.hpp>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/json.hpp>
 #include <mlci/hash/sha256.hpp>
 #include <mlci/oci/layout.hpp>
 #include <unistd.h>
@@ -14,21 +14,13 @@ namespace mlci::oci {
 
 namespace {
 
-// libarchive's message for the last error of `a`; it has none after some
-// failures, and fmt throws on a null char pointer.
-const char* error_text(archive* a) {
-    const char* s = archive_error_string(a);
-    return s ? s : "unknown error";
-}
-
 fs::path blob_in_layout(const fs::path& dir, const hash::Digest& d) {
     return dir / "blobs" / "sha256" / std::string(d.hex());
 }
 
 Result<nlohmann::json> parse_index(std::string_view text, std::string_view where) {
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("manifests") ||
-        !j["manifests"].is_array())
+    MLCI_TRY_ASSIGN(j, parse_json_object(text, fmt::format("'{}'", where)));
+    if (!j.contains("manifests") || !j["manifests"].is_array())
         return usage_error("malformed '{}': not an OCI image index", where);
     return j;
 }
@@ -39,10 +31,6 @@ Status check_size(const store::Descriptor& d) {
                            d.size);
     return {};
 }
-
-struct ReadFree {
-    void operator()(archive* a) const { archive_read_free(a); }
-};
 
 // Streams the current archive entry into a new store blob named by `want`.
 Status import_entry(const store::Store& store, archive* a, const hash::Digest& want,
@@ -57,7 +45,7 @@ Status import_entry(const store::Store& store, archive* a, const hash::Digest& w
     for (;;) {
         la_ssize_t n = archive_read_data(a, buf.data(), buf.size());
         if (n < 0)
-            return runtime_error("cannot read '{}': {}", file.string(), error_text(a));
+            return runtime_error("cannot read '{}': {}", file.string(), archive_error_text(a));
         if (n == 0)
             break;
         MLCI_TRY(writer.write(buf.data(), static_cast<size_t>(n)));
@@ -138,11 +126,12 @@ Status import_layout_blob(const store::Store& store, const fs::path& dir,
 
 Result<nlohmann::json> import_oci_archive(const store::Store& store, const fs::path& file,
                                           const Reporter& reporter) {
-    std::unique_ptr<archive, ReadFree> a(archive_read_new());
+    ArchiveReader a(archive_read_new());
     archive_read_support_format_tar(a.get());
     archive_read_support_filter_all(a.get());
     if (archive_read_open_filename(a.get(), file.c_str(), 1 << 20) != ARCHIVE_OK)
-        return usage_error("cannot read OCI archive '{}': {}", file.string(), error_text(a.get()));
+        return usage_error("cannot read OCI archive '{}': {}", file.string(),
+                           archive_error_text(a.get()));
     std::string index;
     bool layout = false;
     uint64_t bytes = 0;
@@ -153,7 +142,7 @@ Result<nlohmann::json> import_oci_archive(const store::Store& store, const fs::p
             break;
         if (rc < ARCHIVE_WARN)
             return usage_error("cannot read OCI archive '{}': {}", file.string(),
-                               error_text(a.get()));
+                               archive_error_text(a.get()));
         const char* raw = archive_entry_pathname(entry);
         std::string name = raw ? raw : "";
         while (name.starts_with("./"))

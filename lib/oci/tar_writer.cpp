@@ -1,8 +1,7 @@
 #include <algorithm>
-#include <archive.h>
-#include <archive_entry.h>
 #include <cerrno>
 #include <fcntl.h>
+#include <mlci/core/archive.hpp>
 #include <mlci/core/fd.hpp>
 #include <mlci/oci/tar_writer.hpp>
 #include <mlci/store/file_list.hpp>
@@ -15,13 +14,6 @@ namespace mlci::oci {
 
 namespace {
 
-struct ArchiveFree {
-    void operator()(archive* a) const { archive_write_free(a); }
-};
-struct EntryFree {
-    void operator()(archive_entry* e) const { archive_entry_free(e); }
-};
-
 constexpr size_t k_read_chunk = 1 << 20;
 
 la_ssize_t write_callback(archive*, void* client, const void* data, size_t size);
@@ -31,17 +23,16 @@ la_ssize_t write_callback(archive*, void* client, const void* data, size_t size)
 struct TarStream::Impl {
     ByteSink sink;
     std::optional<Error> sink_error; // the first error the sink returned (libarchive sees -1)
-    std::unique_ptr<archive, ArchiveFree> a;
-    std::unique_ptr<archive_entry, EntryFree> entry;
+    ArchiveWriter a;
+    ArchiveEntry entry;
     int64_t mtime = 0;
     std::vector<char> buf;
 
     Error failure(std::string_view what) const {
         if (sink_error)
             return *sink_error;
-        const char* msg = archive_error_string(a.get());
         return Error{Exit::runtime, fmt::format("cannot write tar entry '{}': {}", what,
-                                                msg ? msg : "unknown libarchive error")};
+                                                archive_error_text(a.get()))};
     }
 
     Status header(std::string_view path, bool dir, uint64_t size, bool executable) {

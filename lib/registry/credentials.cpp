@@ -1,6 +1,7 @@
 #include <cstdlib>
 #include <mlci/core/file_lock.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/json.hpp>
 #include <mlci/core/secrets.hpp>
 #include <mlci/registry/credentials.hpp>
 #include <nlohmann/json.hpp>
@@ -41,10 +42,7 @@ Result<nlohmann::json> read_auths_file(const fs::path& path) {
     if (!fs::exists(path, ec))
         return nlohmann::json::object();
     MLCI_TRY_ASSIGN(text, read_file(path));
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-        return usage_error("malformed credential file '{}': not a JSON object", path.string());
-    return j;
+    return parse_json_object(text, fmt::format("credential file '{}'", path.string()));
 }
 
 // The credentials of one "auths" entry: "auth" (base64 user:password) or

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <mlci/core/json.hpp>
 #include <mlci/hash/sha256.hpp>
 #include <mlci/registry/plan.hpp>
 #include <mlci/store/chunked_file.hpp>
@@ -34,9 +35,8 @@ Status plan_into(const store::Store& store, const store::Descriptor& desc,
     MLCI_TRY_ASSIGN(bytes, store.read_blob(desc.digest));
     ManifestPlan plan{desc, std::move(bytes), {}, {}};
     if (store::is_index_type(desc.media_type)) {
-        auto j = nlohmann::json::parse(plan.bytes, nullptr, false);
-        if (j.is_discarded() || !j.is_object())
-            return usage_error("malformed index '{}': not a JSON object", desc.digest.str());
+        MLCI_TRY_ASSIGN(
+            j, parse_json_object(plan.bytes, fmt::format("index '{}'", desc.digest.str())));
         if (auto m = j.find("manifests"); m != j.end() && m->is_array())
             for (auto& child : *m) {
                 MLCI_TRY_ASSIGN(c, store::descriptor_from_json(child));

@@ -1,5 +1,6 @@
 #include <charconv>
 #include <fmt/ranges.h>
+#include <mlci/core/json.hpp>
 #include <mlci/core/parallel.hpp>
 #include <mlci/core/text.hpp>
 #include <mlci/registry/known_remotes.hpp>
@@ -67,10 +68,9 @@ public:
 private:
     Status collect(const RawManifest& m) {
         if (store::is_index_type(m.media_type)) {
-            auto j = nlohmann::json::parse(m.bytes, nullptr, false);
-            if (j.is_discarded() || !j.is_object())
-                return usage_error("malformed index '{}' from '{}'", m.digest.str(),
-                                   m_remote.location());
+            MLCI_TRY_ASSIGN(
+                j, parse_json_object(m.bytes, fmt::format("index '{}' from '{}'", m.digest.str(),
+                                                          m_remote.location())));
             if (auto list = j.find("manifests"); list != j.end() && list->is_array())
                 for (auto& child : *list) {
                     MLCI_TRY_ASSIGN(c, store::descriptor_from_json(child));

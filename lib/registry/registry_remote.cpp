@@ -1,6 +1,7 @@
 #include "registry_remote.hpp"
 
 #include <algorithm>
+#include <mlci/core/json.hpp>
 #include <mlci/hash/sha256.hpp>
 #include <mlci/store/media_types.hpp>
 
@@ -30,10 +31,8 @@ std::string sniff_media_type(std::string_view bytes) {
 
 Result<std::vector<store::Descriptor>> index_descriptors(std::string_view bytes,
                                                          std::string_view where) {
-    auto j = nlohmann::json::parse(bytes, nullptr, false);
+    MLCI_TRY_ASSIGN(j, parse_json_object(bytes, fmt::format("referrers index from '{}'", where)));
     std::vector<store::Descriptor> out;
-    if (j.is_discarded() || !j.is_object())
-        return usage_error("malformed referrers index from '{}': not a JSON object", where);
     if (auto m = j.find("manifests"); m != j.end() && m->is_array())
         for (auto& e : *m) {
             auto d = store::descriptor_from_json(e);
@@ -129,9 +128,8 @@ Result<std::vector<std::string>> RegistryRemote::list_tags() {
             return tags;
         if (res.status != 200)
             return std::unexpected(m_session->answer_error(res, location()));
-        auto j = nlohmann::json::parse(res.body, nullptr, false);
-        if (!j.is_object())
-            return usage_error("malformed tag list from '{}': not a JSON object", location());
+        MLCI_TRY_ASSIGN(j,
+                        parse_json_object(res.body, fmt::format("tag list from '{}'", location())));
         if (auto t = j.find("tags"); t != j.end() && t->is_array())
             for (auto& tag : *t)
                 if (tag.is_string())

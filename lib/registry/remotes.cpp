@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <mlci/core/file_lock.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/json.hpp>
 #include <mlci/registry/remotes.hpp>
 #include <nlohmann/json.hpp>
 
@@ -28,13 +29,15 @@ Result<StoreRemotes> read_store_remotes(const store::Store& store) {
     if (!fs::exists(file, ec))
         return out;
     MLCI_TRY_ASSIGN(text, read_file(file));
-    auto j = nlohmann::json::parse(text, nullptr, false);
+    auto parsed = parse_json_object(text, fmt::format("'{}'", file.string()));
+    if (!parsed)
+        return usage_error("{} (fix or remove it, then add the remotes again)",
+                           parsed.error().message);
+    auto& j = *parsed;
     auto malformed = [&](std::string_view why) {
         return usage_error("malformed '{}': {} (fix or remove it, then add the remotes again)",
                            file.string(), why);
     };
-    if (!j.is_object())
-        return malformed("not a JSON object");
     if (auto d = j.find("default"); d != j.end()) {
         if (!d->is_string())
             return malformed("'default' is not a string");

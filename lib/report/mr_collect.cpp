@@ -5,9 +5,10 @@
 #include <fmt/format.h>
 #include <mlci/check/dataset_check.hpp>
 #include <mlci/check/drift.hpp>
+#include <mlci/core/format.hpp>
+#include <mlci/core/json.hpp>
 #include <mlci/data/dataset.hpp>
 #include <mlci/data/workspace.hpp>
-#include <mlci/gate/format.hpp>
 #include <mlci/gate/validation.hpp>
 #include <mlci/report/mr_report.hpp>
 #include <mlci/run/history.hpp>
@@ -26,7 +27,7 @@ ArtifactRef ref_of(const store::IndexEntry& e) {
 
 std::string value_text(const nlohmann::json& j) {
     if (j.is_number())
-        return gate::format_value(j.get<double>());
+        return human_number(j.get<double>());
     if (j.is_null())
         return "missing";
     return j.is_string() ? j.get<std::string>() : j.dump();
@@ -57,8 +58,8 @@ std::vector<CriterionRow> criteria_rows(const nlohmann::json& rec) {
             auto allowed = x.value("allowed", nlohmann::json(0.0));
             std::string bound = "-";
             if (b.is_number() && allowed.is_number())
-                bound = gate::format_value(higher ? b.get<double>() - allowed.get<double>()
-                                                  : b.get<double>() + allowed.get<double>());
+                bound = human_number(higher ? b.get<double>() - allowed.get<double>()
+                                            : b.get<double>() + allowed.get<double>());
             rows.push_back({gate::json_string(x, "metric") + " vs baseline",
                             std::string(higher ? ">= " : "<= ") + bound,
                             value_text(x.value("measured", nlohmann::json())),
@@ -70,10 +71,10 @@ std::vector<CriterionRow> criteria_rows(const nlohmann::json& rec) {
 Result<std::optional<data::TableProfile>> read_profile(const store::Store& store,
                                                        const store::Descriptor& blob) {
     MLCI_TRY_ASSIGN(text, store.read_blob(blob.digest));
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded())
+    auto j = parse_json(text, "profile");
+    if (!j)
         return std::optional<data::TableProfile>();
-    auto p = data::profile_from_json(j);
+    auto p = data::profile_from_json(*j);
     if (!p)
         return std::optional<data::TableProfile>();
     return std::optional<data::TableProfile>(std::move(*p));
@@ -267,9 +268,9 @@ Trend trend_of(const MetricRow& row) {
 std::string delta_text(const MetricRow& row) {
     switch (trend_of(row)) {
     case Trend::up:
-        return "\xE2\x96\xB2 " + gate::format_change(*row.value - *row.baseline);
+        return "\xE2\x96\xB2 " + human_change(*row.value - *row.baseline);
     case Trend::down:
-        return "\xE2\x96\xBC " + gate::format_change(*row.value - *row.baseline);
+        return "\xE2\x96\xBC " + human_change(*row.value - *row.baseline);
     case Trend::same:
         return "= 0";
     case Trend::unknown:
@@ -300,8 +301,8 @@ Result<MrReport> collect_report(const store::Store& store, const store::IndexEnt
         ValidationSummary v{
             ref_of(validation->entry), validation->verdict, validation->created, {}};
         MLCI_TRY_ASSIGN(text, store.read_blob(validation->manifest.config.digest));
-        auto rec = nlohmann::json::parse(text, nullptr, false);
-        if (rec.is_object()) {
+        if (auto parsed = parse_json_object(text, "validation record")) {
+            auto& rec = *parsed;
             v.criteria = criteria_rows(rec);
             if (auto c = rec.find("criteria"); c != rec.end() && c->is_array() && !c->empty())
                 first_criterion = gate::json_string(c->front(), "metric");

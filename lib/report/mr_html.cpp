@@ -3,15 +3,13 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
-#include <mlci/gate/format.hpp>
+#include <mlci/core/format.hpp>
 #include <mlci/report/mr_report.hpp>
 #include <mlci/report/xml.hpp>
 
 namespace mlci::report {
 
 namespace {
-
-using gate::format_value;
 
 std::string h(std::string_view s) {
     return html_escape(s);
@@ -167,11 +165,11 @@ std::string report_html(const MrReport& r, const Plots& plots) {
     o += "</tr>\n";
     for (auto& m : r.metrics) {
         o += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td>", h(m.name),
-                         format_value(m.value));
+                         human_number(m.value));
         if (r.baseline) {
             auto t = trend_of(m);
             o += fmt::format("<td class=\"num\">{}</td><td class=\"{}\">{}</td>",
-                             format_value(m.baseline),
+                             human_number(m.baseline),
                              t == Trend::up     ? "up"
                              : t == Trend::down ? "down"
                                                 : "",
@@ -215,7 +213,7 @@ std::string report_html(const MrReport& r, const Plots& plots) {
             for (auto& c : d.drift)
                 o += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}"
                                  "</td><td>{}</td></tr>\n",
-                                 h(c.column), format_value(c.psi), format_value(c.max_psi),
+                                 h(c.column), human_number(c.psi), human_number(c.max_psi),
                                  c.drifted ? "drift" : "stable");
             o += "</table>\n";
         }
@@ -234,7 +232,7 @@ std::string report_html(const MrReport& r, const Plots& plots) {
         for (auto& p : r.sweep->points)
             o += fmt::format(
                 "<tr><td><code>{}</code>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
-                h(p.run), p.current ? " (this run)" : "", h(p.label), format_value(p.value));
+                h(p.run), p.current ? " (this run)" : "", h(p.label), human_number(p.value));
         o += "</table>\n";
         if (!plots.sweep_svg.empty())
             o += "<div class=\"plot\" id=\"sweep-plot\">\n" + inline_svg(plots.sweep_svg) +

@@ -2,8 +2,8 @@
 #include <fmt/format.h>
 #include <map>
 #include <mlci/check/drift.hpp>
+#include <mlci/core/format.hpp>
 #include <mlci/core/text.hpp>
-#include <mlci/gate/format.hpp>
 #include <mlci/report/markdown.hpp>
 #include <mlci/report/mr_report.hpp>
 #include <mlci/report/svg_chart.hpp>
@@ -12,8 +12,6 @@
 namespace mlci::report {
 
 namespace {
-
-using gate::format_value;
 
 std::string md(std::string_view s) {
     return markdown_escape(s);
@@ -111,7 +109,7 @@ Plots make_plots(const MrReport& r) {
                "PSI",
                {},
                limit,
-               "drift limit " + format_value(limit)};
+               "drift limit " + human_number(limit)};
     for (auto& ds : r.datasets)
         for (auto& col : ds.drift)
             d.bars.push_back({r.datasets.size() > 1 ? ds.name + "." + col.column : col.column,
@@ -154,10 +152,10 @@ std::string report_markdown(const MrReport& r, const Plots& plots) {
                           : "| metric | this run |\n|---|---:|\n";
         for (auto& m : r.metrics) {
             if (r.baseline)
-                out += fmt::format("| {} | {} | {} | {} |\n", md(m.name), format_value(m.value),
-                                   format_value(m.baseline), delta_text(m));
+                out += fmt::format("| {} | {} | {} | {} |\n", md(m.name), human_number(m.value),
+                                   human_number(m.baseline), delta_text(m));
             else
-                out += fmt::format("| {} | {} |\n", md(m.name), format_value(m.value));
+                out += fmt::format("| {} | {} |\n", md(m.name), human_number(m.value));
         }
     }
 
@@ -213,10 +211,10 @@ std::string report_markdown(const MrReport& r, const Plots& plots) {
                                    "`mlci test` measures it; drift above {} unless the sample is "
                                    "too small to tell):\n\n",
                                    markdown_code(d.name), markdown_code(d.baseline->reference),
-                                   format_value(d.drift.front().max_psi));
+                                   human_number(d.drift.front().max_psi));
                 out += "| column | PSI | |\n|---|---:|---|\n";
                 for (auto& c : d.drift)
-                    out += fmt::format("| {} | {} | {} |\n", md(c.column), format_value(c.psi),
+                    out += fmt::format("| {} | {} | {} |\n", md(c.column), human_number(c.psi),
                                        c.drifted           ? "⚠️ drift"
                                        : c.psi > c.max_psi ? "above the limit, within chance"
                                        : c.psi > 0.1       ? "some change"
@@ -237,7 +235,7 @@ std::string report_markdown(const MrReport& r, const Plots& plots) {
         for (auto& p : r.sweep->points)
             out += fmt::format(
                 "| {}{} | {} | {} |\n", markdown_code(p.run), p.current ? " (this run)" : "",
-                p.label.empty() ? "-" : markdown_code(p.label), format_value(p.value));
+                p.label.empty() ? "-" : markdown_code(p.label), human_number(p.value));
         if (!plots.sweep_svg.empty() && !plots.sweep_link.empty())
             out +=
                 fmt::format("\n![sweep: {} per run]({})\n", md(r.sweep->metric), plots.sweep_link);

@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
-#include <mlci/gate/format.hpp>
+#include <mlci/core/format.hpp>
 #include <mlci/report/svg_chart.hpp>
 #include <mlci/report/xml.hpp>
 
@@ -97,7 +97,7 @@ std::string chart_svg(const BarChart& chart) {
         s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#e0e0e0\"/>\n",
                          num(left), num(y), num(right));
         s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", num(left - 6),
-                         num(y + 4), xml_text(gate::format_value(t)));
+                         num(y + 4), xml_text(human_number(t)));
     }
     s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#333333\"/>\n",
                      num(left), num(k_top), num(k_top + k_plot_height));
@@ -120,9 +120,9 @@ std::string chart_svg(const BarChart& chart) {
                          "fill=\"{}\"><title>{}: {}</title></rect>\n",
                          num(x), num(top), num(w), num(std::max(bottom - top, 0.5)),
                          b.highlight ? "#e8710a" : "#4e79a7", xml_text(b.label),
-                         xml_text(gate::format_value(b.value)));
+                         xml_text(human_number(b.value)));
         s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-                         num(x + w / 2), num(top - 4), xml_text(gate::format_value(b.value)));
+                         num(x + w / 2), num(top - 4), xml_text(human_number(b.value)));
         double label_y = k_top + k_plot_height + 16;
         s += fmt::format("<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\" "
                          "transform=\"rotate(-30 {0} {1})\"{2}>{3}</text>\n",

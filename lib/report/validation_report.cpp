@@ -1,5 +1,5 @@
 #include <fmt/format.h>
-#include <mlci/gate/format.hpp>
+#include <mlci/core/format.hpp>
 #include <mlci/report/markdown.hpp>
 #include <mlci/report/validation_report.hpp>
 #include <set>
@@ -7,9 +7,6 @@
 namespace mlci::report {
 
 namespace {
-
-using gate::format_change;
-using gate::format_value;
 
 std::string mark(bool passed) {
     return passed ? "✅ pass" : "❌ **fail**";
@@ -85,8 +82,8 @@ std::string validation_markdown(const gate::Validation& v, const std::string& va
                        mark(v.status_ok()));
     for (auto& c : v.criteria)
         out += fmt::format("| {} | {} {} | {} | {} |\n", markdown_code(c.criterion.metric),
-                           gate::to_string(c.criterion.op), format_value(c.criterion.value),
-                           c.measured ? format_value(*c.measured) : "missing", mark(c.passed));
+                           gate::to_string(c.criterion.op), human_number(c.criterion.value),
+                           c.measured ? human_number(*c.measured) : "missing", mark(c.passed));
 
     if (!v.regressions.empty()) {
         out += "\n### Regression against the baseline\n\n"
@@ -95,10 +92,10 @@ std::string validation_markdown(const gate::Validation& v, const std::string& va
         for (auto& r : v.regressions)
             out +=
                 fmt::format("| {} | {} | {} | {} | {} {} | {} |\n", markdown_code(r.limit.metric),
-                            format_value(r.baseline), format_value(r.measured),
-                            r.baseline && r.measured ? format_change(r.change) : "-",
+                            human_number(r.baseline), human_number(r.measured),
+                            r.baseline && r.measured ? human_change(r.change) : "-",
                             r.direction == gate::Direction::higher_is_better ? "-" : "+",
-                            format_value(r.allowed), mark(r.passed));
+                            human_number(r.allowed), mark(r.passed));
     }
 
     std::set<std::string> names;
@@ -120,10 +117,10 @@ std::string validation_markdown(const gate::Validation& v, const std::string& va
                 if (auto it = v.baseline->metrics.find(n); it != v.baseline->metrics.end())
                     b = it->second;
             if (v.baseline)
-                out += fmt::format("| {} | {} | {} | {} |\n", markdown_code(n), format_value(m),
-                                   format_value(b), m && b ? format_change(*m - *b) : "-");
+                out += fmt::format("| {} | {} | {} | {} |\n", markdown_code(n), human_number(m),
+                                   human_number(b), m && b ? human_change(*m - *b) : "-");
             else
-                out += fmt::format("| {} | {} |\n", markdown_code(n), format_value(m));
+                out += fmt::format("| {} | {} |\n", markdown_code(n), human_number(m));
         }
     }
     std::vector<std::string> reasons;
@@ -161,9 +158,9 @@ TestSuite validation_suite(const gate::Validation& v) {
         TestCase t;
         t.classname = "validate.criteria";
         t.name = fmt::format("{} {} {}", c.criterion.metric, gate::to_string(c.criterion.op),
-                             format_value(c.criterion.value));
+                             human_number(c.criterion.value));
         t.system_out = fmt::format("measured: {}",
-                                   c.measured ? format_value(*c.measured) : std::string("missing"));
+                                   c.measured ? human_number(*c.measured) : std::string("missing"));
         if (!c.passed) {
             t.status = CaseStatus::failed;
             t.message = c.message;
@@ -173,9 +170,9 @@ TestSuite validation_suite(const gate::Validation& v) {
     for (auto& r : v.regressions) {
         TestCase t;
         t.classname = "validate.regression";
-        t.name = fmt::format("{} regression <= {}", r.limit.metric, format_value(r.allowed));
-        t.system_out = fmt::format("baseline: {}, measured: {}", format_value(r.baseline),
-                                   format_value(r.measured));
+        t.name = fmt::format("{} regression <= {}", r.limit.metric, human_number(r.allowed));
+        t.system_out = fmt::format("baseline: {}, measured: {}", human_number(r.baseline),
+                                   human_number(r.measured));
         if (!r.passed) {
             t.status = CaseStatus::failed;
             t.message = r.message;

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <mlci/config/yaml_util.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/json.hpp>
 #include <mlci/run/metrics.hpp>
 #include <mlci/run/params.hpp>
 
@@ -49,12 +50,8 @@ Result<nlohmann::json> read_metrics_file(const fs::path& file) {
         MLCI_TRY_ASSIGN(j, yaml_to_json(node, file));
         doc = std::move(j);
     } else {
-        try {
-            doc = nlohmann::json::parse(text);
-        } catch (const nlohmann::json::exception& e) {
-            // parse_error, and out_of_range for a number beyond a double ("1e400")
-            return usage_error("malformed metrics file '{}': {}", file.string(), e.what());
-        }
+        MLCI_TRY_ASSIGN(j, parse_json(text, fmt::format("metrics file '{}'", file.string())));
+        doc = std::move(j);
     }
     if (!doc.is_object())
         return usage_error("metrics file '{}' must hold a mapping of names to numbers",

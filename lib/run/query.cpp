@@ -2,6 +2,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <mlci/core/format.hpp>
 #include <mlci/core/text.hpp>
 #include <mlci/run/metrics.hpp>
 #include <mlci/run/params.hpp>
@@ -29,7 +30,7 @@ bool compare_by(std::string_view op, double a, double b) {
 }
 
 std::string value_cell(const std::optional<double>& v) {
-    return v ? display_number(*v) : std::string("-");
+    return human_number(v);
 }
 
 std::optional<double> metric_of(const Run& r, const std::string& name) {
@@ -45,12 +46,6 @@ nlohmann::json metrics_object(const Metrics& m) {
 }
 
 } // namespace
-
-std::string display_number(double v) {
-    if (v == 0)
-        return "0";
-    return fmt::format("{:.6g}", v);
-}
 
 Result<SortKey> parse_sort_key(std::string_view text) {
     SortKey key;
@@ -255,7 +250,7 @@ Table comparison_table(const std::vector<Run>& runs, bool all) {
             row.push_back(value_cell(metric_of(r, m)));
         if (pair) {
             auto c = change_of(metric_of(runs[0], m), metric_of(runs[1], m));
-            row.push_back(!c ? "-" : *c == 0 ? "0" : (*c > 0 ? "+" : "") + display_number(*c));
+            row.push_back(c ? human_change(*c) : "-");
         }
         rows.push_back(std::move(row));
     }

@@ -12,10 +12,6 @@
 
 namespace mlci::run {
 
-// A metric as people read it on a terminal: 6 significant digits
-// ("0.953333", "1.23457e+06"). --json keeps full precision.
-std::string display_number(double v);
-
 // --sort METRIC[:asc|:desc]: descending unless asked, as the best runs of
 // accuracy come first; a loss is sorted with METRIC:asc.
 struct SortKey {

@@ -1,4 +1,5 @@
 #include <charconv>
+#include <mlci/core/json.hpp>
 #include <mlci/run/record.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
@@ -234,7 +235,8 @@ Result<Run> load_run(const store::Store& store, const store::IndexEntry& entry) 
                            m.artifact_type.empty() ? "an image" : m.artifact_type);
     run.manifest = std::move(m);
     MLCI_TRY_ASSIGN(text, store.read_blob(run.manifest.config.digest));
-    auto j = nlohmann::json::parse(text, nullptr, false);
+    MLCI_TRY_ASSIGN(
+        j, parse_json(text, fmt::format("run record '{}'", run.manifest.config.digest.str())));
     MLCI_TRY_ASSIGN(record, run_record_from_json(j, run.manifest.config.digest.str()));
     run.record = std::move(record);
     return run;

@@ -1,4 +1,5 @@
 #include <cctype>
+#include <mlci/core/json.hpp>
 #include <mlci/sign/dsse.hpp>
 #include <openssl/evp.h>
 
@@ -59,12 +60,10 @@ nlohmann::json to_json(const Envelope& e) {
 }
 
 Result<Envelope> parse_envelope(std::string_view text, std::string_view where) {
-    auto j = nlohmann::json::parse(text, nullptr, false);
+    MLCI_TRY_ASSIGN(j, parse_json_object(text, fmt::format("DSSE envelope '{}'", where)));
     auto bad = [&](std::string_view why) {
         return usage_error("malformed DSSE envelope '{}': {}", where, why);
     };
-    if (j.is_discarded() || !j.is_object())
-        return bad("not a JSON object");
     auto type = j.find("payloadType");
     auto payload = j.find("payload");
     auto sigs = j.find("signatures");

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <mlci/core/json.hpp>
 #include <mlci/core/text.hpp>
 #include <mlci/sign/verify.hpp>
 #include <mlci/store/media_types.hpp>
@@ -78,10 +79,10 @@ std::optional<std::string> check_envelope(std::string_view envelope_text,
                                        : envelope->signatures.front().keyid);
     }
     // Only now is the payload trusted enough to read.
-    auto statement = nlohmann::json::parse(envelope->payload, nullptr, false);
-    if (statement.is_discarded())
+    auto statement = parse_json(envelope->payload, "signed payload");
+    if (!statement)
         return std::string("the payload is not JSON");
-    return check_statement(statement, subject_digest, verdict);
+    return check_statement(*statement, subject_digest, verdict);
 }
 
 Result<SignatureCheck> check_signatures(const store::Store& store, const store::Descriptor& subject,

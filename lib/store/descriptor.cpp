@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <mlci/core/json.hpp>
 #include <mlci/store/descriptor.hpp>
 #include <mlci/store/media_types.hpp>
 
@@ -76,9 +77,7 @@ nlohmann::json to_json(const Manifest& m) {
 }
 
 Result<Manifest> parse_manifest(std::string_view text, std::string_view where) {
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-        return usage_error("malformed manifest '{}': not a JSON object", where);
+    MLCI_TRY_ASSIGN(j, parse_json_object(text, fmt::format("manifest '{}'", where)));
     Manifest m;
     // Not j.value(): it throws when the member is there with another type.
     m.media_type = k_oci_manifest;

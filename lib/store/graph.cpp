@@ -1,3 +1,4 @@
+#include <mlci/core/json.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/graph.hpp>
 #include <mlci/store/media_types.hpp>
@@ -53,9 +54,7 @@ Result<std::vector<Edge>> children(const Store& store, const hash::Digest& d,
             out.push_back({p.digest, k_media_pack, true});
         return out;
     }
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-        return usage_error("malformed manifest '{}': not a JSON object", d.str());
+    MLCI_TRY_ASSIGN(j, parse_json_object(text, fmt::format("manifest '{}'", d.str())));
     auto add = [&](const nlohmann::json& desc) -> Status {
         MLCI_TRY_ASSIGN(c, descriptor_from_json(desc));
         out.push_back({c.digest, c.media_type, true});

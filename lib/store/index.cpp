@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 #include <mlci/core/fs.hpp>
+#include <mlci/core/json.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
 #include <mlci/store/store.hpp>
@@ -46,9 +47,7 @@ Status validate_tag(std::string_view tag) {
 Result<std::vector<IndexEntry>> Store::entries() const {
     auto path = m_root / "index.json";
     MLCI_TRY_ASSIGN(text, read_file(path));
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-        return usage_error("malformed '{}': not a JSON object", path.string());
+    MLCI_TRY_ASSIGN(j, parse_json_object(text, fmt::format("'{}'", path.string())));
     std::vector<IndexEntry> out;
     if (auto it = j.find("manifests"); it != j.end() && it->is_array())
         for (auto& m : *it) {

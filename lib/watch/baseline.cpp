@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <filesystem>
+#include <mlci/core/json.hpp>
 #include <mlci/data/dataset.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
@@ -165,10 +166,8 @@ Result<Baseline> load_baseline(const store::Store& store, const store::IndexEntr
     b.dataset = picked[0].dataset;
     b.table = picked[0].layer.path;
     MLCI_TRY_ASSIGN(text, store.read_blob(picked[0].layer.blob.digest));
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded())
-        return usage_error("malformed profile '{}' of '{}'", picked[0].layer.blob.digest.str(),
-                           b.table);
+    MLCI_TRY_ASSIGN(j, parse_json(text, fmt::format("profile '{}' of '{}'",
+                                                    picked[0].layer.blob.digest.str(), b.table)));
     MLCI_TRY_ASSIGN(profile, data::profile_from_json(j));
     b.profile = std::move(profile);
     if (b.profile.columns.empty())

@@ -30,6 +30,9 @@ packages=(
     # fuzz targets (share/scripts/run-fuzz.sh): clang 19 from Debian 12, whose
     # libclang-rt-19-dev holds libFuzzer (clang 14 cannot compile <expected>)
     clang-19 libclang-rt-19-dev
+    # share/scripts/clang-tidy.sh (pre-commit and CI): clang-tidy 19 for the
+    # same reason
+    clang-tidy-19
 )
 
 missing=()

@@ -1,6 +1,6 @@
 # The house rules a reviewer should not have to check by hand: lib/ keeps its
-# layers, every C++ file is formatted, and the code cites only documents the
-# repository holds.
+# layers, files stay within their size, every C++ file is formatted, and the
+# code cites only documents the repository holds.
 source "$(dirname "$0")/lib.sh"
 top=$MLCI_SOURCE_DIR
 
@@ -14,11 +14,26 @@ echo '#include <mlci/deploy/deploy.hpp>' >>"$SCRATCH/copy/lib/store/verify.cpp"
 expect_exit 1 "$SCRATCH/copy/share/scripts/check-layers.sh"
 expect_in "$SCRATCH/err" "lib/store/verify.cpp includes lib/deploy"
 
+# Files stay small: cmd/ at most 250 lines, lib/ at most 500.
+"$top/share/scripts/check-sizes.sh" 2>"$SCRATCH/sizes" || { cat "$SCRATCH/sizes" >&2; fail "a file is over its size limit"; }
+# The check itself fails on a cmd/ file grown past its limit.
+cp "$top/share/scripts/check-sizes.sh" "$SCRATCH/copy/share/scripts/"
+cp -r "$top/cmd" "$SCRATCH/copy/cmd"
+seq 250 | sed 's|^|// |' >>"$SCRATCH/copy/cmd/verify.cpp"
+expect_exit 1 "$SCRATCH/copy/share/scripts/check-sizes.sh"
+expect_in "$SCRATCH/err" "cmd/verify.cpp has"
+
 cd "$top"
 mapfile -t sources < <(git ls-files '*.cpp' '*.hpp')
 ((${#sources[@]} > 100)) || fail "found only ${#sources[@]} C++ files"
 clang-format --dry-run --Werror "${sources[@]}" 2>"$SCRATCH/format" ||
     { head -40 "$SCRATCH/format" >&2; fail "not formatted (run clang-format -i, or share/scripts/pre-commit.sh)"; }
+
+# The clang-tidy configuration parses and names only checks clang-tidy has
+# (a typo in a check's name would silently check nothing).
+if command -v clang-tidy-19 >/dev/null; then
+    clang-tidy-19 --verify-config >"$SCRATCH/tidy" 2>&1 || { cat "$SCRATCH/tidy" >&2; fail ".clang-tidy does not verify"; }
+fi
 
 # The architecture document is the repository's own.
 [[ -f share/doc/ARCHITECTURE.md ]] || fail "share/doc/ARCHITECTURE.md is missing"

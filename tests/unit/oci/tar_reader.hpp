@@ -2,9 +2,8 @@
 // what the writers made.
 #pragma once
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <catch2/catch.hpp>
+#include <mlci/core/archive.hpp>
 #include <string>
 #include <vector>
 
@@ -22,7 +21,8 @@ struct ReadEntry {
 
 inline std::vector<ReadEntry> read_tar(const std::string& bytes) {
     std::vector<ReadEntry> out;
-    archive* a = archive_read_new();
+    ArchiveReader reader(archive_read_new());
+    archive* a = reader.get();
     archive_read_support_format_all(a);
     archive_read_support_filter_all(a);
     REQUIRE(archive_read_open_memory(a, bytes.data(), bytes.size()) == ARCHIVE_OK);
@@ -45,7 +45,6 @@ inline std::vector<ReadEntry> read_tar(const std::string& bytes) {
             r.content.append(buf.data(), static_cast<size_t>(n));
         out.push_back(std::move(r));
     }
-    archive_read_free(a);
     return out;
 }
 

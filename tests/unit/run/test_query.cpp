@@ -24,14 +24,6 @@ std::string query_refs(const std::vector<Run>& runs) {
 
 } // namespace
 
-TEST_CASE("display_number: 6 significant digits", "[run][query]") {
-    CHECK(display_number(0.9123456789) == "0.912346");
-    CHECK(display_number(0.95) == "0.95");
-    CHECK(display_number(105) == "105");
-    CHECK(display_number(1234567.0) == "1.23457e+06");
-    CHECK(display_number(-0.0) == "0");
-}
-
 TEST_CASE("parse_sort_key and parse_run_filter", "[run][query]") {
     auto k = parse_sort_key("accuracy");
     REQUIRE(k);
