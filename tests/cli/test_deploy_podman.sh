@@ -64,6 +64,17 @@ containers() {
     done
 }
 healthz() { curl -s -o "$SCRATCH/health" -w '%{http_code}' "http://127.0.0.1:$port/healthz" || true; }
+# healthz, once the server had time to start (after a container is started
+# again, which a deploy does not wait for).
+healthz_soon() {
+    local code
+    for _ in $(seq 1 300); do
+        code=$(healthz)
+        [[ $code == 200 ]] && break
+        sleep 0.1
+    done
+    echo "$code"
+}
 digest() { mlci --json show "$1" 2>/dev/null | py -c 'import json,sys; print(json.load(sys.stdin)["digest"])'; }
 
 python_base
@@ -185,7 +196,7 @@ expect_exit 1 mlci deploy "$v1" --env prod --health-retries 1 --health-check "$c
 expect_in "$SCRATCH/err" "rolled back to $v2"
 expect_eq "$(container_id iris)" "$v2_id" "the container serving after a failed switch"
 expect_eq "$(containers)" "iris running"$'\n'"other created" "containers after a failed switch"
-expect_eq "$(healthz)" 200 "/healthz after a failed switch"
+expect_eq "$(healthz_soon)" 200 "/healthz after a failed switch"
 expect_exit 0 mlci deploy status prod
 expect_eq "$(cat "$SCRATCH/out")" "$v2_digest" "status after a failed switch"
 
