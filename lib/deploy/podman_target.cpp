@@ -19,6 +19,7 @@
 #include <mlci/deploy/podman_spec.hpp>
 #include <mlci/deploy/target.hpp>
 #include <mlci/run/process.hpp>
+#include <set>
 #include <unistd.h>
 
 namespace mlci::deploy {
@@ -51,17 +52,15 @@ public:
     // Undoes what a deploy that was killed half way left: a checked
     // candidate, or a switch that never finished.
     Status recover() {
-        MLCI_TRY_ASSIGN(serving, owned(m_names.serving));
-        MLCI_TRY_ASSIGN(next, owned(m_names.next));
-        MLCI_TRY_ASSIGN(previous, owned(m_names.previous));
-        if (next)
-            MLCI_TRY(remove(m_names.next, "0"));
-        if (!previous)
+        MLCI_TRY_ASSIGN(existing, ours());
+        if (existing.contains(m_names.next))
+            MLCI_TRY(podman_ok({"rm", "--force", "--time", "0", m_names.next}));
+        if (!existing.contains(m_names.previous))
             return {};
         note(fmt::format("note: an earlier deploy to {} did not finish: {} runs again", m_spec.name,
                          m_names.previous));
-        if (serving)
-            MLCI_TRY(remove(m_names.serving));
+        if (existing.contains(m_names.serving))
+            MLCI_TRY(podman_ok({"rm", "--force", "--time", k_stop_seconds, m_names.serving}));
         MLCI_TRY(podman_ok({"rename", m_names.previous, m_names.serving}));
         return podman_ok({"start", m_names.serving});
     }
@@ -137,31 +136,40 @@ private:
         return {};
     }
 
-    // Whether the container exists; an error when it does and is not ours.
-    // (One `podman ps` rather than `container exists` and `inspect`: each
-    // podman command costs a start of podman.)
-    Result<bool> owned(const std::string& name) const {
+    // Which of the target's containers (NAME, NAME-next, NAME-previous)
+    // exist; an error when one of the names is taken by a container that is
+    // not ours. (One `podman ps`: each podman command costs a start of podman.)
+    Result<std::set<std::string>> ours() const {
         MLCI_TRY_ASSIGN(listed, podman({"ps", "--all", "--format",
                                         fmt::format("{{{{.Names}}}}\t{{{{index .Labels \"{}\"}}}}",
                                                     k_label_target)}));
         if (listed.exit_code != 0)
             return runtime_error("`podman ps` exited {}: {}", listed.exit_code,
                                  output_tail(listed.output));
+        std::set<std::string> found;
         std::string_view rest = listed.output;
         while (!rest.empty()) {
             auto nl = rest.find('\n');
             auto line = rest.substr(0, nl);
             rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
             auto tab = line.find('\t');
-            if (tab == std::string_view::npos || line.substr(0, tab) != name)
+            if (tab == std::string_view::npos)
+                continue;
+            auto name = std::string(line.substr(0, tab));
+            if (name != m_names.serving && name != m_names.next && name != m_names.previous)
                 continue;
             if (trim(line.substr(tab + 1)) != m_spec.name)
                 return usage_error("container '{}' was not made by mlci's podman:{} target (it "
                                    "has no {}={} label): rename or remove it, then deploy again",
                                    name, m_spec.name, k_label_target, m_spec.name);
-            return true;
+            found.insert(name);
         }
-        return false;
+        return found;
+    }
+
+    Result<bool> owned(const std::string& name) const {
+        MLCI_TRY_ASSIGN(existing, ours());
+        return existing.contains(name);
     }
 
     // Removes the container when it exists and is ours, given `seconds` to
