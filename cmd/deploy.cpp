@@ -178,7 +178,16 @@ void register_deploy(CLI::App& app, Context& ctx) {
          "REPOSITORY@DIGEST (--image) in "
          "Kubernetes manifests, a kustomization's images or Helm values in a git repository, "
          "commits and pushes (nothing when nothing changes; a rejected push is rebased and "
-         "retried). exec:COMMAND runs a shell command with MLCI_IMAGE, MLCI_DIGEST, MLCI_ENV, "
+         "retried). podman:NAME[:[IP:]HOST_PORT[:CONTAINER_PORT]] runs the image (pulled from "
+         "the store, or from --image when pushed) as the container NAME with podman, "
+         "HOST_PORT published to the image's exposed port: the new release first runs as "
+         "NAME-next on a free loopback port where the health check must pass (else it is "
+         "removed, the serving container was never stopped, and the deploy exits 1), then the "
+         "old container is stopped and kept as NAME-previous and the new one started as NAME "
+         "on HOST_PORT (a short gap: one port, one container) and checked again; it is removed "
+         "after a pass, started again after a failure. Containers without mlci's label are "
+         "refused with exit 2; --runtime picks podman's OCI runtime (runc where crun fails). "
+         "exec:COMMAND runs a shell command with MLCI_IMAGE, MLCI_DIGEST, MLCI_ENV, "
          "MLCI_PACKAGE and the package's annotations as MLCI_ANNOTATION_* in its "
          "environment.\n\n"
          "After the switch the health check runs (a URL that must answer 2xx, or a command "
@@ -189,7 +198,8 @@ void register_deploy(CLI::App& app, Context& ctx) {
          "with what is deployed to ENV, and 'watch --env ENV' monitors it.\n\n"
          "Environments are declared in mlci.yaml under environments (target, health_check, "
          "health_timeout, health_retries, health_interval, pre_start, keep, public_key, "
-         "require_validation, image, values_key, branch); every key has a flag, and flags win. "
+         "require_validation, image, values_key, branch, runtime); every key has a flag, and "
+         "flags win. "
          "Durations are seconds (90, 1.5) or a number with a unit (500ms, 30s, 5m, 2h), at "
          "most 365 days.",
          {{"mlci deploy iris-classifier-image:v3 --env staging",
@@ -200,6 +210,9 @@ void register_deploy(CLI::App& app, Context& ctx) {
           {"mlci deploy IMAGE --env prod --target gitops:git@git.example.com:ops/k8s.git#iris/"
            "deployment.yaml --image registry.example.com/ml/iris",
            "pin the image digest in a Deployment and push; Argo CD or Flux rolls it out"},
+          {"mlci deploy IMAGE --env prod --target podman:iris:127.0.0.1:8080 --runtime runc "
+           "--health-check http://127.0.0.1:8080/healthz",
+           "run it as the container iris on port 8080, checked before the old one stops"},
           {"mlci deploy status prod", "the package running in prod (its digest on stdout)"},
           {"mlci deploy history prod", "every deployment to prod, newest first"},
           {"mlci deploy rollback prod", "go back to the release before the current one"}}});

@@ -10,8 +10,9 @@ namespace mlci::cli {
 
 void add_environment_flags(CLI::App* cmd, deploy::EnvironmentFlags& f) {
     cmd->add_option("--target", f.target,
-                    "Where to deploy: dir:PATH, gitops:REPO_URL#FILE[,FILE] or exec:COMMAND "
-                    "(default: environments.ENV.target)")
+                    "Where to deploy: dir:PATH, gitops:REPO_URL#FILE[,FILE], "
+                    "podman:NAME[:[IP:]HOST_PORT[:CONTAINER_PORT]] or exec:COMMAND (default: "
+                    "environments.ENV.target)")
         ->type_name("TARGET");
     cmd->add_option("--health-check", f.health_check,
                     "After the switch: a URL that must answer 2xx, or a shell command that must "
@@ -51,6 +52,10 @@ void add_environment_flags(CLI::App* cmd, deploy::EnvironmentFlags& f) {
                     "gitops: the dotted key of the image block in Helm values")
         ->type_name("KEY");
     cmd->add_option("--branch", f.branch, "gitops: the branch to commit to")->type_name("BRANCH");
+    cmd->add_option("--runtime", f.runtime,
+                    "podman: the OCI runtime podman runs the containers with (runc, crun or a "
+                    "path; default: podman's own)")
+        ->type_name("RUNTIME");
     add_duration_option(cmd, "--wait", f.wait,
                         "How long to wait for another deploy to the environment (default 0: "
                         "fail at once)",

@@ -53,9 +53,9 @@ function __mlci_valued
         case 'package'
             printf '%s\n' --base --entrypoint --cmd --env --port --workdir --add --label -t --tag -o --output --compression --format --model-dir --platform -j --jobs
         case 'deploy'
-            printf '%s\n' --env --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait
+            printf '%s\n' --env --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --runtime --wait
         case 'deploy rollback'
-            printf '%s\n' --to --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --wait
+            printf '%s\n' --to --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --runtime --wait
         case 'watch'
             printf '%s\n' --baseline --env --baseline-table --target --rule --window --window-seconds --clock --poll-interval --listen --on-alert -n --name --ts-field --features-field --prediction-field --label-field
         case 'report'
@@ -228,7 +228,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -a history -d 'An envi
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -a rollback -d 'Deploy the release that ran before, to the target the environment recorded'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l env -r -F -d 'The environment (declared in mlci.yaml or not)'
-complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l target -r -F -d 'Where to deploy: dir:PATH, gitops:REPO_URL#FILE[,FILE] or exec:COMMAND (default: environments.ENV.target)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l target -r -F -d 'Where to deploy: dir:PATH, gitops:REPO_URL#FILE[,FILE], podman:NAME[:[IP:]HOST_PORT[:CONTAINER_PORT]] or exec:COMMAND (default: environments.ENV.target)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l health-check -r -F -d 'After the switch: a URL that must answer 2xx, or a shell command that must exit 0; on failure the release is rolled back'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l health-timeout -r -F -d 'How long each health check attempt may take (default 30s); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l health-retries -r -F -d 'Health check attempts before rolling back (default 10)'
@@ -239,6 +239,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l public-key -r -F -d
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l image -r -F -d 'The repository the package was pushed to; the target gets REPOSITORY@DIGEST (gitops, exec)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l values-key -r -F -d 'gitops: the dotted key of the image block in Helm values'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l branch -r -F -d 'gitops: the branch to commit to'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l runtime -r -F -d 'podman: the OCI runtime podman runs the containers with (runc, crun or a path; default: podman'\''s own)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l wait -r -F -d 'How long to wait for another deploy to the environment (default 0: fail at once); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -s f -l force -d 'Deploy even when policy checks fail (the override is recorded)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy'\''' -l no-require-validation -d 'Do not require a passing validation (recorded in the policy checks)'
@@ -249,7 +250,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''deploy history'\''' -s h -l help -
 complete -c mlci -n 'test (__mlci_path) = '\''deploy history'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l to -r -F -d 'Deployment N of the history (3 or v3), or a package reference (default: the release before the current one)'
-complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l target -r -F -d 'Where to deploy: dir:PATH, gitops:REPO_URL#FILE[,FILE] or exec:COMMAND (default: environments.ENV.target)'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l target -r -F -d 'Where to deploy: dir:PATH, gitops:REPO_URL#FILE[,FILE], podman:NAME[:[IP:]HOST_PORT[:CONTAINER_PORT]] or exec:COMMAND (default: environments.ENV.target)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l health-check -r -F -d 'After the switch: a URL that must answer 2xx, or a shell command that must exit 0; on failure the release is rolled back'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l health-timeout -r -F -d 'How long each health check attempt may take (default 30s); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l health-retries -r -F -d 'Health check attempts before rolling back (default 10)'
@@ -260,6 +261,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l public-key
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l image -r -F -d 'The repository the package was pushed to; the target gets REPOSITORY@DIGEST (gitops, exec)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l values-key -r -F -d 'gitops: the dotted key of the image block in Helm values'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l branch -r -F -d 'gitops: the branch to commit to'
+complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l runtime -r -F -d 'podman: the OCI runtime podman runs the containers with (runc, crun or a path; default: podman'\''s own)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l wait -r -F -d 'How long to wait for another deploy to the environment (default 0: fail at once); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -s f -l force -d 'Deploy even when policy checks fail (the override is recorded)'
 complete -c mlci -n 'test (__mlci_path) = '\''deploy rollback'\''' -l no-require-validation -d 'Do not require a passing validation (recorded in the policy checks)'

@@ -19,7 +19,7 @@ Result<EnvironmentConfig> parse_environment(const Path& file, const std::string&
     MLCI_TRY(expect_keys(file, node, fmt::format("environments.{}", name),
                          {"target", "health_check", "health_timeout", "health_retries",
                           "health_interval", "pre_start", "keep", "public_key",
-                          "require_validation", "image", "values_key", "branch"}));
+                          "require_validation", "image", "values_key", "branch", "runtime"}));
     EnvironmentConfig env;
     env.name = name;
     for (auto [k, out] : {std::pair{"target", &env.target},
@@ -28,7 +28,8 @@ Result<EnvironmentConfig> parse_environment(const Path& file, const std::string&
                           {"public_key", &env.public_key},
                           {"image", &env.image},
                           {"values_key", &env.values_key},
-                          {"branch", &env.branch}})
+                          {"branch", &env.branch},
+                          {"runtime", &env.runtime}})
         if (auto n = node[k]) {
             MLCI_TRY_ASSIGN(v, as_string(file, n, key(k)));
             *out = std::move(v);

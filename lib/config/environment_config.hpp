@@ -3,7 +3,9 @@
 //
 //   environments:
 //     staging:
-//       target: dir:/srv/iris            # dir:PATH, gitops:REPO_URL#FILE[,FILE], exec:COMMAND
+//       target: dir:/srv/iris            # dir:PATH, gitops:REPO_URL#FILE[,FILE],
+//                                        # podman:NAME[:[IP:]HOST_PORT[:CONTAINER_PORT]],
+//                                        exec:COMMAND
 //       health_check: http://127.0.0.1:8080/healthz   # or a shell command
 //       health_timeout: 30               # each attempt (seconds, or 500ms, 30s, 5m, 2h)
 //       health_retries: 10               # attempts before the release is rolled back
@@ -15,6 +17,7 @@
 //       image: registry.example.com/team/iris   # where the package was pushed (gitops, exec)
 //       values_key: image                # gitops: the Helm values block to pin
 //       branch: main                     # gitops: the branch to commit to
+//       runtime: runc                    # podman: its --runtime (default: podman's own)
 //
 // Durations take the forms and the maximum of lib/core/duration.hpp.
 // Relative paths (public_key, a dir target) are relative to mlci.yaml's folder.
@@ -37,7 +40,7 @@ inline constexpr unsigned k_max_count = 1'000'000;
 struct EnvironmentConfig {
     std::string name;
     std::optional<std::string> target, health_check, pre_start, public_key, image, values_key,
-        branch;
+        branch, runtime;
     std::optional<std::chrono::milliseconds> health_timeout, health_interval;
     std::optional<unsigned> health_retries, keep;
     std::optional<bool> require_validation;

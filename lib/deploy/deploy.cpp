@@ -112,6 +112,7 @@ Result<DeployResult> deploy_package(store::Store& store, const store::IndexEntry
     auto settings = request.target;
     if (!settings.store)
         settings.store = &store;
+    settings.health = request.health;
     if (settings.work_dir.empty())
         settings.work_dir = store.root() / "mlci" / "gitops";
     if (!settings.on_note)

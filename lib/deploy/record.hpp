@@ -33,7 +33,7 @@ struct PolicyCheck {
 
 struct Deployment {
     std::string environment;
-    std::string target;      // the target spec: dir:PATH, gitops:URL#FILE, exec:COMMAND
+    std::string target;      // the target spec: dir:PATH, gitops:, podman:, exec:COMMAND
     hash::Digest package;    // the package's manifest
     std::string package_ref; // the reference as resolved (NAME:TAG when tagged)
     std::optional<hash::Digest> previous; // what ran before, if anything

@@ -43,6 +43,7 @@ Result<DeployRequest> resolve(const EnvironmentFlags& f,
     r.target.image = flag_or_yaml(f.image, c.image, {});
     r.target.values_key = flag_or_yaml(f.values_key, c.values_key, {});
     r.target.branch = flag_or_yaml(f.branch, c.branch, {});
+    r.target.runtime = flag_or_yaml(f.runtime, c.runtime, {});
     r.health.check = flag_or_yaml(f.health_check, c.health_check, {});
     r.health.timeout = flag_or_yaml(f.health_timeout, c.health_timeout, r.health.timeout);
     r.health.attempts = flag_or_yaml(f.health_retries, c.health_retries, r.health.attempts);

@@ -19,7 +19,7 @@ namespace mlci::deploy {
 struct EnvironmentFlags {
     std::string env;
     std::optional<std::string> target, health_check, pre_start, public_key, image, values_key,
-        branch;
+        branch, runtime;
     std::optional<std::chrono::milliseconds> health_timeout, health_interval;
     std::optional<unsigned> health_retries, keep;
     std::optional<std::chrono::milliseconds> wait; // no yaml key

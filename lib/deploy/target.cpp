@@ -29,11 +29,14 @@ Result<std::unique_ptr<Target>> open_target(const TargetSettings& s) {
         return open_exec_target(spec.substr(5), s);
     if (spec.starts_with("gitops:") && spec.size() > 7)
         return open_gitops_target(spec.substr(7), s);
+    if (spec.starts_with("podman:") && spec.size() > 7)
+        return open_podman_target(spec.substr(7), s);
     if (spec.empty())
         return usage_error("no deploy target: pass --target dir:PATH|gitops:REPO_URL#FILE|"
-                           "exec:COMMAND or set environments.ENV.target in mlci.yaml");
-    return usage_error("bad deploy target '{}': expected dir:PATH, gitops:REPO_URL#FILE or "
-                       "exec:COMMAND",
+                           "podman:NAME[:HOST_PORT]|exec:COMMAND or set "
+                           "environments.ENV.target in mlci.yaml");
+    return usage_error("bad deploy target '{}': expected dir:PATH, gitops:REPO_URL#FILE, "
+                       "podman:NAME[:HOST_PORT] or exec:COMMAND",
                        spec);
 }
 

@@ -1,12 +1,14 @@
 // Where a deploy puts a package: a host folder (dir), a git repository of
-// deployment manifests (gitops), or any command (exec). Each target can make
-// a release current and put the previous one back.
+// deployment manifests (gitops), a container on this host (podman), or any
+// command (exec). Each target can make a release current and put the
+// previous one back.
 #pragma once
 
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <mlci/core/error.hpp>
+#include <mlci/deploy/health.hpp>
 #include <mlci/store/store.hpp>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -30,7 +32,7 @@ struct Release {
 inline constexpr unsigned k_default_keep = 5;
 
 struct TargetSettings {
-    std::string spec;               // dir:PATH, gitops:URL#FILE[,FILE], exec:COMMAND
+    std::string spec;               // dir:PATH, gitops:URL#FILE, podman:NAME, exec:COMMAND
     std::string pre_start;          // dir: a shell command run in the unpacked release
     unsigned keep = k_default_keep; // dir: releases kept
     std::string image;              // gitops, exec: the repository the package was pushed to
@@ -40,6 +42,10 @@ struct TargetSettings {
     const store::Store* store = nullptr;
     fs::path work_dir;
     std::string message; // gitops: the commit message
+    std::string runtime; // podman: its --runtime (runc, crun, a path); empty: podman's default
+    // podman: the environment's health check, run against the new container
+    // before the switch (deploy_package() fills it in).
+    HealthCheck health;
     // Lines of output from hooks and commands, for the terminal.
     std::function<void(std::string_view)> on_output;
     // A note for the person deploying (something the target left alone).
@@ -77,6 +83,10 @@ Result<std::unique_ptr<Target>> open_dir_target(const fs::path& root, const Targ
 Result<std::unique_ptr<Target>> open_exec_target(const std::string& command,
                                                  const TargetSettings& s);
 Result<std::unique_ptr<Target>> open_gitops_target(const std::string& spec,
+                                                   const TargetSettings& s);
+// A container on this host run by podman (lib/deploy/podman_spec.hpp has
+// the spec); undoes what a deploy killed half way left there.
+Result<std::unique_ptr<Target>> open_podman_target(const std::string& spec,
                                                    const TargetSettings& s);
 
 } // namespace mlci::deploy

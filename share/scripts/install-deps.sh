@@ -65,3 +65,22 @@ if [[ $(gitlab-ci-local --version 2>/dev/null) != "$gitlab_ci_local" ]]; then
     echo "installing: gitlab-ci-local@$gitlab_ci_local (npm)" >&2
     npm install -g --no-fund --no-audit "gitlab-ci-local@$gitlab_ci_local" >/dev/null
 fi
+
+# podman's containers (test_image_run.sh, test_deploy_podman.sh, and a
+# podman: deploy target on this machine): with no default ulimits, which runc
+# may not raise where mlci's tests run. crun, podman's default runtime,
+# refuses to start containers on such machines (hybrid cgroups, setrlimit):
+# give `runtime: runc` to a podman: environment, or --runtime runc. A
+# default_ulimits the file already sets is left as it is.
+containers_conf=/etc/containers/containers.conf
+if ! grep -qs '^[[:space:]]*default_ulimits[[:space:]]*=' "$containers_conf"; then
+    sudo=""
+    [[ $(id -u) == 0 ]] || sudo=sudo
+    echo "configuring: default_ulimits = [] in $containers_conf" >&2
+    $sudo mkdir -p "$(dirname "$containers_conf")"
+    if grep -qs '^[[:space:]]*\[containers\]' "$containers_conf"; then
+        $sudo sed -i '0,/^[[:space:]]*\[containers\]/s//&\ndefault_ulimits = []/' "$containers_conf"
+    else
+        printf '\n[containers]\ndefault_ulimits = []\n' | $sudo tee -a "$containers_conf" >/dev/null
+    fi
+fi

@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import pickle
+import signal
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -74,6 +75,9 @@ def main():
         got = predict(model, KNOWN[0])
         print(f"health check: predicted {got} for a known {KNOWN[1]}")
         sys.exit(0 if got == KNOWN[1] else 1)
+    # A container's stop sends SIGTERM, which a PID 1 without a handler
+    # ignores: without this, every stop waits out the runtime's grace period.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     ThreadingHTTPServer(("0.0.0.0", args.port), handler_for(model)).serve_forever()
 
 
