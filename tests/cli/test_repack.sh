@@ -38,7 +38,8 @@ cp -a .mlci "$SCRATCH/before.mlci"
 # kill -9 at points through the repack: the store verifies and v2 checks out.
 for delay in 0.005 0.01 0.02 0.03 0.05 0.08; do
     rm -rf .mlci && cp -a "$SCRATCH/before.mlci" .mlci
-    mlci gc --repack --grace 0s >/dev/null 2>&1 &
+    # The binary itself, not the mlci function: $! is then the process killed.
+    "$MLCI" gc --repack --grace 0s >/dev/null 2>&1 &
     pid=$!
     sleep "$delay"
     kill -9 "$pid" 2>/dev/null || true
