@@ -6,7 +6,9 @@
 #   - add of the new 1 GiB file vs openssl dgst -sha256 of it (goal: <= 1.5x)
 #   - v1 = 256 MiB file + 50 small files pushed; v2 = one byte changed:
 #     bytes pushed, and bytes a store holding v1 pulls (goal: <= 2 MiB each);
-#     bytes `pull --path` of one small file receives (goal: <= 1 MiB)
+#     bytes `pull --path` of one small file receives (goal: <= 1 MiB); the
+#     same v2 added in a store of its own, pulled by range into the store
+#     holding v1 (goal: <= 2 MiB)
 #   - the first push of 1 GiB of chunked data vs one raw curl -T PUT of the
 #     same bytes to the same registry (goal: <= 1.2x)
 # Not part of ctest. Usage: bench/chunks.sh [path/to/mlci]
@@ -94,3 +96,19 @@ got=$("$MLCI" pull "$reg/share:v2" --plain-http --path data/small-7.bin --json -
     json_field bytes_downloaded)
 row "pull --path of one small file into an empty store: bytes received" "$(mib "$got")" \
     "(goal <= 1 MiB)"
+
+echo
+echo "The same v2 added in a store of its own (its packs hold every chunk again):"
+p6=$work/elsewhere && mkdir "$p6" && cd "$p6" && git init -q && "$MLCI" init -q >/dev/null
+cp -r "$p3/data" data
+"$MLCI" data-version add data -q
+"$MLCI" push data:v1 "$reg/share:v2-elsewhere" --plain-http -q >/dev/null
+p8=$work/clone-v1 && mkdir "$p8" && cd "$p8" && git init -q && "$MLCI" init -q >/dev/null
+"$MLCI" pull "$reg/share:v1" --plain-http -q >/dev/null
+got=$("$MLCI" pull "$reg/share:v2-elsewhere" --plain-http --json -q | json_field bytes_downloaded)
+row "pull of it into a store holding v1 (by range): bytes" "$(mib "$got")" "(goal <= 2 MiB)"
+p7=$work/partial-big && mkdir "$p7" && cd "$p7" && git init -q && "$MLCI" init -q >/dev/null
+got=$("$MLCI" pull "$reg/share:v2" --plain-http --path data/small-7.bin --path data/big.bin --json -q |
+    json_field bytes_downloaded)
+row "pull --path of the 256 MiB file into an empty store: bytes" "$(mib "$got")" \
+    "(the file: 256 MiB)"

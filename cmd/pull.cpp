@@ -74,6 +74,9 @@ void register_pull(CLI::App& app, Context& ctx) {
                                  r.source, r.reference, plural(r.blobs_downloaded, "blob"),
                                  human_bytes(r.bytes_downloaded), r.blobs_present,
                                  plural(r.referrers, "referrer")));
+        if (r.packs_ranged > 0)
+            ctx.out.detail(fmt::format("only the needed chunks of {} came, by range",
+                                       plural(r.packs_ranged, "pack")));
         if (!o.paths.empty())
             ctx.out.note(fmt::format("the data of {} of its {} (--path); 'mlci "
                                      "data-version checkout {} PATH...' restores them",
@@ -86,6 +89,7 @@ void register_pull(CLI::App& app, Context& ctx) {
                           {"blobs_present", r.blobs_present},
                           {"blobs_downloaded", r.blobs_downloaded},
                           {"bytes_downloaded", r.bytes_downloaded},
+                          {"packs_ranged", r.packs_ranged},
                           {"manifests", r.manifests},
                           {"referrers", r.referrers},
                           {"retries", r.retries},
@@ -117,7 +121,10 @@ void register_pull(CLI::App& app, Context& ctx) {
          "the file lists and the data of the files whose path in the file list (which starts "
          "with the dataset's root name, as 'mlci data-version show' lists it) matches GLOB ('*' "
          "also crosses '/') or lies under the folder GLOB names. Only the blobs, chunk lists and "
-         "packs those files need are fetched. The store marks such a file list as pulled in "
+         "chunks those files need are fetched: a pack of which they need less than half comes "
+         "as HTTP Range requests for those chunks' bytes (each chunk checked against its "
+         "digest), as does a pull into a store that holds an earlier version. The store marks such "
+         "a file list as pulled in "
          "part, so that 'mlci verify' does not report the other files' data as missing, 'mlci "
          "push' refuses to push it, and 'mlci data-version checkout REF PATH...' restores the "
          "pulled files (any other fails with exit 3 and the pull that fetches it). A later pull "

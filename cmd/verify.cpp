@@ -55,6 +55,7 @@ void register_verify(CLI::App& app, Context& ctx) {
 void register_gc(CLI::App& app, Context& ctx) {
     struct Options {
         bool dry_run = false;
+        bool repack = false;
         std::optional<std::chrono::milliseconds> grace;
         std::optional<unsigned> keep_last;
     };
@@ -62,6 +63,9 @@ void register_gc(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("gc", "Delete blobs that no tag, artifact or lineage reaches");
     cmd->group("Store");
     cmd->add_flag("--dry-run", opts->dry_run, "List what would be deleted; delete nothing");
+    cmd->add_flag("--repack", opts->repack,
+                  "Also copy the live chunks of packs that are mostly dead into new packs and "
+                  "delete the old ones");
     add_duration_option(cmd, "--grace", opts->grace,
                         "Keep unreferenced blobs younger than this (default: 1h)",
                         ZeroDuration::allowed);
@@ -74,6 +78,7 @@ void register_gc(CLI::App& app, Context& ctx) {
         auto& store = ctx.store();
         store::GcOptions o;
         o.dry_run = opts->dry_run;
+        o.repack = opts->repack;
         o.grace =
             std::chrono::ceil<std::chrono::seconds>(opts->grace.value_or(std::chrono::hours(1)));
         auto cwd = std::filesystem::current_path();
@@ -94,7 +99,11 @@ void register_gc(CLI::App& app, Context& ctx) {
                           {"kept", report.kept},
                           {"removed", removed},
                           {"removed_bytes", report.removed_bytes},
-                          {"temp_files_removed", report.temp_files_removed}});
+                          {"temp_files_removed", report.temp_files_removed},
+                          {"packs_repacked", report.repack.packs.size()},
+                          {"repacked_bytes", report.repack.old_bytes},
+                          {"repacked_into_bytes", report.repack.new_bytes},
+                          {"chunks_moved", report.repack.chunks_moved}});
             return;
         }
         for (auto& t : report.retention.untag)
@@ -108,6 +117,17 @@ void register_gc(CLI::App& app, Context& ctx) {
         ctx.out.note(fmt::format("{} {}, {}; kept {}", opts->dry_run ? "would remove" : "removed",
                                  plural(report.removed.size(), "blob"),
                                  human_bytes(report.removed_bytes), report.kept));
+        if (opts->repack) {
+            auto& r = report.repack;
+            if (opts->dry_run)
+                ctx.out.note(fmt::format("would repack {} ({})", plural(r.packs.size(), "pack"),
+                                         human_bytes(r.old_bytes)));
+            else
+                ctx.out.note(fmt::format("repacked {} ({}) into {}: {} moved",
+                                         plural(r.packs.size(), "pack"), human_bytes(r.old_bytes),
+                                         human_bytes(r.new_bytes),
+                                         plural(r.chunks_moved, "chunk")));
+        }
     });
     ctx.document({"gc",
                   "Deletes the blobs that nothing reaches. Roots are the entries of index.json "
@@ -121,10 +141,19 @@ void register_gc(CLI::App& app, Context& ctx) {
                   "atomic update of the index, then the blobs only they reached are deleted. A "
                   "version is kept whatever its age while NAME:latest or another tag names it, an "
                   "environment runs it or would roll back to it, or a pointer file in the project "
-                  "names it; deployment histories are never pruned.",
+                  "names it; deployment histories are never pruned.\n\n"
+                  "With --repack it then reclaims packs that are mostly dead: a pack whose chunks "
+                  "that kept files need take less than half of it has those chunks copied, each "
+                  "checked against its digest, into new packs, which are made durable before the "
+                  "old pack is deleted. Chunk lists and manifests do not change (a chunk list "
+                  "names where a chunk was first written; the chunk index finds where it is now), "
+                  "so every digest stays the same, and a kill at any point leaves a store that "
+                  "verifies. A version whose packs were repacked can be pushed to a registry "
+                  "that holds them (the one it came from), not to a new one.",
                   {{"mlci gc --dry-run", "list what would be deleted"},
                    {"mlci gc --keep-last 5", "keep the five newest versions of each name"},
-                   {"mlci gc --grace 0", "delete every unreferenced blob now"}}});
+                   {"mlci gc --grace 0", "delete every unreferenced blob now"},
+                   {"mlci gc --repack", "also reclaim the space of packs that are mostly dead"}}});
 }
 
 } // namespace mlci::cli

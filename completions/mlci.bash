@@ -102,7 +102,7 @@ _mlci_flags() {
     'remote default') echo '-h --help' ;;
     'show') echo '-h --help --all-files' ;;
     'verify') echo '-h --help -j --jobs' ;;
-    'gc') echo '-h --help --dry-run --grace --keep-last' ;;
+    'gc') echo '-h --help --dry-run --repack --grace --keep-last' ;;
     'untag') echo '-h --help' ;;
     'rm') echo '-h --help' ;;
     'completion') echo '-h --help' ;;

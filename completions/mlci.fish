@@ -378,6 +378,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''verify'\''' -s j -l jobs -r -F -d 
 complete -c mlci -n 'test (__mlci_path) = '\''verify'\''' -F
 complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -s h -l help -d 'Print this help message and exit'
 complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -l dry-run -d 'List what would be deleted; delete nothing'
+complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -l repack -d 'Also copy the live chunks of packs that are mostly dead into new packs and delete the old ones'
 complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -l grace -r -F -d 'Keep unreferenced blobs younger than this (default: 1h); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
 complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -l keep-last -r -F -d 'Keep the N newest versions of each name; untag older ones first (default: gc.keep_last in mlci.yaml, else keep all)'
 complete -c mlci -n 'test (__mlci_path) = '\''gc'\''' -F

@@ -119,6 +119,23 @@ public:
         return {};
     }
 
+    Result<bool> fetch_range(const store::Descriptor& d, uint64_t offset, uint64_t length,
+                             const std::function<Status(std::string_view)>& sink,
+                             TransferStats& stats) override {
+        auto path = m_layout.blob_path(d.digest);
+        UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!fd)
+            return errno == ENOENT
+                       ? runtime_error("blob '{}' is missing from '{}'", d.digest.str(), location())
+                       : sys_error(errno, fmt::format("cannot open '{}'", path.string()));
+        std::string buf(length, '\0');
+        MLCI_TRY(pread_all(fd.get(), buf.data(), length, offset, path));
+        MLCI_TRY(sink(buf));
+        stats.bytes_downloaded += length;
+        stats.moved(length);
+        return true;
+    }
+
     Result<RawManifest> get_manifest(const std::string& reference) override {
         MLCI_TRY_ASSIGN(entries, m_layout.entries());
         RawManifest m;

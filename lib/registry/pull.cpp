@@ -5,6 +5,7 @@
 #include <mlci/core/text.hpp>
 #include <mlci/registry/known_remotes.hpp>
 #include <mlci/registry/plan.hpp>
+#include <mlci/registry/pull_chunks.hpp>
 #include <mlci/registry/transfer.hpp>
 #include <mlci/store/chunk_store.hpp>
 #include <mlci/store/chunked_file.hpp>
@@ -64,6 +65,9 @@ public:
     const std::vector<hash::Digest>& partial_lists() const { return m_partial_lists; }
     const std::vector<hash::Digest>& whole_lists() const { return m_whole_lists; }
     const TransferStats& stats() const { return m_stats; }
+    // Closes the packs that ranged chunks went into (before the sync that
+    // makes every blob of the pull durable).
+    Status finish() { return m_chunks ? m_chunks->finish() : Status(); }
 
 private:
     Status collect(const RawManifest& m) {
@@ -94,10 +98,11 @@ private:
                 MLCI_TRY_ASSIGN(text, m_store.read_blob(l.digest));
                 MLCI_TRY_ASSIGN(list, store::parse_file_list(text, l.digest.str()));
                 bool whole = true;
+                store::ChunkLocator locator(m_store);
                 for (auto& f : list) {
                     m_report.files += 1;
                     if (!store::path_selected(f.path, m_options.paths)) {
-                        whole = whole && store::has_content(m_store, f);
+                        whole = whole && store::has_content(m_store, f, locator);
                         continue;
                     }
                     m_report.files_selected += 1;
@@ -110,18 +115,17 @@ private:
                 (whole ? m_whole_lists : m_partial_lists).push_back(l.digest);
             }
             MLCI_TRY(fetch_blobs(files));
-            // A chunked file's chunk lists, then the packs they name that
+            // A chunked file's chunk lists, then the chunks they name that
             // this store lacks: what a store holding an earlier version
-            // receives is the packs of the chunks that version did not have.
+            // receives is the chunks that version did not have, by range.
             MLCI_TRY(fetch_blobs(chunk_lists));
-            std::vector<store::Descriptor> packs;
+            std::vector<store::ChunkList> lists;
             for (auto& ref : chunk_lists) {
                 MLCI_TRY_ASSIGN(text, m_store.read_blob(ref.digest));
                 MLCI_TRY_ASSIGN(list, store::parse_chunk_list(text, ref.digest.str()));
-                for (auto& p : list.packs)
-                    packs.push_back({store::k_media_pack, p.digest, p.size, {}, {}, {}});
+                lists.push_back(std::move(list));
             }
-            MLCI_TRY(fetch_blobs(packs));
+            MLCI_TRY(fetch_chunks(lists));
         } else {
             return usage_error("'{}' from '{}' has media type '{}', which mlci cannot pull",
                                m.digest.str(), m_remote.location(), m.media_type);
@@ -148,6 +152,34 @@ private:
         std::sort(missing.begin(), missing.end(), [](auto& a, auto& b) { return a.size > b.size; });
         return parallel_for(missing.size(), std::max(1u, m_options.jobs),
                             [&](size_t i) { return fetch_blob(missing[i]); });
+    }
+
+    // The chunks of `lists` this store lacks: whole packs as blobs, the
+    // rest by ranges into packs of the store's own (pull_chunks.hpp).
+    Status fetch_chunks(const std::vector<store::ChunkList>& lists) {
+        auto plan = plan_pack_fetches(m_store, lists, m_seen_chunks);
+        MLCI_TRY(fetch_blobs(plan.whole));
+        if (plan.ranged.empty())
+            return {};
+        if (!m_chunks) {
+            MLCI_TRY_ASSIGN(opened, store::ChunkStore::open(m_store));
+            m_chunks = std::move(opened);
+        }
+        m_total += plan.ranged.size();
+        for (auto& f : plan.ranged)
+            m_total_bytes += range_bytes(f.ranges);
+        m_report.packs_ranged += plan.ranged.size();
+        return parallel_for(
+            plan.ranged.size(), std::max(1u, m_options.jobs), [&](size_t i) -> Status {
+                auto& f = plan.ranged[i];
+                MLCI_TRY_ASSIGN(ranged, fetch_pack_ranges(m_remote, f, *m_chunks, m_stats));
+                if (ranged) {
+                    ++m_done;
+                    progress();
+                    return {};
+                }
+                return fetch_blob(f.pack); // the registry ignored the Range
+            });
     }
 
     Status fetch_blob(const store::Descriptor& d) {
@@ -192,7 +224,9 @@ private:
     PullReport& m_report;
     TransferStats m_stats;
     std::unordered_set<hash::Digest> m_visited, m_seen_blobs;
-    std::vector<RawManifest> m_manifests; // children before parents
+    std::unordered_set<hash::RawDigest> m_seen_chunks;
+    std::unique_ptr<store::ChunkStore> m_chunks; // opened for the first ranged pack
+    std::vector<RawManifest> m_manifests;        // children before parents
     std::vector<store::Descriptor> m_referrers;
     std::vector<hash::Digest> m_partial_lists, m_whole_lists;
     std::atomic<uint64_t> m_done{0}, m_total{0}, m_bytes{0}, m_total_bytes{0};
@@ -297,6 +331,7 @@ Result<PullReport> pull(store::Store& store, const RemoteRef& src, const PullOpt
                            src.str(), fmt::join(options.paths, " --path "),
                            plural(report.files, "file"));
 
+    MLCI_TRY(puller.finish());
     // Blobs durable, then the partial marks, then manifests, then the index:
     // a crash leaves only unreferenced blobs (and perhaps a mark of a list no
     // manifest names, which gc removes).

@@ -128,9 +128,14 @@ private:
                 ++m_present;
                 m_bytes += b.size;
             } else {
+                // A pack of which a ranged pull or gc --repack kept only
+                // some chunks: the registry it came from has it, others not.
                 if (!m_store.has_blob(b.digest))
-                    return usage_error("blob '{}' is missing from the store (run 'mlci verify')",
-                                       b.digest.str());
+                    return usage_error(
+                        "blob '{}' is missing from the store: a pack this store holds only the "
+                        "needed chunks of (pulled by range, or gc --repack), or a lost blob "
+                        "('mlci verify' tells); push to the registry the version came from",
+                        b.digest.str());
                 MLCI_TRY(m_remote.put_blob(b, m_store.blob_path(b.digest), m_stats));
             }
             ++m_done;

@@ -1,6 +1,7 @@
 // Blob transfers with a registry: HEAD to skip, cross-repository mount,
 // monolithic PUT or resumable PATCH chunks streamed from disk, and
-// downloads that resume with a Range request.
+// downloads that resume with a Range request, and ranges of a blob (the
+// chunks of a pack that a pull needs).
 #include "registry_remote.hpp"
 
 #include <cerrno>
@@ -216,6 +217,53 @@ Status RegistryRemote::fetch_blob(const store::Descriptor& d,
         if (res && (!retryable_status(res->status) || last)) {
             auto e = m_session->answer_error(*res, location() + "@" + d.digest.str());
             e.code = Exit::runtime; // a blob the manifest names must be there
+            return std::unexpected(e);
+        }
+        m_session->wait_before_retry(attempt, res ? res->header("retry-after") : "");
+    }
+}
+
+Result<bool> RegistryRemote::fetch_range(const store::Descriptor& d, uint64_t offset,
+                                         uint64_t length,
+                                         const std::function<Status(std::string_view)>& sink,
+                                         TransferStats& stats) {
+    uint64_t delivered = 0;
+    for (int attempt = 1;; ++attempt) {
+        auto get = make_request("GET", url("blobs/" + d.digest.str()));
+        get.follow_redirects = true;
+        get.headers.push_back(
+            fmt::format("Range: bytes={}-{}", offset + delivered, offset + length - 1));
+        bool whole = false;
+        get.sink = [&](long status, std::string_view data) -> Status {
+            // Counted all the same: they were received.
+            stats.bytes_downloaded += data.size();
+            if (status != 206) {
+                // The whole blob is coming: stop it, the caller fetches it
+                // as a blob (streamed to disk and verified as one).
+                whole = true;
+                return runtime_error("'{}' ignored a Range request", location());
+            }
+            if (data.size() > length - delivered)
+                return runtime_error("'{}' sent more of '{}' than the range asked for", location(),
+                                     d.digest.str());
+            MLCI_TRY(sink(data));
+            delivered += data.size();
+            stats.moved(data.size());
+            return {};
+        };
+        auto res = m_session->send_once(get);
+        if (whole)
+            return false;
+        bool last = attempt >= m_session->retry_policy().attempts;
+        if (res && res->status == 206 && delivered == length)
+            return true;
+        if (res && res->status == 206) // cut short: ask for the rest
+            res = std::unexpected(TransportError{"the range ended early", true, {}});
+        if (!res && (!res.error().retryable || last))
+            return std::unexpected(m_session->transport_error(res.error()));
+        if (res && (!retryable_status(res->status) || last)) {
+            auto e = m_session->answer_error(*res, location() + "@" + d.digest.str());
+            e.code = Exit::runtime; // a pack the chunk list names must be there
             return std::unexpected(e);
         }
         m_session->wait_before_retry(attempt, res ? res->header("retry-after") : "");

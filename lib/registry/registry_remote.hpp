@@ -23,6 +23,9 @@ public:
     Status fetch_blob(const store::Descriptor& d,
                       const std::function<Status(std::string_view)>& sink,
                       TransferStats& stats) override;
+    Result<bool> fetch_range(const store::Descriptor& d, uint64_t offset, uint64_t length,
+                             const std::function<Status(std::string_view)>& sink,
+                             TransferStats& stats) override;
     Result<RawManifest> get_manifest(const std::string& reference) override;
     Result<bool> put_manifest(const RawManifest& m) override;
     Status tag_manifest(const RawManifest& m, const std::string& tag) override;

@@ -78,6 +78,14 @@ public:
                               const std::function<Status(std::string_view)>& sink,
                               TransferStats& stats) = 0;
 
+    // Streams `length` bytes of the blob from `offset` to `sink` (an HTTP
+    // Range request), resuming where an interrupted one stopped. False, with
+    // nothing given to `sink`, when the remote answers with the whole blob
+    // instead (a registry that ignores ranges: 200): fetch it whole then.
+    virtual Result<bool> fetch_range(const store::Descriptor& d, uint64_t offset, uint64_t length,
+                                     const std::function<Status(std::string_view)>& sink,
+                                     TransferStats& stats) = 0;
+
     // A manifest by tag or digest ("v1", "iris:v1", "sha256:...").
     virtual Result<RawManifest> get_manifest(const std::string& reference) = 0;
     // Stores a manifest under its digest. True when the remote itself indexed

@@ -68,6 +68,7 @@ struct PullReport {
     uint64_t blobs_present = 0; // the store had them
     uint64_t blobs_downloaded = 0;
     uint64_t bytes_downloaded = 0;
+    uint64_t packs_ranged = 0; // packs of which only the needed chunks came, by range
     uint64_t manifests = 0;
     uint64_t referrers = 0;
     uint64_t retries = 0;

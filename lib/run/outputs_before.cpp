@@ -6,6 +6,7 @@
 #include <mlci/hash/file_hash.hpp>
 #include <mlci/run/outputs.hpp>
 #include <mlci/run/outputs_before.hpp>
+#include <mlci/store/chunk_locator.hpp>
 #include <mlci/store/chunked_file.hpp>
 #include <optional>
 #include <sys/stat.h>
@@ -67,12 +68,20 @@ OutputsBefore::keep_blobs(const store::Store& store, const hash::Digest& digest,
     if (lists.empty()) {
         blobs.push_back(digest);
     } else {
+        // The packs that hold the chunks here: a chunk's home, or the pack
+        // a ranged pull or gc --repack put it in (chunk_locator.hpp).
+        store::ChunkLocator locator(store);
+        std::unordered_set<hash::Digest> packs;
         for (auto& l : lists) {
             blobs.push_back(l.digest);
             MLCI_TRY_ASSIGN(text, store.read_blob(l.digest));
             MLCI_TRY_ASSIGN(list, store::parse_chunk_list(text, l.digest.str()));
-            for (auto& p : list.packs)
-                blobs.push_back(p.digest);
+            for (auto& c : list.chunks) {
+                auto at = locator.locate(list.packs[c.pack].digest, c);
+                auto& pack = at ? at->pack : list.packs[c.pack].digest;
+                if (packs.insert(pack).second)
+                    blobs.push_back(pack);
+            }
         }
     }
     // A hard link keeps the content even if gc unlinks the blob while the

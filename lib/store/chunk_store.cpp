@@ -184,9 +184,7 @@ struct ChunkStore::Impl {
 ChunkStore::ChunkStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 ChunkStore::~ChunkStore() = default;
 
-Result<std::unique_ptr<ChunkStore>> ChunkStore::open(const Store& store) {
-    auto impl = std::make_unique<Impl>();
-    impl->store = &store;
+Status for_each_indexed_pack(const Store& store, const IndexedPackVisitor& visit) {
     std::error_code ec;
     // A store whose index is lost (or made before chunks) finds its packs by
     // their trailers, once.
@@ -209,11 +207,24 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::open(const Store& store) {
         auto entries = parse_pack_index(*tail, static_cast<uint64_t>(st.st_size), pack->str());
         if (!entries)
             continue; // a cache: a bad entry costs deduplication only
-        auto slot = static_cast<uint32_t>(impl->packs.size());
-        impl->packs.push_back({*pack, static_cast<uint64_t>(st.st_size)});
-        for (auto& c : *entries)
-            impl->chunks.try_emplace(c.id, Location{slot, c.length, c.offset});
+        visit(*pack, static_cast<uint64_t>(st.st_size), *entries);
     }
+    return {};
+}
+
+Result<std::unique_ptr<ChunkStore>> ChunkStore::open(const Store& store,
+                                                     const std::unordered_set<hash::Digest>& skip) {
+    auto impl = std::make_unique<Impl>();
+    impl->store = &store;
+    MLCI_TRY(for_each_indexed_pack(
+        store, [&](const hash::Digest& pack, uint64_t size, const std::vector<PackEntry>& entries) {
+            if (skip.contains(pack))
+                return;
+            auto slot = static_cast<uint32_t>(impl->packs.size());
+            impl->packs.push_back({pack, size});
+            for (auto& c : entries)
+                impl->chunks.try_emplace(c.id, Location{slot, c.length, c.offset});
+        }));
     impl->freshened.assign(impl->packs.size(), false);
     return std::unique_ptr<ChunkStore>(new ChunkStore(std::move(impl)));
 }

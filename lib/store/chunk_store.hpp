@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mlci/core/error.hpp>
 #include <mlci/hash/raw_digest.hpp>
@@ -12,14 +13,17 @@
 #include <mlci/store/pack.hpp>
 #include <mlci/store/store.hpp>
 #include <span>
+#include <unordered_set>
 
 namespace mlci::store {
 
 class ChunkStore {
 public:
     // Loads the chunk index. The caller holds the store's writer lock until
-    // the packs are named by a manifest.
-    static Result<std::unique_ptr<ChunkStore>> open(const Store& store);
+    // the packs are named by a manifest (or gc's lock, for --repack); chunks
+    // the packs in `skip` (which gc --repack replaces) are not reused.
+    static Result<std::unique_ptr<ChunkStore>>
+    open(const Store& store, const std::unordered_set<hash::Digest>& skip = {});
     ~ChunkStore();
 
     struct Placed {
@@ -45,6 +49,11 @@ private:
 Status index_pack(const Store& store, const hash::Digest& pack);
 // Reads the index of the pack blob `pack`.
 Result<std::vector<PackEntry>> read_pack_index(const Store& store, const hash::Digest& pack);
+// Calls `visit` with each pack the chunk index lists and the store holds:
+// its digest, size and chunks (an entry whose pack is gone is removed).
+using IndexedPackVisitor =
+    std::function<void(const hash::Digest&, uint64_t, const std::vector<PackEntry>&)>;
+Status for_each_indexed_pack(const Store& store, const IndexedPackVisitor& visit);
 // Rebuilds the chunk index from the packs the store holds; returns how many.
 Result<size_t> rebuild_chunk_index(const Store& store);
 

@@ -9,6 +9,7 @@
 #include <mlci/core/fs.hpp>
 #include <mlci/hash/chunker.hpp>
 #include <mlci/hash/sha256.hpp>
+#include <mlci/store/chunk_locator.hpp>
 #include <mlci/store/chunked_file.hpp>
 #include <mlci/store/media_types.hpp>
 #include <sys/ioctl.h>
@@ -60,11 +61,18 @@ Status copy_chunks(const Store& store, const FileEntry& entry, const ContentSink
                    hash::Sha256& sha, uint64_t& size, const fs::path& what) {
     std::map<hash::Digest, UniqueFd> packs;
     std::vector<uint8_t> buf;
+    ChunkLocator locator(store);
     for (auto& ref : entry.chunk_lists) {
         MLCI_TRY_ASSIGN(text, store.read_blob(ref.digest));
         MLCI_TRY_ASSIGN(list, parse_chunk_list(text, ref.digest.str()));
         for (auto& c : list.chunks) {
-            auto& pack = list.packs[c.pack].digest;
+            auto at = locator.locate(list.packs[c.pack].digest, c);
+            if (!at)
+                return runtime_error("chunk {} of '{}' is not in the store: its pack '{}' is "
+                                     "missing (run 'mlci verify')",
+                                     c.id.hex().substr(0, 12), what.string(),
+                                     list.packs[c.pack].digest.str());
+            auto& pack = at->pack;
             auto it = packs.find(pack);
             if (it == packs.end()) {
                 UniqueFd fd(::open(store.blob_path(pack).c_str(), O_RDONLY | O_CLOEXEC));
@@ -74,8 +82,8 @@ Status copy_chunks(const Store& store, const FileEntry& entry, const ContentSink
                 it = packs.emplace(pack, std::move(fd)).first;
             }
             buf.resize(c.length);
-            MLCI_TRY(
-                pread_all(it->second.get(), buf.data(), c.length, c.offset, store.blob_path(pack)));
+            MLCI_TRY(pread_all(it->second.get(), buf.data(), c.length, at->offset,
+                               store.blob_path(pack)));
             sha.update(buf.data(), c.length);
             size += c.length;
             MLCI_TRY(sink(buf.data(), c.length));
@@ -263,6 +271,13 @@ Result<ReadableFile> readable_file(const Store& store, const FileEntry& entry) {
 bool has_content(const Store& store, const FileEntry& entry) {
     if (!entry.chunked())
         return store.has_blob(entry.digest);
+    ChunkLocator locator(store);
+    return has_content(store, entry, locator);
+}
+
+bool has_content(const Store& store, const FileEntry& entry, ChunkLocator& locator) {
+    if (!entry.chunked())
+        return store.has_blob(entry.digest);
     for (auto& ref : entry.chunk_lists) {
         auto text = store.read_blob(ref.digest);
         if (!text)
@@ -270,8 +285,8 @@ bool has_content(const Store& store, const FileEntry& entry) {
         auto list = parse_chunk_list(*text, ref.digest.str());
         if (!list)
             return false;
-        for (auto& p : list->packs)
-            if (!store.has_blob(p.digest))
+        for (auto& c : list->chunks)
+            if (!locator.locate(list->packs[c.pack].digest, c))
                 return false;
     }
     return true;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <mlci/core/error.hpp>
+#include <mlci/store/chunk_locator.hpp>
 #include <mlci/store/chunk_store.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/store.hpp>
@@ -70,8 +71,11 @@ private:
 Result<ReadableFile> readable_file(const Store& store, const FileEntry& entry);
 
 // True when the store holds what `entry` needs: its blob, or its chunk
-// lists and every pack they name.
+// lists and every chunk they name (chunk_locator.hpp).
 bool has_content(const Store& store, const FileEntry& entry);
+// The same, finding chunks through `locator` (one for many files loads the
+// chunk index once).
+bool has_content(const Store& store, const FileEntry& entry, ChunkLocator& locator);
 
 // The chunk lists of chunked content the store holds, by its whole digest
 // (recorded by put_chunk_lists): nothing when there are none.

@@ -3,6 +3,7 @@
 #include <mlci/store/maintenance.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/partial.hpp>
+#include <mlci/store/repack.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_set>
@@ -61,8 +62,12 @@ Result<GcReport> gc(Store& store, const GcOptions& options) {
         roots.push_back(e.descriptor);
 
     std::unordered_set<hash::Digest> live;
+    std::vector<hash::Digest> chunk_lists; // live ones, for --repack
     auto mark = [&](const std::vector<Descriptor>& from) {
-        return walk(store, from, [&](const Edge& e) { live.insert(e.digest); });
+        return walk(store, from, [&](const Edge& e) {
+            if (live.insert(e.digest).second && e.media_type == k_media_chunk_list)
+                chunk_lists.push_back(e.digest);
+        });
     };
     MLCI_TRY(mark(roots));
 
@@ -105,6 +110,12 @@ Result<GcReport> gc(Store& store, const GcOptions& options) {
             return sys_error(errno, fmt::format("cannot remove '{}'", c.path.string()));
         report.removed.emplace_back(c.digest, c.size);
         report.removed_bytes += c.size;
+    }
+    // After the dead are gone, so that no chunk is copied into a pack that
+    // was about to be deleted.
+    if (options.repack) {
+        MLCI_TRY_ASSIGN(repacked, repack(store, chunk_lists, options.dry_run));
+        report.repack = std::move(repacked);
     }
     // The chunk index and the chunked files' recipes name packs and chunk
     // lists, and a partial mark names a file list: an entry whose blob is

@@ -1,8 +1,10 @@
 #include <mlci/core/json.hpp>
+#include <mlci/store/chunk_locator.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/graph.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/partial.hpp>
+#include <optional>
 #include <unordered_set>
 
 namespace mlci::store {
@@ -31,7 +33,7 @@ std::vector<hash::Digest> lineage_digests(const Annotations& annotations) {
 }
 
 Result<std::vector<Edge>> children(const Store& store, const hash::Digest& d,
-                                   std::string_view media_type) {
+                                   std::string_view media_type, ChunkLocator* locator) {
     std::vector<Edge> out;
     if (!has_children(media_type))
         return out;
@@ -50,8 +52,19 @@ Result<std::vector<Edge>> children(const Store& store, const hash::Digest& d,
     }
     if (media_type == k_media_chunk_list) {
         MLCI_TRY_ASSIGN(list, parse_chunk_list(text, d.str()));
-        for (auto& p : list.packs)
-            out.push_back({p.digest, k_media_pack, true});
+        std::optional<ChunkLocator> own;
+        if (!locator)
+            locator = &own.emplace(store);
+        // A pack the store lacks: the packs that hold its chunks here (ranged
+        // pulls, gc --repack), or the missing pack when a chunk is nowhere.
+        std::unordered_set<hash::Digest> named;
+        for (auto& c : list.chunks) {
+            auto& home = list.packs[c.pack].digest;
+            auto at = locator->locate(home, c);
+            auto& pack = at ? at->pack : home;
+            if (named.insert(pack).second)
+                out.push_back({pack, k_media_pack, true});
+        }
         return out;
     }
     MLCI_TRY_ASSIGN(j, parse_json_object(text, fmt::format("manifest '{}'", d.str())));
@@ -84,6 +97,7 @@ Status walk(const Store& store, const std::vector<Descriptor>& roots,
         hash::Digest parent;
     };
     std::vector<Item> stack;
+    ChunkLocator locator(store);
     for (auto& r : roots)
         stack.push_back({{r.digest, r.media_type, true}, {}});
     while (!stack.empty()) {
@@ -107,7 +121,7 @@ Status walk(const Store& store, const std::vector<Descriptor>& roots,
             media_type = k_oci_manifest; // lineage points at artifacts
         if (on_visit)
             on_visit(edge);
-        auto kids = children(store, edge.digest, media_type);
+        auto kids = children(store, edge.digest, media_type, &locator);
         if (!kids) {
             if (!on_problem)
                 return std::unexpected(kids.error());

@@ -22,10 +22,14 @@ struct Edge {
 // True for media types whose blobs list further blobs (manifests, indexes, file lists).
 bool has_children(std::string_view media_type);
 
+class ChunkLocator;
+
 // The edges out of the blob `d` described with `media_type`. Blobs that list
-// nothing give an empty list without being read.
+// nothing give an empty list without being read. A chunk list's children
+// are the packs that hold its chunks in this store (chunk_locator.hpp),
+// found through `locator` when given (a walk shares one).
 Result<std::vector<Edge>> children(const Store& store, const hash::Digest& d,
-                                   std::string_view media_type);
+                                   std::string_view media_type, ChunkLocator* locator = nullptr);
 
 // The digests that annotations name as lineage: each value that is a digest or
 // a comma-separated list of digests.

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <mlci/core/progress.hpp>
+#include <mlci/store/repack.hpp>
 #include <mlci/store/retention.hpp>
 #include <mlci/store/store.hpp>
 #include <optional>
@@ -29,6 +30,8 @@ struct GcOptions {
     // Retention (--keep-last): version tags past the limit are removed first,
     // under the gc lock, in one atomic update of the index.
     std::optional<RetentionOptions> retention;
+    // Also repack packs that are mostly dead (repack.hpp).
+    bool repack = false;
 };
 
 struct GcReport {
@@ -37,6 +40,7 @@ struct GcReport {
     uint64_t removed_bytes = 0;
     uint64_t temp_files_removed = 0;
     RetentionPlan retention; // the tags retention removed (or would remove) and spared
+    RepackReport repack;     // with GcOptions::repack
 };
 
 // Applies the retention rule when asked, then deletes blobs that no index entry reaches (through

@@ -6,6 +6,7 @@
 #include <mlci/core/fs.hpp>
 #include <mlci/core/parallel.hpp>
 #include <mlci/hash/file_hash.hpp>
+#include <mlci/store/chunk_locator.hpp>
 #include <mlci/store/chunk_store.hpp>
 #include <mlci/store/graph.hpp>
 #include <mlci/store/maintenance.hpp>
@@ -18,7 +19,8 @@ namespace mlci::store {
 namespace {
 
 // Each pack's index is well formed and each of its chunks has its digest;
-// each chunk list names chunks that its packs hold where it says.
+// each chunk list names chunks that its packs hold where it says, or, for a
+// pack the store lacks, that a pack of the store holds (chunk_locator.hpp).
 Status verify_chunks(const Store& store, const std::vector<hash::Digest>& packs,
                      const std::vector<hash::Digest>& chunk_lists, unsigned jobs,
                      std::vector<std::string>& problems) {
@@ -54,6 +56,7 @@ Status verify_chunks(const Store& store, const std::vector<hash::Digest>& packs,
         indexes.emplace(packs[i], std::move(by_offset));
         return {};
     }));
+    ChunkLocator locator(store);
     for (auto& d : chunk_lists) {
         auto text = store.read_blob(d);
         if (!text)
@@ -62,16 +65,20 @@ Status verify_chunks(const Store& store, const std::vector<hash::Digest>& packs,
         if (!list)
             continue;
         for (auto& c : list->chunks) {
-            auto& pack = list->packs[c.pack].digest;
+            // At home, or moved by a ranged pull or gc --repack.
+            auto where = locator.locate(list->packs[c.pack].digest, c);
+            if (!where)
+                continue; // a missing pack, reported by the walk
+            auto& pack = where->pack;
             auto index = indexes.find(pack);
             if (index == indexes.end())
                 continue; // a missing or broken pack, reported above
-            auto at = index->second.find(c.offset);
+            auto at = index->second.find(where->offset);
             if (at == index->second.end() || at->second.id != c.id ||
                 at->second.length != c.length) {
                 fail(fmt::format("chunk list '{}' names chunk {} at offset {} of pack '{}', "
                                  "which does not hold it there",
-                                 d.str(), c.id.hex().substr(0, 12), c.offset, pack.str()));
+                                 d.str(), c.id.hex().substr(0, 12), where->offset, pack.str()));
                 break;
             }
         }

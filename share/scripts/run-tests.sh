@@ -38,7 +38,7 @@ fi
 # concurrency and kill tests, and the hostile deploy and train tests, take
 # minutes each under ASan: not these). MLCI_SANITIZE_ALL=1 runs every one
 # (twice the time).
-sanitized_e2e='hostile_data|store|data_version|chunk|remote|push_pull|partial_pull|verbs'
+sanitized_e2e='hostile_data|store|data_version|chunk|remote|push_pull|partial_pull|ranged_pull|repack|verbs'
 [[ ${MLCI_SANITIZE_ALL:-0} == 1 ]] && sanitized_e2e='.'
 
 if [[ ${MLCI_SKIP_SANITIZE:-0} != 1 ]]; then

@@ -1,13 +1,16 @@
 """An HTTP proxy in front of a registry that fails the way networks fail.
 
-usage: fault_proxy.py REGISTRY_HOST:PORT PORT_FILE LOG_FILE once
+usage: fault_proxy.py REGISTRY_HOST:PORT PORT_FILE LOG_FILE once [FAULT[xN]...]
        fault_proxy.py REGISTRY_HOST:PORT PORT_FILE LOG_FILE random SEED RATE
 
 once:   each scripted fault happens once, at the first request it fits: the
         first PATCH is cut off mid-body (cut-patch), the first manifest PUT
         answers 503 (503-manifest-put), the first HEAD answers 429 (429-head),
         the first blob GET over 1 MiB drops the connection half way
-        (cut-blob-get).
+        (cut-blob-get). Named FAULTs replace that set, each N times (default
+        once); two more may be named: cut-blob-put (a blob PUT of over 1 MiB
+        cut off mid-body) and cut-range-get (a GET of a closed byte range,
+        "Range: bytes=A-B", that answers 206, dropped half way).
 random: each request, with probability RATE, meets one fault: a 500, a 429,
         the connection dropped before the answer, the request body cut off,
         the answer's body truncated, or a 2 s stall. Seeded: the same run
@@ -36,19 +39,26 @@ def log(line):
 class Once:
     """The scripted faults, each taken by the first request it fits."""
 
-    def __init__(self):
-        self.left = {"cut-patch", "503-manifest-put", "429-head", "cut-blob-get"}
+    def __init__(self, names):
+        names = names or ["cut-patch", "503-manifest-put", "429-head", "cut-blob-get"]
+        self.left = {}
+        for n in names:
+            name, _, times = n.partition("x")
+            self.left[name] = int(times or 1)
 
     def take(self, name):
         with lock:
-            if name not in self.left:
+            if self.left.get(name, 0) <= 0:
                 return False
-            self.left.discard(name)
+            self.left[name] -= 1
             log(name)
             return True
 
     def before(self, method, path, length):
         if method == "PATCH" and length > 1 and self.take("cut-patch"):
+            return "cut-request"
+        blob_put = method == "PUT" and "/blobs/uploads/" in path and length > (1 << 20)
+        if blob_put and self.take("cut-blob-put"):
             return "cut-request"
         if method == "PUT" and "/manifests/" in path and self.take("503-manifest-put"):
             return "503"
@@ -56,7 +66,9 @@ class Once:
             return "429"
         return None
 
-    def after(self, method, path, size):
+    def after(self, method, path, size, status=200, ranged=False):
+        if status == 206 and ranged and size > 1 and self.take("cut-range-get"):
+            return True
         large_blob = method == "GET" and "/blobs/sha256:" in path and size > (1 << 20)
         return large_blob and self.take("cut-blob-get")
 
@@ -84,11 +96,11 @@ class Random:
         self.truncating.now = fault == "truncate"
         return fault
 
-    def after(self, method, path, size):
+    def after(self, method, path, size, status=200, ranged=False):
         return self.truncating.now and size > 1
 
 
-faults = Once() if mode == "once" else Random(int(sys.argv[5]), float(sys.argv[6]))
+faults = Once(sys.argv[5:]) if mode == "once" else Random(int(sys.argv[5]), float(sys.argv[6]))
 
 
 class Proxy(BaseHTTPRequestHandler):
@@ -130,7 +142,10 @@ class Proxy(BaseHTTPRequestHandler):
         if self.command == "HEAD":
             out["Content-Length"] = resp.getheader("Content-Length", "0")
             return self.answer(resp.status, out, b"", head=True)
-        if faults.after(self.command, self.path, len(data)):
+        # A closed range "bytes=A-B", as a pull of some chunks of a pack asks.
+        range_header = self.headers.get("Range") or ""
+        ranged = range_header.startswith("bytes=") and not range_header.endswith("-")
+        if faults.after(self.command, self.path, len(data), resp.status, ranged):
             # The full length announced, half the body sent, then hung up.
             self.send_response(resp.status)
             for k, v in out.items():

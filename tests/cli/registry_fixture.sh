@@ -159,9 +159,11 @@ YAML
 # a registry (sets PROXY, and PROXY_FAULTS, the log of faults injected). The
 # default mode, once, fails once each way the network fails: a PATCH cut off
 # mid-body, a manifest PUT answering 503, a HEAD answering 429, a large blob
-# GET dropped half way; `random SEED RATE` fails requests at random.
+# GET dropped half way; `once FAULT[xN]...` picks the faults (fault_proxy.py
+# names them); `random SEED RATE` fails requests at random. A second proxy
+# needs a folder of its own: FAULT_PROXY_DIR.
 start_fault_proxy() {
-    local target=$1 dir="$SCRATCH/fault-proxy"
+    local target=$1 dir=${FAULT_PROXY_DIR:-$SCRATCH/fault-proxy}
     shift
     local mode=("$@")
     ((${#mode[@]})) || mode=(once)
