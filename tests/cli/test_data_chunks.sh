@@ -80,7 +80,7 @@ cmp -s data/big.bin "$SCRATCH/kept" || fail "a failed checkout changed the works
 
 # --- kill -9 in the middle of a chunked add loses nothing ---------------------
 head -c 256M /dev/urandom >data/big.bin
-mlci data-version add data >/dev/null 2>&1 &
+"$MLCI" data-version add data >/dev/null 2>&1 &   # the binary itself, so that $! is mlci (a shell function would run in a subshell)
 pid=$!
 sleep 0.5
 kill -9 "$pid" 2>/dev/null || true

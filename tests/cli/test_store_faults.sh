@@ -25,7 +25,7 @@ expect_exit 0 mlci verify
 mkdir big
 for i in $(seq 1 400); do head -c 200000 /dev/urandom > big/f$i.bin; done
 for attempt in 1 2 3 4 5; do
-    mlci data-version add big --name big >/dev/null 2>&1 &
+    "$MLCI" data-version add big --name big >/dev/null 2>&1 &   # $! is mlci itself, not a subshell
     pid=$!
     sleep "0.0$((attempt * 2))"
     kill -9 $pid 2>/dev/null || true
