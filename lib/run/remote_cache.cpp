@@ -4,6 +4,7 @@
 #include <mlci/run/cache.hpp>
 #include <mlci/run/record.hpp>
 #include <mlci/run/remote_cache.hpp>
+#include <mlci/store/media_types.hpp>
 
 namespace mlci::run {
 
