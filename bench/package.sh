@@ -3,14 +3,15 @@
 # side by side: a model of 1 GiB of float32 weights (as hard to compress as
 # real ones) packaged as a gzip layer and as a zstd layer, against
 # `tar -c | gzip -6`, `tar -c | zstd -3 -T0` and `umoci repack` of the same
-# files.
+# files; then a CSV table (CSV_MIB, default 128) as gzip, against gzip -6
+# and umoci, for the ratio on data that compresses.
 #
 # mlci does more than the pipelines: it hashes the tar (diff_id) and the
 # blob (digest), writes a config, a manifest and a provenance attestation,
 # and syncs the store before tagging. The targets (issue 4): gzip within
 # 1.1x of tar | gzip -6, zstd at least 3x faster than it.
 #
-# Usage: bench/package.sh [BUILD_DIR] [MIB]   (MIB defaults to 1024; RUNS=3)
+# Usage: bench/package.sh [BUILD_DIR] [MIB]   (MIB defaults to 1024; RUNS=3, CSV_MIB=128)
 # Not part of the test suite: it takes minutes and needs a quiet machine.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,15 +60,18 @@ gzip_t=$(seconds bash -c 'tar -c model | gzip -6 > ref.tar.gz')
 row "tar -c | gzip -6" "$gzip_t" "$(numfmt --to=iec "$(size_of ref.tar.gz)")"
 zstd_ref_t=$(seconds bash -c 'tar -c model | zstd -q -3 -T0 > ref.tar.zst')
 row "tar -c | zstd -3 -T0" "$zstd_ref_t" "$(numfmt --to=iec "$(size_of ref.tar.zst)")"
-# umoci, the daemonless image tool: the model put into an unpacked empty
-# image, then `umoci repack` (Go's gzip, on every core) makes the layer.
+# umoci, the daemonless image tool: FOLDER put into an unpacked empty image,
+# then `umoci repack` (Go's gzip, on every core) makes the layer. Sets
+# umoci_t and umoci_layer (its size).
 umoci_t=
-if command -v umoci >/dev/null; then
+umoci_repack() {
+    local dir=$1
+    rm -rf umoci-layout bundle
     umoci init --layout umoci-layout >/dev/null 2>&1
     umoci new --image umoci-layout:base >/dev/null 2>&1
     umoci unpack --rootless --image umoci-layout:base bundle >/dev/null 2>&1
-    cp -r model bundle/rootfs/model
-    umoci_t=$(seconds umoci repack --image umoci-layout:model bundle)
+    cp -r "$dir" "bundle/rootfs/$dir"
+    umoci_t=$(after= seconds umoci repack --image umoci-layout:model bundle)
     umoci_layer=$(python3 - <<'PY'
 import json
 idx = json.load(open("umoci-layout/index.json"))
@@ -76,12 +80,16 @@ man = json.load(open("umoci-layout/blobs/sha256/" + m["digest"][7:]))
 print(man["layers"][-1]["size"])
 PY
 )
+    rm -rf bundle
+}
+if command -v umoci >/dev/null; then
+    umoci_repack model
     row "umoci repack (gzip)" "$umoci_t" "$(numfmt --to=iec "$umoci_layer")"
 fi
 
 # Each package is built from scratch: its blobs are removed after each run.
 package() {
-    "$mlci" --json package bench:v1 --allow-unvalidated --tag "bench-$1:1" --compression "$1" >out.json 2>/dev/null
+    "$mlci" --json package "${2:-bench:v1}" --allow-unvalidated --tag "bench-$1:1" --compression "$1" >out.json 2>/dev/null
 }
 after='for d in $(python3 -c "import json; print(*[l[\"digest\"][7:] for l in json.load(open(\"out.json\"))[\"layers\"]])"); do rm -f .mlci/blobs/sha256/$d; done'
 for c in gzip zstd none; do
@@ -97,3 +105,36 @@ for c in gzip zstd none; do
     esac
     row "mlci package --compression $c" "$t" "$(numfmt --to=iec "$layer") $note"
 done
+
+# A CSV table: text that compresses, where the ratio is the point.
+csv_mib=${CSV_MIB:-128}
+cat > gen_csv.py <<'PY'
+import os, sys
+import numpy as np
+mib = int(sys.argv[1])
+os.makedirs("table", exist_ok=True)
+rng = np.random.default_rng(1)
+species = np.array(["setosa", "versicolor", "virginica"])
+with open("table/data.csv", "w") as f:
+    f.write("id,timestamp,sepal_length,sepal_width,petal_length,petal_width,count,species\n")
+    i = 0
+    while f.tell() < mib << 20:
+        n = 100000
+        x = rng.normal(5.8, 0.8, (n, 4))
+        c = rng.poisson(20, n)
+        s = species[rng.integers(0, 3, n)]
+        f.write("".join(f"{i + k},{1700000000 + 7 * (i + k)},{x[k,0]:.2f},{x[k,1]:.2f},{x[k,2]:.3f},{x[k,3]:.4f},{c[k]},{s[k]}\n" for k in range(n)))
+        i += n
+PY
+"$mlci" train -o table -n bench-csv -- /usr/bin/python3 gen_csv.py "$csv_mib" >/dev/null 2>&1
+echo "a CSV table of $(numfmt --to=iec "$(size_of table/data.csv)")"
+csv_gzip_t=$(after= seconds bash -c 'tar -c table | gzip -6 > ref-csv.tar.gz')
+csv_gzip=$(size_of ref-csv.tar.gz)
+row "tar -c | gzip -6" "$csv_gzip_t" "$(numfmt --to=iec "$csv_gzip")"
+if command -v umoci >/dev/null; then
+    umoci_repack table
+    row "umoci repack (gzip)" "$umoci_t" "$(numfmt --to=iec "$umoci_layer")"
+fi
+t=$(seconds package gzip bench-csv:v1)
+layer=$(python3 -c 'import json; print(json.load(open("out.json"))["layers"][0]["size"])')
+row "mlci package --compression gzip" "$t" "$(numfmt --to=iec "$layer") $(printf '(%+.1f%% vs gzip -6; target <= +5%%)' "$(echo "100 * ($layer / $csv_gzip - 1)" | bc -l)")"

@@ -20,7 +20,7 @@ struct PackageArgs {
     std::string reference;
     package::Flags flags;
     // Values of options whose absence matters (an empty list is not "unset").
-    std::string base, workdir, tag, output, compression, format, model_dir, platform;
+    std::string base, workdir, tag, output, compression, format, layout, model_dir, platform;
     bool plain_http = false; // for a base in a registry on this machine
     std::vector<std::string> entrypoint, cmd, ports, add;
     std::map<std::string, CLI::Option*> given;
@@ -39,6 +39,7 @@ package::Flags collect(PackageArgs& a) {
     set("output", f.output, a.output);
     set("compression", f.compression, a.compression);
     set("format", f.format, a.format);
+    set("layout", f.layout, a.layout);
     set("model-dir", f.model_dir, a.model_dir);
     set("platform", f.platform, a.platform);
     set("entrypoint", f.entrypoint, a.entrypoint);
@@ -169,8 +170,10 @@ void register_package(CLI::App& app, Context& ctx) {
     opt("compression", a->compression, "--compression",
         "Layer compression: none, gzip (default) or zstd", "KIND");
     opt("format", a->format, "--format", "image (default) or modelpack", "FORMAT");
+    opt("layout", a->layout, "--layout",
+        "standard (default) or modelcar: the model alone under /models, for KServe", "LAYOUT");
     opt("model-dir", a->model_dir, "--model-dir",
-        "Where the model's files go in the image (default: /model)", "DIR");
+        "Where the model's files go in the image (default: /model; /models for a modelcar)", "DIR");
     opt("platform", a->platform, "--platform",
         "The platform to take from a multi-platform base, and that a scratch image declares "
         "(default: linux/amd64)",
@@ -183,6 +186,7 @@ void register_package(CLI::App& app, Context& ctx) {
         ->type_name("N");
     a->given.at("compression")->check(CLI::IsMember({"none", "gzip", "zstd"}));
     a->given.at("format")->check(CLI::IsMember({"image", "modelpack"}));
+    a->given.at("layout")->check(CLI::IsMember({"standard", "modelcar"}));
     cmd->callback([&ctx, a] { run_package(ctx, *a); });
 
     ctx.document(
@@ -218,9 +222,15 @@ void register_package(CLI::App& app, Context& ctx) {
          "format, uncompressed layers). --format modelpack makes a CNCF ModelPack artifact "
          "instead: one uncompressed layer per file, typed weight, weight.config, code, doc or "
          "dataset by its name, with a model config.\n\n"
+         "--layout modelcar makes a model-only image for KServe (an InferenceService's "
+         "storageUri: oci://REGISTRY/REPO@sha256:...): the run's files under /models, one layer "
+         "on the base. KServe runs 'sh' and 'ln' in it to share /models with the model server, "
+         "so the base must have a shell (a busybox image): scratch is refused, as are --add, "
+         "--entrypoint, --cmd and --port, which KServe never runs. A gitops deploy pins the "
+         "storageUri by digest.\n\n"
          "Every flag may be set in the package: section of mlci.yaml (base, entrypoint, cmd, "
-         "env, ports, workdir, add, labels, tag, output, compression, format, model_dir); flags "
-         "win. Prints the package's tag.",
+         "env, ports, workdir, add, labels, tag, output, compression, format, layout, "
+         "model_dir); flags win. Prints the package's tag.",
          {{"mlci package iris-classifier:v3 --entrypoint python3 --entrypoint /app/serve.py "
            "--add serve.py --port 8080",
            "a serving image of run v3, on an empty base"},
@@ -229,6 +239,8 @@ void register_package(CLI::App& app, Context& ctx) {
           {"mlci package iris-classifier:v3 --base oci:layouts/python:3.11 --output "
            "docker-archive:iris.tar",
            "a base from an OCI layout; the result also as a file for 'docker load'"},
+          {"mlci package iris-classifier:v3 --layout modelcar --base oci:layouts/busybox",
+           "a modelcar for KServe: the model under /models on a busybox base"},
           {"mlci package iris-classifier:v3 --format modelpack",
            "the model as a ModelPack artifact for KitOps and image volumes"},
           {"SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) mlci package iris-classifier:v3",

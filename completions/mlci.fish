@@ -51,7 +51,7 @@ function __mlci_valued
         case 'validate'
             printf '%s\n' --require --baseline --max-regression --report --junit -t --tag
         case 'package'
-            printf '%s\n' --base --entrypoint --cmd --env --port --workdir --add --label -t --tag -o --output --compression --format --model-dir --platform -j --jobs
+            printf '%s\n' --base --entrypoint --cmd --env --port --workdir --add --label -t --tag -o --output --compression --format --layout --model-dir --platform -j --jobs
         case 'deploy'
             printf '%s\n' --env --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --runtime --wait
         case 'deploy rollback'
@@ -216,7 +216,8 @@ complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -s t -l tag -r -F -d 
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -s o -l output -r -F -d 'Also write the image to oci-archive:FILE or docker-archive:FILE'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l compression -r -F -d 'Layer compression: none, gzip (default) or zstd'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l format -r -F -d 'image (default) or modelpack'
-complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l model-dir -r -F -d 'Where the model'\''s files go in the image (default: /model)'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l layout -r -F -d 'standard (default) or modelcar: the model alone under /models, for KServe'
+complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l model-dir -r -F -d 'Where the model'\''s files go in the image (default: /model; /models for a modelcar)'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l platform -r -F -d 'The platform to take from a multi-platform base, and that a scratch image declares (default: linux/amd64)'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l plain-http -d 'Talk HTTP, not HTTPS, to the registry of a base on this machine'
 complete -c mlci -n 'test (__mlci_path) = '\''package'\''' -l allow-unvalidated -d 'Package a run that has no passing validation'

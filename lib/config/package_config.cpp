@@ -52,9 +52,10 @@ Result<std::optional<PackageConfig>> parse_package_config(const YAML::Node& root
     auto node = root["package"];
     if (!node || node.IsNull())
         return std::optional<PackageConfig>();
-    MLCI_TRY(expect_keys(file, node, "package",
-                         {"base", "entrypoint", "cmd", "env", "port", "ports", "workdir", "add",
-                          "labels", "tag", "output", "compression", "format", "model_dir"}));
+    MLCI_TRY(
+        expect_keys(file, node, "package",
+                    {"base", "entrypoint", "cmd", "env", "port", "ports", "workdir", "add",
+                     "labels", "tag", "output", "compression", "format", "layout", "model_dir"}));
     PackageConfig c;
     for (auto [key, out] : {std::pair{"base", &c.base},
                             {"workdir", &c.workdir},
@@ -62,6 +63,7 @@ Result<std::optional<PackageConfig>> parse_package_config(const YAML::Node& root
                             {"output", &c.output},
                             {"compression", &c.compression},
                             {"format", &c.format},
+                            {"layout", &c.layout},
                             {"model_dir", &c.model_dir}})
         MLCI_TRY(read_optional(file, node, key, *out));
     if (auto n = node["entrypoint"]) {

@@ -14,6 +14,7 @@
 //     output: oci-archive:iris.tar  # or docker-archive:FILE
 //     compression: gzip             # none, gzip or zstd
 //     format: image                 # or modelpack
+//     layout: standard              # or modelcar: the model alone under /models (KServe)
 //     model_dir: /model
 //
 // Relative `add` sources are relative to the project root (mlci.yaml's folder).
@@ -37,7 +38,7 @@ struct PackageConfig {
     std::optional<std::string> workdir;
     std::vector<std::string> add; // SRC[:DEST]
     std::map<std::string, std::string> labels;
-    std::optional<std::string> tag, output, compression, format, model_dir;
+    std::optional<std::string> tag, output, compression, format, layout, model_dir;
 };
 
 // Reads root["package"]; nothing when the section is absent. Unknown keys

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <mlci/config/yaml_util.hpp>
+#include <mlci/deploy/yaml_documents.hpp>
 #include <mlci/deploy/yaml_image_edit.hpp>
 #include <optional>
 #include <set>
@@ -46,6 +47,10 @@ std::string scalar_of(const std::optional<Entry>& e) {
 bool is_container_list(std::string_view key) {
     return key == "containers" || key == "initContainers" || key == "ephemeralContainers";
 }
+
+// KServe's storage URI of a model in an image (a modelcar): "oci://" and an
+// image reference.
+constexpr std::string_view k_oci_scheme = "oci://";
 
 class Editor {
 public:
@@ -277,13 +282,17 @@ private:
         return {};
     }
 
+    // An image reference, or a storage URI "oci://IMAGE" (kept a URI).
     Status image_scalar(const YAML::Node& v) {
-        const std::string& image = v.Scalar();
+        std::string_view image = v.Scalar();
+        bool uri = image.starts_with(k_oci_scheme);
+        if (uri)
+            image.remove_prefix(k_oci_scheme.size());
         if (image_repository(image) != m_pin.repository)
             return {};
-        note_match(image);
+        note_match(std::string(image));
         MLCI_TRY_ASSIGN(s, span(v));
-        replace(s, m_pin.reference());
+        replace(s, uri ? std::string(k_oci_scheme) + m_pin.reference() : m_pin.reference());
         return {};
     }
 
@@ -313,7 +322,12 @@ private:
         for (const auto& kv : n) {
             // A copy: the node behind an iterator's proxy dies with the proxy.
             YAML::Node value = kv.second;
-            if (kv.first.IsScalar() && is_container_list(kv.first.Scalar()) && value.IsSequence()) {
+            if (kv.first.IsScalar() && kv.first.Scalar() == "storageUri" && value.IsScalar() &&
+                value.Scalar().starts_with(k_oci_scheme)) {
+                MLCI_TRY(unique_keys(n));
+                MLCI_TRY(image_scalar(value));
+            } else if (kv.first.IsScalar() && is_container_list(kv.first.Scalar()) &&
+                       value.IsSequence()) {
                 for (const auto& c : value)
                     if (auto image = entry(c, "image"); image && image->value.IsScalar()) {
                         MLCI_TRY(unique_keys(c));
@@ -418,49 +432,6 @@ private:
     }
 };
 
-// Whether `line` starts with the marker `m` ("---" or "...") standing alone.
-bool marker_line(std::string_view line, std::string_view m) {
-    return line.starts_with(m) && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' ||
-                                   line[3] == '\r' || line[3] == '\n');
-}
-
-// The documents of `text`. Not YAML::LoadAll: yaml-cpp 0.7 (Debian 12) loops
-// forever, allocating, on a document that starts with a stray token such as
-// "," (jbeder/yaml-cpp#1319, fixed in 0.8). Each document is loaded alone with
-// YAML::Load, from a copy of `text` cut after it and blanked before it
-// (newlines kept), so that every Mark() still points into `text`.
-std::vector<YAML::Node> load_documents(std::string_view text) {
-    // Where documents start: a "---" line (with the directives just above
-    // it), and the line after a "..." line.
-    std::vector<size_t> starts{0};
-    auto add = [&](size_t at) {
-        if (at > starts.back() && at < text.size())
-            starts.push_back(at);
-    };
-    std::optional<size_t> directives;
-    for (size_t at = 0; at < text.size();) {
-        auto nl = text.find('\n', at);
-        auto next = nl == std::string_view::npos ? text.size() : nl + 1;
-        auto line = text.substr(at, next - at);
-        if (marker_line(line, "---"))
-            add(directives.value_or(at));
-        else if (marker_line(line, "..."))
-            add(next);
-        directives = line.starts_with('%') ? directives.value_or(at) : std::optional<size_t>();
-        at = next;
-    }
-    starts.push_back(text.size());
-    std::vector<YAML::Node> docs;
-    for (size_t i = 0; i + 1 < starts.size(); ++i) {
-        std::string copy(text.substr(0, starts[i + 1]));
-        for (size_t k = 0; k < starts[i]; ++k)
-            if (copy[k] != '\n')
-                copy[k] = ' ';
-        docs.push_back(YAML::Load(copy));
-    }
-    return docs;
-}
-
 } // namespace
 
 Result<YamlPinResult> pin_image_in_yaml(std::string_view text, const ImagePin& pin,
@@ -470,7 +441,7 @@ Result<YamlPinResult> pin_image_in_yaml(std::string_view text, const ImagePin& p
     MLCI_TRY(config::check_yaml_text(text, name));
     std::vector<YAML::Node> docs;
     try {
-        docs = load_documents(text);
+        docs = load_yaml_documents(text);
     } catch (const YAML::Exception& e) {
         return usage_error("cannot parse '{}:{}': {}", name, e.mark.line + 1, e.msg);
     }

@@ -21,6 +21,8 @@ struct YamlPinResult {
 //    `initContainers` and `ephemeralContainers` lists, wherever they are nested
 //    (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, Rollout...), whose
 //    repository equals pin.repository becomes "REPO@DIGEST" (a tag is dropped);
+//    and each `storageUri: oci://IMAGE` (KServe's InferenceService, a model
+//    in a modelcar image), wherever nested, becomes "oci://REPO@DIGEST";
 //  - kustomizations: each `images:` entry whose image (`newName` when present,
 //    else `name`) equals the repository gets `digest:`, added when missing;
 //    `newTag` is removed since the digest pins the image;

@@ -41,11 +41,13 @@ public:
                 return finish_producing();
             });
         });
+        std::jthread hasher([this] { guarded([&] { return hash_loop(); }); });
         std::vector<std::jthread> workers;
         for (unsigned w = 0; w < m_workers; ++w)
             workers.emplace_back([this, w] { guarded([&] { return encode_loop(w); }); });
         guarded([&] { return write_loop(); });
         producer.join();
+        hasher.join();
         workers.clear(); // joins
         if (m_error)
             return std::unexpected(*m_error);
@@ -87,7 +89,6 @@ private:
 
     // Producer: the tar stream arrives here in pieces of any size.
     Status sink(const void* data, size_t size) {
-        m_diff.update(data, size);
         m_tar_size += size;
         auto* p = static_cast<const unsigned char*>(data);
         while (size > 0) {
@@ -173,6 +174,30 @@ private:
         }
     }
 
+    // Hasher: the diff_id, over filled blocks in stream order. On a thread
+    // of its own, not the producer's, so that it overlaps reading the files
+    // (which hashes them too, to check them) rather than adding to it.
+    Status hash_loop() {
+        for (uint64_t seq = 0;; ++seq) {
+            {
+                std::unique_lock lock(m_mutex);
+                m_changed.wait(lock, [&] { return m_failed || seq < m_published; });
+                if (m_failed)
+                    return {};
+            }
+            auto& b = m_blocks[slot(seq)];
+            m_diff.update(b.in.data(), b.in_size);
+            bool last = b.last;
+            {
+                std::lock_guard lock(m_mutex);
+                m_hashed = seq + 1;
+            }
+            m_changed.notify_all();
+            if (last)
+                return {};
+        }
+    }
+
     // Writer: writes blocks to the blob in stream order and frees them.
     Status write_loop() {
         auto write = [&](const void* d, size_t n) { return n ? m_out.write(d, n) : Status(); };
@@ -186,7 +211,9 @@ private:
             size_t i = slot(seq);
             {
                 std::unique_lock lock(m_mutex);
-                m_changed.wait(lock, [&] { return m_failed || m_state[i] == ready; });
+                // A block is freed once hashed too.
+                m_changed.wait(lock,
+                               [&] { return m_failed || (m_state[i] == ready && seq < m_hashed); });
                 if (m_failed)
                     return {};
             }
@@ -227,12 +254,14 @@ private:
     uint64_t m_published = 0;
     bool m_produced_all = false;
     uint64_t m_next_encode = 0;
+    uint64_t m_hashed = 0; // blocks the hasher is done with
+
+    hash::Sha256 m_diff; // the hasher's
 
     // The producer's own state.
     Block* m_current = nullptr;
     uint64_t m_fill_seq = 0;
     std::vector<unsigned char> m_tail;
-    hash::Sha256 m_diff;
     uint64_t m_tar_size = 0;
 };
 

@@ -1,8 +1,9 @@
 // Writes a layer blob into the store in one streamed pass over its files:
 //
-//   tar (libarchive) + diff_id sha256 | compress (gzip or zstd threads) | sha256 + write
+//   tar (libarchive) | diff_id sha256 (one thread)          | sha256 + write
+//                    | compress (gzip or zstd threads)     |
 //
-// The three stages run on their own threads over a ring of 1 MiB blocks, so
+// The stages run on their own threads over a ring of 1 MiB blocks, so
 // reading, compressing and writing overlap and memory stays bounded (a few
 // blocks per thread) whatever the layer's size.
 #pragma once

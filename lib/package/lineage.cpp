@@ -94,6 +94,7 @@ oci::Provenance provenance_of(const BuildContext& ctx, const Built& built,
         auto& c = o.changes;
         p.external_parameters["base"] = o.base;
         p.external_parameters["modelDir"] = o.model_dir;
+        p.external_parameters["layout"] = to_string(o.layout);
         if (c.entrypoint)
             p.external_parameters["entrypoint"] = *c.entrypoint;
         if (c.cmd)

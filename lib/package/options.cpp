@@ -37,6 +37,33 @@ std::string base_from_root(const std::string& spec, const std::filesystem::path&
     return spec;
 }
 
+// A modelcar is the model alone where KServe looks for it, on a base whose
+// shell KServe's modelcar container runs: what cannot be that is refused.
+Status check_modelcar(const Options& o, bool model_dir_given) {
+    if (o.format != Format::image)
+        return usage_error("--layout modelcar makes an image, not a {} artifact (drop --format)",
+                           to_string(o.format));
+    if (o.base == "scratch")
+        return usage_error(
+            "a modelcar needs a base image with a shell: KServe's modelcar container runs 'sh' "
+            "and 'ln' in the image, and scratch has neither; give --base (e.g. a busybox image)");
+    if (model_dir_given && o.model_dir != k_modelcar_model_dir)
+        return usage_error("a modelcar keeps the model under {} (where KServe looks); drop "
+                           "--model-dir {}",
+                           k_modelcar_model_dir, o.model_dir);
+    auto& c = o.changes;
+    const char* flag = !o.add.empty()     ? "--add"
+                       : c.entrypoint     ? "--entrypoint"
+                       : c.cmd            ? "--cmd"
+                       : !c.ports.empty() ? "--port"
+                                          : nullptr;
+    if (flag)
+        return usage_error("{} has no use in a modelcar: KServe runs only its own command in it "
+                           "and the model server in another image (use --layout standard)",
+                           flag);
+    return {};
+}
+
 } // namespace
 
 Result<Options> make_options(const Flags& flags, const std::optional<config::PackageConfig>& config,
@@ -76,7 +103,13 @@ Result<Options> make_options(const Flags& flags, const std::optional<config::Pac
             o.add.push_back(std::move(spec));
         }
     }
-    o.model_dir = pick(flags.model_dir, c.model_dir).value_or(k_default_model_dir);
+    if (auto layout = pick(flags.layout, c.layout)) {
+        MLCI_TRY_ASSIGN(v, parse_layout(*layout));
+        o.layout = v;
+    }
+    auto model_dir = pick(flags.model_dir, c.model_dir);
+    o.model_dir = model_dir.value_or(o.layout == Layout::modelcar ? k_modelcar_model_dir
+                                                                  : k_default_model_dir);
     o.tag = pick(flags.tag, c.tag).value_or("");
     if (auto out = pick(flags.output, c.output)) {
         MLCI_TRY_ASSIGN(target, oci::parse_archive_target(*out));
@@ -97,6 +130,8 @@ Result<Options> make_options(const Flags& flags, const std::optional<config::Pac
     if (o.format == Format::modelpack && o.output && o.output->kind == oci::ArchiveKind::docker)
         return usage_error("a ModelPack artifact cannot be a docker archive (use "
                            "--output oci-archive:FILE)");
+    if (o.layout == Layout::modelcar)
+        MLCI_TRY(check_modelcar(o, model_dir.has_value()));
     if (flags.platform) {
         MLCI_TRY_ASSIGN(platform, oci::parse_platform(*flags.platform));
         o.platform = platform;

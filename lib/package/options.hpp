@@ -13,7 +13,8 @@ namespace mlci::package {
 
 // The flags as given; unset optionals and empty lists were not given.
 struct Flags {
-    std::optional<std::string> base, workdir, tag, output, compression, format, model_dir, platform;
+    std::optional<std::string> base, workdir, tag, output, compression, format, layout, model_dir,
+        platform;
     std::optional<std::vector<std::string>> entrypoint, cmd, ports, add;
     std::vector<std::string> env, labels; // K=V
     bool allow_unvalidated = false;

@@ -61,6 +61,18 @@ std::string_view to_string(Format f) {
     return f == Format::image ? "image" : "modelpack";
 }
 
+Result<Layout> parse_layout(std::string_view text) {
+    if (text == "standard")
+        return Layout::standard;
+    if (text == "modelcar")
+        return Layout::modelcar;
+    return usage_error("unknown layout '{}' (use standard or modelcar)", text);
+}
+
+std::string_view to_string(Layout l) {
+    return l == Layout::standard ? "standard" : "modelcar";
+}
+
 std::string default_package_name(std::string_view run_name, Format format) {
     std::string name;
     for (char c : run_name) {

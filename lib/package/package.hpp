@@ -27,7 +27,17 @@ enum class Format { image, modelpack };
 Result<Format> parse_format(std::string_view text);
 std::string_view to_string(Format f);
 
+// Where an image puts the model: `standard`, under --model-dir beside the
+// serving files; `modelcar`, the model alone under /models on a base with a
+// shell, as KServe's oci:// storage URI expects (its modelcar container runs
+// `sh` and `ln` in the image to share /models with the model server).
+enum class Layout { standard, modelcar };
+// "standard" or "modelcar"
+Result<Layout> parse_layout(std::string_view text);
+std::string_view to_string(Layout l);
+
 inline constexpr const char* k_default_model_dir = "/model";
+inline constexpr const char* k_modelcar_model_dir = "/models";
 inline constexpr const char* k_default_workdir = "/app";
 
 struct Options {
@@ -39,6 +49,7 @@ struct Options {
     std::optional<oci::ArchiveTarget> output;
     oci::Compression compression = oci::Compression::gzip;
     Format format = Format::image;
+    Layout layout = Layout::standard;
     bool allow_unvalidated = false;
     unsigned jobs = 0; // 0: all cores
     std::optional<int64_t> source_date_epoch;

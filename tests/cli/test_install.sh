@@ -11,7 +11,7 @@ for f in share/man/man1/mlci.1 share/man/man1/mlci-deploy.1 share/man/man1/mlci-
     share/man/man5/mlci.yaml.5 \
     share/bash-completion/completions/mlci share/zsh/vendor-completions/_mlci \
     share/fish/vendor_completions.d/mlci.fish share/mlci/ci/gitlab-ci.yml \
-    share/mlci/examples/iris/mlci.yaml; do
+    share/mlci/examples/iris/mlci.yaml share/mlci/deploy/kserve/inferenceservice.yaml; do
     [[ -f $p/$f ]] || fail "not installed: $f"
 done
 MANPATH="$p/share/man" man -w mlci-deploy >/dev/null || fail "man does not find mlci-deploy"

@@ -291,3 +291,59 @@ TEST_CASE("yaml: nothing matching, malformed text, scalars that cannot be edited
     CHECK(with_nul.error().message.find("nul.yaml:4: malformed YAML: a NUL byte") !=
           std::string::npos);
 }
+
+TEST_CASE("yaml: a KServe InferenceService's oci:// storageUri is pinned, a URI kept a URI",
+          "[deploy][gitops][yaml_image_edit]") {
+    const std::string text = R"(apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: iris
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: sklearn
+      storageUri: oci://localhost:5000/team/iris:v1   # a modelcar
+  transformer:
+    containers:
+      - name: pre
+        image: localhost:5000/team/iris-pre:1
+  explainer:
+    storageUri: "oci://localhost:5000/team/iris@)" +
+                             k_old + R"("
+---
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: other
+spec:
+  predictor:
+    model:
+      storageUri: oci://localhost:5000/team/iris-v2:v1
+    sklearn:
+      storageUri: s3://models/iris
+)";
+    auto r = pin(text, "localhost:5000/team/iris");
+    CHECK(r.matches == 2);
+    CHECK(r.changed);
+    CHECK(r.previous_image == "localhost:5000/team/iris:v1");
+    auto expected = text;
+    auto swap = [&](const std::string& from, const std::string& to) {
+        auto at = expected.find(from);
+        REQUIRE(at != std::string::npos);
+        expected.replace(at, from.size(), to);
+    };
+    swap("oci://localhost:5000/team/iris:v1", "oci://localhost:5000/team/iris@" + k_edit_digest);
+    swap("oci://localhost:5000/team/iris@" + k_old,
+         "oci://localhost:5000/team/iris@" + k_edit_digest);
+    CHECK(r.text == expected);
+    // Pinned already: nothing to change.
+    auto again = pin(r.text, "localhost:5000/team/iris");
+    CHECK(again.matches == 2);
+    CHECK_FALSE(again.changed);
+    // Helm values name the URI by its key.
+    auto values = pin("predictor:\n  storageUri: oci://localhost:5000/team/iris:v1\n",
+                      "localhost:5000/team/iris", "predictor.storageUri");
+    CHECK(values.text ==
+          "predictor:\n  storageUri: oci://localhost:5000/team/iris@" + k_edit_digest + "\n");
+}

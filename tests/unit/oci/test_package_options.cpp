@@ -138,3 +138,54 @@ TEST_CASE("package options: a base layout in mlci.yaml is the project's", "[pack
     // A flag's path is the working directory's: left to the process to resolve.
     CHECK(base("oci:layouts/python", "oci:other:1") == "oci:other:1");
 }
+
+TEST_CASE("package options: a modelcar is the model under /models on a base with a shell",
+          "[package]") {
+    auto options = [](Flags f, const std::string& yaml = "") {
+        std::optional<config::PackageConfig> c;
+        if (!yaml.empty())
+            c = parse(yaml);
+        return make_options(f, c, "/w", "/w", std::nullopt);
+    };
+    Flags f;
+    f.layout = "modelcar";
+    f.base = "busybox:latest";
+    auto o = options(f);
+    REQUIRE(o);
+    CHECK(o->layout == Layout::modelcar);
+    CHECK(o->model_dir == "/models");
+    CHECK(o->format == Format::image);
+    // From mlci.yaml too; the flag wins.
+    auto from_file = options(Flags{}, "package:\n  layout: modelcar\n  base: busybox\n");
+    REQUIRE(from_file);
+    CHECK(from_file->layout == Layout::modelcar);
+    Flags standard;
+    standard.layout = "standard";
+    auto flag_wins = options(standard, "package:\n  layout: modelcar\n");
+    REQUIRE(flag_wins);
+    CHECK(flag_wins->layout == Layout::standard);
+    CHECK(flag_wins->model_dir == "/model");
+
+    // scratch has no shell for KServe's modelcar container to run.
+    Flags scratch;
+    scratch.layout = "modelcar";
+    auto refused = options(scratch);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Exit::usage);
+    CHECK(refused.error().message.find("shell") != std::string::npos);
+    scratch.base = "scratch";
+    CHECK_FALSE(options(scratch));
+    auto with = [&](auto set) {
+        Flags bad = f;
+        set(bad);
+        auto r = options(bad);
+        return !r && r.error().code == Exit::usage;
+    };
+    CHECK(with([](Flags& b) { b.format = "modelpack"; }));
+    CHECK(with([](Flags& b) { b.model_dir = "/model"; }));
+    CHECK_FALSE(with([](Flags& b) { b.model_dir = "/models"; }));
+    CHECK(with([](Flags& b) { b.add = std::vector<std::string>{"serve.py"}; }));
+    CHECK(with([](Flags& b) { b.entrypoint = std::vector<std::string>{"python3"}; }));
+    CHECK(with([](Flags& b) { b.ports = std::vector<std::string>{"8080"}; }));
+    CHECK(with([](Flags& b) { b.layout = "sidecar"; }));
+}
