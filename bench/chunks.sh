@@ -3,7 +3,8 @@
 # transfers" asks for, side by side with their floors:
 #   - a 1 GiB file, then one byte changed, then 100 bytes inserted at its
 #     start: how much the store grows per version (goal: <= 1 MiB)
-#   - add of the new 1 GiB file vs openssl dgst -sha256 of it (goal: <= 1.5x)
+#   - add of the new 1 GiB file vs openssl dgst -sha256 of it (goal: <= 1.5x),
+#     in wall time and in CPU time; add's max RSS for 256 MiB and 1 GiB files
 #   - v1 = 256 MiB file + 50 small files pushed; v2 = one byte changed:
 #     bytes pushed, and bytes a store holding v1 pulls (goal: <= 2 MiB each);
 #     bytes `pull --path` of one small file receives (goal: <= 1 MiB); the
@@ -26,6 +27,14 @@ export GIT_AUTHOR_NAME=b GIT_AUTHOR_EMAIL=b@b GIT_COMMITTER_NAME=b GIT_COMMITTER
 now() { date +%s.%N; }
 row() { printf '  %-52s %12s %s\n' "$1" "$2" "${3:-}"; }
 mib() { printf '%.2f MiB' "$(echo "$1 / 1048576" | bc -l)"; }
+# timed FILE CMD...: runs CMD, writing its user + system CPU seconds to FILE
+# (a figure that a busy machine disturbs less than wall time).
+timed() {
+    local out=$1
+    shift
+    /usr/bin/time -o "$out.raw" -f '%U %S' "$@"
+    awk '{ printf "%.2f", $1 + $2 }' "$out.raw" >"$out"
+}
 store_bytes() { du -sb "$1/.mlci" | cut -f1; }
 json_field() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
@@ -38,14 +47,17 @@ echo "One 1 GiB file, three versions (page cache warm):"
 p=$work/one && mkdir "$p" && cd "$p" && git init -q && "$MLCI" init -q >/dev/null
 head -c 1G /dev/urandom >big.bin
 cat big.bin >/dev/null
-t0=$(now); openssl dgst -sha256 big.bin >/dev/null; t1=$(now)
+t0=$(now); timed "$work/cpu" openssl dgst -sha256 big.bin >/dev/null; t1=$(now)
 openssl_t=$(echo "$t1 - $t0" | bc -l)
-row "openssl dgst -sha256" "$(printf '%.3f s' "$openssl_t")" "(the sha256 floor)"
+openssl_cpu=$(cat "$work/cpu")
+row "openssl dgst -sha256" "$(printf '%.3f s' "$openssl_t")" \
+    "(the sha256 floor; $openssl_cpu s of CPU)"
 sync
-t0=$(now); "$MLCI" data-version add big.bin -q; t1=$(now)
+t0=$(now); timed "$work/cpu" "$MLCI" data-version add big.bin -q; t1=$(now)
 add_t=$(echo "$t1 - $t0" | bc -l)
 row "mlci data-version add (new file, chunked, durable)" "$(printf '%.3f s' "$add_t")" \
-    "$(printf '(%.2fx openssl)' "$(echo "$add_t / $openssl_t" | bc -l)")"
+    "$(printf '(%.2fx openssl; %s s of CPU, %.2fx)' "$(echo "$add_t / $openssl_t" | bc -l)" \
+        "$(cat "$work/cpu")" "$(echo "$(cat "$work/cpu") / $openssl_cpu" | bc -l)")"
 before=$(store_bytes "$p")
 printf 'X' | dd of=big.bin bs=1 seek=500000000 conv=notrunc status=none
 "$MLCI" data-version add big.bin -q
@@ -56,6 +68,16 @@ before=$(store_bytes "$p")
 row "store growth, 100 bytes inserted at the start" "$(mib $(($(store_bytes "$p") - before)))" "(goal <= 1 MiB)"
 t0=$(now); "$MLCI" data-version checkout big:v1 --force -q; t1=$(now)
 row "checkout of v1 (assembled from chunks, verified)" "$(printf '%.3f s' "$(echo "$t1 - $t0" | bc -l)")"
+
+echo
+echo "Memory of add by file size (max RSS: flat, whatever the file's size):"
+for mib in 256 1024; do
+    pm=$work/rss-$mib && mkdir "$pm" && cd "$pm" && git init -q && "$MLCI" init -q >/dev/null
+    head -c "${mib}M" /dev/urandom >big.bin
+    /usr/bin/time -o "$work/rss" -f %M "$MLCI" data-version add big.bin -q
+    row "max RSS of add, one new $mib MiB file" "$(($(cat "$work/rss") / 1024)) MiB"
+    cd "$work" && rm -rf "$pm"
+done
 
 echo
 echo "First push of 1 GiB of chunked data vs one raw PUT of the same bytes:"

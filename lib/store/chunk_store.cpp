@@ -1,9 +1,8 @@
 #include <cerrno>
 #include <fcntl.h>
-#include <future>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
-#include <mlci/hash/file_hash.hpp>
+#include <mlci/hash/sha256.hpp>
 #include <mlci/store/chunk_store.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mutex>
@@ -51,34 +50,38 @@ struct Location {
     uint64_t offset;
 };
 
-// The pack being filled: chunks are appended to a temporary file, which is
-// hashed once it is closed, on another thread, while chunking goes on.
+// Records a pack's index (its tail, as it ends the pack) in the chunk index.
+Status write_chunk_index(const Store& store, const hash::Digest& pack, std::string_view tail) {
+    std::error_code ec;
+    fs::create_directories(index_dir(store), ec);
+    return write_file_atomic(index_dir(store) / pack.hex(), tail, /*durable=*/false);
+}
+
+// The pack being filled: chunks are appended to a temporary file and hashed
+// as they are written, so that closing it needs no second read.
 struct OpenPack {
     fs::path temp;
     UniqueFd fd;
     uint64_t size = 0;
+    hash::Sha256 sha;
     std::vector<PackEntry> entries;
     uint32_t slot = 0;
 };
 
-// Hashes a closed pack's file and moves it into the store under its digest.
-Result<BlobRef> commit_pack(const Store& store, const fs::path& temp) {
-    auto hashed = hash::sha256_file(temp);
-    if (!hashed) {
-        ::unlink(temp.c_str());
-        return std::unexpected(hashed.error());
-    }
-    auto target = store.blob_path(hashed->digest);
-    if (store.has_blob(hashed->digest)) {
-        store.freshen(hashed->digest);
+// Moves a closed pack's file into the store under its digest.
+Result<BlobRef> commit_pack(const Store& store, const fs::path& temp, const BlobRef& pack,
+                            std::string_view tail) {
+    auto target = store.blob_path(pack.digest);
+    if (store.has_blob(pack.digest)) {
+        store.freshen(pack.digest);
         ::unlink(temp.c_str());
     } else if (::rename(temp.c_str(), target.c_str()) != 0) {
         int err = errno;
         ::unlink(temp.c_str());
         return sys_error(err, fmt::format("cannot move a pack into '{}'", target.string()));
     }
-    MLCI_TRY(index_pack(store, hashed->digest));
-    return BlobRef{hashed->digest, hashed->size};
+    MLCI_TRY(write_chunk_index(store, pack.digest, tail));
+    return pack;
 }
 
 } // namespace
@@ -91,9 +94,7 @@ Result<std::vector<PackEntry>> read_pack_index(const Store& store, const hash::D
 
 Status index_pack(const Store& store, const hash::Digest& pack) {
     MLCI_TRY_ASSIGN(tail, read_pack_tail(store, pack, nullptr));
-    std::error_code ec;
-    fs::create_directories(index_dir(store), ec);
-    return write_file_atomic(index_dir(store) / pack.hex(), tail, /*durable=*/false);
+    return write_chunk_index(store, pack, tail);
 }
 
 Result<size_t> rebuild_chunk_index(const Store& store) {
@@ -124,13 +125,12 @@ struct ChunkStore::Impl {
     std::vector<BlobRef> packs;        // by slot
     std::vector<bool> freshened;       // by slot: an existing pack's mtime renewed
     std::optional<OpenPack> open_pack; // where new chunks go
-    std::vector<std::pair<uint32_t, std::future<Result<BlobRef>>>> closing; // slot, commit
 
     ~Impl() {
+        // A pack no manifest names yet is gc's to remove; one still open
+        // was never renamed into the store.
         if (open_pack)
             ::unlink(open_pack->temp.c_str());
-        // A pack being committed finishes (a future's destructor waits); a
-        // pack no manifest names is gc's to remove.
     }
 
     Status open_new_pack() {
@@ -157,27 +157,19 @@ struct ChunkStore::Impl {
             ::unlink(p.temp.c_str());
             return written;
         }
+        p.sha.update(tail);
+        // Start writing the pack back now, so that the store's one sync
+        // before the manifest finds little left to wait for.
+        ::sync_file_range(p.fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
         if (::close(p.fd.release()) != 0) {
             int err = errno;
             ::unlink(p.temp.c_str());
             return sys_error(err, fmt::format("cannot write '{}'", p.temp.string()));
         }
-        closing.emplace_back(
-            p.slot, std::async(std::launch::async, commit_pack, std::cref(*store), p.temp));
+        MLCI_TRY_ASSIGN(ref,
+                        commit_pack(*store, p.temp, {p.sha.finish(), p.size + tail.size()}, tail));
+        packs[p.slot] = ref;
         return {};
-    }
-
-    Status wait_for_packs() {
-        Status first;
-        for (auto& [slot, commit] : closing) {
-            auto ref = commit.get();
-            if (ref)
-                packs[slot] = *ref;
-            else if (first)
-                first = std::unexpected(ref.error());
-        }
-        closing.clear();
-        return first;
     }
 };
 
@@ -249,6 +241,7 @@ Result<ChunkStore::Placed> ChunkStore::put(const hash::RawDigest& id,
     MLCI_TRY(write_all(p.fd.get(),
                        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
                        p.temp));
+    p.sha.update(bytes.data(), bytes.size());
     Placed placed{p.slot, p.size, length, true};
     p.entries.push_back({id, p.size, length});
     s.chunks.emplace(id, Location{p.slot, length, p.size});
@@ -260,8 +253,7 @@ Result<ChunkStore::Placed> ChunkStore::put(const hash::RawDigest& id,
 
 Status ChunkStore::finish() {
     std::lock_guard lock(m_impl->mutex);
-    MLCI_TRY(m_impl->close_pack());
-    return m_impl->wait_for_packs();
+    return m_impl->close_pack();
 }
 
 const BlobRef& ChunkStore::pack(uint32_t slot) const {

@@ -30,11 +30,17 @@ struct ChunkedContent {
     std::vector<Chunk> chunks;
 };
 
-// Reads `fd` (the file `what`) to its end and puts its chunks into `chunks`.
-// The whole file's sha256 is computed on a second thread meanwhile.
-// `on_bytes` (optional) hears of each stretch read, for progress.
+// How much of a file chunk_file reads at a time (three such buffers): large
+// enough that a syscall and a hand-over between threads are rare, small
+// enough that a stretch is still in the cache when its chunks are hashed.
+inline constexpr size_t k_chunk_read_size = 4u << 20;
+
+// Reads `fd` (the file `what`) once, to its end, and puts its chunks into
+// `chunks`, on two threads. `on_bytes` (optional)
+// hears of each stretch stored, for progress. `read_size` is for tests.
 Result<ChunkedContent> chunk_file(ChunkStore& chunks, int fd, const fs::path& what,
-                                  const std::function<void(uint64_t)>& on_bytes = {});
+                                  const std::function<void(uint64_t)>& on_bytes = {},
+                                  size_t read_size = k_chunk_read_size);
 
 // Once `chunks` is finished, writes the chunk lists of `content` and
 // returns them, for its file entry.

@@ -4,11 +4,15 @@
 #include <fcntl.h>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/hash/chunker.hpp>
+#include <mlci/hash/file_hash.hpp>
+#include <mlci/hash/sha256.hpp>
 #include <mlci/store/chunk_list.hpp>
 #include <mlci/store/chunk_store.hpp>
 #include <mlci/store/chunked_file.hpp>
 #include <mlci/store/pack.hpp>
 #include <random>
+#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,6 +51,32 @@ std::string read_back(const Store& s, const FileEntry& e, const fs::path& out_pa
     auto text = read_file(out_path);
     REQUIRE(text);
     return *text;
+}
+
+// Random bytes with a stretch of zeros (no cut there: maximum-size chunks).
+std::string pipeline_input(size_t n, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::string out(n, '\0');
+    for (size_t i = 0; i < n; ++i)
+        out[i] = i % 1'500'000 < 600'000 ? '\0' : static_cast<char>(rng());
+    return out;
+}
+
+struct SerialChunk {
+    size_t length;
+    hash::RawDigest id;
+};
+
+// Cuts and hashes `data` in one piece, on one thread.
+std::vector<SerialChunk> serial_chunks(const std::string& data) {
+    std::vector<SerialChunk> out;
+    auto bytes = reinterpret_cast<const uint8_t*>(data.data());
+    for (size_t pos = 0; pos < data.size();) {
+        size_t len = hash::next_chunk(std::span(bytes + pos, data.size() - pos), true);
+        out.push_back({len, hash::RawDigest::of(bytes + pos, len)});
+        pos += len;
+    }
+    return out;
 }
 
 } // namespace
@@ -156,4 +186,61 @@ TEST_CASE("the chunk index is rebuilt from the packs alone", "[store][pack]") {
     auto again = chunk_file(**chunks, fd.get(), dir / "f");
     REQUIRE(again);
     CHECK(again->new_bytes == 0);
+}
+
+TEST_CASE("the chunking pipeline cuts and hashes as the serial definition does",
+          "[store][pack][pipeline]") {
+    const size_t read = 300u << 10; // a stretch just over the largest chunk
+    const size_t max = hash::ChunkSizes{}.max;
+    auto [size, read_size] = GENERATE_COPY(table<size_t, size_t>({
+        {0, read},
+        {1, read},
+        {read - 1, read},
+        {read, read},
+        {read + 1, read},
+        {2 * read - 1, read},
+        {2 * read, read},
+        {3 * read + max, read},
+        {7 * read + 12345, read},
+        {k_chunk_read_size - 1, k_chunk_read_size},
+        {k_chunk_read_size, k_chunk_read_size},
+        {3 * k_chunk_read_size + 1, k_chunk_read_size},
+    }));
+    CAPTURE(size, read_size);
+    testing::TempDir dir;
+    auto s = Store::init(dir / ".mlci");
+    REQUIRE(s);
+    auto content = pipeline_input(size, size);
+    REQUIRE(write_file_atomic(dir / "f", content));
+    auto chunks = ChunkStore::open(*s);
+    REQUIRE(chunks);
+    UniqueFd fd(::open((dir / "f").c_str(), O_RDONLY | O_CLOEXEC));
+    uint64_t reported = 0;
+    auto got = chunk_file(
+        **chunks, fd.get(), dir / "f", [&](uint64_t n) { reported += n; }, read_size);
+    REQUIRE(got);
+    REQUIRE((*chunks)->finish());
+
+    CHECK(got->digest == hash::sha256_of(content));
+    CHECK(got->size == size);
+    CHECK(reported == size);
+    auto serial = serial_chunks(content);
+    REQUIRE(got->chunks.size() == serial.size());
+    std::set<hash::RawDigest, decltype([](auto& a, auto& b) { return a.bytes < b.bytes; })> ids;
+    uint64_t unique_bytes = 0;
+    for (size_t i = 0; i < serial.size(); ++i) {
+        CHECK(got->chunks[i].id == serial[i].id);
+        CHECK(got->chunks[i].at.length == serial[i].length);
+        if (ids.insert(serial[i].id).second)
+            unique_bytes += serial[i].length;
+    }
+    CHECK(got->new_bytes == unique_bytes);
+    // Each pack was hashed as it was written: its name is its content's digest.
+    for (auto& c : got->chunks) {
+        auto& pack = (*chunks)->pack(c.at.pack);
+        auto rehashed = hash::sha256_file(s->blob_path(pack.digest));
+        REQUIRE(rehashed);
+        CHECK(rehashed->digest == pack.digest);
+        CHECK(rehashed->size == pack.size);
+    }
 }
