@@ -144,7 +144,7 @@ Result<std::vector<StageConfig>> parse_stages(const Path& file, const YAML::Node
                               "timeout", "env"}));
         StageConfig s;
         s.name = name;
-        s.where = where(file, it->first);
+        s.where = where(file, it->first) + ": ";
         if (!v["command"])
             return bad_key(file, v, key + ".command", "missing (the stage's command)");
         MLCI_TRY(parse_run_keys(file, v, key, s.command, s.inputs, s.outputs, s.deps, s.metrics,
