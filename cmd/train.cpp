@@ -1,12 +1,16 @@
 // mlci train: run a training command as a recorded, cached, reproducible run.
 #include "context.hpp"
 #include "duration_option.hpp"
+#include "train_output.hpp"
+#include "train_stages.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <mlci/core/fs.hpp>
 #include <mlci/run/params.hpp>
+#include <mlci/run/stages.hpp>
 #include <mlci/run/train.hpp>
 #include <unistd.h>
 
@@ -21,64 +25,12 @@ struct TrainFlags {
     std::optional<std::chrono::milliseconds> timeout;
 };
 
-std::string metrics_line(const run::RunRecord& r, size_t max = 4) {
-    std::string out;
-    size_t n = 0;
-    for (auto& [k, v] : r.metrics) {
-        if (n++ == max) {
-            out += ", ...";
-            break;
-        }
-        out += fmt::format("{}{} {}", out.empty() ? "" : ", ", k, run::format_number(v));
-    }
-    return out;
-}
-
-std::string summary(const run::TrainedRun& t) {
-    auto& r = t.record;
-    if (t.cached && t.record.cache.source.starts_with("sha256:"))
-        return fmt::format("{}: reused (same command, params, data and code; --force runs it "
-                           "again){}",
-                           t.reference, r.metrics.empty() ? "" : ": " + metrics_line(r));
-    if (t.cached)
-        return fmt::format("{}: reused from the remote cache {} (--force runs it again){}",
-                           t.reference, t.record.cache.source,
-                           r.metrics.empty() ? "" : ": " + metrics_line(r));
-    auto resources = fmt::format("{:.1f}s, cpu {:.1f}s, peak {}", r.wall_seconds, r.cpu_seconds,
-                                 human_bytes(r.max_rss_bytes));
-    return fmt::format("{}: {} ({}){}", t.reference, run::to_string(r.status), resources,
-                       r.metrics.empty() ? "" : ": " + metrics_line(r));
-}
-
-nlohmann::json run_json(const run::TrainedRun& t) {
-    auto& r = t.record;
-    nlohmann::json metrics = nlohmann::json::object();
-    for (auto& [k, v] : r.metrics)
-        metrics[k] = v;
-    return {{"reference", t.reference},
-            {"digest", t.manifest.str()},
-            {"status", run::to_string(r.status)},
-            {"exit_code", r.exit_code},
-            {"cached", t.cached},
-            {"params", r.params},
-            {"metrics", metrics},
-            {"wall_seconds", r.wall_seconds},
-            {"cache", {{"key", r.cache.key}, {"hit", r.cache.hit}, {"source", r.cache.source}}},
-            {"trial", t.trial + 1},
-            {"problem", t.problem}};
-}
-
 void print_result(Context& ctx, const run::TrainResult& result) {
     for (auto& t : result.runs) {
-        auto line = summary(t);
         if (t.record.status == run::RunStatus::succeeded)
-            ctx.out.note(line);
+            ctx.out.note(summary(t));
         else
-            ctx.out.warn(line + (t.problem.empty() ? "" : ": " + t.problem) +
-                         (t.record.status == run::RunStatus::failed
-                              ? fmt::format(" (exit code {}; 'mlci show {}' has its log)",
-                                            t.record.exit_code, t.reference)
-                              : ""));
+            ctx.out.warn(summary(t));
     }
     if (ctx.options.json) {
         nlohmann::json runs = nlohmann::json::array();
@@ -130,6 +82,13 @@ void run_train(Context& ctx, TrainFlags& flags) {
         options.echo = [](std::string_view chunk) {
             (void)write_all(STDERR_FILENO, chunk, "standard error");
         };
+    // Words before any '--' name stages when mlci.yaml has them; after '--', a command.
+    bool dashes = std::ranges::find(ctx.args, "--") != ctx.args.end();
+    if (!dashes && value_or_throw(run::has_stages(options.cwd))) {
+        options.command = {};
+        run_train_stages(ctx, options, flags.command);
+        return;
+    }
     if (!options.select.empty() && options.grid.empty() && options.sample == 0)
         ctx.out.note("note: --select without --grid or --sample picks among one run");
 
@@ -162,8 +121,10 @@ void register_train(CLI::App& app, Context& ctx) {
     auto& o = flags->train;
     auto* cmd = app.add_subcommand("train", "Run a training command as a recorded, cached run");
     cmd->group("Pipeline");
-    cmd->add_option("command", flags->command, "The command, after '--' (default: train.command)")
-        ->type_name("COMMAND");
+    cmd->add_option("command", flags->command,
+                    "The command, after '--' (default: train.command); with train.stages in "
+                    "mlci.yaml, the stages to run (default: all)")
+        ->type_name("COMMAND|STAGE");
     cmd->add_option("-i,--input", o.inputs,
                     "A dataset the run reads: a name from mlci.yaml, a reference, or ALIAS=REF "
                     "(repeatable; default: train.inputs)")
@@ -202,7 +163,7 @@ void register_train(CLI::App& app, Context& ctx) {
                         "Stop the command after this long (status timeout)");
     cmd->add_option("--grid", o.grid, "Sweep: run every combination of these values (repeatable)")
         ->type_name("KEY=V1,V2");
-    cmd->add_option("-j,--jobs", o.jobs, "Sweep runs at once (default: 1)")
+    cmd->add_option("-j,--jobs", o.jobs, "Sweep runs, or independent stages, at once (default: 1)")
         ->type_name("N")
         ->check(CLI::PositiveNumber);
     cmd->add_option("--sample", o.sample,
@@ -290,14 +251,16 @@ void register_train(CLI::App& app, Context& ctx) {
          "the sweep's params; not the shard, not --select). With --select a shard picks among "
          "its own trials and says so. Collecting: the same command without --shard finds every "
          "trial in the run cache, runs nothing, and with --select prints the best trial and "
-         "restores its outputs, as a sweep run in one job would.\n\n"
-         "Exit status: 0 when every run succeeded (or was reused); 1 when a run failed, timed "
-         "out or did not write a declared output (it is recorded all the same); 2 for bad "
-         "flags, mlci.yaml or inputs; 3 when the command cannot be started (its program is not "
-         "found: for a command given as one string too, when it is a simple command). Ctrl-C "
-         "(SIGINT) and "
-         "SIGTERM are passed to the command, a second one kills it; the run is recorded as "
-         "interrupted and mlci then dies of the same signal.",
+         "restores its outputs, as a sweep run in one job would.\n\n" +
+             stages_doc() +
+             "\n\n"
+             "Exit status: 0 when every run succeeded (or was reused); 1 when a run failed, timed "
+             "out or did not write a declared output (it is recorded all the same); 2 for bad "
+             "flags, mlci.yaml or inputs; 3 when the command cannot be started (its program is not "
+             "found: for a command given as one string too, when it is a simple command). Ctrl-C "
+             "(SIGINT) and "
+             "SIGTERM are passed to the command, a second one kills it; the run is recorded as "
+             "interrupted and mlci then dies of the same signal.",
          {{"mlci train", "run the train command of mlci.yaml"},
           {"mlci train -p n_estimators=200", "the same with one param changed"},
           {"mlci train -i iris -o model.pkl --metrics metrics.json -- python3 train.py",
@@ -310,6 +273,8 @@ void register_train(CLI::App& app, Context& ctx) {
            "random search: eight trials, the same draw on every machine"},
           {"mlci train --grid max_depth=2,4,6 --shard auto",
            "in each job of GitLab's 'parallel: 3': one trial each"},
+          {"mlci train evaluate -j 2",
+           "with train.stages: the evaluate stage and the stages it needs, two at once"},
           {"mlci train | mlci validate -", "train, then gate the run"}}});
 }
 

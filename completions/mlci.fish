@@ -186,7 +186,7 @@ complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l remote-cache -r -F -
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l plain-http -d 'Reach the remote cache over http, not https'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l timeout -r -F -d 'Stop the command after this long (status timeout); seconds or 500ms, 30s, 5m, 2h, at most 365 days (8760h)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l grid -r -F -d 'Sweep: run every combination of these values (repeatable)'
-complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s j -l jobs -r -F -d 'Sweep runs at once (default: 1)'
+complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -s j -l jobs -r -F -d 'Sweep runs, or independent stages, at once (default: 1)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l sample -r -F -d 'Random search: this many trials drawn from the --range values'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l range -r -F -d 'A param to draw for --sample: KEY=uniform:A,B, KEY=loguniform:A,B, KEY=int:A,B or KEY=choice:V1,V2 (repeatable)'
 complete -c mlci -n 'test (__mlci_path) = '\''train'\''' -l seed -r -F -d 'The seed of --sample'\''s draw (default: 0)'

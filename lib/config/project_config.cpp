@@ -1,6 +1,7 @@
 #include <mlci/config/project_config.hpp>
 #include <mlci/config/yaml_util.hpp>
 #include <mlci/core/fs.hpp>
+#include <mlci/store/store.hpp>
 
 namespace mlci::config {
 
@@ -81,51 +82,105 @@ Result<DatasetConfig> parse_dataset(const Path& file, const std::string& name,
     return d;
 }
 
-Result<TrainConfig> parse_train(const Path& file, const YAML::Node& node) {
-    MLCI_TRY(expect_keys(file, node, "train",
-                         {"command", "inputs", "outputs", "metrics", "name", "timeout", "env",
-                          "deps", "remote_cache"}));
-    TrainConfig t;
+Result<std::map<std::string, std::string>> parse_env(const Path& file, const YAML::Node& node,
+                                                     const std::string& key) {
+    if (!node.IsMap())
+        return bad_key(file, node, key, "expected a mapping of names to values");
+    std::map<std::string, std::string> env;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        MLCI_TRY_ASSIGN(k, key_text(file, it->first));
+        MLCI_TRY_ASSIGN(v, as_string(file, it->second, key + "." + k));
+        env[k] = v;
+    }
+    return env;
+}
+
+// The keys a stage and the one-command form share.
+Status parse_run_keys(const Path& file, const YAML::Node& node, const std::string& key,
+                      CommandSpec& command, std::vector<std::string>& inputs,
+                      std::vector<std::string>& outputs, std::vector<std::string>& deps,
+                      std::string& metrics, std::optional<double>& timeout,
+                      std::map<std::string, std::string>& env) {
     if (auto n = node["command"]) {
-        MLCI_TRY_ASSIGN(c, parse_command(file, n, "train.command"));
-        t.command = std::move(c);
+        MLCI_TRY_ASSIGN(c, parse_command(file, n, key + ".command"));
+        command = std::move(c);
     }
-    if (auto n = node["inputs"]) {
-        MLCI_TRY_ASSIGN(v, as_string_list(file, n, "train.inputs"));
-        t.inputs = std::move(v);
+    for (auto [name, list] : {std::pair{"inputs", &inputs}, {"outputs", &outputs}, {"deps", &deps}})
+        if (auto n = node[name]) {
+            MLCI_TRY_ASSIGN(v, as_string_list(file, n, key + "." + name));
+            *list = std::move(v);
+        }
+    if (auto n = node["metrics"]) {
+        MLCI_TRY_ASSIGN(v, as_string(file, n, key + ".metrics"));
+        metrics = v;
     }
-    if (auto n = node["outputs"]) {
-        MLCI_TRY_ASSIGN(v, as_string_list(file, n, "train.outputs"));
-        t.outputs = std::move(v);
+    if (auto n = node["timeout"]) {
+        MLCI_TRY_ASSIGN(v, as_duration(file, n, key + ".timeout"));
+        timeout = to_seconds(v);
     }
-    if (auto n = node["deps"]) {
-        MLCI_TRY_ASSIGN(v, as_string_list(file, n, "train.deps"));
-        t.deps = std::move(v);
+    if (auto n = node["env"]) {
+        MLCI_TRY_ASSIGN(v, parse_env(file, n, key + ".env"));
+        env = std::move(v);
     }
+    return {};
+}
+
+// train.stages: NAME: {command, needs, deps, inputs, outputs, metrics, params, timeout, env}.
+// The graph (needs, deps on another stage's outputs) is checked in run/stage_graph.
+Result<std::vector<StageConfig>> parse_stages(const Path& file, const YAML::Node& node) {
+    if (!node.IsMap() || node.size() == 0)
+        return bad_key(file, node, "train.stages", "expected a mapping of stage names");
+    std::vector<StageConfig> out;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        MLCI_TRY_ASSIGN(name, key_text(file, it->first));
+        auto key = "train.stages." + name;
+        YAML::Node v = it->second; // a copy: `it->second` lives in a temporary
+        if (!store::validate_tag(name) || name.find_first_of(":/") != std::string::npos)
+            return bad_key(file, it->first, key,
+                           "a stage name is letters, digits, '.', '-' and '_', starting with a "
+                           "letter or digit");
+        MLCI_TRY(expect_keys(file, v, key,
+                             {"command", "needs", "deps", "inputs", "outputs", "metrics", "params",
+                              "timeout", "env"}));
+        StageConfig s;
+        s.name = name;
+        s.where = where(file, it->first) + ": ";
+        if (!v["command"])
+            return bad_key(file, v, key + ".command", "missing (the stage's command)");
+        MLCI_TRY(parse_run_keys(file, v, key, s.command, s.inputs, s.outputs, s.deps, s.metrics,
+                                s.timeout_seconds, s.env));
+        for (auto [k, list] : {std::pair{"needs", &s.needs}, {"params", &s.params}})
+            if (auto n = v[k]) {
+                MLCI_TRY_ASSIGN(l, as_string_list(file, n, key + "." + k));
+                *list = std::move(l);
+            }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+Result<TrainConfig> parse_train(const Path& file, const YAML::Node& node) {
+    TrainConfig t;
+    if (node.IsMap() && node["stages"]) {
+        // Each stage says what it runs, reads and writes; only what they share stays here.
+        MLCI_TRY(expect_keys(file, node, "train (with stages)",
+                             {"stages", "name", "timeout", "env", "remote_cache"}));
+        MLCI_TRY_ASSIGN(stages, parse_stages(file, node["stages"]));
+        t.stages = std::move(stages);
+    } else {
+        MLCI_TRY(expect_keys(file, node, "train",
+                             {"command", "inputs", "outputs", "metrics", "name", "timeout", "env",
+                              "deps", "remote_cache", "stages"}));
+    }
+    MLCI_TRY(parse_run_keys(file, node, "train", t.command, t.inputs, t.outputs, t.deps, t.metrics,
+                            t.timeout_seconds, t.env));
     if (auto n = node["remote_cache"]) {
         MLCI_TRY_ASSIGN(v, as_string(file, n, "train.remote_cache"));
         t.remote_cache = v;
     }
-    if (auto n = node["metrics"]) {
-        MLCI_TRY_ASSIGN(v, as_string(file, n, "train.metrics"));
-        t.metrics = v;
-    }
     if (auto n = node["name"]) {
         MLCI_TRY_ASSIGN(v, as_string(file, n, "train.name"));
         t.name = v;
-    }
-    if (auto n = node["timeout"]) {
-        MLCI_TRY_ASSIGN(v, as_duration(file, n, "train.timeout"));
-        t.timeout_seconds = to_seconds(v);
-    }
-    if (auto n = node["env"]) {
-        if (!n.IsMap())
-            return bad_key(file, n, "train.env", "expected a mapping of names to values");
-        for (auto it = n.begin(); it != n.end(); ++it) {
-            MLCI_TRY_ASSIGN(k, key_text(file, it->first));
-            MLCI_TRY_ASSIGN(v, as_string(file, it->second, "train.env." + k));
-            t.env[k] = v;
-        }
     }
     return t;
 }

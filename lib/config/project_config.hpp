@@ -18,6 +18,14 @@
 //     env: {KEY: value}
 //     deps: [src/, requirements.txt]  # what the run cache keys on (default: the code git shows)
 //     remote_cache: registry.example.com/team/ml-cache   # a run cache shared by CI runners
+//   # or, instead of command/inputs/outputs/metrics/deps, named stages (one run each):
+//   train:
+//     name: iris                    # the stages' runs are iris/prepare, iris/fit, ...
+//     stages:
+//       prepare: {command: ..., deps: [prepare.py], outputs: [data/clean.csv]}
+//       fit:     {command: ..., deps: [fit.py, data/clean.csv], outputs: [model.pkl],
+//                 params: [lr]}     # needs prepare: a dep is its output
+//       report:  {command: ..., needs: [fit], metrics: metrics.json}
 //   test:
 //     suites:
 //       unit: {command: [...], junit: reports/unit.xml}
@@ -84,6 +92,21 @@ struct DatasetConfig {
     std::optional<double> max_drift;
 };
 
+// One stage of train.stages: a command of its own, run as a run of its own.
+struct StageConfig {
+    std::string name;
+    std::string where; // "mlci.yaml:LINE: ", for errors about the graph
+    CommandSpec command;
+    std::vector<std::string> needs;  // stages it runs after, besides those its deps name
+    std::vector<std::string> inputs; // as TrainConfig's
+    std::vector<std::string> outputs;
+    std::string metrics;
+    std::vector<std::string> deps;
+    std::vector<std::string> params; // the param keys it reads (dotted); it gets no other
+    std::optional<double> timeout_seconds;
+    std::map<std::string, std::string> env; // over train.env
+};
+
 struct TrainConfig {
     CommandSpec command;
     std::vector<std::string> inputs; // dataset names (from datasets:) or references
@@ -92,8 +115,9 @@ struct TrainConfig {
     std::string name;
     std::optional<double> timeout_seconds;
     std::map<std::string, std::string> env;
-    std::vector<std::string> deps; // what the run depends on (run/dependencies.hpp)
-    std::string remote_cache;      // HOST[:PORT]/REPO or oci:PATH of a shared run cache
+    std::vector<std::string> deps;   // what the run depends on (run/dependencies.hpp)
+    std::string remote_cache;        // HOST[:PORT]/REPO or oci:PATH of a shared run cache
+    std::vector<StageConfig> stages; // in file order; empty: the one command above
 };
 
 struct TestSuite {

@@ -74,6 +74,14 @@ TrainStatus read_train(const store::Store& store, const config::ProjectConfig& c
                        const fs::path& root) {
     TrainStatus t;
     t.name = config.train->name;
+    if (!config.train->stages.empty()) {
+        // Each stage's key holds what its upstream stages make: known only by running them.
+        t.cache = "unknown";
+        t.problem = fmt::format("train has {} stages, each cached on its own: mlci train says "
+                                "which it runs and which it reuses",
+                                config.train->stages.size());
+        return t;
+    }
     run::TrainOptions o;
     o.cwd = root;
     auto plan = run::make_plan(store, o);

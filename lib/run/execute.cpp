@@ -15,6 +15,7 @@
 #include <mlci/run/explain.hpp>
 #include <mlci/run/inputs.hpp>
 #include <mlci/run/interrupt.hpp>
+#include <mlci/run/line_prefixer.hpp>
 #include <mlci/run/outputs.hpp>
 #include <mlci/run/outputs_before.hpp>
 #include <mlci/run/process.hpp>
@@ -77,6 +78,24 @@ std::string new_run_id() {
         if (c != '-' && c != ':')
             compact.push_back(c);
     return fmt::format("{}-{:06x}", compact, rng() & 0xffffff);
+}
+
+Result<TrainedRun> execute_labelled(store::Store& store, const RunPlan& plan, Member member,
+                                    const std::string& label,
+                                    const std::function<void(std::string_view)>& echo,
+                                    std::mutex& echo_mutex) {
+    std::optional<LinePrefixer> prefixer;
+    if (echo) {
+        prefixer.emplace(label, [&](std::string_view line) {
+            std::lock_guard lock(echo_mutex);
+            echo(line);
+        });
+        member.echo = [&](std::string_view chunk) { prefixer->feed(chunk); };
+    }
+    auto run = execute(store, plan, member);
+    if (prefixer)
+        prefixer->flush();
+    return run;
 }
 
 Status restore_run_outputs(const store::Store& store, const RunPlan& plan, const Run& run) {
@@ -163,6 +182,9 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
     rec.code = plan.code;
     rec.timeout_seconds = plan.timeout_seconds;
     rec.metrics_file = plan.metrics;
+    rec.stage = plan.stage;
+    for (auto& u : plan.upstream)
+        rec.upstream.push_back(u.run);
     if (plan.use_cache) {
         rec.cache.key = key.str();
         rec.cache.deps = plan.deps->files;
@@ -345,6 +367,13 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
             lineage += (lineage.empty() ? "" : ",") + in.digest.str();
     if (!lineage.empty())
         m.annotations[k_ann_lineage_inputs] = lineage;
+    std::string stages;
+    for (auto& u : rec.upstream)
+        stages += (stages.empty() ? "" : ",") + u.digest.str();
+    if (!stages.empty())
+        m.annotations[k_ann_lineage_stages] = stages;
+    if (!rec.stage.empty())
+        m.annotations[k_ann_stage] = rec.stage;
     if (!rec.cache.key.empty())
         m.annotations[k_ann_cache_key] = rec.cache.key;
     if (!member.sweep.empty())

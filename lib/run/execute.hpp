@@ -12,12 +12,19 @@
 #include <mlci/run/remote_cache.hpp>
 #include <mlci/run/train.hpp>
 #include <mlci/store/store.hpp>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace mlci::run {
+
+// An upstream stage's run that a stage consumes.
+struct UpstreamRun {
+    UpstreamRecord run;
+    nlohmann::json made; // its outputs by path and content, and its metrics: in the key
+};
 
 // Everything the runs of one `mlci train` share, paths relative to `project`.
 struct RunPlan {
@@ -41,10 +48,25 @@ struct RunPlan {
     bool explain = false;               // say why the cache missed
     RemoteCacheConfig remote_cache;     // --remote-cache over train.remote_cache
     const Reporter* reporter = nullptr; // notes and warnings; none when null
+    std::string stage;                  // train.stages' name; empty for the one command
+    std::vector<UpstreamRun> upstream;  // the runs of the stages it comes after
 };
 
 // Merges the flags over mlci.yaml, resolves inputs and reads the git state.
 Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options);
+
+// What a stage of train.stages adds to the flags and mlci.yaml.
+struct StagePlanning {
+    const config::StageConfig* stage = nullptr;
+    std::string run_name;                  // NAME/STAGE
+    std::vector<std::string> others_write; // outputs of stages it does not read: not its code
+    std::vector<UpstreamRun> upstream;
+};
+
+// The plan of one stage: its command, deps, outputs, params... over the
+// train section's shared name, timeout, env and remote cache.
+Result<RunPlan> make_stage_plan(const store::Store& store, const TrainOptions& options,
+                                const config::ProjectConfig& config, const StagePlanning& stage);
 
 // One run of the plan.
 struct Member {
@@ -63,6 +85,14 @@ nlohmann::json cache_facts(const RunPlan& plan, const nlohmann::json& params);
 
 // Reuses a cached run or runs the command and records it.
 Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Member& member);
+
+// `execute`, with the command's output passed on to `echo` (when set) line by
+// line, each prefixed with `label`, one line at a time under `echo_mutex`:
+// for runs going at once (a sweep's members, independent stages).
+Result<TrainedRun> execute_labelled(store::Store& store, const RunPlan& plan, Member member,
+                                    const std::string& label,
+                                    const std::function<void(std::string_view)>& echo,
+                                    std::mutex& echo_mutex);
 
 // Puts a recorded run's outputs and metrics file into the project workspace.
 Status restore_run_outputs(const store::Store& store, const RunPlan& plan, const Run& run);

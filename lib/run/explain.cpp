@@ -75,6 +75,18 @@ std::vector<std::string> run_differences(const store::Store& store, const RunPla
                       });
     }
 
+    // A stage's upstream runs: another run there may have made other outputs.
+    std::map<std::string, std::string> upstream_now, upstream_then;
+    for (auto& u : plan.upstream)
+        upstream_now[u.run.stage] = u.run.reference;
+    for (auto& u : earlier.upstream)
+        upstream_then[u.stage] = u.reference;
+    diff_maps(upstream_now, upstream_then,
+              [&](const std::string& k, const std::string* was, const std::string* now) {
+                  out.push_back(fmt::format("upstream stage {}: {} was {}", k,
+                                            now ? *now : "(none)", was ? *was : "(none)"));
+              });
+
     if (plan.metrics != earlier.metrics_file)
         out.push_back(
             fmt::format("metrics file: '{}' was '{}'", plan.metrics, earlier.metrics_file));

@@ -114,7 +114,8 @@ Result<std::vector<std::string>> all_writable(const std::vector<std::string>& pa
 // else the default set; never its own outputs or the datasets' files, whose
 // digests the key holds already.
 Result<DependencySpec> dependency_spec(const RunPlan& plan, const TrainOptions& options,
-                                       const config::TrainConfig& train) {
+                                       const config::TrainConfig& train,
+                                       const std::vector<std::string>& others_write) {
     DependencySpec spec;
     auto& cfg = plan.config;
     const auto& given = options.deps.empty() ? train.deps : options.deps;
@@ -132,21 +133,48 @@ Result<DependencySpec> dependency_spec(const RunPlan& plan, const TrainOptions& 
     for (auto& ds : cfg.datasets)
         if (auto rel = data::project_relative(ds.path, cfg.root, plan.project))
             spec.excluded.push_back(rel->generic_string());
+    // Outputs of stages it does not read are not its code (what its
+    // upstream stages made is in its key by content: cache_facts).
+    for (auto& o : others_write)
+        if (auto rel = data::project_relative(o, cfg.root, plan.project))
+            spec.excluded.push_back(rel->generic_string());
     return spec;
+}
+
+// The params a stage declares it reads (none when it declares none, as in
+// DVC), taken from all of them: its key and its MLCI_PARAMS file hold only
+// these, so that a change of another stage's param does not run it again.
+Result<nlohmann::json> stage_params(const nlohmann::json& all, const config::StageConfig& stage) {
+    nlohmann::json out = nlohmann::json::object();
+    for (auto& key : stage.params) {
+        const nlohmann::json* at = &all;
+        for (size_t b = 0; at && b <= key.size();) {
+            auto e = std::min(key.find('.', b), key.size());
+            auto part = key.substr(b, e - b);
+            at = at->is_object() && at->contains(part) ? &(*at)[part] : nullptr;
+            b = e + 1;
+        }
+        if (!at)
+            return usage_error("{}stage '{}' reads param '{}', which the params do not set (set "
+                               "it in the params file or with -p {}=VALUE)",
+                               stage.where, stage.name, key, key);
+        MLCI_TRY(apply_override(out, Override{key, *at}));
+    }
+    return out;
 }
 
 } // namespace
 
-Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options) {
+namespace {
+
+// The plan of `train` (mlci.yaml's train section, a stage's, or none) under the flags.
+Result<RunPlan> plan_of(const store::Store& store, const TrainOptions& options,
+                        config::ProjectConfig config, const config::TrainConfig& train,
+                        const std::vector<std::string>& others_write) {
     RunPlan plan;
-    MLCI_TRY_ASSIGN(config, config::find_project_config(options.cwd));
     plan.config = std::move(config);
     plan.project = data::project_root(store, options.cwd);
     auto& cfg = plan.config;
-    // mlci.yaml's train section describes its own command: a command given
-    // on the command line takes none of it (its outputs would not match).
-    static const config::TrainConfig k_none;
-    const auto& train = cfg.train && options.command.empty() ? *cfg.train : k_none;
     const auto& cwd = options.cwd;
 
     fs::path workdir;
@@ -225,7 +253,7 @@ Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options
     }
     MLCI_TRY_ASSIGN(code, code_state(store, plan.project));
     plan.code = std::move(code);
-    MLCI_TRY_ASSIGN(spec, dependency_spec(plan, options, train));
+    MLCI_TRY_ASSIGN(spec, dependency_spec(plan, options, train, others_write));
     MLCI_TRY_ASSIGN(deps, dependencies(store, plan.project, spec));
     plan.deps = std::move(deps);
     plan.use_cache = plan.deps.has_value();
@@ -237,6 +265,42 @@ Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options
                              : cfg.train                   ? cfg.train->remote_cache
                                                            : std::string();
     plan.remote_cache.plain_http = options.plain_http;
+    return plan;
+}
+
+} // namespace
+
+Result<RunPlan> make_plan(const store::Store& store, const TrainOptions& options) {
+    MLCI_TRY_ASSIGN(config, config::find_project_config(options.cwd));
+    // mlci.yaml's train section describes its own command: a command given
+    // on the command line takes none of it (its outputs would not match).
+    static const config::TrainConfig k_none;
+    auto train = config.train && options.command.empty() ? *config.train : k_none;
+    if (!train.stages.empty())
+        train = k_none; // run/stages.hpp runs them; here the command comes from the flags
+    return plan_of(store, options, std::move(config), train, {});
+}
+
+Result<RunPlan> make_stage_plan(const store::Store& store, const TrainOptions& options,
+                                const config::ProjectConfig& config, const StagePlanning& stage) {
+    const auto& s = *stage.stage;
+    const auto& shared = *config.train;
+    config::TrainConfig section;
+    section.command = s.command;
+    section.inputs = s.inputs;
+    section.outputs = s.outputs;
+    section.metrics = s.metrics;
+    section.deps = s.deps;
+    section.name = stage.run_name;
+    section.timeout_seconds = s.timeout_seconds ? s.timeout_seconds : shared.timeout_seconds;
+    section.env = shared.env;
+    for (auto& [k, v] : s.env)
+        section.env[k] = v;
+    MLCI_TRY_ASSIGN(plan, plan_of(store, options, config, section, stage.others_write));
+    MLCI_TRY_ASSIGN(params, stage_params(plan.params, s));
+    plan.params = std::move(params);
+    plan.stage = s.name;
+    plan.upstream = stage.upstream;
     return plan;
 }
 
@@ -255,18 +319,30 @@ nlohmann::json cache_facts(const RunPlan& plan, const nlohmann::json& params) {
     // that `mlci log NAME` does not list. The platform: a model built on
     // another OS or architecture may not load here. Not the commit: a
     // commit that changes no dependency changes no output.
-    return {{"v", 2},
-            {"name", plan.name},
-            {"command", plan.command.argv.empty() ? nlohmann::json(plan.command.shell)
-                                                  : nlohmann::json(plan.command.argv)},
-            {"workdir", plan.workdir},
-            {"params", params},
-            {"inputs", inputs},
-            {"code", code},
-            {"platform", platform()},
-            {"outputs", plan.outputs},
-            {"metrics", plan.metrics},
-            {"env", plan.env}};
+    nlohmann::json facts = {{"v", 2},
+                            {"name", plan.name},
+                            {"command", plan.command.argv.empty()
+                                            ? nlohmann::json(plan.command.shell)
+                                            : nlohmann::json(plan.command.argv)},
+                            {"workdir", plan.workdir},
+                            {"params", params},
+                            {"inputs", inputs},
+                            {"code", code},
+                            {"platform", platform()},
+                            {"outputs", plan.outputs},
+                            {"metrics", plan.metrics},
+                            {"env", plan.env}};
+    // A stage's upstream runs by what they made: the same outputs from a new
+    // run of an upstream stage keep this stage's key. (Only for stages: the
+    // key of a single command stays as it was.)
+    if (!plan.stage.empty()) {
+        nlohmann::json upstream = nlohmann::json::object();
+        for (auto& u : plan.upstream)
+            upstream[u.run.stage] = u.made;
+        facts["stage"] = plan.stage;
+        facts["upstream"] = std::move(upstream);
+    }
+    return facts;
 }
 
 } // namespace mlci::run

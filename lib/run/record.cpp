@@ -88,7 +88,7 @@ nlohmann::json to_json(const RunRecord& r) {
         metrics[k] = v;
     nlohmann::json command =
         r.command.argv.empty() ? nlohmann::json(r.command.shell) : nlohmann::json(r.command.argv);
-    return {
+    nlohmann::json out = {
         {"kind", "run"},
         {"id", r.id},
         {"name", r.name},
@@ -118,6 +118,15 @@ nlohmann::json to_json(const RunRecord& r) {
           {"source", str_or_null(r.cache.source)},
           {"deps", r.cache.deps.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.cache.deps)}}},
         {"tool", "mlci " MLCI_VERSION}};
+    if (!r.stage.empty()) { // absent from single runs: their records stay as they were
+        nlohmann::json upstream = nlohmann::json::array();
+        for (auto& u : r.upstream)
+            upstream.push_back(
+                {{"stage", u.stage}, {"reference", u.reference}, {"digest", u.digest.str()}});
+        out["stage"] = r.stage;
+        out["upstream"] = std::move(upstream);
+    }
+    return out;
 }
 
 Result<RunRecord> run_record_from_json(const nlohmann::json& j, std::string_view where) {
@@ -185,6 +194,14 @@ Result<RunRecord> run_record_from_json(const nlohmann::json& j, std::string_view
                 if (id.is_string())
                     r.cache.deps[path] = id.get<std::string>();
     }
+    r.stage = str_of(j, "stage");
+    if (auto up = j.find("upstream"); up != j.end() && up->is_array())
+        for (auto& u : *up) {
+            UpstreamRecord rec{str_of(u, "stage"), str_of(u, "reference"), {}};
+            if (auto d = hash::Digest::parse(str_of(u, "digest")))
+                rec.digest = *d;
+            r.upstream.push_back(std::move(rec));
+        }
     return r;
 }
 

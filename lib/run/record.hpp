@@ -20,7 +20,9 @@
 //           "started","ended","wall_seconds","cpu_seconds","max_rss_bytes",
 //           "timeout_seconds","outputs":[{"path","size","digest"}],
 //           "metrics":{"accuracy":0.95,"train.rows":105},"metrics_file",
-//           "cache":{"key","hit","source","deps":{path:id}},"tool"}
+//           "cache":{"key","hit","source","deps":{path:id}},"tool",
+//           a stage of train.stages only: "stage", "upstream":[{"stage","reference","digest"}]}
+//   A stage's run also has dev.mlci.lineage.stages = its upstream stages' runs.
 #pragma once
 
 #include <map>
@@ -43,6 +45,8 @@ inline constexpr const char* k_ann_status = "dev.mlci.status";
 inline constexpr const char* k_ann_metric_prefix = "dev.mlci.metric.";
 inline constexpr const char* k_ann_lineage_inputs = "dev.mlci.lineage.inputs";
 inline constexpr const char* k_ann_cache_key = "dev.mlci.cache.key";
+inline constexpr const char* k_ann_lineage_stages = "dev.mlci.lineage.stages";
+inline constexpr const char* k_ann_stage = "dev.mlci.stage";
 // The members of one sweep share its id; `select` is how the best was chosen.
 inline constexpr const char* k_ann_sweep = "dev.mlci.sweep";
 inline constexpr const char* k_ann_sweep_select = "dev.mlci.sweep.select";
@@ -84,6 +88,13 @@ struct CacheRecord {
     std::map<std::string, std::string> deps;
 };
 
+// The run of an upstream stage that a stage's run consumed.
+struct UpstreamRecord {
+    std::string stage;
+    std::string reference; // NAME/STAGE:vN
+    hash::Digest digest;   // its manifest
+};
+
 struct RunRecord {
     std::string id, name;
     RunStatus status = RunStatus::failed;
@@ -104,6 +115,8 @@ struct RunRecord {
     Metrics metrics;
     std::string metrics_file;
     CacheRecord cache;
+    std::string stage; // its name in train.stages; empty for a single command
+    std::vector<UpstreamRecord> upstream;
 };
 
 nlohmann::json to_json(const RunRecord& r);

@@ -17,38 +17,6 @@ namespace mlci::run {
 
 namespace {
 
-// Prefixes each line of a sweep member's output with its label, so that
-// members running at once stay readable on one terminal.
-class LinePrefixer {
-public:
-    LinePrefixer(std::string label, std::function<void(std::string_view)> out)
-        : m_label(std::move(label)), m_out(std::move(out)) {}
-    void feed(std::string_view chunk) {
-        while (!chunk.empty()) {
-            auto nl = chunk.find('\n');
-            m_pending.append(chunk.substr(0, nl == std::string_view::npos ? chunk.size() : nl + 1));
-            if (nl == std::string_view::npos)
-                return;
-            emit();
-            chunk.remove_prefix(nl + 1);
-        }
-    }
-    void flush() {
-        if (!m_pending.empty()) {
-            m_pending.push_back('\n');
-            emit();
-        }
-    }
-
-private:
-    void emit() {
-        m_out(m_label + " " + m_pending);
-        m_pending.clear();
-    }
-    std::string m_label, m_pending;
-    std::function<void(std::string_view)> m_out;
-};
-
 std::string describe(const std::vector<Override>& combo) {
     std::string out;
     for (auto& o : combo)
@@ -101,17 +69,7 @@ Status run_sweep(store::Store& store, const RunPlan& plan, const TrainOptions& o
                       {}};
         member.before_tag = [&turns, i] { turns.wait_turn(i); };
         MLCI_TRY(make_mirror(plan.project, member.root, own));
-        std::optional<LinePrefixer> prefixer;
-        if (options.echo) {
-            prefixer.emplace(label, [&](std::string_view line) {
-                std::lock_guard lock(echo_mutex);
-                options.echo(line);
-            });
-            member.echo = [&](std::string_view chunk) { prefixer->feed(chunk); };
-        }
-        auto run = execute(store, plan, member);
-        if (prefixer)
-            prefixer->flush();
+        auto run = execute_labelled(store, plan, member, label, options.echo, echo_mutex);
         std::error_code ec;
         fs::remove_all(member.root, ec);
         if (!run)

@@ -1,0 +1,61 @@
+#include "train_output.hpp"
+
+#include "context.hpp"
+
+namespace mlci::cli {
+
+std::string metrics_line(const run::RunRecord& r, size_t max) {
+    std::string out;
+    size_t n = 0;
+    for (auto& [k, v] : r.metrics) {
+        if (n++ == max) {
+            out += ", ...";
+            break;
+        }
+        out += fmt::format("{}{} {}", out.empty() ? "" : ", ", k, run::format_number(v));
+    }
+    return out;
+}
+
+std::string summary(const run::TrainedRun& t) {
+    auto& r = t.record;
+    if (t.cached && t.record.cache.source.starts_with("sha256:"))
+        return fmt::format("{}: reused (same command, params, data and code; --force runs it "
+                           "again){}",
+                           t.reference, r.metrics.empty() ? "" : ": " + metrics_line(r));
+    if (t.cached)
+        return fmt::format("{}: reused from the remote cache {} (--force runs it again){}",
+                           t.reference, t.record.cache.source,
+                           r.metrics.empty() ? "" : ": " + metrics_line(r));
+    auto resources = fmt::format("{:.1f}s, cpu {:.1f}s, peak {}", r.wall_seconds, r.cpu_seconds,
+                                 human_bytes(r.max_rss_bytes));
+    auto line = fmt::format("{}: {} ({}){}", t.reference, run::to_string(r.status), resources,
+                            r.metrics.empty() ? "" : ": " + metrics_line(r));
+    if (r.status == run::RunStatus::succeeded)
+        return line;
+    return line + (t.problem.empty() ? "" : ": " + t.problem) +
+           (r.status == run::RunStatus::failed
+                ? fmt::format(" (exit code {}; 'mlci show {}' has its log)", r.exit_code,
+                              t.reference)
+                : "");
+}
+
+nlohmann::json run_json(const run::TrainedRun& t) {
+    auto& r = t.record;
+    nlohmann::json metrics = nlohmann::json::object();
+    for (auto& [k, v] : r.metrics)
+        metrics[k] = v;
+    return {{"reference", t.reference},
+            {"digest", t.manifest.str()},
+            {"status", run::to_string(r.status)},
+            {"exit_code", r.exit_code},
+            {"cached", t.cached},
+            {"params", r.params},
+            {"metrics", metrics},
+            {"wall_seconds", r.wall_seconds},
+            {"cache", {{"key", r.cache.key}, {"hit", r.cache.hit}, {"source", r.cache.source}}},
+            {"trial", t.trial + 1},
+            {"problem", t.problem}};
+}
+
+} // namespace mlci::cli

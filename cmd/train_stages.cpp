@@ -1,0 +1,107 @@
+#include "train_stages.hpp"
+
+#include "train_output.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <mlci/run/stages.hpp>
+
+namespace mlci::cli {
+
+namespace {
+
+std::string_view outcome_name(run::StageOutcome o) {
+    switch (o) {
+    case run::StageOutcome::succeeded:
+        return "succeeded";
+    case run::StageOutcome::failed:
+        return "failed";
+    case run::StageOutcome::skipped:
+        return "skipped";
+    case run::StageOutcome::pending:
+        break;
+    }
+    return "not-run";
+}
+
+// "stage fit: ran, iris/fit:v2: succeeded (...)"; a reused or failed run's
+// summary says so itself ("iris/fit:v1: reused (...)", "...: failed (...)").
+void say_stage(Context& ctx, const run::StageResult& s) {
+    if (!s.run)
+        return;
+    auto& t = *s.run;
+    bool ran = !t.cached && s.outcome == run::StageOutcome::succeeded;
+    auto line = fmt::format("stage {}: {}{}", s.stage, ran ? "ran, " : "", summary(t));
+    if (s.outcome == run::StageOutcome::succeeded)
+        ctx.out.note(line);
+    else
+        ctx.out.warn(line);
+}
+
+} // namespace
+
+void run_train_stages(Context& ctx, const run::TrainOptions& options,
+                      const std::vector<std::string>& wanted) {
+    auto& store = ctx.store();
+    auto result =
+        value_or_throw(run::train_stages(store, options, wanted, ctx.out.reporter(),
+                                         [&](const run::StageResult& s) { say_stage(ctx, s); }));
+    for (auto& s : result.stages)
+        if (s.outcome == run::StageOutcome::skipped)
+            ctx.out.warn(
+                fmt::format("stage {}: not run: a stage it needs did not succeed", s.stage));
+        else if (s.outcome == run::StageOutcome::pending)
+            ctx.out.warn(fmt::format("stage {}: not run: training stopped", s.stage));
+    if (ctx.options.json) {
+        // "runs" as a single command's --json has them, for tools that read those.
+        nlohmann::json stages = nlohmann::json::array(), runs = nlohmann::json::array();
+        for (auto& s : result.stages) {
+            stages.push_back({{"stage", s.stage},
+                              {"outcome", outcome_name(s.outcome)},
+                              {"run", s.run ? run_json(*s.run) : nlohmann::json()}});
+            if (s.run)
+                runs.push_back(run_json(*s.run));
+        }
+        ctx.out.json(
+            {{"stages", stages}, {"runs", runs}, {"interrupted", result.interrupted != 0}});
+    } else {
+        for (auto& s : result.stages)
+            if (s.run)
+                ctx.out.result(s.run->reference);
+    }
+    if (!result.all_succeeded())
+        ctx.exit = Exit::gate;
+    if (result.interrupted) {
+        // As a single run does: die of the signal, so that the caller stops too.
+        ctx.out.warn("interrupted: the running stages are recorded as interrupted");
+        std::fflush(stdout);
+        std::signal(result.interrupted, SIG_DFL);
+        std::raise(result.interrupted);
+    }
+}
+
+std::string stages_doc() {
+    return "Stages: when mlci.yaml's train section has stages (a map of stage names to "
+           "command, deps, inputs, outputs, metrics, params, needs, timeout and env; see "
+           "mlci.yaml(5)), mlci train runs them as a graph: a stage runs after the stages it "
+           "needs and after those whose outputs or metrics file one of its deps names (the "
+           "path, a folder holding it, or a glob). Words before '--' name the stages to run "
+           "(default: all); the stages they need run too, from the cache when unchanged. Each "
+           "stage is a run named NAME/STAGE (NAME is --name, else train.name, else train), "
+           "tagged NAME/STAGE:vN, with a cache key of its own that holds what its upstream "
+           "stages made (their outputs' digests and metrics): a change reruns that stage and "
+           "the stages after it, not those before. A stage's command gets only the params its "
+           "params list names. -j N runs up to N independent stages at once. Each stage says "
+           "on standard error whether it ran, was reused or failed; standard output lists the "
+           "runs' references in the graph's order. A stage that fails stops the stages that "
+           "need it (running ones finish; independent ones still run) and train exits 1. Each "
+           "run records its stage and the upstream runs it consumed "
+           "(dev.mlci.lineage.stages), which mlci lineage follows. --force runs the named "
+           "stages again (all when none is named). A cycle, a need that is not a stage, two "
+           "stages writing one path, an unknown stage, and the flags that describe one "
+           "command (--output, --dep, --metrics, --input, --timeout, --grid, --sample, "
+           "--shard, --select) are refused (exit 2). A command after '--' runs on its own as "
+           "without stages.";
+}
+
+} // namespace mlci::cli
