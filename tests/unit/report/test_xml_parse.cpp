@@ -10,7 +10,7 @@ using namespace mlci::report;
 
 namespace {
 
-XmlElement parse_ok(std::string_view text) {
+XmlElement parse_xml_ok(std::string_view text) {
     auto r = parse_xml(text, "t.xml");
     if (!r)
         FAIL(r.error().message);
@@ -28,9 +28,9 @@ std::string parse_error(std::string_view text) {
 
 TEST_CASE("report/xml: elements, attributes and text", "[report][xml]") {
     auto root =
-        parse_ok("\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- hi -->\n<!DOCTYPE a [<!ENTITY x "
-                 "'y'>]>\n<a k='1' j=\"two words\">x<b/>y<![CDATA[<raw>&amp;]]><?pi?>"
-                 "<!-- c --><c  z = \"3\" >t</c ></a>\n<!-- after -->\n");
+        parse_xml_ok("\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- hi -->\n<!DOCTYPE a [<!ENTITY x "
+                     "'y'>]>\n<a k='1' j=\"two words\">x<b/>y<![CDATA[<raw>&amp;]]><?pi?>"
+                     "<!-- c --><c  z = \"3\" >t</c ></a>\n<!-- after -->\n");
     CHECK(root.name == "a");
     CHECK(root.attribute("k") == "1");
     CHECK(root.attribute("j") == "two words");
@@ -46,8 +46,9 @@ TEST_CASE("report/xml: elements, attributes and text", "[report][xml]") {
 }
 
 TEST_CASE("report/xml: entities and character references", "[report][xml]") {
-    auto root = parse_ok("<a v=\"&lt;&gt;&amp;&apos;&quot;&#10;&#x41;\">&#233;&#x1F600; & &bogus; "
-                         "&#0; &#xD800;</a>");
+    auto root =
+        parse_xml_ok("<a v=\"&lt;&gt;&amp;&apos;&quot;&#10;&#x41;\">&#233;&#x1F600; & &bogus; "
+                     "&#0; &#xD800;</a>");
     CHECK(root.attribute("v") == "<>&'\"\nA");
     // Invalid references are kept as text rather than refused: reports
     // from sloppy generators still read.
@@ -55,7 +56,7 @@ TEST_CASE("report/xml: entities and character references", "[report][xml]") {
 }
 
 TEST_CASE("report/xml: attribute values are normalised, text keeps line ends", "[report][xml]") {
-    auto root = parse_ok("<a v=\"x\ny\tz\">1\r\n2\r3</a>");
+    auto root = parse_xml_ok("<a v=\"x\ny\tz\">1\r\n2\r3</a>");
     CHECK(root.attribute("v") == "x y z");
     CHECK(root.text == "1\n2\n3");
 }
