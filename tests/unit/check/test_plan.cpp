@@ -27,12 +27,12 @@ test:
   data: [iris]
 )";
 
-struct Fixture {
+struct PlanFixture {
     testing::Project p;
     config::ProjectConfig config;
     store::IndexEntry v1, v2;
 
-    explicit Fixture(const char* yaml = k_config) {
+    explicit PlanFixture(const char* yaml = k_config) {
         auto c = config::parse_project_config(yaml, p.dir / "mlci.yaml");
         REQUIRE(c);
         config = *c;
@@ -62,7 +62,7 @@ struct Fixture {
 } // namespace
 
 TEST_CASE("check/plan: mlci.yaml decides by default", "[check][plan]") {
-    Fixture f;
+    PlanFixture f;
     auto plan = f.plan_ok({});
     REQUIRE(plan.suites.size() == 2);
     CHECK(plan.suites[0].name == "unit");
@@ -85,7 +85,7 @@ TEST_CASE("check/plan: mlci.yaml decides by default", "[check][plan]") {
 }
 
 TEST_CASE("check/plan: flags replace mlci.yaml", "[check][plan]") {
-    Fixture f;
+    PlanFixture f;
     f.p.write("schema.yaml", "columns:\n  x: {type: int}\n");
     TestOptions o;
     o.suites = {"lint", "smoke=echo hi"};
@@ -113,7 +113,7 @@ TEST_CASE("check/plan: flags replace mlci.yaml", "[check][plan]") {
 }
 
 TEST_CASE("check/plan: REF is the subject; a dataset REF is what is checked", "[check][plan]") {
-    Fixture f;
+    PlanFixture f;
     TestOptions o;
     o.ref = "iris:v1";
     o.no_suites = true;
@@ -136,7 +136,7 @@ TEST_CASE("check/plan: REF is the subject; a dataset REF is what is checked", "[
 }
 
 TEST_CASE("check/plan: unknown names are usage errors that say what exists", "[check][plan]") {
-    Fixture f;
+    PlanFixture f;
     TestOptions suite;
     suite.suites = {"integration"};
     CHECK_THAT(f.plan_error(suite), Catch::Contains("unknown suite 'integration'") &&
@@ -155,7 +155,7 @@ TEST_CASE("check/plan: unknown names are usage errors that say what exists", "[c
 }
 
 TEST_CASE("check/plan: a malformed schema file names file and line", "[check][plan]") {
-    Fixture f;
+    PlanFixture f;
     auto schema = f.p.write("schema.yaml", "columns:\n  x:\n    type: integer\n");
     TestOptions o;
     o.no_suites = true;
@@ -167,7 +167,7 @@ TEST_CASE("check/plan: a malformed schema file names file and line", "[check][pl
 }
 
 TEST_CASE("check/plan: a reference that is not a dataset", "[check][plan]") {
-    Fixture f;
+    PlanFixture f;
     store::Manifest m;
     m.artifact_type = store::k_type_run;
     m.config = *f.p.store.put_blob("{}", "application/json");
@@ -179,7 +179,7 @@ TEST_CASE("check/plan: a reference that is not a dataset", "[check][plan]") {
 
 TEST_CASE("check/plan: a suite whose program is missing fails before anything runs",
           "[check][plan]") {
-    Fixture f(R"(
+    PlanFixture f(R"(
 test:
   suites:
     unit: {command: [mlci-missing-test-runner]}

@@ -11,7 +11,7 @@ using namespace mlci::store;
 
 namespace {
 
-struct Fixture {
+struct LineageFixture {
     testing::TempDir dir;
     Store store = *Store::init(dir / ".mlci");
 
@@ -48,7 +48,7 @@ struct Fixture {
 
 TEST_CASE("lineage: lineage walks from data and code to a run and on to what came of it",
           "[lineage]") {
-    Fixture f;
+    LineageFixture f;
     auto commit = std::string(40, 'a');
     auto data = f.put(k_type_dataset, "dataset",
                       {{"kind", "dataset"}, {"git", {{"commit", commit}, {"branch", "main"}}}},
@@ -117,7 +117,7 @@ TEST_CASE("lineage: lineage walks from data and code to a run and on to what cam
 }
 
 TEST_CASE("lineage: lineage names sources that are not in the store", "[lineage]") {
-    Fixture f;
+    LineageFixture f;
     auto absent = "sha256:" + std::string(64, '9');
     auto run = f.put(k_type_run, "run", {{"kind", "run"}}, {{"dev.mlci.lineage.inputs", absent}});
     REQUIRE(f.store.tag_next_version(run, "pulled"));

@@ -29,12 +29,12 @@ std::string sample(size_t n, unsigned seed) {
     return out;
 }
 
-struct Fixture {
+struct LayerFixture {
     testing::TempDir dir;
     store::Store store = *store::Store::init(dir / "store");
     std::vector<TarEntry> entries;
 
-    Fixture() {
+    LayerFixture() {
         // Three files: a few blocks' worth, one empty, one under a block.
         auto add = [&](const std::string& name, const std::string& content) {
             auto p = dir / name;
@@ -74,7 +74,7 @@ struct Fixture {
 } // namespace
 
 TEST_CASE("oci layer: an uncompressed layer is the tar, its digest the diff_id", "[oci]") {
-    Fixture f;
+    LayerFixture f;
     auto tar = f.tar();
     auto l = f.layer(Compression::none, 2);
     CHECK(l.blob.media_type == k_layer_tar);
@@ -85,7 +85,7 @@ TEST_CASE("oci layer: an uncompressed layer is the tar, its digest the diff_id",
 }
 
 TEST_CASE("oci layer: gzip decompresses to the tar, the same for any thread count", "[oci]") {
-    Fixture f;
+    LayerFixture f;
     auto tar = f.tar();
     auto one = f.layer(Compression::gzip, 1);
     auto three = f.layer(Compression::gzip, 3);
@@ -105,7 +105,7 @@ TEST_CASE("oci layer: gzip decompresses to the tar, the same for any thread coun
 }
 
 TEST_CASE("oci layer: zstd decompresses to the tar, the same for any thread count", "[oci]") {
-    Fixture f;
+    LayerFixture f;
     auto tar = f.tar();
     auto one = f.layer(Compression::zstd, 1);
     auto four = f.layer(Compression::zstd, 4);
@@ -116,7 +116,7 @@ TEST_CASE("oci layer: zstd decompresses to the tar, the same for any thread coun
 }
 
 TEST_CASE("oci layer: a producer's error leaves no blob and is returned", "[oci]") {
-    Fixture f;
+    LayerFixture f;
     auto before =
         std::distance(std::filesystem::directory_iterator(f.store.root() / "blobs/sha256"),
                       std::filesystem::directory_iterator());
@@ -138,7 +138,7 @@ TEST_CASE("oci layer: a producer's error leaves no blob and is returned", "[oci]
 }
 
 TEST_CASE("oci layer: progress reports the tar bytes written", "[oci]") {
-    Fixture f;
+    LayerFixture f;
     uint64_t last = 0;
     Reporter r;
     r.progress = [&](const Progress& p) { last = p.bytes; };
@@ -150,7 +150,7 @@ TEST_CASE("oci layer: progress reports the tar bytes written", "[oci]") {
 TEST_CASE("oci layer: gzip of float weights is smaller than they are, the same for any thread "
           "count",
           "[oci]") {
-    Fixture f;
+    LayerFixture f;
     // Float32 weights: next to no repeats, so blocks are coded as literals.
     std::mt19937 rng(3);
     std::normal_distribution<float> normal;
