@@ -75,7 +75,7 @@ _mlci_flags() {
     'test') echo '-h --help --suite --data --schema --reference --max-drift --junit --timeout -t --tag --no-suites --no-data' ;;
     'train') echo '-h --help -i --input --params -p --param -o --output --dep --metrics -n --name -f --force --explain --remote-cache --plain-http --timeout --grid -j --jobs --sample --range --seed --shard --select' ;;
     'validate') echo '-h --help --require --baseline --max-regression --report --junit -t --tag --allow-no-criteria' ;;
-    'package') echo '-h --help --base --entrypoint --cmd --env --port --workdir --add --label -t --tag -o --output --compression --format --model-dir --platform --plain-http --allow-unvalidated -j --jobs' ;;
+    'package') echo '-h --help --base --entrypoint --cmd --env --port --workdir --add --label -t --tag -o --output --compression --format --layout --model-dir --platform --plain-http --allow-unvalidated -j --jobs' ;;
     'deploy') echo '-h --help --env --target --health-check --health-timeout --health-retries --health-interval --pre-start --keep --public-key --image --values-key --branch --runtime --wait -f --force --no-require-validation' ;;
     'deploy status') echo '-h --help' ;;
     'deploy history') echo '-h --help' ;;
@@ -126,7 +126,7 @@ _mlci_takes_value() {
     'test') case "$2" in --suite|--data|--schema|--reference|--max-drift|--junit|--timeout|-t|--tag) return 0 ;; esac ;;
     'train') case "$2" in -i|--input|--params|-p|--param|-o|--output|--dep|--metrics|-n|--name|--remote-cache|--timeout|--grid|-j|--jobs|--sample|--range|--seed|--shard|--select) return 0 ;; esac ;;
     'validate') case "$2" in --require|--baseline|--max-regression|--report|--junit|-t|--tag) return 0 ;; esac ;;
-    'package') case "$2" in --base|--entrypoint|--cmd|--env|--port|--workdir|--add|--label|-t|--tag|-o|--output|--compression|--format|--model-dir|--platform|-j|--jobs) return 0 ;; esac ;;
+    'package') case "$2" in --base|--entrypoint|--cmd|--env|--port|--workdir|--add|--label|-t|--tag|-o|--output|--compression|--format|--layout|--model-dir|--platform|-j|--jobs) return 0 ;; esac ;;
     'deploy') case "$2" in --env|--target|--health-check|--health-timeout|--health-retries|--health-interval|--pre-start|--keep|--public-key|--image|--values-key|--branch|--runtime|--wait) return 0 ;; esac ;;
     'deploy rollback') case "$2" in --to|--target|--health-check|--health-timeout|--health-retries|--health-interval|--pre-start|--keep|--public-key|--image|--values-key|--branch|--runtime|--wait) return 0 ;; esac ;;
     'watch') case "$2" in --baseline|--env|--baseline-table|--target|--rule|--window|--window-seconds|--clock|--poll-interval|--listen|--on-alert|-n|--name|--ts-field|--features-field|--prediction-field|--label-field) return 0 ;; esac ;;
