@@ -16,38 +16,14 @@ done
 py() { /usr/bin/python3 "$@"; }
 free_port() { py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# podman, as mlci runs it too, with everything in $SCRATCH: its own
-# containers.conf (no default ulimits, which runc may not raise here) and
-# storage, so that the test leaves nothing behind. The runtime is not set
-# there: the environment's `runtime: runc` is what makes mlci's podman use
-# runc, as crun fails in these sandboxes.
-mkdir -p "$SCRATCH/podman/tmp"
-cat >"$SCRATCH/podman/containers.conf" <<EOF
-[containers]
-default_ulimits = []
-
-[engine]
-tmp_dir = "$SCRATCH/podman/tmp"
-events_logger = "none"
-EOF
-cat >"$SCRATCH/podman/storage.conf" <<EOF
-[storage]
-driver = "overlay"
-graphroot = "$SCRATCH/podman/root"
-runroot = "$SCRATCH/podman/run"
-EOF
-export CONTAINERS_CONF=$SCRATCH/podman/containers.conf
-export CONTAINERS_STORAGE_CONF=$SCRATCH/podman/storage.conf
-podman() { command podman --runtime runc "$@"; }
+# podman, as mlci runs it too (the environment's `runtime: runc` is what
+# makes mlci's podman use runc).
+source "$MLCI_SOURCE_DIR/tests/cli/podman_fixture.sh"
 cleanup() {
     local ids
     ids=$(command podman --runtime runc ps -aq 2>/dev/null || true)
     [[ -z $ids ]] || command podman --runtime runc rm -f -t 0 $ids >/dev/null 2>&1 || true
-    # podman's storage mounts its overlay folder on itself, and leaves it
-    # mounted when a command fails half way.
-    local mount
-    awk -v scratch="$SCRATCH/" 'index($2, scratch) == 1 { print $2 }' /proc/self/mounts | sort -r |
-        while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
+    podman_unmount
     rm -rf "$SCRATCH"
 }
 trap cleanup EXIT

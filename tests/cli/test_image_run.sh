@@ -16,33 +16,13 @@ py() { /usr/bin/python3 "$@"; }
 # json FILE EXPR: EXPR of the JSON document d in FILE, printed as JSON.
 json() { py -c "import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps($2, sort_keys=True))" "$1"; }
 
-# podman with everything in $SCRATCH: its own containers.conf (runc, as
-# crun fails in these sandboxes, and no default ulimits, which runc may not
-# raise here), storage and state, so that the test leaves nothing behind.
-mkdir -p "$SCRATCH/podman"
-cat >"$SCRATCH/podman/containers.conf" <<EOF
-[containers]
-default_ulimits = []
-
-[engine]
-runtime = "runc"
-tmp_dir = "$SCRATCH/podman/tmp"
-events_logger = "none"
-EOF
-export CONTAINERS_CONF=$SCRATCH/podman/containers.conf
-podman() {
-    command podman --root "$SCRATCH/podman/root" --runroot "$SCRATCH/podman/run" --runtime runc "$@"
-}
+source "$MLCI_SOURCE_DIR/tests/cli/podman_fixture.sh"
 container=""
 cleanup() {
     if [[ -n $container ]]; then
         podman rm -f -t 0 "$container" >/dev/null 2>&1 || true
     fi
-    # podman's storage mounts its overlay folder on itself, and leaves it
-    # mounted when a command fails half way.
-    local mount
-    awk -v scratch="$SCRATCH/" 'index($2, scratch) == 1 { print $2 }' /proc/self/mounts | sort -r |
-        while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
+    podman_unmount
     rm -rf "$SCRATCH"
 }
 trap cleanup EXIT

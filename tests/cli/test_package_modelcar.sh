@@ -14,26 +14,10 @@ for tool in umoci skopeo podman runc; do
 done
 json() { /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
-# podman with its storage, state and runc config in $SCRATCH (as test_image_run.sh).
-mkdir -p "$SCRATCH/podman"
-cat >"$SCRATCH/podman/containers.conf" <<EOF
-[containers]
-default_ulimits = []
-
-[engine]
-runtime = "runc"
-tmp_dir = "$SCRATCH/podman/tmp"
-events_logger = "none"
-EOF
-export CONTAINERS_CONF=$SCRATCH/podman/containers.conf
-podman() {
-    command podman --root "$SCRATCH/podman/root" --runroot "$SCRATCH/podman/run" --runtime runc "$@"
-}
+source "$MLCI_SOURCE_DIR/tests/cli/podman_fixture.sh"
 cleanup() {
     stop_registries
-    local mount
-    awk -v scratch="$SCRATCH/" 'index($2, scratch) == 1 { print $2 }' /proc/self/mounts | sort -r |
-        while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
+    podman_unmount
     rm -rf "$SCRATCH"
 }
 trap cleanup EXIT
