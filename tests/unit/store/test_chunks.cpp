@@ -1,4 +1,5 @@
 #include "../temp_dir.hpp"
+#include "chunked_fixture.hpp"
 
 #include <catch2/catch.hpp>
 #include <fcntl.h>
@@ -20,38 +21,6 @@ using namespace mlci;
 using namespace mlci::store;
 
 namespace {
-
-std::string random_text(size_t n, uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::string out(n, '\0');
-    for (auto& c : out)
-        c = static_cast<char>(rng());
-    return out;
-}
-
-// Stores `content` as a chunked file and returns its entry.
-FileEntry store_chunked(Store& s, const fs::path& file, const std::string& content) {
-    REQUIRE(write_file_atomic(file, content));
-    auto chunks = ChunkStore::open(s);
-    REQUIRE(chunks);
-    UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-    auto chunked = chunk_file(**chunks, fd.get(), file);
-    REQUIRE(chunked);
-    REQUIRE((*chunks)->finish());
-    auto lists = put_chunk_lists(s, **chunks, *chunked);
-    REQUIRE(lists);
-    FileEntry e{"f.bin", chunked->size, 0644, chunked->digest, *lists};
-    return e;
-}
-
-std::string read_back(const Store& s, const FileEntry& e, const fs::path& out_path) {
-    UniqueFd out(::open(out_path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    auto written = write_content(s, e, out.get(), out_path);
-    REQUIRE(written);
-    auto text = read_file(out_path);
-    REQUIRE(text);
-    return *text;
-}
 
 // Random bytes with a stretch of zeros (no cut there: maximum-size chunks).
 std::string pipeline_input(size_t n, uint64_t seed) {
@@ -121,17 +90,17 @@ TEST_CASE("a chunked file reads back byte-identical and shares unchanged chunks"
     testing::TempDir dir;
     auto s = Store::init(dir / ".mlci");
     REQUIRE(s);
-    auto v1 = random_text(6u << 20, 7);
-    auto e1 = store_chunked(*s, dir / "f", v1);
+    auto v1 = testing::random_bytes(6u << 20, 7);
+    auto e1 = testing::store_chunked(*s, dir / "f", v1);
     CHECK(e1.size == v1.size());
-    CHECK(read_back(*s, e1, dir / "out1") == v1);
+    CHECK(testing::read_back(*s, e1, dir / "out1") == v1);
 
     auto v2 = v1;
     v2[3u << 20] ^= 1;
-    auto e2 = store_chunked(*s, dir / "f", v2);
+    auto e2 = testing::store_chunked(*s, dir / "f", v2);
     CHECK(e2.digest != e1.digest);
-    CHECK(read_back(*s, e2, dir / "out2") == v2);
-    CHECK(read_back(*s, e1, dir / "out1") == v1);
+    CHECK(testing::read_back(*s, e2, dir / "out2") == v2);
+    CHECK(testing::read_back(*s, e1, dir / "out1") == v1);
     // The second version's new pack holds one chunk, not the file.
     auto new_lists = 0;
     for (auto& l : e2.chunk_lists)
@@ -153,7 +122,7 @@ TEST_CASE("a corrupt pack fails the read instead of giving wrong bytes", "[store
     testing::TempDir dir;
     auto s = Store::init(dir / ".mlci");
     REQUIRE(s);
-    auto e = store_chunked(*s, dir / "f", random_text(2u << 20, 9));
+    auto e = testing::store_chunked(*s, dir / "f", testing::random_bytes(2u << 20, 9));
     auto list = parse_chunk_list(*s->read_blob(e.chunk_lists[0].digest), "l");
     REQUIRE(list);
     auto pack = s->blob_path(list->packs[0].digest);
@@ -170,8 +139,8 @@ TEST_CASE("the chunk index is rebuilt from the packs alone", "[store][pack]") {
     testing::TempDir dir;
     auto s = Store::init(dir / ".mlci");
     REQUIRE(s);
-    auto content = random_text(3u << 20, 11);
-    store_chunked(*s, dir / "f", content);
+    auto content = testing::random_bytes(3u << 20, 11);
+    testing::store_chunked(*s, dir / "f", content);
     fs::remove_all(dir / ".mlci" / "mlci" / "chunks");
     auto rebuilt = rebuild_chunk_index(*s);
     REQUIRE(rebuilt);

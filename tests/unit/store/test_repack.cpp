@@ -1,4 +1,5 @@
 #include "../temp_dir.hpp"
+#include "chunked_fixture.hpp"
 
 #include <catch2/catch.hpp>
 #include <fcntl.h>
@@ -15,35 +16,6 @@ using namespace mlci;
 using namespace mlci::store;
 
 namespace {
-
-std::string repack_random_text(size_t n, uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::string out(n, '\0');
-    for (auto& c : out)
-        c = static_cast<char>(rng());
-    return out;
-}
-
-FileEntry repack_store_file(Store& s, const fs::path& file, const std::string& content) {
-    REQUIRE(write_file_atomic(file, content));
-    auto chunks = ChunkStore::open(s);
-    REQUIRE(chunks);
-    UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-    auto chunked = chunk_file(**chunks, fd.get(), file);
-    REQUIRE(chunked);
-    REQUIRE((*chunks)->finish());
-    auto lists = put_chunk_lists(s, **chunks, *chunked);
-    REQUIRE(lists);
-    return FileEntry{"f.bin", chunked->size, 0644, chunked->digest, *lists};
-}
-
-std::string repack_read_back(const Store& s, const FileEntry& e, const fs::path& path) {
-    UniqueFd out(::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    REQUIRE(write_content(s, e, out.get(), path));
-    auto text = read_file(path);
-    REQUIRE(text);
-    return *text;
-}
 
 std::vector<hash::Digest> homes_of(const Store& s, const FileEntry& e) {
     std::vector<hash::Digest> out;
@@ -76,14 +48,15 @@ TEST_CASE("repack moves a mostly dead pack's live chunks and every file reads ba
     testing::TempDir dir;
     auto s = Store::init(dir / ".mlci");
     REQUIRE(s);
-    auto old_text = repack_random_text(4u << 20, 21);
-    auto old_file = repack_store_file(*s, dir / "f", old_text);
+    auto old_text = testing::random_bytes(4u << 20, 21);
+    auto old_file = testing::store_chunked(*s, dir / "f", old_text);
     auto old_packs = homes_of(*s, old_file);
     REQUIRE(old_packs.size() == 1);
     // The kept file shares its first MiB with the old one, in the old pack.
-    auto kept_text = old_text.substr(0, 1u << 20) + repack_random_text(2u << 20, 22);
-    auto kept = repack_store_file(*s, dir / "f", kept_text);
+    auto kept_text = old_text.substr(0, 1u << 20) + testing::random_bytes(2u << 20, 22);
+    auto kept = testing::store_chunked(*s, dir / "f", kept_text);
     std::vector<hash::Digest> lists;
+    lists.reserve(kept.chunk_lists.size());
     for (auto& l : kept.chunk_lists)
         lists.push_back(l.digest);
 
@@ -102,10 +75,10 @@ TEST_CASE("repack moves a mostly dead pack's live chunks and every file reads ba
     auto homes = homes_of(*s, kept);
     CHECK(std::find(homes.begin(), homes.end(), old_packs[0]) != homes.end());
     CHECK(has_content(*s, kept));
-    CHECK(repack_read_back(*s, kept, dir / "out") == kept_text);
+    CHECK(testing::read_back(*s, kept, dir / "out") == kept_text);
     // The chunk index is a cache: lost, it is rebuilt from the packs' trailers.
     fs::remove_all(dir / ".mlci" / "mlci" / "chunks");
-    CHECK(repack_read_back(*s, kept, dir / "out2") == kept_text);
+    CHECK(testing::read_back(*s, kept, dir / "out2") == kept_text);
     // The dropped file's other chunks are gone: it is no longer whole.
     CHECK_FALSE(has_content(*s, old_file));
     // Nothing left to do a second time.
