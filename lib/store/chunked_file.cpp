@@ -253,13 +253,18 @@ private:
             auto& s = stretch(k);
             m_whole.update(s.bytes.get() + s.carried, s.have - s.carried);
             hash_chunks(s);
+            // Read before the release: once released, the main thread may
+            // refill this buffer with a later stretch, and that one's at_end
+            // would end the helper with stretches unhashed (a wrong digest
+            // for the whole file, seen once in 30 runs on a loaded machine).
+            const bool last = s.at_end;
             // Only now may the main thread refill this stretch's buffer.
             {
                 std::lock_guard lock(m_mutex);
                 m_released = k + 1;
             }
             m_changed.notify_all();
-            if (s.at_end)
+            if (last)
                 return;
         }
     }
