@@ -24,10 +24,7 @@ struct DeployFlags {
 // mlci.yaml's environment with the flags given applied over it.
 deploy::DeployRequest make_request(Context& ctx, const deploy::EnvironmentFlags& f) {
     auto project = value_or_throw(config::find_project_config(std::filesystem::current_path()));
-    std::vector<config::EnvironmentConfig> environments;
-    if (!project.file.empty())
-        environments = value_or_throw(config::load_environments(project.file));
-    auto r = value_or_throw(deploy::resolve(f, environments, project.file));
+    auto r = value_or_throw(deploy::resolve(f, project.environments, project.file));
     r.target.on_output = [&ctx](std::string_view chunk) { ctx.out.detail(std::string(chunk)); };
     return r;
 }

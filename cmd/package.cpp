@@ -19,33 +19,23 @@ namespace {
 struct PackageArgs {
     std::string reference;
     package::Flags flags;
-    // Values of options whose absence matters (an empty list is not "unset").
-    std::string base, workdir, tag, output, compression, format, layout, model_dir, platform;
     bool plain_http = false; // for a base in a registry on this machine
+    // Lists: one value a flag, so an empty list was not given.
     std::vector<std::string> entrypoint, cmd, ports, add;
-    std::map<std::string, CLI::Option*> given;
 };
 
-// The flags, with only the options given set.
-package::Flags collect(PackageArgs& a) {
+// The flags, with the lists given set.
+package::Flags collect(const PackageArgs& a) {
     auto f = a.flags;
-    auto set = [&](const char* name, auto& out, const auto& value) {
-        if (a.given.at(name)->count() > 0)
-            out = value;
+    auto set = [](std::optional<std::vector<std::string>>& out,
+                  const std::vector<std::string>& given) {
+        if (!given.empty())
+            out = given;
     };
-    set("base", f.base, a.base);
-    set("workdir", f.workdir, a.workdir);
-    set("tag", f.tag, a.tag);
-    set("output", f.output, a.output);
-    set("compression", f.compression, a.compression);
-    set("format", f.format, a.format);
-    set("layout", f.layout, a.layout);
-    set("model-dir", f.model_dir, a.model_dir);
-    set("platform", f.platform, a.platform);
-    set("entrypoint", f.entrypoint, a.entrypoint);
-    set("cmd", f.cmd, a.cmd);
-    set("port", f.ports, a.ports);
-    set("add", f.add, a.add);
+    set(f.entrypoint, a.entrypoint);
+    set(f.cmd, a.cmd);
+    set(f.ports, a.ports);
+    set(f.add, a.add);
     return f;
 }
 
@@ -80,12 +70,9 @@ nlohmann::json to_json(const package::PackageResult& r,
 void run_package(Context& ctx, PackageArgs& args) {
     auto cwd = std::filesystem::current_path();
     auto project = value_or_throw(config::find_project_config(cwd));
-    std::optional<config::PackageConfig> configured;
-    if (!project.file.empty())
-        configured = value_or_throw(config::load_package_config(project.file));
     auto epoch = value_or_throw(oci::source_date_epoch());
-    auto options =
-        value_or_throw(package::make_options(collect(args), configured, cwd, project.root, epoch));
+    auto options = value_or_throw(
+        package::make_options(collect(args), project.package, cwd, project.root, epoch));
     options.requested = args.reference;
 
     auto& store = ctx.store();
@@ -139,42 +126,40 @@ void register_package(CLI::App& app, Context& ctx) {
         ->type_name("REF");
     // One value a flag, repeated for lists: `--entrypoint python3 REF` must
     // not take REF as a second argument.
-    auto opt = [&](const char* name, auto& value, const char* flag, const char* help,
-                   const char* type) {
-        a->given[name] =
-            cmd->add_option(flag, value, help)->type_name(type)->allow_extra_args(false);
+    auto opt = [&](auto& value, const char* flag, const char* help, const char* type) {
+        return cmd->add_option(flag, value, help)->type_name(type)->allow_extra_args(false);
     };
-    opt("base", a->base, "--base",
+    opt(a->flags.base, "--base",
         "Base image: scratch (default), HOST/REPO[:TAG|@DIGEST] in a registry, oci:DIR[:REF], "
         "oci-archive:FILE[:REF], or an image in the store",
         "IMAGE");
-    opt("entrypoint", a->entrypoint, "--entrypoint",
-        "The image's entrypoint, one argument per flag", "ARG");
-    opt("cmd", a->cmd, "--cmd", "The image's default arguments, one per flag", "ARG");
+    opt(a->entrypoint, "--entrypoint", "The image's entrypoint, one argument per flag", "ARG");
+    opt(a->cmd, "--cmd", "The image's default arguments, one per flag", "ARG");
     cmd->add_option("--env", a->flags.env, "Set an environment variable in the image")
         ->type_name("K=V")
         ->allow_extra_args(false);
-    opt("port", a->ports, "--port", "Expose a port (8080, 8080/tcp, 53/udp)", "N");
-    opt("workdir", a->workdir, "--workdir",
-        "The working directory (default: the base's, else /app)", "DIR");
-    opt("add", a->add, "--add",
+    opt(a->ports, "--port", "Expose a port (8080, 8080/tcp, 53/udp)", "N");
+    opt(a->flags.workdir, "--workdir", "The working directory (default: the base's, else /app)",
+        "DIR");
+    opt(a->add, "--add",
         "Add serving files: a file or folder, to DEST (default: its name under the workdir)",
         "SRC[:DEST]");
     cmd->add_option("--label", a->flags.labels, "Set a label in the image config")
         ->type_name("K=V")
         ->allow_extra_args(false);
-    opt("tag", a->tag, "-t,--tag",
+    opt(a->flags.tag, "-t,--tag",
         "Tag as NAME:TAG, or NAME for the next NAME:vN (default: RUN-NAME-image)", "NAME[:TAG]");
-    opt("output", a->output, "-o,--output",
+    opt(a->flags.output, "-o,--output",
         "Also write the image to oci-archive:FILE or docker-archive:FILE", "KIND:FILE");
-    opt("compression", a->compression, "--compression",
-        "Layer compression: none, gzip (default) or zstd", "KIND");
-    opt("format", a->format, "--format", "image (default) or modelpack", "FORMAT");
-    opt("layout", a->layout, "--layout",
-        "standard (default) or modelcar: the model alone under /models, for KServe", "LAYOUT");
-    opt("model-dir", a->model_dir, "--model-dir",
+    auto* compression = opt(a->flags.compression, "--compression",
+                            "Layer compression: none, gzip (default) or zstd", "KIND");
+    auto* format = opt(a->flags.format, "--format", "image (default) or modelpack", "FORMAT");
+    auto* layout =
+        opt(a->flags.layout, "--layout",
+            "standard (default) or modelcar: the model alone under /models, for KServe", "LAYOUT");
+    opt(a->flags.model_dir, "--model-dir",
         "Where the model's files go in the image (default: /model; /models for a modelcar)", "DIR");
-    opt("platform", a->platform, "--platform",
+    opt(a->flags.platform, "--platform",
         "The platform to take from a multi-platform base, and that a scratch image declares "
         "(default: linux/amd64)",
         "OS/ARCH[/VARIANT]");
@@ -184,9 +169,9 @@ void register_package(CLI::App& app, Context& ctx) {
                   "Package a run that has no passing validation");
     cmd->add_option("-j,--jobs", a->flags.jobs, "Compression threads (default: all cores)")
         ->type_name("N");
-    a->given.at("compression")->check(CLI::IsMember({"none", "gzip", "zstd"}));
-    a->given.at("format")->check(CLI::IsMember({"image", "modelpack"}));
-    a->given.at("layout")->check(CLI::IsMember({"standard", "modelcar"}));
+    compression->check(CLI::IsMember({"none", "gzip", "zstd"}));
+    format->check(CLI::IsMember({"image", "modelpack"}));
+    layout->check(CLI::IsMember({"standard", "modelcar"}));
     cmd->callback([&ctx, a] { run_package(ctx, *a); });
 
     ctx.document(

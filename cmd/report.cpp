@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/fs.hpp>
-#include <mlci/deploy/record.hpp>
+#include <mlci/deploy/baseline.hpp>
 #include <mlci/gate/run.hpp>
 #include <mlci/report/mr_report.hpp>
 #include <mlci/run/history.hpp>
@@ -27,11 +27,11 @@ struct ReportFlags {
 
 // The run REF stands for; without REF, NAME:latest of mlci.yaml's train
 // name when it exists, else the newest run in the store.
-store::IndexEntry find_run(Context& ctx, const std::string& ref) {
+store::IndexEntry find_run(Context& ctx, const config::ProjectConfig& config,
+                           const std::string& ref) {
     auto& store = ctx.store();
     if (!ref.empty())
         return value_or_throw(gate::run_behind(store, ctx.resolve(ref)));
-    auto config = value_or_throw(config::find_project_config(fs::current_path()));
     if (config.train && !config.train->name.empty()) {
         std::istringstream none;
         if (auto e = store::resolve(store, config.train->name + ":latest", none))
@@ -46,20 +46,8 @@ store::IndexEntry find_run(Context& ctx, const std::string& ref) {
 
 // --baseline: a reference, or an environment's deployed package.
 store::IndexEntry find_baseline(Context& ctx, const std::string& text) {
-    auto& store = ctx.store();
-    std::istringstream none;
-    auto entry = store::resolve(store, text, none);
-    if (!entry && deploy::validate_environment_name(text)) {
-        if (auto deployed = value_or_throw(deploy::current(store, text)))
-            entry = ctx.resolve(deployed->deployment.package.str());
-        else
-            throw Failure({Exit::usage, fmt::format("'{}' is neither a reference in the store nor "
-                                                    "an environment with a deployment",
-                                                    text)});
-    }
-    if (!entry)
-        throw Failure(std::move(entry.error()));
-    return value_or_throw(gate::run_behind(store, *entry));
+    auto target = value_or_throw(deploy::resolve_baseline(ctx.store(), text));
+    return value_or_throw(gate::run_behind(ctx.store(), target.entry));
 }
 
 void write_file(const fs::path& path, const std::string& content) {
@@ -70,14 +58,14 @@ void write_file(const fs::path& path, const std::string& content) {
 }
 
 void run_report(Context& ctx, const ReportFlags& flags) {
-    auto run_entry = find_run(ctx, flags.ref);
+    auto config = value_or_throw(config::find_project_config(fs::current_path()));
+    auto run_entry = find_run(ctx, config, flags.ref);
     report::ReportOptions options;
     if (!flags.baseline.empty()) {
         options.baseline = find_baseline(ctx, flags.baseline);
         options.baseline_source = "--baseline " + flags.baseline;
     }
     options.metric = flags.metric;
-    auto config = value_or_throw(config::find_project_config(fs::current_path()));
     for (auto& d : config.datasets)
         if (d.max_drift)
             options.max_drift[d.name] = *d.max_drift;

@@ -23,9 +23,6 @@ struct TestFlags {
     std::vector<std::string> rest;
     std::string junit;
     std::vector<std::string> tags;
-    std::optional<std::chrono::milliseconds> timeout;
-    double max_drift = 0;
-    bool has_max_drift = false;
 };
 
 void print_case_failures(Output& out, const report::TestSuite& s) {
@@ -94,12 +91,7 @@ void run_test(Context& ctx, TestFlags& flags) {
     split_words(ctx, flags);
     auto& store = ctx.store();
     auto config = value_or_throw(config::find_project_config(std::filesystem::current_path()));
-    auto options = flags.test;
-    if (flags.timeout)
-        options.timeout = *flags.timeout;
-    if (flags.has_max_drift)
-        options.max_drift = flags.max_drift;
-    auto plan = value_or_throw(check::plan_tests(store, config, options, std::cin));
+    auto plan = value_or_throw(check::plan_tests(store, config, flags.test, std::cin));
     ctx.check_tag_kinds(flags.tags, store::k_type_test_report);
 
     check::TestCallbacks callbacks;
@@ -182,25 +174,20 @@ void register_test(CLI::App& app, Context& ctx) {
                     "Measure drift against this dataset version's profile (default: the "
                     "dataset's reference in mlci.yaml)")
         ->type_name("REF");
-    auto* max_drift =
-        cmd->add_option("--max-drift", flags->max_drift,
-                        "Largest population stability index (PSI) a column may reach (default: "
-                        "max_drift of mlci.yaml, else 0.2)")
-            ->type_name("PSI");
+    cmd->add_option("--max-drift", t.max_drift,
+                    "Largest population stability index (PSI) a column may reach (default: "
+                    "max_drift of mlci.yaml, else 0.2)")
+        ->type_name("PSI");
     cmd->add_option("--junit", flags->junit,
                     "Write every suite and data check as JUnit XML to FILE (for CI test widgets)")
         ->type_name("FILE");
-    add_duration_option(cmd, "--timeout", flags->timeout,
-                        "Stop a suite that runs longer than this");
+    add_duration_option(cmd, "--timeout", t.timeout, "Stop a suite that runs longer than this");
     cmd->add_option("-t,--tag", flags->tags,
                     "Also tag the report NAME:TAG, or NAME for the next NAME:vN (repeatable)")
         ->type_name("NAME[:TAG]");
     cmd->add_flag("--no-suites", t.no_suites, "Run no test suite, only data checks");
     cmd->add_flag("--no-data", t.no_data, "Run no data check, only test suites");
-    cmd->callback([&ctx, flags, max_drift] {
-        flags->has_max_drift = max_drift->count() > 0;
-        run_test(ctx, *flags);
-    });
+    cmd->callback([&ctx, flags] { run_test(ctx, *flags); });
     ctx.document(
         {"test",
          "Runs the test suites and data checks that mlci.yaml declares (or that flags give) and "

@@ -5,10 +5,10 @@
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/format.hpp>
 #include <mlci/core/fs.hpp>
-#include <mlci/deploy/record.hpp>
+#include <mlci/deploy/baseline.hpp>
+#include <mlci/gate/settings.hpp>
 #include <mlci/gate/validation.hpp>
 #include <mlci/report/validation_report.hpp>
-#include <sstream>
 
 namespace mlci::cli {
 
@@ -16,61 +16,31 @@ namespace {
 
 struct ValidateFlags {
     std::string ref;
-    std::vector<std::string> require;
-    std::string baseline;
-    std::vector<std::string> max_regression;
+    gate::GateFlags gate;
     std::string report;
     std::string junit;
     std::vector<std::string> tags;
     bool allow_no_criteria = false;
 };
 
-// Criteria and limits: mlci.yaml's, with the flags' applied over them.
-std::pair<std::vector<gate::Criterion>, std::vector<gate::RegressionLimit>>
-gate_rules(const config::ProjectConfig& config, const ValidateFlags& flags) {
-    std::vector<gate::Criterion> configured, given;
-    std::vector<gate::RegressionLimit> configured_limits, given_limits;
-    if (config.validate) {
-        for (auto& text : config.validate->require) {
-            auto c = gate::parse_criterion(text);
-            if (!c)
-                throw Failure({Exit::usage, fmt::format("'{}': validate.require: {}",
-                                                        config.file.string(), c.error().message)});
-            configured.push_back(*c);
-        }
-        for (auto& [metric, delta] : config.validate->max_regression)
-            configured_limits.push_back({metric, delta, false, std::nullopt});
-    }
-    for (auto& text : flags.require)
-        given.push_back(value_or_throw(gate::parse_criterion(text)));
-    for (auto& text : flags.max_regression)
-        given_limits.push_back(value_or_throw(gate::parse_regression_limit(text)));
-    return {gate::merge_criteria(configured, given),
-            gate::merge_limits(configured_limits, given_limits)};
-}
-
-// The baseline run: --baseline must resolve; mlci.yaml's may not exist yet
-// (nothing is in production before the first deploy), which only skips limits.
-// An environment name stands for the package deployed there.
-std::optional<gate::Run> load_baseline(Context& ctx, const std::string& text, bool from_flag) {
-    std::istringstream none;
-    auto entry = store::resolve(ctx.store(), text, none);
-    if (deploy::validate_environment_name(text)) {
-        if (auto deployed = value_or_throw(deploy::current(ctx.store(), text))) {
-            ctx.out.note(fmt::format("baseline: {} as deployed to {} ({})",
-                                     deployed->deployment.package_ref, text, deployed->reference));
-            entry = ctx.resolve(deployed->deployment.package.str());
-        }
-    }
-    if (!entry) {
-        if (from_flag)
-            throw Failure(std::move(entry.error()));
+// The baseline run. One given as --baseline must resolve; mlci.yaml's may
+// not exist yet (nothing is in production before the first deploy), which
+// only skips the limits.
+std::optional<gate::Run> load_baseline(Context& ctx, const gate::GateSettings& s) {
+    auto target = deploy::resolve_baseline(ctx.store(), s.baseline);
+    if (!target) {
+        if (s.baseline_from_flag)
+            throw Failure(std::move(target.error()));
         ctx.out.warn(fmt::format("baseline '{}' of mlci.yaml is not in the store; regression "
                                  "limits not checked",
-                                 text));
+                                 s.baseline));
         return std::nullopt;
     }
-    auto run = value_or_throw(gate::run_behind(ctx.store(), *entry));
+    if (target->deployed)
+        ctx.out.note(fmt::format("baseline: {} as deployed to {} ({})",
+                                 target->deployed->deployment.package_ref, s.baseline,
+                                 target->deployed->reference));
+    auto run = value_or_throw(gate::run_behind(ctx.store(), target->entry));
     return value_or_throw(gate::load_run(ctx.store(), run));
 }
 
@@ -120,7 +90,9 @@ void run_validate(Context& ctx, const ValidateFlags& flags) {
     auto& store = ctx.store();
     auto config = value_or_throw(config::find_project_config(std::filesystem::current_path()));
     auto run = value_or_throw(gate::load_run(store, ctx.resolve(flags.ref)));
-    auto [criteria, limits] = gate_rules(config, flags);
+    auto rules = value_or_throw(gate::resolve(flags.gate, config.validate, config.file));
+    auto& criteria = rules.criteria;
+    auto& limits = rules.limits;
     ctx.check_tag_kinds(flags.tags, store::k_type_validation);
     // A gate with nothing to check would pass any run that exited 0, and
     // package would then take it as validated.
@@ -135,16 +107,10 @@ void run_validate(Context& ctx, const ValidateFlags& flags) {
                                       : "'" + config.file.string() + "' declares none")
                           .error());
 
-    bool from_flag = !flags.baseline.empty();
-    auto baseline_text =
-        from_flag ? flags.baseline : (config.validate ? config.validate->baseline : std::string());
     std::optional<gate::Run> baseline;
-    if (!baseline_text.empty())
-        baseline = load_baseline(ctx, baseline_text, from_flag);
-    if (!flags.max_regression.empty() && baseline_text.empty())
-        throw Failure({Exit::usage, "--max-regression needs a baseline to compare with (pass "
-                                    "--baseline REF or set validate.baseline in mlci.yaml)"});
-    if (!limits.empty() && baseline_text.empty())
+    if (!rules.baseline.empty())
+        baseline = load_baseline(ctx, rules);
+    if (!limits.empty() && rules.baseline.empty())
         ctx.out.note("no baseline: regression limits not checked (set validate.baseline or pass "
                      "--baseline)");
     if (criteria.empty() && (limits.empty() || !baseline))
@@ -152,7 +118,7 @@ void run_validate(Context& ctx, const ValidateFlags& flags) {
                      "in mlci.yaml or pass --require)");
 
     auto v = gate::evaluate(run, baseline, criteria, limits);
-    v.baseline_source = baseline_text;
+    v.baseline_source = rules.baseline;
     auto desc =
         value_or_throw(gate::store_validation(store, v, {}, Context::exact_tags(flags.tags)));
     auto reference = ctx.tag_versions(desc, flags.tags);
@@ -190,15 +156,15 @@ void register_validate(CLI::App& app, Context& ctx) {
                     "or - to read it from standard input)")
         ->required()
         ->type_name("REF");
-    cmd->add_option("--require", flags->require,
+    cmd->add_option("--require", flags->gate.require,
                     "A criterion 'METRIC OP VALUE' with OP one of >=, >, <=, <, == (repeatable; "
                     "replaces mlci.yaml's criteria on the same metric)")
         ->type_name("CRITERION");
-    cmd->add_option("--baseline", flags->baseline,
+    cmd->add_option("--baseline", flags->gate.baseline,
                     "Compare with this run, or an artifact made from one (a tag such as "
                     "production)")
         ->type_name("REF");
-    cmd->add_option("--max-regression", flags->max_regression,
+    cmd->add_option("--max-regression", flags->gate.max_regression,
                     "How far METRIC may fall behind the baseline: METRIC=DELTA, or METRIC=N% of "
                     "the baseline's value (repeatable)")
         ->type_name("METRIC=DELTA");

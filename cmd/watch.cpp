@@ -18,10 +18,7 @@ namespace {
 
 watch::WatchSettings settings_of(const watch::WatchFlags& flags) {
     auto project = value_or_throw(config::find_project_config(std::filesystem::current_path()));
-    std::optional<watch::WatchConfig> cfg;
-    if (!project.file.empty())
-        cfg = value_or_throw(watch::load_watch_config(project.file));
-    return value_or_throw(watch::resolve(flags, cfg));
+    return value_or_throw(watch::resolve(flags, project.watch));
 }
 
 void run_watch(Context& ctx, const watch::WatchFlags& flags) {

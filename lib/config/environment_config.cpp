@@ -85,11 +85,4 @@ Result<std::vector<EnvironmentConfig>> parse_environments(const YAML::Node& root
     return out;
 }
 
-Result<std::vector<EnvironmentConfig>> load_environments(const Path& file) {
-    MLCI_TRY_ASSIGN(root, config::load_yaml_file(file));
-    if (!root.IsMap())
-        return std::vector<EnvironmentConfig>();
-    return parse_environments(root, file);
-}
-
 } // namespace mlci::config

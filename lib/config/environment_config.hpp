@@ -50,7 +50,5 @@ struct EnvironmentConfig {
 // Unknown keys and wrong types are usage errors naming file:line and the key.
 Result<std::vector<EnvironmentConfig>> parse_environments(const YAML::Node& root,
                                                           const std::filesystem::path& file);
-// Reads the `environments:` section of the mlci.yaml at `file`.
-Result<std::vector<EnvironmentConfig>> load_environments(const std::filesystem::path& file);
 
 } // namespace mlci::config

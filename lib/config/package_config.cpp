@@ -95,11 +95,4 @@ Result<std::optional<PackageConfig>> parse_package_config(const YAML::Node& root
     return std::optional<PackageConfig>(std::move(c));
 }
 
-Result<std::optional<PackageConfig>> load_package_config(const Path& file) {
-    MLCI_TRY_ASSIGN(root, config::load_yaml_file(file));
-    if (!root.IsMap())
-        return std::optional<PackageConfig>();
-    return parse_package_config(root, file);
-}
-
 } // namespace mlci::config

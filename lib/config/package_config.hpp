@@ -46,7 +46,4 @@ struct PackageConfig {
 Result<std::optional<PackageConfig>> parse_package_config(const YAML::Node& root,
                                                           const std::filesystem::path& file);
 
-// Reads the `package:` section of the mlci.yaml at `file`.
-Result<std::optional<PackageConfig>> load_package_config(const std::filesystem::path& file);
-
 } // namespace mlci::config

@@ -9,20 +9,6 @@ namespace {
 
 using Path = std::filesystem::path;
 
-Result<CommandSpec> parse_command(const Path& file, const YAML::Node& node, std::string_view key) {
-    CommandSpec c;
-    if (node.IsSequence()) {
-        MLCI_TRY_ASSIGN(argv, as_string_list(file, node, key));
-        if (argv.empty())
-            return bad_key(file, node, key, "the command is empty");
-        c.argv = std::move(argv);
-    } else {
-        MLCI_TRY_ASSIGN(s, as_string(file, node, key));
-        c.shell = std::move(s);
-    }
-    return c;
-}
-
 Result<ColumnRule> parse_column(const Path& file, const YAML::Node& node, const std::string& key) {
     MLCI_TRY(expect_keys(file, node, key,
                          {"type", "min", "max", "allowed", "nullable", "max_null_fraction"}));
@@ -295,15 +281,6 @@ Result<std::vector<RemoteConfig>> parse_remotes(const Path& file, const YAML::No
 
 } // namespace
 
-CommandSpec command_from_words(std::vector<std::string> words) {
-    CommandSpec command;
-    if (words.size() == 1 && words[0].find(' ') != std::string::npos)
-        command.shell = std::move(words[0]);
-    else
-        command.argv = std::move(words);
-    return command;
-}
-
 const DatasetConfig* ProjectConfig::dataset(const std::string& name) const {
     for (auto& d : datasets)
         if (d.name == name)
@@ -353,8 +330,8 @@ Result<ProjectConfig> parse_project_config(const std::string& text, const fs::pa
     if (root.IsNull())
         return cfg;
     MLCI_TRY(expect_keys(file, root, "mlci.yaml",
-                         {"project", "datasets", "params", "train", "test", "validate", "package",
-                          "registries", "remotes", "environments", "monitors", "watch", "gc"}));
+                         {"datasets", "params", "train", "test", "validate", "package", "remotes",
+                          "environments", "watch", "gc"}));
     if (auto ds = root["datasets"]) {
         if (!ds.IsMap())
             return bad_key(file, ds, "datasets", "expected a mapping of dataset names");
@@ -396,6 +373,12 @@ Result<ProjectConfig> parse_project_config(const std::string& text, const fs::pa
         MLCI_TRY_ASSIGN(v, parse_remotes(file, r));
         cfg.remotes = std::move(v);
     }
+    MLCI_TRY_ASSIGN(package, parse_package_config(root, file));
+    cfg.package = std::move(package);
+    MLCI_TRY_ASSIGN(environments, parse_environments(root, file));
+    cfg.environments = std::move(environments);
+    MLCI_TRY_ASSIGN(watch, parse_watch_config(root, file));
+    cfg.watch = std::move(watch);
     return cfg;
 }
 

@@ -40,13 +40,20 @@
 //     origin: registry.example.com/team/ml
 //     local: {url: localhost:5000/team, plain_http: true, default: true}
 //
-// Later steps add their own sections (package, registries, environments,
-// monitors) the same way: a struct here, a parse function in its own file.
+// The sections `package:` (package_config.hpp), `environments:`
+// (environment_config.hpp) and `watch:` (watch_config.hpp) have a file each.
+// This is the one reader of mlci.yaml: each step takes its section from the
+// ProjectConfig and resolves its flags over it (flags win key by key; a
+// section's defaults live with the step that applies them).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <mlci/config/command_spec.hpp>
+#include <mlci/config/environment_config.hpp>
+#include <mlci/config/package_config.hpp>
+#include <mlci/config/watch_config.hpp>
 #include <mlci/core/error.hpp>
 #include <optional>
 #include <string>
@@ -56,17 +63,6 @@
 namespace mlci::config {
 
 namespace fs = std::filesystem;
-
-// A command to run: argv when given as a YAML list, or one shell string.
-struct CommandSpec {
-    std::vector<std::string> argv; // exec'd directly
-    std::string shell;             // run with /bin/sh -c when argv is empty
-    bool empty() const { return argv.empty() && shell.empty(); }
-};
-
-// The command given after '--' (train, test): one word holding spaces is a
-// shell line (-- 'python a.py && b'), more words are argv.
-CommandSpec command_from_words(std::vector<std::string> words);
 
 // The data-check schema of a dataset (issue: mlci test).
 struct ColumnRule {
@@ -161,6 +157,9 @@ struct ProjectConfig {
     std::optional<ValidateConfig> validate;
     GcConfig gc;
     std::vector<RemoteConfig> remotes; // in file order
+    std::optional<PackageConfig> package;
+    std::vector<EnvironmentConfig> environments;
+    std::optional<WatchConfig> watch;
 
     const DatasetConfig* dataset(const std::string& name) const;
 };

@@ -118,7 +118,6 @@ std::string example_config(const ProjectScan& scan) {
     line("# and every setting has a flag that overrides it.");
     if (!scan.requirements.empty())
         line(fmt::format("# Found {}: install it before the steps run in CI.", scan.requirements));
-    line(fmt::format("project: {}", scan.name));
     line("");
     line("# Datasets: 'mlci data-version add PATH' versions each one (a pointer file");
     line("# PATH.mlci goes in git), 'mlci test' checks its schema, 'mlci status' shows it.");

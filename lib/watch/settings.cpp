@@ -17,11 +17,11 @@ std::string flag_or_config(const std::optional<std::string>& flag,
 }
 
 // The window's size: --window or --window-seconds, else mlci.yaml's window.
-Status resolve_window(const WatchFlags& flags, const WatchConfig& c, WindowOptions& out) {
+Status resolve_window(const WatchFlags& flags, const config::WatchConfig& c, WindowOptions& out) {
     std::optional<uint64_t> events;
     std::optional<double> seconds;
     if (flags.window) {
-        auto err = parse_window(*flags.window, events, seconds);
+        auto err = config::parse_window(*flags.window, events, seconds);
         if (!err.empty())
             return usage_error("--window: {}", err);
     } else if (!flags.window_seconds) {
@@ -49,8 +49,9 @@ Status resolve_window(const WatchFlags& flags, const WatchConfig& c, WindowOptio
 
 } // namespace
 
-Result<WatchSettings> resolve(const WatchFlags& flags, const std::optional<WatchConfig>& config) {
-    const WatchConfig c = config ? *config : WatchConfig{};
+Result<WatchSettings> resolve(const WatchFlags& flags,
+                              const std::optional<config::WatchConfig>& config) {
+    const config::WatchConfig c = config ? *config : config::WatchConfig{};
     WatchSettings s;
     s.events = flag_or_config(flags.events, c.events, "");
     s.baseline = flag_or_config(flags.baseline, c.baseline, "");

@@ -6,10 +6,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <mlci/config/watch_config.hpp>
 #include <mlci/core/error.hpp>
 #include <mlci/watch/alert_policy.hpp>
 #include <mlci/watch/baseline.hpp>
-#include <mlci/watch/config.hpp>
 #include <mlci/watch/event.hpp>
 #include <mlci/watch/report.hpp>
 #include <mlci/watch/rule.hpp>
@@ -61,7 +61,8 @@ struct WatchSettings {
 
 // Merges `config` and `flags`; usage errors for a watch that cannot run (no
 // events, no baseline or two of them, a bad rule or window).
-Result<WatchSettings> resolve(const WatchFlags& flags, const std::optional<WatchConfig>& config);
+Result<WatchSettings> resolve(const WatchFlags& flags,
+                              const std::optional<config::WatchConfig>& config);
 
 // What the reports of this watch say about it; `source` as the source names
 // itself. Its name is the watch's, else the baseline's.

@@ -15,7 +15,11 @@ done
 expect_eq "$(ls "$top"/man/*.1 | wc -l)" "$(($(echo "$steps" | wc -w) + 1))" "man pages, one per command"
 # Besides them, only the hand-written mlci.yaml(5), which names every section of mlci.yaml.
 expect_eq "$(cd "$top/man" && ls | grep -v '\.1$')" "mlci.yaml.5" "pages other than section 1"
-for key in project datasets params train test validate package environments watch remotes gc; do
+# The sections are the keys the one reader of mlci.yaml accepts at its top.
+sections=$(sed -n '/expect_keys(file, root, "mlci.yaml"/,/}));/p' "$top/lib/config/project_config.cpp" |
+    grep -o '"[a-z_]*"' | tr -d '"' | grep -vx 'mlci.yaml')
+expect_eq "$(echo "$sections" | wc -l)" 10 "top-level keys of mlci.yaml"
+for key in $sections; do
     grep -q "^\.B $key:" "$top/man/mlci.yaml.5" || fail "mlci.yaml(5) misses the '$key' section"
 done
 

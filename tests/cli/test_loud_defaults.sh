@@ -53,7 +53,7 @@ expect_in "$err" "no criteria: only the run's status is checked"
 (cd ../bare && expect_exit 0 mlci --store ../proj/.mlci validate "$run_m" --require 'accuracy >= 0.4')
 (cd ../bare && expect_exit 1 mlci --store ../proj/.mlci validate "$run_m" --require 'accuracy >= 0.9')
 # An mlci.yaml without a validate section gives no criteria either.
-mkdir -p ../noyaml && printf 'project: x\n' >../noyaml/mlci.yaml
+mkdir -p ../noyaml && printf 'gc: {keep_last: 3}\n' >../noyaml/mlci.yaml
 (cd ../noyaml && expect_exit 2 mlci --store ../proj/.mlci validate "$run_m")
 expect_in "$err" "mlci.yaml' declares none"
 

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <mlci/config/project_config.hpp>
 
 using namespace mlci;
@@ -80,4 +81,52 @@ TEST_CASE("mlci.yaml: gc.keep_last is a whole number of versions", "[config]") {
         CHECK(r.error().code == Exit::usage);
         CHECK(r.error().message.find("mlci.yaml:2") != std::string::npos);
     }
+}
+
+TEST_CASE("mlci.yaml: one reader for every step's section", "[config]") {
+    auto cfg = parse_project_config(R"(
+package:
+  base: scratch
+  entrypoint: [python3, /app/serve.py]
+environments:
+  staging: {target: "dir:/srv/iris", health_retries: 3}
+  production: {target: "podman:iris:8080"}
+watch:
+  baseline: iris-image:latest
+  on_alert: notify.sh --team ml
+)",
+                                    "mlci.yaml");
+    REQUIRE(cfg);
+    REQUIRE(cfg->package);
+    CHECK(cfg->package->base == "scratch");
+    CHECK(cfg->package->entrypoint == std::vector<std::string>{"python3", "/app/serve.py"});
+    REQUIRE(cfg->environments.size() == 2);
+    CHECK(cfg->environments[0].name == "staging");
+    CHECK(cfg->environments[0].health_retries == 3u);
+    CHECK(cfg->environments[1].target == "podman:iris:8080");
+    REQUIRE(cfg->watch);
+    CHECK(cfg->watch->baseline == "iris-image:latest");
+    CHECK(cfg->watch->on_alert.shell == "notify.sh --team ml");
+
+    auto none = parse_project_config("train: {command: [a]}\n", "mlci.yaml");
+    REQUIRE(none);
+    CHECK_FALSE(none->package);
+    CHECK(none->environments.empty());
+    CHECK_FALSE(none->watch);
+}
+
+TEST_CASE("mlci.yaml: keys that nothing reads are refused, not ignored", "[config]") {
+    for (const char* key : {"project", "registries", "monitors"}) {
+        auto r =
+            parse_project_config(fmt::format("train: {{command: [a]}}\n{}: x\n", key), "mlci.yaml");
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code == Exit::usage);
+        CHECK(r.error().message.find("mlci.yaml:2") != std::string::npos);
+        CHECK(r.error().message.find(key) != std::string::npos);
+    }
+    // A section's error names it as any other: watch's command is train's.
+    auto empty = parse_project_config("watch:\n  on_alert: []\n", "mlci.yaml");
+    REQUIRE_FALSE(empty);
+    CHECK(empty.error().message.find("watch.on_alert") != std::string::npos);
+    CHECK(empty.error().message.find("empty") != std::string::npos);
 }

@@ -5,12 +5,13 @@
 
 using namespace mlci;
 using namespace mlci::watch;
+using config::WatchConfig;
 
 namespace {
 
 // mlci.yaml's watch section from YAML text.
 std::optional<WatchConfig> watch_yaml(const std::string& yaml) {
-    auto c = parse_watch_config(YAML::Load(yaml), "mlci.yaml");
+    auto c = config::parse_watch_config(YAML::Load(yaml), "mlci.yaml");
     REQUIRE(c);
     REQUIRE(*c);
     return *c;

@@ -1,17 +1,10 @@
 #include <charconv>
 #include <cmath>
+#include <mlci/config/watch_config.hpp>
 #include <mlci/config/yaml_util.hpp>
 #include <mlci/core/duration.hpp>
-#include <mlci/core/fs.hpp>
-#include <mlci/watch/config.hpp>
 
-namespace mlci::watch {
-
-using config::as_duration;
-using config::as_string;
-using config::as_string_list;
-using config::bad_key;
-using config::expect_keys;
+namespace mlci::config {
 
 std::string parse_window(std::string_view text, std::optional<uint64_t>& events,
                          std::optional<double>& seconds) {
@@ -75,13 +68,8 @@ Result<std::optional<WatchConfig>> parse_watch_config(const YAML::Node& root,
         c.rules = std::move(v);
     }
     if (auto n = node["on_alert"]) {
-        if (n.IsSequence()) {
-            MLCI_TRY_ASSIGN(v, as_string_list(file, n, "watch.on_alert"));
-            c.on_alert.argv = std::move(v);
-        } else {
-            MLCI_TRY_ASSIGN(v, as_string(file, n, "watch.on_alert"));
-            c.on_alert.shell = std::move(v);
-        }
+        MLCI_TRY_ASSIGN(v, parse_command(file, n, "watch.on_alert"));
+        c.on_alert = std::move(v);
     }
     if (auto n = node["poll_interval"]) {
         MLCI_TRY_ASSIGN(v, as_duration(file, n, "watch.poll_interval"));
@@ -104,11 +92,4 @@ Result<std::optional<WatchConfig>> parse_watch_config(const YAML::Node& root,
     return std::optional<WatchConfig>(std::move(c));
 }
 
-Result<std::optional<WatchConfig>> load_watch_config(const std::filesystem::path& file) {
-    MLCI_TRY_ASSIGN(root, config::load_yaml_file(file));
-    if (!root.IsMap())
-        return std::optional<WatchConfig>();
-    return parse_watch_config(root, file);
-}
-
-} // namespace mlci::watch
+} // namespace mlci::config

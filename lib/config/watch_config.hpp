@@ -17,21 +17,21 @@
 
 #include <chrono>
 #include <filesystem>
-#include <mlci/config/project_config.hpp>
+#include <mlci/config/command_spec.hpp>
 #include <mlci/core/error.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 #include <yaml-cpp/yaml.h>
 
-namespace mlci::watch {
+namespace mlci::config {
 
 struct WatchConfig {
     std::optional<std::string> name, events, baseline, baseline_table, target, clock, listen;
     std::optional<uint64_t> window_events;
     std::optional<double> window_seconds;
     std::vector<std::string> rules;
-    config::CommandSpec on_alert;
+    CommandSpec on_alert;
     std::optional<std::chrono::milliseconds> poll_interval;
     std::optional<std::string> ts_field, features_field, prediction_field, label_field;
 };
@@ -49,6 +49,5 @@ std::string parse_window(std::string_view text, std::optional<uint64_t>& events,
 // usage errors naming file:line and the key.
 Result<std::optional<WatchConfig>> parse_watch_config(const YAML::Node& root,
                                                       const std::filesystem::path& file);
-Result<std::optional<WatchConfig>> load_watch_config(const std::filesystem::path& file);
 
-} // namespace mlci::watch
+} // namespace mlci::config
