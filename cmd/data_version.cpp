@@ -5,8 +5,7 @@
 #include <filesystem>
 #include <mlci/core/parallel.hpp>
 #include <mlci/core/text.hpp>
-#include <mlci/data/dataset.hpp>
-#include <mlci/data/history.hpp>
+#include <mlci/data/dataset_json.hpp>
 
 namespace mlci::cli {
 
@@ -52,13 +51,7 @@ void register_version_add(CLI::App& parent, Context& ctx) {
                                      plural(r.files, "file"), human_bytes(r.bytes), r.new_files,
                                      human_bytes(r.new_bytes)));
         if (ctx.options.json)
-            ctx.out.json({{"reference", r.reference},
-                          {"digest", r.manifest.digest.str()},
-                          {"files", r.files},
-                          {"bytes", r.bytes},
-                          {"new_files", r.new_files},
-                          {"new_bytes", r.new_bytes},
-                          {"unchanged", r.unchanged}});
+            ctx.out.json(data::to_json(r));
         else
             ctx.out.result(r.reference);
     });
@@ -71,16 +64,7 @@ void register_version_log(CLI::App& parent, Context& ctx) {
     cmd->callback([&ctx, name] {
         auto versions = value_or_throw(data::dataset_versions(ctx.store(), *name));
         if (ctx.options.json) {
-            nlohmann::json doc = nlohmann::json::array();
-            for (auto& v : versions)
-                doc.push_back({{"reference", v.tag},
-                               {"digest", v.manifest.digest.str()},
-                               {"created", v.created},
-                               {"message", v.message},
-                               {"commit", v.commit},
-                               {"files", v.files},
-                               {"size", v.size}});
-            ctx.out.json(doc);
+            ctx.out.json(data::to_json(versions));
             return;
         }
         for (auto& v : versions)
@@ -96,16 +80,7 @@ void register_version_list(CLI::App& parent, Context& ctx) {
     cmd->callback([&ctx] {
         auto datasets = value_or_throw(data::list_datasets(ctx.store()));
         if (ctx.options.json) {
-            nlohmann::json doc = nlohmann::json::array();
-            for (auto& d : datasets)
-                doc.push_back({{"name", d.name},
-                               {"latest", d.latest.tag},
-                               {"digest", d.latest.manifest.digest.str()},
-                               {"versions", d.versions},
-                               {"files", d.latest.files},
-                               {"size", d.latest.size},
-                               {"created", d.latest.created}});
-            ctx.out.json(doc);
+            ctx.out.json(data::to_json(datasets));
             return;
         }
         for (auto& d : datasets)

@@ -47,11 +47,10 @@ void register_init(CLI::App& app, Context& ctx) {
                 scan->script.empty() ? "none found" : scan->script,
                 plural(scan->datasets.size(), "dataset")));
         if (ctx.options.json) {
-            nlohmann::json doc{
-                {"store", store.root().string()}, {"created", !existed}, {"gitignore", ignored}};
+            project::InitReport report{store.root(), !existed, ignored, std::nullopt};
             if (scan)
-                doc["config"] = (dir / "mlci.yaml").lexically_normal().string();
-            ctx.out.json(doc);
+                report.config = (dir / "mlci.yaml").lexically_normal();
+            ctx.out.json(project::to_json(report));
         } else {
             ctx.out.result(store.root().string());
         }

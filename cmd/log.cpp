@@ -49,10 +49,7 @@ void register_run_log(CLI::App& app, Context& ctx) {
         if (flags->limit > 0 && runs.size() > flags->limit)
             runs.resize(flags->limit);
         if (ctx.options.json) {
-            nlohmann::json doc = nlohmann::json::array();
-            for (auto& r : runs)
-                doc.push_back(run::run_json(r));
-            ctx.out.json(doc);
+            ctx.out.json(run::runs_json(runs));
             return;
         }
         if (runs.empty()) {

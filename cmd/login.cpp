@@ -6,6 +6,7 @@
 #include <iostream>
 #include <mlci/registry/credentials.hpp>
 #include <mlci/registry/reference.hpp>
+#include <mlci/registry/registry_json.hpp>
 #include <mlci/registry/session.hpp>
 #include <termios.h>
 #include <unistd.h>
@@ -69,7 +70,7 @@ void register_logout(CLI::App& app, Context& ctx) {
                              : fmt::format("no credentials for '{}' in '{}'", h,
                                            registry::login_file().string()));
         if (ctx.options.json)
-            ctx.out.json({{"host", h}, {"removed", removed}});
+            ctx.out.json(registry::logout_json(h, removed));
     });
     ctx.document({"logout",
                   "Removes the credentials 'mlci login' stored for HOST. Credentials from the "
@@ -116,9 +117,7 @@ void register_login(CLI::App& app, Context& ctx) {
         ctx.out.note(fmt::format("logged in to '{}' as '{}' (credentials kept in '{}')", host,
                                  creds.username, registry::login_file().string()));
         if (ctx.options.json)
-            ctx.out.json({{"host", host},
-                          {"username", creds.username},
-                          {"file", registry::login_file().string()}});
+            ctx.out.json(registry::login_json(host, creds.username, registry::login_file()));
     });
     ctx.document(
         {"login",

@@ -39,34 +39,6 @@ package::Flags collect(const PackageArgs& a) {
     return f;
 }
 
-nlohmann::json to_json(const package::PackageResult& r,
-                       const std::optional<oci::ArchiveTarget>& out) {
-    nlohmann::json layers = nlohmann::json::array();
-    for (auto& l : r.layers)
-        layers.push_back({{"digest", l.blob.digest.str()},
-                          {"mediaType", l.blob.media_type},
-                          {"size", l.blob.size},
-                          {"diff_id", l.diff_id.str()}});
-    return {{"reference", r.reference},
-            {"digest", r.manifest.digest.str()},
-            {"mediaType", r.manifest.media_type},
-            {"artifactType", r.manifest.artifact_type},
-            {"size", r.manifest.size},
-            {"unchanged", r.unchanged},
-            {"created", r.created},
-            {"base", r.base.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.base)},
-            {"run", {{"reference", r.run}, {"digest", r.run_digest.str()}}},
-            {"validation",
-             {{"digest", r.validation ? nlohmann::json(r.validation->str()) : nullptr},
-              {"verdict", r.verdict}}},
-            {"layers", layers},
-            {"model_files", r.model_files},
-            {"model_bytes", r.model_bytes},
-            {"serving_files", r.serving_files},
-            {"provenance", r.provenance.digest.str()},
-            {"output", out ? nlohmann::json(out->file.string()) : nullptr}};
-}
-
 void run_package(Context& ctx, PackageArgs& args) {
     auto cwd = std::filesystem::current_path();
     auto project = value_or_throw(config::find_project_config(cwd));
@@ -109,7 +81,7 @@ void run_package(Context& ctx, PackageArgs& args) {
     if (options.output)
         ctx.out.note(fmt::format("wrote {}", options.output->file.string()));
     if (ctx.options.json)
-        ctx.out.json(to_json(r, options.output));
+        ctx.out.json(package::to_json(r, options.output));
     else
         ctx.out.result(r.reference);
 }

@@ -3,7 +3,7 @@
 
 #include <mlci/core/text.hpp>
 #include <mlci/registry/reference.hpp>
-#include <mlci/registry/transfer.hpp>
+#include <mlci/registry/registry_json.hpp>
 
 namespace mlci::cli {
 
@@ -82,19 +82,7 @@ void register_pull(CLI::App& app, Context& ctx) {
                                      "data-version checkout {} PATH...' restores them",
                                      r.files_selected, plural(r.files, "file"), r.reference));
         if (ctx.options.json)
-            ctx.out.json({{"reference", r.reference},
-                          {"digest", r.digest.str()},
-                          {"source", r.source},
-                          {"blobs", r.blobs},
-                          {"blobs_present", r.blobs_present},
-                          {"blobs_downloaded", r.blobs_downloaded},
-                          {"bytes_downloaded", r.bytes_downloaded},
-                          {"packs_ranged", r.packs_ranged},
-                          {"manifests", r.manifests},
-                          {"referrers", r.referrers},
-                          {"retries", r.retries},
-                          {"files", r.files},
-                          {"files_selected", r.files_selected}});
+            ctx.out.json(registry::to_json(r));
         else
             ctx.out.result(r.reference);
     });

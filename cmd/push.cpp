@@ -4,7 +4,7 @@
 
 #include <mlci/core/text.hpp>
 #include <mlci/registry/reference.hpp>
-#include <mlci/registry/transfer.hpp>
+#include <mlci/registry/registry_json.hpp>
 
 namespace mlci::cli {
 
@@ -91,17 +91,7 @@ void register_push(CLI::App& app, Context& ctx) {
                                  plural(r.manifests_pushed, "manifest"),
                                  plural(r.referrers, "referrer")));
         if (ctx.options.json)
-            ctx.out.json({{"reference", r.reference},
-                          {"digest", r.digest.str()},
-                          {"tag", r.tag},
-                          {"blobs", r.blobs},
-                          {"blobs_present", r.blobs_present},
-                          {"blobs_uploaded", r.blobs_uploaded},
-                          {"bytes_uploaded", r.bytes_uploaded},
-                          {"blobs_mounted", r.blobs_mounted},
-                          {"manifests_pushed", r.manifests_pushed},
-                          {"referrers", r.referrers},
-                          {"retries", r.retries}});
+            ctx.out.json(registry::to_json(r));
         else
             ctx.out.result(r.reference);
     });

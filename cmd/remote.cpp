@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <mlci/config/project_config.hpp>
+#include <mlci/registry/registry_json.hpp>
 
 namespace mlci::cli {
 
@@ -39,7 +40,7 @@ void register_remote_add(CLI::App& parent, Context& ctx) {
         ctx.out.note(fmt::format("added remote '{}' ({}){}", opts->name, opts->url,
                                  is_default ? ", the default" : ""));
         if (ctx.options.json)
-            ctx.out.json({{"name", opts->name}, {"url", opts->url}, {"default", is_default}});
+            ctx.out.json(registry::added_remote_json(opts->name, opts->url, is_default));
     });
 }
 
@@ -48,14 +49,7 @@ void register_remote_list(CLI::App& parent, Context& ctx) {
     cmd->callback([&ctx] {
         auto remotes = load_remotes(ctx);
         if (ctx.options.json) {
-            nlohmann::json doc = nlohmann::json::array();
-            for (auto& r : remotes.list)
-                doc.push_back({{"name", r.name},
-                               {"url", r.ref.location()},
-                               {"plain_http", r.plain_http},
-                               {"default", r.name == remotes.default_name},
-                               {"source", r.from_project ? "mlci.yaml" : "store"}});
-            ctx.out.json(doc);
+            ctx.out.json(registry::to_json(remotes));
             return;
         }
         for (auto& r : remotes.list) {

@@ -1,26 +1,13 @@
 // mlci show: an artifact's manifest, annotations and files.
 #include "context.hpp"
 
-#include <mlci/core/json.hpp>
-#include <mlci/data/dataset.hpp>
+#include <mlci/data/dataset_json.hpp>
+#include <mlci/store/artifact_json.hpp>
 #include <mlci/store/media_types.hpp>
 
 namespace mlci::cli {
 
 namespace {
-
-std::string kind_of(const store::Manifest& m) {
-    if (auto it = m.annotations.find(store::k_ann_kind); it != m.annotations.end())
-        return it->second;
-    if (!m.artifact_type.empty())
-        return m.artifact_type;
-    return m.config.media_type == store::k_oci_config ? "image" : m.config.media_type;
-}
-
-nlohmann::json profile_json(const store::Store& store, const data::ProfileLayer& p) {
-    auto text = value_or_throw(store.read_blob(p.blob.digest));
-    return value_or_throw(parse_json(text, fmt::format("profile '{}'", p.blob.digest.str())));
-}
 
 void print_profile(Output& out, const std::string& path, const nlohmann::json& prof) {
     out.result(fmt::format("profile of {}: {} rows, {} duplicate", path, prof.value("rows", 0),
@@ -67,41 +54,17 @@ void register_show(CLI::App& app, Context& ctx) {
         auto& store = ctx.store();
         auto entry = ctx.resolve(opts->ref);
         auto manifest = value_or_throw(store.read_manifest(entry.descriptor.digest));
-        auto manifest_text = value_or_throw(store.read_blob(entry.descriptor.digest));
         std::optional<data::Dataset> ds;
         if (manifest.artifact_type == store::k_type_dataset)
             ds = value_or_throw(data::load_dataset(store, entry));
 
         if (ctx.options.json) {
-            nlohmann::json doc{{"reference", store::display_name(entry)},
-                               {"digest", entry.descriptor.digest.str()},
-                               {"kind", kind_of(manifest)},
-                               {"manifest", value_or_throw(parse_json(manifest_text, "manifest"))}};
-            if (auto config = store.read_blob(manifest.config.digest); config) {
-                if (auto j = parse_json(*config, "config"))
-                    doc["config"] = std::move(*j);
-            }
-            if (ds) {
-                nlohmann::json files = nlohmann::json::array();
-                for (auto& root : ds->roots)
-                    for (auto& f : value_or_throw(data::load_files(store, root.file_list)))
-                        files.push_back({{"root", root.path},
-                                         {"path", f.path},
-                                         {"size", f.size},
-                                         {"mode", f.mode},
-                                         {"digest", f.digest.str()}});
-                doc["files"] = files;
-                nlohmann::json profiles = nlohmann::json::object();
-                for (auto& p : ds->profiles)
-                    profiles[p.path] = profile_json(store, p);
-                doc["profiles"] = profiles;
-            }
-            ctx.out.json(doc);
+            ctx.out.json(value_or_throw(data::show_json(store, entry)));
             return;
         }
         auto& out = ctx.out;
-        out.result(
-            fmt::format("{} {}", out.paint(kind_of(manifest), "bold"), store::display_name(entry)));
+        out.result(fmt::format("{} {}", out.paint(store::kind_of(manifest), "bold"),
+                               store::display_name(entry)));
         out.result(fmt::format("digest: {}", entry.descriptor.digest.str()));
         if (!manifest.artifact_type.empty())
             out.result(fmt::format("artifactType: {}", manifest.artifact_type));
@@ -134,7 +97,7 @@ void register_show(CLI::App& app, Context& ctx) {
         if (!opts->all_files && shown > 20)
             out.note(fmt::format("({} more; --all-files lists them)", ds->file_count() - 20));
         for (auto& p : ds->profiles)
-            print_profile(out, p.path, profile_json(store, p));
+            print_profile(out, p.path, value_or_throw(data::read_profile_json(store, p)));
     });
     ctx.document({"show",
                   "Prints an artifact of any kind: its kind and reference, digest, annotations "

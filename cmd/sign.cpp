@@ -3,9 +3,7 @@
 #include "context.hpp"
 
 #include <cstdlib>
-#include <mlci/sign/key.hpp>
-#include <mlci/sign/signature.hpp>
-#include <mlci/sign/verify.hpp>
+#include <mlci/sign/sign_json.hpp>
 #include <unistd.h>
 
 namespace mlci::cli {
@@ -61,10 +59,7 @@ void register_key_generate(CLI::App& parent, Context& ctx) {
             files.public_key.string()));
         ctx.out.note(fmt::format("key id {}", key.public_key().id()));
         if (ctx.options.json)
-            ctx.out.json({{"private_key", files.private_key.string()},
-                          {"public_key", files.public_key.string()},
-                          {"keyid", key.public_key().id()},
-                          {"encrypted", pass.has_value()}});
+            ctx.out.json(sign::key_json(files, key.public_key(), pass.has_value()));
         else
             ctx.out.result(files.public_key.string());
     });
@@ -122,12 +117,7 @@ void register_sign_step(CLI::App& app, Context& ctx) {
                                  entry.descriptor.digest.str(), key.public_key().id(),
                                  desc.digest.str()));
         if (ctx.options.json)
-            ctx.out.json({{"reference", desc.digest.str()},
-                          {"digest", desc.digest.str()},
-                          {"subject", entry.descriptor.digest.str()},
-                          {"name", so.name},
-                          {"keyid", key.public_key().id()},
-                          {"signer", so.signer}});
+            ctx.out.json(sign::signed_json(desc, entry.descriptor, so, key.public_key()));
         else
             ctx.out.result(desc.digest.str());
     });
@@ -191,25 +181,7 @@ void register_verify_signature(CLI::App& app, Context& ctx) {
         if (!check.valid)
             ctx.exit = Exit::gate;
         if (ctx.options.json) {
-            nlohmann::json sigs = nlohmann::json::array();
-            for (auto& v : check.signatures) {
-                nlohmann::json j{{"digest", v.signature.digest.str()},
-                                 {"valid", v.valid},
-                                 {"keyid", v.keyid},
-                                 {"created", v.created},
-                                 {"signer", v.signer}};
-                if (!v.valid)
-                    j["reason"] = v.reason;
-                sigs.push_back(std::move(j));
-            }
-            nlohmann::json doc{{"reference", name},
-                               {"digest", entry.descriptor.digest.str()},
-                               {"keyid", key.id()},
-                               {"valid", check.valid},
-                               {"signatures", std::move(sigs)}};
-            if (!check.valid)
-                doc["reason"] = check.reason;
-            ctx.out.json(doc);
+            ctx.out.json(sign::to_json(check, name, entry.descriptor, key));
         } else if (check.valid) {
             ctx.out.result(name);
         }

@@ -18,7 +18,7 @@ void register_untag(CLI::App& app, Context& ctx) {
             for (auto& t : *tags)
                 ctx.out.result(t);
         if (ctx.options.json)
-            ctx.out.json({{"removed", *tags}});
+            ctx.out.json(store::untag_json(*tags));
         else
             ctx.out.note(fmt::format("removed {} (run 'mlci gc' to free the space)",
                                      plural(tags->size(), "tag")));
@@ -41,27 +41,22 @@ void register_rm(CLI::App& app, Context& ctx) {
         ->type_name("NAME[:TAG]");
     cmd->callback([&ctx, refs] {
         auto& store = ctx.store();
-        nlohmann::json doc = nlohmann::json::array();
+        std::vector<store::Removal> removals;
         size_t total = 0;
         for (auto& r : *refs) {
             auto removal = value_or_throw(store::remove_name(store, r));
             total += removal.removed.size();
-            if (ctx.options.json) {
-                doc.push_back(
-                    {{"reference", r},
-                     {"removed", removal.removed},
-                     {"latest", removal.latest.empty() ? nlohmann::json(nullptr)
-                                                       : nlohmann::json(removal.latest)}});
-                continue;
+            if (!ctx.options.json) {
+                for (auto& t : removal.removed)
+                    ctx.out.result(t);
+                if (!removal.latest.empty())
+                    ctx.out.note(
+                        fmt::format("{}:latest now names {}", store::tag_name(r), removal.latest));
             }
-            for (auto& t : removal.removed)
-                ctx.out.result(t);
-            if (!removal.latest.empty())
-                ctx.out.note(
-                    fmt::format("{}:latest now names {}", store::tag_name(r), removal.latest));
+            removals.push_back(std::move(removal));
         }
         if (ctx.options.json)
-            ctx.out.json(doc);
+            ctx.out.json(store::to_json(removals));
         else
             ctx.out.note(
                 fmt::format("removed {} (run 'mlci gc' to free the space)", plural(total, "tag")));

@@ -13,6 +13,7 @@
 #include <mlci/run/params.hpp>
 #include <mlci/run/stages.hpp>
 #include <mlci/run/train.hpp>
+#include <mlci/run/train_json.hpp>
 #include <unistd.h>
 
 namespace mlci::cli {
@@ -34,22 +35,7 @@ void print_result(Context& ctx, const run::TrainResult& result) {
             ctx.out.warn(summary(t));
     }
     if (ctx.options.json) {
-        nlohmann::json runs = nlohmann::json::array();
-        for (auto& t : result.runs)
-            runs.push_back(run_json(t));
-        nlohmann::json selected = nullptr;
-        if (result.selected)
-            selected = result.runs[*result.selected].reference;
-        nlohmann::json sweep = nullptr;
-        if (!result.sweep_id.empty() || !result.shard.empty())
-            sweep = {
-                {"id", result.sweep_id},
-                {"trials", result.sweep_size},
-                {"shard", result.shard.empty() ? nlohmann::json() : nlohmann::json(result.shard)}};
-        ctx.out.json({{"runs", runs},
-                      {"selected", selected},
-                      {"sweep", sweep},
-                      {"interrupted", result.interrupted != 0}});
+        ctx.out.json(run::to_json(result));
         return;
     }
     if (result.selected) {

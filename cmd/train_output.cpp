@@ -40,22 +40,4 @@ std::string summary(const run::TrainedRun& t) {
                 : "");
 }
 
-nlohmann::json run_json(const run::TrainedRun& t) {
-    auto& r = t.record;
-    nlohmann::json metrics = nlohmann::json::object();
-    for (auto& [k, v] : r.metrics)
-        metrics[k] = v;
-    return {{"reference", t.reference},
-            {"digest", t.manifest.str()},
-            {"status", run::to_string(r.status)},
-            {"exit_code", r.exit_code},
-            {"cached", t.cached},
-            {"params", r.params},
-            {"metrics", metrics},
-            {"wall_seconds", r.wall_seconds},
-            {"cache", {{"key", r.cache.key}, {"hit", r.cache.hit}, {"source", r.cache.source}}},
-            {"trial", t.trial + 1},
-            {"problem", t.problem}};
-}
-
 } // namespace mlci::cli

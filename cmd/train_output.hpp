@@ -1,9 +1,8 @@
-// What `mlci train` says of a run, on stderr and in --json; shared by the
-// one-command form and train.stages.
+// What `mlci train` says of a run on stderr (run/train_json.hpp has its
+// --json); shared by the one-command form and train.stages.
 #pragma once
 
 #include <mlci/run/train.hpp>
-#include <nlohmann/json.hpp>
 #include <string>
 
 namespace mlci::cli {
@@ -13,7 +12,5 @@ std::string metrics_line(const run::RunRecord& r, size_t max = 4);
 // One line on a run: reused (from where), or its status and resources, and
 // for one that did not succeed, why and where its log is.
 std::string summary(const run::TrainedRun& t);
-// A run as an element of --json's "runs".
-nlohmann::json run_json(const run::TrainedRun& t);
 
 } // namespace mlci::cli

@@ -5,24 +5,11 @@
 #include <csignal>
 #include <cstdio>
 #include <mlci/run/stages.hpp>
+#include <mlci/run/train_json.hpp>
 
 namespace mlci::cli {
 
 namespace {
-
-std::string_view outcome_name(run::StageOutcome o) {
-    switch (o) {
-    case run::StageOutcome::succeeded:
-        return "succeeded";
-    case run::StageOutcome::failed:
-        return "failed";
-    case run::StageOutcome::skipped:
-        return "skipped";
-    case run::StageOutcome::pending:
-        break;
-    }
-    return "not-run";
-}
 
 // "stage fit: ran, iris/fit:v2: succeeded (...)"; a reused or failed run's
 // summary says so itself ("iris/fit:v1: reused (...)", "...: failed (...)").
@@ -53,17 +40,7 @@ void run_train_stages(Context& ctx, const run::TrainOptions& options,
         else if (s.outcome == run::StageOutcome::pending)
             ctx.out.warn(fmt::format("stage {}: not run: training stopped", s.stage));
     if (ctx.options.json) {
-        // "runs" as a single command's --json has them, for tools that read those.
-        nlohmann::json stages = nlohmann::json::array(), runs = nlohmann::json::array();
-        for (auto& s : result.stages) {
-            stages.push_back({{"stage", s.stage},
-                              {"outcome", outcome_name(s.outcome)},
-                              {"run", s.run ? run_json(*s.run) : nlohmann::json()}});
-            if (s.run)
-                runs.push_back(run_json(*s.run));
-        }
-        ctx.out.json(
-            {{"stages", stages}, {"runs", runs}, {"interrupted", result.interrupted != 0}});
+        ctx.out.json(run::to_json(result));
     } else {
         for (auto& s : result.stages)
             if (s.run)

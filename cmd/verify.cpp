@@ -22,11 +22,7 @@ void register_verify(CLI::App& app, Context& ctx) {
         auto report = value_or_throw(store::verify(store, *jobs, ctx.out.reporter()));
         ctx.out.end_progress();
         if (ctx.options.json) {
-            ctx.out.json({{"store", store.root().string()},
-                          {"blobs", report.blobs},
-                          {"bytes", report.bytes},
-                          {"ok", report.problems.empty()},
-                          {"problems", report.problems}});
+            ctx.out.json(store::to_json(report, store.root()));
         } else {
             for (auto& p : report.problems)
                 ctx.out.result(p);
@@ -90,20 +86,7 @@ void register_gc(CLI::App& app, Context& ctx) {
                 project::retention_for(store, data::project_root(store, cwd), *keep_last));
         auto report = value_or_throw(store::gc(store, o));
         if (ctx.options.json) {
-            nlohmann::json removed = nlohmann::json::array();
-            for (auto& [d, size] : report.removed)
-                removed.push_back({{"digest", d.str()}, {"size", size}});
-            ctx.out.json({{"dry_run", opts->dry_run},
-                          {"untagged", report.retention.untag},
-                          {"spared", report.retention.spared},
-                          {"kept", report.kept},
-                          {"removed", removed},
-                          {"removed_bytes", report.removed_bytes},
-                          {"temp_files_removed", report.temp_files_removed},
-                          {"packs_repacked", report.repack.packs.size()},
-                          {"repacked_bytes", report.repack.old_bytes},
-                          {"repacked_into_bytes", report.repack.new_bytes},
-                          {"chunks_moved", report.repack.chunks_moved}});
+            ctx.out.json(store::to_json(report, opts->dry_run));
             return;
         }
         for (auto& t : report.retention.untag)

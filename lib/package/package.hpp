@@ -16,6 +16,7 @@
 #include <mlci/oci/layer_writer.hpp>
 #include <mlci/package/source.hpp>
 #include <mlci/store/store.hpp>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,6 +77,15 @@ struct PackageResult {
 // validation is refused with an Exit::gate error unless allow_unvalidated.
 Result<PackageResult> package_run(store::Store& store, const store::IndexEntry& entry,
                                   const Options& options, const Reporter& reporter);
+
+// `mlci package --json`: the manifest ("reference", "digest", "mediaType",
+// "artifactType", "size"), "unchanged", "created", "base" (null when none),
+// "run" and "validation" ({"digest" (null when none), "verdict"}), "layers"
+// made here ([{"digest", "mediaType", "size", "diff_id"}]), "model_files",
+// "model_bytes", "serving_files", "provenance", and "output": the archive
+// file written (`output`, Options::output), null when none.
+nlohmann::json to_json(const PackageResult& result,
+                       const std::optional<oci::ArchiveTarget>& output);
 
 // The tag name a package of run `run_name` gets without --tag:
 // "<run-name>-image" (or "-modelpack"), lowercased.

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <mlci/core/error.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,5 +35,17 @@ std::string example_config(const ProjectScan& scan);
 // Writes DIR/mlci.yaml from what DIR holds; a usage error, and nothing
 // written, when mlci.yaml exists.
 Result<ProjectScan> write_example(const fs::path& dir);
+
+// What `mlci init` did.
+struct InitReport {
+    fs::path store;                 // the store's root
+    bool created = false;           // false: a store was there already
+    bool gitignore = false;         // '/.mlci' was added to the project's .gitignore
+    std::optional<fs::path> config; // the mlci.yaml --example wrote
+};
+
+// `mlci init --json`: {"store", "created", "gitignore"}, and "config" when
+// one was written.
+nlohmann::json to_json(const InitReport& report);
 
 } // namespace mlci::project

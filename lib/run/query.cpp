@@ -158,7 +158,7 @@ Table log_table(const std::vector<Run>& runs, std::vector<std::string> metrics) 
     Table rows;
     std::vector<std::string> head{"run", "status", "ended", "commit"};
     head.insert(head.end(), metrics.begin(), metrics.end());
-    head.push_back("params");
+    head.emplace_back("params");
     rows.push_back(head);
     for (auto& r : runs) {
         auto& rec = r.record;
@@ -192,6 +192,13 @@ nlohmann::json run_json(const Run& r) {
             {"params", r.record.params},
             {"metrics", metrics_object(r.record.metrics)},
             {"inputs", inputs}};
+}
+
+nlohmann::json runs_json(const std::vector<Run>& runs) {
+    nlohmann::json doc = nlohmann::json::array();
+    for (auto& r : runs)
+        doc.push_back(run_json(r));
+    return doc;
 }
 
 namespace {
@@ -242,7 +249,7 @@ Table comparison_table(const std::vector<Run>& runs, bool all) {
     for (auto& r : runs)
         head.push_back(r.reference());
     if (pair)
-        head.push_back("change");
+        head.emplace_back("change");
     Table rows{head};
     for (auto& m : metric_names(runs)) {
         std::vector<std::string> row{m};

@@ -54,6 +54,8 @@ Table log_table(const std::vector<Run>& runs, std::vector<std::string> metrics);
 
 // One run of `mlci log --json`.
 nlohmann::json run_json(const Run& run);
+// `mlci log --json`: run_json of each run, in the order given.
+nlohmann::json runs_json(const std::vector<Run>& runs);
 
 // `mlci metrics diff` of several runs: metrics by run, then the params that
 // differ (every param with `all`). With two runs, a change column.

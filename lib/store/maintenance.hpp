@@ -6,6 +6,7 @@
 #include <mlci/store/repack.hpp>
 #include <mlci/store/retention.hpp>
 #include <mlci/store/store.hpp>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@ struct VerifyReport {
 // Re-hashes every blob on `jobs` threads and checks that every manifest the
 // index lists is whole (config, layers, file lists, nested manifests).
 Result<VerifyReport> verify(const Store& store, unsigned jobs, const Reporter& reporter);
+
+// `mlci verify --json`: {"store" (`root`), "blobs", "bytes", "ok", "problems"}.
+nlohmann::json to_json(const VerifyReport& report, const fs::path& root);
 
 struct GcOptions {
     bool dry_run = false;
@@ -47,5 +51,10 @@ struct GcReport {
 // manifests, file lists, lineage annotations, or as a referrer of a reachable subject). Waits for
 // running writers (the gc lock) and keeps blobs within the grace period.
 Result<GcReport> gc(Store& store, const GcOptions& options);
+
+// `mlci gc --json`: {"dry_run", "untagged", "spared", "kept", "removed"
+// ([{"digest", "size"}]), "removed_bytes", "temp_files_removed",
+// "packs_repacked", "repacked_bytes", "repacked_into_bytes", "chunks_moved"}.
+nlohmann::json to_json(const GcReport& report, bool dry_run);
 
 } // namespace mlci::store

@@ -72,6 +72,7 @@ Result<Removal> remove_name(Store& store, std::string_view ref) {
     std::string name(tag_name(ref));
     bool whole_name = ref.find(':') == std::string_view::npos;
     Removal out;
+    out.reference = std::string(ref);
     MLCI_TRY(store.update_index([&](std::vector<IndexEntry>& entries) -> Status {
         hash::Digest target;
         if (!whole_name) {

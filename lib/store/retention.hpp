@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <mlci/store/store.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -20,6 +21,7 @@ std::string_view tag_name(std::string_view tag);
 Status untag(Store& store, const std::vector<std::string>& tags);
 
 struct Removal {
+    std::string reference;            // what was asked for: NAME or NAME:TAG
     std::vector<std::string> removed; // the tags removed, in index order
     std::string latest;               // "NAME:vN" that NAME:latest now names; empty when unmoved
 };
@@ -29,6 +31,14 @@ struct Removal {
 // and moves NAME:latest to the newest version left when it was one of them.
 // A usage error when nothing matches.
 Result<Removal> remove_name(Store& store, std::string_view ref);
+
+// `mlci untag --json`: {"removed": the tags}.
+nlohmann::json untag_json(const std::vector<std::string>& tags);
+// One name of `mlci rm --json`: {"reference", "removed", "latest"}, "latest"
+// null when NAME:latest did not move.
+nlohmann::json to_json(const Removal& removal);
+// `mlci rm --json`: one element per name, in the order given.
+nlohmann::json to_json(const std::vector<Removal>& removals);
 
 struct RetentionOptions {
     unsigned keep_last = 0; // versions NAME:vN kept per name (the N highest)
