@@ -26,6 +26,8 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 CXX=$cxx cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMLCI_FUZZ=ON \
     -DCMAKE_UNITY_BUILD=ON "${launcher[@]}" >/dev/null
 cmake --build "$build" --target mlci_fuzz -j "$jobs"
+# run-tests.sh builds the targets while other tests run, and runs them later.
+[[ ${MLCI_FUZZ_BUILD_ONLY:-0} == 1 ]] && exit 0
 
 targets=("$@")
 if ((${#targets[@]} == 0)); then

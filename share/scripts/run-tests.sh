@@ -22,6 +22,36 @@ phase "installing"
 MLCI_BUILD_DIR="$top/build" "$top/share/scripts/build.sh" -DMLCI_WERROR=ON -DMLCI_SANITIZE=OFF \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCMAKE_UNITY_BUILD=ON
 phase "the build"
+# The sanitizer and fuzz builds compile everything again, twice (about 10
+# minutes of a 2-core machine): they run in the background, at a lower
+# priority, while the tests below run. Those wait on registries, podman and
+# Python as much as on the CPU, so the builds use what the tests leave and
+# CI takes the longer of the two, not their sum.
+sanitize=$([[ ${MLCI_SKIP_SANITIZE:-0} != 1 ]] && echo 1 || echo 0)
+fuzz=$([[ ${MLCI_SKIP_FUZZ:-0} != 1 && -x "$top/share/scripts/run-fuzz.sh" ]] && echo 1 || echo 0)
+background_log="$top/build/background-builds.log"
+background=""
+if ((sanitize || fuzz)); then
+    set -m # its own process group, so that an early exit stops the whole build
+    (
+        set -e
+        # No -Werror here: with sanitizers g++ 12 reports false
+        # -Wmaybe-uninitialized inside libstdc++ (std::regex); the build
+        # above keeps the code warning-free. Debug: it compiles fastest, and
+        # the tests are bound by I/O and Python, not by mlci.
+        if ((sanitize)); then
+            MLCI_BUILD_DIR="$top/build-sanitize" nice -n 10 "$top/share/scripts/build.sh" \
+                -DCMAKE_BUILD_TYPE=Debug -DMLCI_WERROR=OFF -DMLCI_SANITIZE=ON -DCMAKE_UNITY_BUILD=ON
+        fi
+        if ((fuzz)); then
+            MLCI_FUZZ_BUILD_ONLY=1 nice -n 10 "$top/share/scripts/run-fuzz.sh"
+        fi
+    ) >"$background_log" 2>&1 &
+    background=$!
+    set +m
+    trap 'kill -- -"$background" 2>/dev/null || true' EXIT
+fi
+
 (cd "$top/build" && ctest --output-on-failure -j "$(nproc)")
 phase "the tests"
 
@@ -31,6 +61,16 @@ phase "the tests"
 if [[ ${MLCI_SKIP_TIDY:-0} != 1 ]]; then
     since=$(git -C "$top" describe --tags --abbrev=0 2>/dev/null || echo HEAD^)
     "$top/share/scripts/clang-tidy.sh" --since "$since"
+    phase "clang-tidy"
+fi
+
+if [[ -n $background ]]; then
+    if ! wait "$background"; then
+        tail -n 60 "$background_log" >&2
+        echo "run-tests: the sanitizer or fuzz build failed (log: $background_log)" >&2
+        exit 1
+    fi
+    phase "waiting for the sanitizer and fuzz builds"
 fi
 
 # The end-to-end tests that run again under the sanitizers: those that drive
@@ -41,21 +81,13 @@ fi
 sanitized_e2e='hostile_data|store|data_version|chunk|remote|push_pull|partial_pull|ranged_pull|repack|verbs'
 [[ ${MLCI_SANITIZE_ALL:-0} == 1 ]] && sanitized_e2e='.'
 
-if [[ ${MLCI_SKIP_SANITIZE:-0} != 1 ]]; then
-    # The unit tests and the end-to-end tests above again, mlci built with
-    # ASan+UBSan (Debug: it compiles fastest, and the tests are bound by I/O
-    # and Python, not by mlci). No
-    # -Werror here: with sanitizers g++ 12 reports false -Wmaybe-uninitialized
-    # inside libstdc++ (std::regex); the build above keeps the code
-    # warning-free. valgrind cannot run an ASan binary: that test ran above.
-    MLCI_BUILD_DIR="$top/build-sanitize" "$top/share/scripts/build.sh" -DCMAKE_BUILD_TYPE=Debug \
-        -DMLCI_WERROR=OFF -DMLCI_SANITIZE=ON -DCMAKE_UNITY_BUILD=ON
-    phase "the sanitizer build"
+if ((sanitize)); then
     # Unit tests with full malloc stacks: a suppression names a frame inside
     # libarchive, which has no frame pointers. The end-to-end tests keep the
     # fast unwinder, which takes about a third less time. The unit tests run
     # in one process, not one per test as ctest runs them: an instrumented
-    # start-up per test made this step three times longer.
+    # start-up per test made this step three times longer. valgrind cannot
+    # run an ASan binary: that test ran above.
     (cd "$top/build-sanitize" &&
         export LSAN_OPTIONS=suppressions="$top/tests/lsan.supp" &&
         export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 &&
@@ -65,7 +97,7 @@ if [[ ${MLCI_SKIP_SANITIZE:-0} != 1 ]]; then
     phase "the tests under the sanitizers"
 fi
 
-if [[ ${MLCI_SKIP_FUZZ:-0} != 1 && -x "$top/share/scripts/run-fuzz.sh" ]]; then
+if ((fuzz)); then
     "$top/share/scripts/run-fuzz.sh" "${MLCI_FUZZ_SECONDS:-5}"
     phase "fuzzing"
 fi
