@@ -97,6 +97,7 @@ void register_report(CLI::App& app, Context& ctx);
 void register_signing(CLI::App& app, Context& ctx);
 // log, metrics diff, lineage: reading runs and the graph between artifacts
 void register_log(CLI::App& app, Context& ctx);
+void register_lineage(CLI::App& app, Context& ctx);
 // push, pull, login (and logout): moving artifacts through OCI registries
 void register_push(CLI::App& app, Context& ctx);
 void register_pull(CLI::App& app, Context& ctx);

@@ -95,6 +95,7 @@ void build_app(CLI::App& app, Context& ctx) {
     register_report(app, ctx);
     register_signing(app, ctx);
     register_log(app, ctx);
+    register_lineage(app, ctx);
     register_project_status(app, ctx);
     register_push(app, ctx);
     register_pull(app, ctx);
