@@ -3,9 +3,9 @@
 #include <mlci/check/suite.hpp>
 #include <mlci/core/duration.hpp>
 #include <mlci/core/fs.hpp>
-#include <mlci/run/interrupt.hpp>
-#include <mlci/run/process.hpp>
-#include <mlci/run/shell_command.hpp>
+#include <mlci/process/interrupt.hpp>
+#include <mlci/process/process.hpp>
+#include <mlci/process/shell_command.hpp>
 #include <unistd.h>
 
 namespace mlci::check {
@@ -41,7 +41,7 @@ std::string signal_name(int sig) {
     return abbrev ? fmt::format("SIG{}", abbrev) : fmt::format("signal {}", sig);
 }
 
-std::string how_it_ended(const run::ProcessResult& p, const SuiteSpec& spec) {
+std::string how_it_ended(const process::ProcessResult& p, const SuiteSpec& spec) {
     if (p.timed_out)
         return fmt::format("the command timed out after {} and was stopped",
                            format_duration(spec.timeout.value_or(std::chrono::milliseconds(0))));
@@ -68,7 +68,7 @@ std::vector<std::string> suite_words(const config::CommandSpec& command) {
     if (!command.argv.empty())
         return command.argv;
     std::vector<std::string> words;
-    if (!run::simple_command_program(command.shell))
+    if (!process::simple_command_program(command.shell))
         return words;
     size_t i = 0;
     while (i < command.shell.size()) {
@@ -154,8 +154,8 @@ Status check_runnable(const SuiteSpec& spec) {
     if (spec.command.empty())
         return usage_error("suite '{}' has no command", spec.name);
     auto argv = command_argv(spec.command);
-    auto path = run::get_env(run::current_environment(), "PATH").value_or("/usr/bin:/bin");
-    if (auto p = run::find_program(argv[0], path); !p)
+    auto path = process::get_env(process::current_environment(), "PATH").value_or("/usr/bin:/bin");
+    if (auto p = process::find_program(argv[0], path); !p)
         return std::unexpected(Error{
             Exit::runtime, fmt::format("cannot run suite '{}': {}", spec.name, p.error().message)});
     std::error_code ec;
@@ -181,11 +181,11 @@ Result<SuiteRun> run_suite(const SuiteSpec& spec,
                              report_path.string(), spec.name, ec.message());
     fs::create_directories(report_path.parent_path(), ec);
 
-    auto env = run::current_environment();
-    run::set_env(env, "MLCI_SUITE", spec.name);
-    run::set_env(env, "MLCI_JUNIT", report_path.string());
-    run::InterruptGuard guard;
-    run::ProcessSpec ps;
+    auto env = process::current_environment();
+    process::set_env(env, "MLCI_SUITE", spec.name);
+    process::set_env(env, "MLCI_JUNIT", report_path.string());
+    process::InterruptGuard guard;
+    process::ProcessSpec ps;
     ps.argv = command_argv(with_junit_report(spec.command, report_path.string()));
     ps.env = std::move(env);
     ps.cwd = spec.cwd;
@@ -195,7 +195,7 @@ Result<SuiteRun> run_suite(const SuiteSpec& spec,
         if (on_output)
             on_output(chunk);
     };
-    auto ran = run::run_process(ps);
+    auto ran = process::run_process(ps);
     if (!ran)
         return std::unexpected(Error{Exit::runtime, fmt::format("cannot run suite '{}': {}",
                                                                 spec.name, ran.error().message)});

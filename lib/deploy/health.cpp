@@ -2,7 +2,7 @@
 #include <mlci/core/duration.hpp>
 #include <mlci/deploy/health.hpp>
 #include <mlci/net/libcurl.hpp>
-#include <mlci/run/process.hpp>
+#include <mlci/process/process.hpp>
 #include <thread>
 
 namespace mlci::deploy {
@@ -49,9 +49,9 @@ std::string tail(const std::string& out, size_t max = 400) {
 
 Result<std::string> command_attempt(const HealthCheck& h) {
     std::string output;
-    run::ProcessSpec spec;
+    process::ProcessSpec spec;
     spec.argv = {"/bin/sh", "-c", h.check};
-    spec.env = h.env.empty() ? run::current_environment() : h.env;
+    spec.env = h.env.empty() ? process::current_environment() : h.env;
     spec.cwd = h.cwd;
     spec.timeout = h.timeout;
     spec.kill_grace = std::chrono::seconds(2);
@@ -60,7 +60,7 @@ Result<std::string> command_attempt(const HealthCheck& h) {
         if (output.size() > 64 * 1024)
             output.erase(0, output.size() - 64 * 1024);
     };
-    MLCI_TRY_ASSIGN(r, run::run_process(spec));
+    MLCI_TRY_ASSIGN(r, process::run_process(spec));
     if (r.timed_out)
         return fmt::format("`{}` timed out after {}", h.check, format_duration(h.timeout));
     if (r.exit_code != 0) {
