@@ -51,12 +51,12 @@ std::string how_it_ended(const process::ProcessResult& p, const SuiteSpec& spec)
     return fmt::format("the command exited with status {}", p.exit_code);
 }
 
-report::TestCase mlci_case(const SuiteSpec& spec, std::string name, std::string message,
-                           const std::string& log) {
-    report::TestCase c;
+junit::TestCase mlci_case(const SuiteSpec& spec, std::string name, std::string message,
+                          const std::string& log) {
+    junit::TestCase c;
     c.classname = "mlci.suite." + spec.name;
     c.name = std::move(name);
-    c.status = report::CaseStatus::error;
+    c.status = junit::CaseStatus::error;
     c.message = std::move(message);
     c.detail = tail_lines(log, 40);
     return c;
@@ -143,8 +143,8 @@ std::string command_line(const config::CommandSpec& command) {
     return out;
 }
 
-report::Counts SuiteRun::counts() const {
-    report::Counts c;
+junit::Counts SuiteRun::counts() const {
+    junit::Counts c;
     for (auto& s : suites)
         c += s.counts();
     return c;
@@ -215,13 +215,13 @@ Result<SuiteRun> run_suite(const SuiteSpec& spec,
     out.seconds = ran->wall_seconds;
 
     std::string where = declared ? spec.junit : "$MLCI_JUNIT";
-    std::vector<report::TestCase> added;
+    std::vector<junit::TestCase> added;
     bool judged_by_exit = false;
     if (fs::exists(report_path, ec)) {
         out.junit = declared ? spec.junit : std::string();
         MLCI_TRY_ASSIGN(text, read_file(report_path));
         out.junit_text = std::move(text);
-        if (auto parsed = report::parse_junit(out.junit_text, where))
+        if (auto parsed = junit::parse_junit(out.junit_text, where))
             out.suites = std::move(*parsed);
         else
             added.push_back(mlci_case(spec, "report", parsed.error().message, out.log));
@@ -236,16 +236,16 @@ Result<SuiteRun> run_suite(const SuiteSpec& spec,
         // No report: the suite is one case, decided by how the command ended.
         judged_by_exit = true;
         out.no_report = true;
-        report::TestCase c;
+        junit::TestCase c;
         c.classname = "mlci.suite." + spec.name;
         c.name = spec.name;
         c.time = out.seconds;
         if (ran->exit_code != 0) {
-            c.status = report::CaseStatus::failed;
+            c.status = junit::CaseStatus::failed;
             c.message = how_it_ended(*ran, spec);
             c.detail = tail_lines(out.log, 40);
         }
-        report::TestSuite s;
+        junit::TestSuite s;
         s.name = spec.name;
         s.cases.push_back(std::move(c));
         out.suites.push_back(std::move(s));
@@ -253,7 +253,7 @@ Result<SuiteRun> run_suite(const SuiteSpec& spec,
 
     for (auto& s : out.suites)
         s.name = out.suites.size() == 1 || s.name.empty() ? spec.name : spec.name + ": " + s.name;
-    report::Counts counts = out.counts();
+    junit::Counts counts = out.counts();
     // A non-zero exit with nothing failing in the report (pytest's collection
     // errors and usage errors, a crash after the report) must not pass.
     if (!judged_by_exit &&

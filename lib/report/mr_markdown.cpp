@@ -4,10 +4,10 @@
 #include <mlci/check/drift.hpp>
 #include <mlci/core/format.hpp>
 #include <mlci/core/text.hpp>
+#include <mlci/junit/xml.hpp>
 #include <mlci/report/markdown.hpp>
 #include <mlci/report/mr_report.hpp>
 #include <mlci/report/svg_chart.hpp>
-#include <mlci/report/xml.hpp>
 
 namespace mlci::report {
 
@@ -29,7 +29,7 @@ std::string verdict_line(const MrReport& r) {
 // quotes and markup from ending them.
 std::string mermaid_text(std::string_view s) {
     std::string out;
-    for (char c : clean_text(s)) {
+    for (char c : junit::clean_text(s)) {
         switch (c) {
         case '"':
             out += "#quot;";
