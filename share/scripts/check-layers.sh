@@ -22,7 +22,6 @@ declare -A layer=(
 # folder): remove a line when its include is gone; never add one.
 known=(
     "watch -> check"     # the drift statistics live in check/
-    "watch -> registry"  # watch's HTTP source uses registry/'s client
 )
 
 status=0

@@ -1,7 +1,8 @@
-// HTTP over libcurl for the registry client. Easy handles are pooled so that
-// connections and TLS sessions are reused across requests and threads; each
-// C handle is owned by a unique_ptr. Nothing here logs a header or a body:
-// requests carry credentials.
+// HTTP over libcurl: the one client of mlci (the registry protocol, watch's
+// HTTP source). Easy handles are pooled so that connections and TLS sessions
+// are reused across requests and threads; each C handle is owned by a
+// unique_ptr. Nothing here logs a header or a body: requests carry
+// credentials.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-namespace mlci::registry {
+namespace mlci::net {
 
 struct HttpRequest {
     std::string method = "GET";
@@ -93,4 +94,4 @@ std::string url_encode(std::string_view text);
 // Resolves a Location header against the URL that answered it.
 std::string resolve_location(std::string_view base_url, std::string_view location);
 
-} // namespace mlci::registry
+} // namespace mlci::net
