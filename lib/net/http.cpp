@@ -233,6 +233,8 @@ HttpResult HttpClient::perform(const HttpRequest& r) {
         curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
         curl.easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
     }
+    if (r.timeout)
+        curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout->count()));
 
     Slist headers;
     // A 100-continue round trip costs a second on registries that ignore it.

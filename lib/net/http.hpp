@@ -1,10 +1,11 @@
 // HTTP over libcurl: the one client of mlci (the registry protocol, watch's
-// HTTP source). Easy handles are pooled so that connections and TLS sessions
-// are reused across requests and threads; each C handle is owned by a
-// unique_ptr. Nothing here logs a header or a body: requests carry
-// credentials.
+// HTTP source, deploy's health checks). Easy handles are pooled so that
+// connections and TLS sessions are reused across requests and threads; each
+// C handle is owned by a unique_ptr. Nothing here logs a header or a body:
+// requests carry credentials.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,6 +35,9 @@ struct HttpRequest {
     // Called with the number of body bytes handed to the connection.
     std::function<void(uint64_t)> on_sent;
     bool follow_redirects = false;
+    // The whole request's limit (a health check's); none: only the client's
+    // connect and stall limits apply, as a large download needs.
+    std::optional<std::chrono::milliseconds> timeout;
 };
 
 // A request without a body.
