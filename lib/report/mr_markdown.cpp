@@ -1,13 +1,13 @@
 // `mlci report` as Markdown, its plots, and the lineage as Mermaid.
 #include <fmt/format.h>
 #include <map>
-#include <mlci/check/drift.hpp>
 #include <mlci/core/format.hpp>
 #include <mlci/core/text.hpp>
 #include <mlci/junit/xml.hpp>
 #include <mlci/report/markdown.hpp>
 #include <mlci/report/mr_report.hpp>
 #include <mlci/report/svg_chart.hpp>
+#include <mlci/stats/drift.hpp>
 
 namespace mlci::report {
 
@@ -101,7 +101,7 @@ Plots make_plots(const MrReport& r) {
         p.sweep_svg = chart_svg(c);
     }
     // The limit line: the datasets' own when they share one, else the default.
-    double limit = check::k_default_max_drift;
+    double limit = stats::k_default_max_drift;
     for (auto& ds : r.datasets)
         for (auto& col : ds.drift)
             limit = col.max_psi;
