@@ -79,6 +79,7 @@ Result<std::vector<SuiteSpec>> plan_suites(const store::Store& store,
     if (config.test)
         declared = config.test->suites;
     std::vector<std::string> names;
+    names.reserve(declared.size());
     for (auto& s : declared)
         names.push_back(s.name);
     auto spec = [&](const config::TestSuite& s) {

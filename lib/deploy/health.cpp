@@ -44,8 +44,8 @@ Result<std::string> command_attempt(const HealthCheck& h) {
     spec.kill_grace = std::chrono::seconds(2);
     spec.on_output = [&](std::string_view chunk) {
         output.append(chunk);
-        if (output.size() > 64 * 1024)
-            output.erase(0, output.size() - 64 * 1024);
+        if (output.size() > size_t{64} * 1024)
+            output.erase(0, output.size() - size_t{64} * 1024);
     };
     MLCI_TRY_ASSIGN(r, process::run_process(spec));
     if (r.timed_out)

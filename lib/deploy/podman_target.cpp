@@ -120,8 +120,8 @@ private:
         PodmanRun out;
         spec.on_output = [&out](std::string_view chunk) {
             out.output.append(chunk);
-            if (out.output.size() > 256 * 1024)
-                out.output.erase(0, out.output.size() - 256 * 1024);
+            if (out.output.size() > size_t{256} * 1024)
+                out.output.erase(0, out.output.size() - size_t{256} * 1024);
         };
         MLCI_TRY_ASSIGN(result, process::run_process(spec));
         out.exit_code = result.exit_code;
@@ -308,7 +308,7 @@ private:
         auto args = run_args(r, m_names.serving);
         // Back after a crash or a reboot (podman-restart.service), as a
         // service is; `podman stop` still stops it for good.
-        args.push_back("--restart=always");
+        args.emplace_back("--restart=always");
         if (port)
             args.insert(args.end(), {"--publish", publish_arg(*m_spec.publish, *port)});
         args.push_back(image);

@@ -105,7 +105,7 @@ Status RegistryRemote::upload_whole(const store::Descriptor& d, const net::HttpR
         net::HttpRequest put = slice(body, 0, body_size(body));
         put.method = "PUT";
         put.url = with_query(loc, "digest=" + d.digest.str());
-        put.headers.push_back("Content-Type: application/octet-stream");
+        put.headers.emplace_back("Content-Type: application/octet-stream");
         uint64_t sent = 0;
         put.on_sent = [&](uint64_t n) {
             sent += n;
@@ -139,7 +139,7 @@ Status RegistryRemote::upload_chunked(const store::Descriptor& d, const net::Htt
         net::HttpRequest patch = slice(body, offset, n);
         patch.method = "PATCH";
         patch.url = loc;
-        patch.headers.push_back("Content-Type: application/octet-stream");
+        patch.headers.emplace_back("Content-Type: application/octet-stream");
         patch.headers.push_back(fmt::format("Content-Range: {}-{}", offset, offset + n - 1));
         patch.on_sent = [&](uint64_t k) { stats.moved(k); };
         auto res = m_session->send_once(patch);

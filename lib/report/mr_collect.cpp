@@ -179,6 +179,7 @@ Result<DatasetRow> dataset_row(const store::Store& store, const run::InputRecord
 
 std::string sorted_inputs(const run::RunRecord& r) {
     std::vector<std::string> d;
+    d.reserve(r.inputs.size());
     for (auto& i : r.inputs)
         d.push_back(i.digest.str());
     std::sort(d.begin(), d.end());

@@ -47,7 +47,7 @@ nlohmann::json describe_python(const std::string& program, const std::vector<std
         auto nl = out.find('\n', start);
         if (nl == std::string::npos)
             nl = out.size();
-        lines.push_back(std::string(trim_end(std::string_view(out).substr(start, nl - start))));
+        lines.emplace_back(trim_end(std::string_view(out).substr(start, nl - start)));
         start = nl + 1;
     }
     if (lines.size() < 3)

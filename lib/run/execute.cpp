@@ -46,6 +46,7 @@ std::vector<std::string> command_env(const RunPlan& plan, const std::string& id,
     nlohmann::json inputs = nlohmann::json::object();
     for (auto& in : plan.inputs) {
         std::vector<std::string> abs;
+        abs.reserve(in.paths.size());
         for (auto& p : in.paths)
             abs.push_back((plan.project / p).string());
         if (!abs.empty())

@@ -16,7 +16,7 @@ Status refuse_command_flags(const TrainOptions& o) {
     std::vector<std::string> given;
     auto flag = [&](bool set, const char* name) {
         if (set)
-            given.push_back(name);
+            given.emplace_back(name);
     };
     flag(!o.outputs.empty(), "--output");
     flag(!o.deps.empty(), "--dep");

@@ -156,7 +156,7 @@ FeatureSummary ColumnCounter::summarize() const {
     return s;
 }
 
-WindowStats::WindowStats(std::vector<const data::ColumnProfile*> features,
+WindowStats::WindowStats(const std::vector<const data::ColumnProfile*>& features,
                          const data::ColumnProfile* target, Task task)
     : m_task(task) {
     m_features.reserve(features.size());

@@ -92,8 +92,8 @@ class WindowStats {
 public:
     // `features` and `target` (may be null) point into a profile that
     // outlives this object.
-    WindowStats(std::vector<const data::ColumnProfile*> features, const data::ColumnProfile* target,
-                Task task);
+    WindowStats(const std::vector<const data::ColumnProfile*>& features,
+                const data::ColumnProfile* target, Task task);
 
     void add(const Event& e);
     void add_malformed() { ++m_malformed; }

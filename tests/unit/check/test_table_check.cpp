@@ -60,6 +60,7 @@ TEST_CASE("check/table check: a table that keeps every rule", "[check][table]") 
     CHECK(failed(r).empty());
     // Table checks first, then each column's in header order.
     std::vector<std::string> titles;
+    titles.reserve(r.checks.size());
     for (auto& c : r.checks)
         titles.push_back(c.title());
     CHECK(titles == std::vector<std::string>{"columns", "rows", "duplicates", "id: unique",

@@ -83,6 +83,7 @@ TEST_CASE("check/test run: the stored artifact", "[check][testrun]") {
     CHECK(lineage.size() == 2);
 
     std::vector<std::string> titles;
+    titles.reserve(m.layers.size());
     for (auto& l : m.layers)
         titles.push_back(l.annotations.at("org.opencontainers.image.title"));
     CHECK(titles == std::vector<std::string>{"junit.xml", "logs/unit.log", "reports/unit.xml"});
