@@ -9,7 +9,7 @@
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/core/text.hpp>
-#include <mlci/report/junit.hpp>
+#include <mlci/junit/junit.hpp>
 
 namespace mlci::cli {
 
@@ -25,9 +25,9 @@ struct TestFlags {
     std::vector<std::string> tags;
 };
 
-void print_case_failures(Output& out, const report::TestSuite& s) {
+void print_case_failures(Output& out, const junit::TestSuite& s) {
     for (auto& c : s.cases)
-        if (c.status == report::CaseStatus::failed || c.status == report::CaseStatus::error) {
+        if (c.status == junit::CaseStatus::failed || c.status == junit::CaseStatus::error) {
             auto id = c.classname.empty() ? c.name : c.classname + "::" + c.name;
             out.note(fmt::format("  {} {}: {}", out.paint("FAIL", "red"), id,
                                  c.message.substr(0, c.message.find('\n'))));
@@ -119,7 +119,7 @@ void run_test(Context& ctx, TestFlags& flags) {
         std::error_code ec;
         if (path.has_parent_path())
             std::filesystem::create_directories(path.parent_path(), ec);
-        value_or_throw(write_file_atomic(path, report::write_junit(run.junit(), "mlci test")));
+        value_or_throw(write_file_atomic(path, junit::write_junit(run.junit(), "mlci test")));
     }
     print_summary(ctx.out, run, ctx.options.verbose > 0);
     auto counts = run.counts();

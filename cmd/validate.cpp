@@ -126,7 +126,7 @@ void run_validate(Context& ctx, const ValidateFlags& flags) {
         write_output_file(flags.report, report::validation_markdown(v, reference));
     if (!flags.junit.empty())
         write_output_file(flags.junit,
-                          report::write_junit({report::validation_suite(v)}, "mlci validate"));
+                          junit::write_junit({report::validation_suite(v)}, "mlci validate"));
 
     print_table(ctx.out, v);
     ctx.out.note(fmt::format(

@@ -8,7 +8,7 @@
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/duration.hpp>
 #include <mlci/deploy/record.hpp>
-#include <mlci/run/interrupt.hpp>
+#include <mlci/process/interrupt.hpp>
 #include <mlci/watch/session.hpp>
 #include <mlci/watch/settings.hpp>
 
@@ -60,9 +60,9 @@ void run_watch(Context& ctx, const watch::WatchFlags& flags) {
     out.hook_output = [](std::string_view text) {
         std::fwrite(text.data(), 1, text.size(), stderr);
     };
-    run::InterruptGuard guard;
+    process::InterruptGuard guard;
     auto result = value_or_throw(watch::run_session(
-        ctx.store(), s, baseline, [] { return run::interrupt_count() > 0; }, out));
+        ctx.store(), s, baseline, [] { return process::interrupt_count() > 0; }, out));
     if (s.window.once && result.alerted)
         ctx.exit = Exit::gate;
 }

@@ -2,11 +2,11 @@
 #include <fmt/format.h>
 #include <mlci/check/column_check.hpp>
 #include <mlci/check/drift.hpp>
-#include <mlci/check/stats.hpp>
 #include <mlci/core/format.hpp>
 #include <mlci/core/text.hpp>
 #include <mlci/data/csv_reader.hpp>
-#include <numeric>
+#include <mlci/stats/distance.hpp>
+#include <mlci/stats/drift.hpp>
 
 namespace mlci::check {
 
@@ -14,25 +14,7 @@ namespace {
 
 constexpr size_t k_batch = 4096;
 
-// PSI's rule of thumb (0.1, 0.2) was made for ten buckets of equal reference
-// mass (deciles). A profile's 20 equal-width bins are finer and often nearly
-// empty at the tails, where a sample of a few dozen rows then adds a large
-// PSI by chance. So adjacent bins are merged until each bucket holds a tenth
-// of the reference values: deciles, as near as the histogram allows.
-constexpr size_t k_psi_buckets = 10;
-
 } // namespace
-
-std::vector<uint64_t> reference_buckets(const data::ColumnProfile& reference) {
-    std::vector<uint64_t> out;
-    uint64_t listed = 0;
-    for (auto& [value, count] : reference.top) {
-        out.push_back(count);
-        listed += count;
-    }
-    out.push_back(reference.count > listed ? reference.count - listed : 0);
-    return out;
-}
 
 ColumnDrift::ColumnDrift(const data::ColumnProfile& reference)
     : m_ref(reference), m_numeric(!reference.bin_edges.empty()) {
@@ -90,7 +72,7 @@ CheckResult ColumnDrift::finish(double max_psi) {
         flush();
         m_counts.back() = m_other;
     }
-    std::vector<uint64_t> expected = m_numeric ? m_ref.bin_counts : reference_buckets(m_ref);
+    std::vector<uint64_t> expected = m_numeric ? m_ref.bin_counts : data::reference_buckets(m_ref);
     if (m_numeric)
         expected.push_back(0);
     if (m_ref.count == 0) {
@@ -108,16 +90,16 @@ CheckResult ColumnDrift::finish(double max_psi) {
     if (m_numeric) {
         // Deciles of the reference, plus the bucket of values that are not numbers.
         std::vector<uint64_t> bins(m_counts.begin(), m_counts.end() - 1);
-        auto group = decile_groups(m_ref.bin_counts);
-        auto e = regroup(m_ref.bin_counts, group);
-        auto a = regroup(bins, group);
+        auto group = stats::decile_groups(m_ref.bin_counts);
+        auto e = stats::regroup(m_ref.bin_counts, group);
+        auto a = stats::regroup(bins, group);
         e.push_back(0);
         a.push_back(m_other);
-        psi = data::psi(e, a);
+        psi = stats::psi(e, a);
         expected = e;
         actual_grouped = a;
     } else {
-        psi = data::psi(expected, m_counts);
+        psi = stats::psi(expected, m_counts);
     }
     r.stats = {{"psi", psi},
                {"max_psi", max_psi},
@@ -128,7 +110,7 @@ CheckResult ColumnDrift::finish(double max_psi) {
     std::string extra;
     if (m_numeric) {
         std::vector<uint64_t> numeric(m_counts.begin(), m_counts.end() - 1);
-        double ks = data::ks_statistic(m_ref.bin_counts, numeric);
+        double ks = stats::ks_statistic(m_ref.bin_counts, numeric);
         uint64_t numbers = m_count - m_other;
         double mean = numbers ? m_sum / static_cast<double>(numbers) : 0;
         r.stats["ks"] = ks;
@@ -160,7 +142,7 @@ CheckResult ColumnDrift::finish(double max_psi) {
                             100.0 * static_cast<double>(m_counts.back()) / total,
                             100.0 * static_cast<double>(expected.back()) / ref_total));
     }
-    auto verdict = drift_verdict(expected, m_numeric ? actual_grouped : m_counts, max_psi);
+    auto verdict = stats::drift_verdict(expected, m_numeric ? actual_grouped : m_counts, max_psi);
     double p = verdict.p_value;
     r.stats["p_value"] = p;
     bool above = verdict.above;
@@ -175,46 +157,6 @@ CheckResult ColumnDrift::finish(double max_psi) {
     if (!drifted)
         r.examples.clear();
     return r;
-}
-
-DriftVerdict drift_verdict(const std::vector<uint64_t>& expected,
-                           const std::vector<uint64_t>& actual, double max_psi) {
-    DriftVerdict v;
-    v.psi = data::psi(expected, actual);
-    v.p_value = homogeneity_p_value(expected, actual);
-    v.above = v.psi > max_psi;
-    v.drifted = v.above && v.p_value < k_drift_alpha;
-    return v;
-}
-
-std::vector<size_t> decile_groups(const std::vector<uint64_t>& reference) {
-    uint64_t total = std::accumulate(reference.begin(), reference.end(), uint64_t{0});
-    uint64_t target = std::max<uint64_t>(1, total / k_psi_buckets);
-    std::vector<size_t> group(reference.size());
-    size_t g = 0;
-    uint64_t mass = 0;
-    for (size_t i = 0; i < reference.size(); ++i) {
-        group[i] = g;
-        mass += reference[i];
-        if (mass >= target && i + 1 < reference.size()) {
-            ++g;
-            mass = 0;
-        }
-    }
-    // A last bucket lighter than the target joins the one before it.
-    if (g > 0 && mass < target)
-        for (auto& x : group)
-            if (x == g)
-                x = g - 1;
-    return group;
-}
-
-std::vector<uint64_t> regroup(const std::vector<uint64_t>& counts,
-                              const std::vector<size_t>& group) {
-    std::vector<uint64_t> out(group.empty() ? 0 : group.back() + 1, 0);
-    for (size_t i = 0; i < group.size() && i < counts.size(); ++i)
-        out[group[i]] += counts[i];
-    return out;
 }
 
 } // namespace mlci::check

@@ -2,8 +2,8 @@
 // up front, so that a typo fails in a second instead of after a long suite.
 #include <algorithm>
 #include <fmt/ranges.h>
-#include <mlci/check/drift.hpp>
 #include <mlci/check/test_run.hpp>
+#include <mlci/stats/drift.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
 
@@ -79,6 +79,7 @@ Result<std::vector<SuiteSpec>> plan_suites(const store::Store& store,
     if (config.test)
         declared = config.test->suites;
     std::vector<std::string> names;
+    names.reserve(declared.size());
     for (auto& s : declared)
         names.push_back(s.name);
     auto spec = [&](const config::TestSuite& s) {
@@ -200,7 +201,7 @@ Result<TestPlan> plan_tests(const store::Store& store, const config::ProjectConf
             spec.reference = *r;
         }
         spec.max_drift = options.max_drift.value_or(
-            declared && declared->max_drift ? *declared->max_drift : k_default_max_drift);
+            declared && declared->max_drift ? *declared->max_drift : stats::k_default_max_drift);
         if (spec.max_drift < 0)
             return usage_error("max drift {} is negative (give a PSI limit such as 0.2)",
                                spec.max_drift);

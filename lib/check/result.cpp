@@ -1,6 +1,6 @@
 #include <algorithm>
 #include <mlci/check/result.hpp>
-#include <mlci/report/xml.hpp>
+#include <mlci/junit/xml.hpp>
 
 namespace mlci::check {
 
@@ -40,14 +40,14 @@ size_t DatasetCheck::failures() const {
 nlohmann::json to_json(const CheckResult& r) {
     nlohmann::json examples = nlohmann::json::array();
     for (auto& e : r.examples)
-        examples.push_back(report::clean_text(e));
+        examples.push_back(junit::clean_text(e));
     nlohmann::json j{{"check", r.check},
                      {"outcome", to_string(r.outcome)},
-                     {"message", report::clean_text(r.message)},
+                     {"message", junit::clean_text(r.message)},
                      {"violations", r.violations},
                      {"examples", std::move(examples)}};
     if (!r.column.empty())
-        j["column"] = report::clean_text(r.column);
+        j["column"] = junit::clean_text(r.column);
     if (!r.stats.is_null())
         j["stats"] = r.stats;
     return j;
@@ -81,37 +81,37 @@ nlohmann::json to_json(const DatasetCheck& d) {
     return j;
 }
 
-report::TestSuite to_suite(const DatasetCheck& d) {
-    report::TestSuite s;
+junit::TestSuite to_suite(const DatasetCheck& d) {
+    junit::TestSuite s;
     s.name = "data: " + (d.name.empty() ? d.label : d.name);
     for (auto& f : d.files)
         for (auto& c : f.checks) {
-            report::TestCase t;
+            junit::TestCase t;
             t.classname = "data." + (d.name.empty() ? d.label : d.name);
             // The file only when there are several: "sepal_length: range" reads better.
             t.name = d.files.size() > 1 ? f.path + ": " + c.title() : c.title();
             t.file = f.path;
             t.system_out = c.message;
             if (c.outcome == Outcome::failed) {
-                t.status = report::CaseStatus::failed;
+                t.status = junit::CaseStatus::failed;
                 t.type = "mlci.data." + c.check;
                 t.message = c.message;
             } else if (c.outcome == Outcome::skipped) {
-                t.status = report::CaseStatus::skipped;
+                t.status = junit::CaseStatus::skipped;
                 t.message = c.message;
             }
             for (auto& e : c.examples)
                 t.detail += e + "\n";
-            if (t.status == report::CaseStatus::passed && !t.detail.empty())
+            if (t.status == junit::CaseStatus::passed && !t.detail.empty())
                 t.system_out += "\n" + t.detail;
             s.cases.push_back(std::move(t));
         }
     if (s.cases.empty()) {
         // A suite with no cases reads as "nothing ran" in CI widgets; say why.
-        report::TestCase t;
+        junit::TestCase t;
         t.classname = "data." + d.name;
         t.name = "checks";
-        t.status = report::CaseStatus::skipped;
+        t.status = junit::CaseStatus::skipped;
         t.message = d.notes.empty() ? "nothing to check" : d.notes.front();
         s.cases.push_back(std::move(t));
     }

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 #include <mlci/hash/digest.hpp>
-#include <mlci/report/junit.hpp>
+#include <mlci/junit/junit.hpp>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -67,6 +67,6 @@ nlohmann::json to_json(const DatasetCheck& d);
 
 // The dataset's checks as a JUnit suite named "data: NAME": one case a
 // check, with the examples as the failure's text.
-report::TestSuite to_suite(const DatasetCheck& d);
+junit::TestSuite to_suite(const DatasetCheck& d);
 
 } // namespace mlci::check

@@ -3,9 +3,9 @@
 #include <mlci/check/suite.hpp>
 #include <mlci/core/duration.hpp>
 #include <mlci/core/fs.hpp>
-#include <mlci/run/interrupt.hpp>
-#include <mlci/run/process.hpp>
-#include <mlci/run/shell_command.hpp>
+#include <mlci/process/interrupt.hpp>
+#include <mlci/process/process.hpp>
+#include <mlci/process/shell_command.hpp>
 #include <unistd.h>
 
 namespace mlci::check {
@@ -41,7 +41,7 @@ std::string signal_name(int sig) {
     return abbrev ? fmt::format("SIG{}", abbrev) : fmt::format("signal {}", sig);
 }
 
-std::string how_it_ended(const run::ProcessResult& p, const SuiteSpec& spec) {
+std::string how_it_ended(const process::ProcessResult& p, const SuiteSpec& spec) {
     if (p.timed_out)
         return fmt::format("the command timed out after {} and was stopped",
                            format_duration(spec.timeout.value_or(std::chrono::milliseconds(0))));
@@ -51,12 +51,12 @@ std::string how_it_ended(const run::ProcessResult& p, const SuiteSpec& spec) {
     return fmt::format("the command exited with status {}", p.exit_code);
 }
 
-report::TestCase mlci_case(const SuiteSpec& spec, std::string name, std::string message,
-                           const std::string& log) {
-    report::TestCase c;
+junit::TestCase mlci_case(const SuiteSpec& spec, std::string name, std::string message,
+                          const std::string& log) {
+    junit::TestCase c;
     c.classname = "mlci.suite." + spec.name;
     c.name = std::move(name);
-    c.status = report::CaseStatus::error;
+    c.status = junit::CaseStatus::error;
     c.message = std::move(message);
     c.detail = tail_lines(log, 40);
     return c;
@@ -68,7 +68,7 @@ std::vector<std::string> suite_words(const config::CommandSpec& command) {
     if (!command.argv.empty())
         return command.argv;
     std::vector<std::string> words;
-    if (!run::simple_command_program(command.shell))
+    if (!process::simple_command_program(command.shell))
         return words;
     size_t i = 0;
     while (i < command.shell.size()) {
@@ -143,8 +143,8 @@ std::string command_line(const config::CommandSpec& command) {
     return out;
 }
 
-report::Counts SuiteRun::counts() const {
-    report::Counts c;
+junit::Counts SuiteRun::counts() const {
+    junit::Counts c;
     for (auto& s : suites)
         c += s.counts();
     return c;
@@ -154,8 +154,8 @@ Status check_runnable(const SuiteSpec& spec) {
     if (spec.command.empty())
         return usage_error("suite '{}' has no command", spec.name);
     auto argv = command_argv(spec.command);
-    auto path = run::get_env(run::current_environment(), "PATH").value_or("/usr/bin:/bin");
-    if (auto p = run::find_program(argv[0], path); !p)
+    auto path = process::get_env(process::current_environment(), "PATH").value_or("/usr/bin:/bin");
+    if (auto p = process::find_program(argv[0], path); !p)
         return std::unexpected(Error{
             Exit::runtime, fmt::format("cannot run suite '{}': {}", spec.name, p.error().message)});
     std::error_code ec;
@@ -181,11 +181,11 @@ Result<SuiteRun> run_suite(const SuiteSpec& spec,
                              report_path.string(), spec.name, ec.message());
     fs::create_directories(report_path.parent_path(), ec);
 
-    auto env = run::current_environment();
-    run::set_env(env, "MLCI_SUITE", spec.name);
-    run::set_env(env, "MLCI_JUNIT", report_path.string());
-    run::InterruptGuard guard;
-    run::ProcessSpec ps;
+    auto env = process::current_environment();
+    process::set_env(env, "MLCI_SUITE", spec.name);
+    process::set_env(env, "MLCI_JUNIT", report_path.string());
+    process::InterruptGuard guard;
+    process::ProcessSpec ps;
     ps.argv = command_argv(with_junit_report(spec.command, report_path.string()));
     ps.env = std::move(env);
     ps.cwd = spec.cwd;
@@ -195,7 +195,7 @@ Result<SuiteRun> run_suite(const SuiteSpec& spec,
         if (on_output)
             on_output(chunk);
     };
-    auto ran = run::run_process(ps);
+    auto ran = process::run_process(ps);
     if (!ran)
         return std::unexpected(Error{Exit::runtime, fmt::format("cannot run suite '{}': {}",
                                                                 spec.name, ran.error().message)});
@@ -215,13 +215,13 @@ Result<SuiteRun> run_suite(const SuiteSpec& spec,
     out.seconds = ran->wall_seconds;
 
     std::string where = declared ? spec.junit : "$MLCI_JUNIT";
-    std::vector<report::TestCase> added;
+    std::vector<junit::TestCase> added;
     bool judged_by_exit = false;
     if (fs::exists(report_path, ec)) {
         out.junit = declared ? spec.junit : std::string();
         MLCI_TRY_ASSIGN(text, read_file(report_path));
         out.junit_text = std::move(text);
-        if (auto parsed = report::parse_junit(out.junit_text, where))
+        if (auto parsed = junit::parse_junit(out.junit_text, where))
             out.suites = std::move(*parsed);
         else
             added.push_back(mlci_case(spec, "report", parsed.error().message, out.log));
@@ -236,16 +236,16 @@ Result<SuiteRun> run_suite(const SuiteSpec& spec,
         // No report: the suite is one case, decided by how the command ended.
         judged_by_exit = true;
         out.no_report = true;
-        report::TestCase c;
+        junit::TestCase c;
         c.classname = "mlci.suite." + spec.name;
         c.name = spec.name;
         c.time = out.seconds;
         if (ran->exit_code != 0) {
-            c.status = report::CaseStatus::failed;
+            c.status = junit::CaseStatus::failed;
             c.message = how_it_ended(*ran, spec);
             c.detail = tail_lines(out.log, 40);
         }
-        report::TestSuite s;
+        junit::TestSuite s;
         s.name = spec.name;
         s.cases.push_back(std::move(c));
         out.suites.push_back(std::move(s));
@@ -253,7 +253,7 @@ Result<SuiteRun> run_suite(const SuiteSpec& spec,
 
     for (auto& s : out.suites)
         s.name = out.suites.size() == 1 || s.name.empty() ? spec.name : spec.name + ": " + s.name;
-    report::Counts counts = out.counts();
+    junit::Counts counts = out.counts();
     // A non-zero exit with nothing failing in the report (pytest's collection
     // errors and usage errors, a crash after the report) must not pass.
     if (!judged_by_exit &&

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <mlci/config/project_config.hpp>
-#include <mlci/report/junit.hpp>
+#include <mlci/junit/junit.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,12 +34,12 @@ struct SuiteRun {
     int exit_code = 0;
     bool timed_out = false;
     double seconds = 0;
-    std::string log;                       // stdout and stderr as they came
-    std::string junit_text;                // the report's bytes as written
-    std::vector<report::TestSuite> suites; // with the cases mlci adds (see run_suite)
-    bool no_report = false;                // wrote no JUnit: one case, judged by the exit status
+    std::string log;                      // stdout and stderr as they came
+    std::string junit_text;               // the report's bytes as written
+    std::vector<junit::TestSuite> suites; // with the cases mlci adds (see run_suite)
+    bool no_report = false;               // wrote no JUnit: one case, judged by the exit status
 
-    report::Counts counts() const;
+    junit::Counts counts() const;
     bool passed() const { return counts().ok(); }
 };
 

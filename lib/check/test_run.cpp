@@ -1,7 +1,7 @@
 // Running a test plan and storing its report artifact.
 #include <mlci/check/test_run.hpp>
 #include <mlci/core/clock.hpp>
-#include <mlci/report/xml.hpp>
+#include <mlci/junit/xml.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
 
@@ -34,15 +34,15 @@ std::string join_digests(const std::vector<hash::Digest>& digests) {
 
 } // namespace
 
-report::Counts TestRun::counts() const {
-    report::Counts c;
+junit::Counts TestRun::counts() const {
+    junit::Counts c;
     for (auto& s : junit())
         c += s.counts();
     return c;
 }
 
-std::vector<report::TestSuite> TestRun::junit() const {
-    std::vector<report::TestSuite> out;
+std::vector<junit::TestSuite> TestRun::junit() const {
+    std::vector<junit::TestSuite> out;
     for (auto& s : suites)
         out.insert(out.end(), s.suites.begin(), s.suites.end());
     for (auto& d : data)
@@ -78,10 +78,10 @@ nlohmann::json to_json(const TestRun& run, const store::Store* store) {
     for (auto& s : run.suites) {
         nlohmann::json reports = nlohmann::json::array();
         for (auto& t : s.suites)
-            reports.push_back(report::to_json(t));
-        nlohmann::json j = report::to_json(s.counts());
+            reports.push_back(junit::to_json(t));
+        nlohmann::json j = junit::to_json(s.counts());
         j["name"] = s.name;
-        j["command"] = report::clean_text(s.command);
+        j["command"] = junit::clean_text(s.command);
         j["exit_status"] = s.exit_code;
         j["timed_out"] = s.timed_out;
         j["seconds"] = s.seconds;
@@ -106,7 +106,7 @@ nlohmann::json to_json(const TestRun& run, const store::Store* store) {
             {"created", run.created},
             {"tool", "mlci " MLCI_VERSION},
             {"verdict", run.passed() ? "passed" : "failed"},
-            {"summary", report::to_json(run.counts())},
+            {"summary", junit::to_json(run.counts())},
             {"subject", std::move(subject)},
             {"tested", std::move(tested)},
             {"suites", std::move(suites)},
@@ -130,7 +130,7 @@ Result<store::Descriptor> store_test_report(store::Store& store, const TestRun& 
         m.layers.push_back(std::move(d));
         return {};
     };
-    MLCI_TRY(layer(report::write_junit(run.junit(), "mlci test"), "application/xml", "junit.xml"));
+    MLCI_TRY(layer(junit::write_junit(run.junit(), "mlci test"), "application/xml", "junit.xml"));
     for (auto& s : run.suites) {
         MLCI_TRY(layer(s.log, "text/plain; charset=utf-8", "logs/" + s.name + ".log"));
         if (!s.junit_text.empty())

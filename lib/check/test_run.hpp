@@ -68,10 +68,10 @@ struct TestRun {
     std::string created;
 
     // Test cases over suites and data checks (one case a data check).
-    report::Counts counts() const;
+    junit::Counts counts() const;
     bool passed() const { return counts().ok(); }
     // Every suite, then a suite per dataset: what --junit writes.
-    std::vector<report::TestSuite> junit() const;
+    std::vector<junit::TestSuite> junit() const;
 };
 
 struct TestCallbacks {

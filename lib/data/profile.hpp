@@ -1,5 +1,5 @@
 // Column profiles of a CSV file, stored with each dataset version, and the
-// drift statistics that compare new data against them.
+// histograms in them that drift statistics (lib/stats) compare new data with.
 #pragma once
 
 #include <cstddef>
@@ -117,30 +117,14 @@ Result<TableProfile> profile_from_json(const nlohmann::json& json);
 std::vector<uint64_t> bin_values(const std::vector<double>& values,
                                  const std::vector<double>& edges);
 
-// Share given to an empty bin by psi(), so that one empty bin adds a large but
-// finite amount instead of infinity.
-inline constexpr double k_psi_epsilon = 1e-4;
-
-// The population stability index of `actual_counts` against `expected_counts`
-// over the same bins: sum of (a - e) * ln(a / e) over the bins' shares, each
-// share at least k_psi_epsilon. A missing bin on either side counts as empty.
-// 0 when either side has no values (check for that before trusting it).
-// Rule of thumb: < 0.1 stable, 0.1-0.2 some change, > 0.2 drift.
-double psi(const std::vector<uint64_t>& expected_counts,
-           const std::vector<uint64_t>& actual_counts);
-
-// The two-sample Kolmogorov-Smirnov statistic D (0 to 1) from two histograms
-// over the same bins: the largest gap between their cumulative shares at the
-// bin edges. Since the data are only seen at the edges, this is a lower bound
-// of the D of the underlying values, within one bin's width of resolution. 0
-// when either side has no values.
-double ks_statistic(const std::vector<uint64_t>& expected_counts,
-                    const std::vector<uint64_t>& actual_counts);
-
-// The same statistic for a stored histogram (`edges`, `expected_counts`, as
-// in a ColumnProfile) against raw `samples`: the samples are binned with
-// bin_values() and the two histograms compared as above.
+// The Kolmogorov-Smirnov statistic (stats::ks_statistic) of a stored
+// histogram (`edges`, `expected_counts`, as in a ColumnProfile) against raw
+// `samples`, binned with bin_values().
 double ks_statistic(const std::vector<double>& edges, const std::vector<uint64_t>& expected_counts,
                     const std::vector<double>& samples);
+
+// The buckets a categorical column's drift is measured over: its top values'
+// counts, then one "other" bucket for every value beyond them.
+std::vector<uint64_t> reference_buckets(const ColumnProfile& reference);
 
 } // namespace mlci::data

@@ -14,7 +14,7 @@
 #include <mlci/deploy/record.hpp>
 #include <mlci/deploy/target.hpp>
 #include <mlci/deploy/unpack.hpp>
-#include <mlci/run/process.hpp>
+#include <mlci/process/process.hpp>
 #include <unistd.h>
 
 namespace mlci::deploy {
@@ -171,7 +171,7 @@ public:
 
     fs::path health_cwd() const override { return m_root; }
     void health_env(const Release&, std::vector<std::string>& env) const override {
-        run::set_env(env, "MLCI_RELEASE_DIR", (m_root / k_current).string());
+        process::set_env(env, "MLCI_RELEASE_DIR", (m_root / k_current).string());
     }
 
 private:
@@ -206,13 +206,13 @@ private:
 
     Status pre_start(const Release& r, const fs::path& release) {
         auto env = release_environment(r);
-        run::set_env(env, "MLCI_RELEASE_DIR", release.string());
-        run::ProcessSpec spec;
+        process::set_env(env, "MLCI_RELEASE_DIR", release.string());
+        process::ProcessSpec spec;
         spec.argv = {"/bin/sh", "-c", m_settings.pre_start};
         spec.env = std::move(env);
         spec.cwd = release;
         spec.on_output = m_settings.on_output;
-        MLCI_TRY_ASSIGN(result, run::run_process(spec));
+        MLCI_TRY_ASSIGN(result, process::run_process(spec));
         if (result.exit_code != 0)
             return std::unexpected(
                 Error{Exit::gate, fmt::format("pre-start hook `{}` exited {}; "

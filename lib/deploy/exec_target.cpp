@@ -3,7 +3,7 @@
 // the same command for the previous release.
 #include <fmt/format.h>
 #include <mlci/deploy/target.hpp>
-#include <mlci/run/process.hpp>
+#include <mlci/process/process.hpp>
 
 namespace mlci::deploy {
 
@@ -37,12 +37,12 @@ private:
     Result<int> run(const Release& r, std::optional<std::string> replacing) {
         auto env = release_environment(r);
         if (replacing)
-            run::set_env(env, "MLCI_ROLLBACK_FROM", *replacing);
-        run::ProcessSpec spec;
+            process::set_env(env, "MLCI_ROLLBACK_FROM", *replacing);
+        process::ProcessSpec spec;
         spec.argv = {"/bin/sh", "-c", m_command};
         spec.env = std::move(env);
         spec.on_output = m_settings.on_output;
-        MLCI_TRY_ASSIGN(result, run::run_process(spec));
+        MLCI_TRY_ASSIGN(result, process::run_process(spec));
         return result.exit_code;
     }
 

@@ -1,41 +1,28 @@
 #include <fmt/format.h>
 #include <mlci/core/duration.hpp>
 #include <mlci/deploy/health.hpp>
-#include <mlci/net/libcurl.hpp>
-#include <mlci/run/process.hpp>
+#include <mlci/net/http.hpp>
+#include <mlci/process/process.hpp>
+#include <optional>
 #include <thread>
 
 namespace mlci::deploy {
 
 namespace {
 
-size_t discard(char*, size_t size, size_t n, void*) {
-    return size * n;
-}
-
 // One GET: empty when it answered 2xx, else why not.
-std::string http_attempt(const std::string& url, std::chrono::milliseconds timeout) {
-    auto loaded = net::libcurl();
-    if (!loaded)
-        return loaded.error().message;
-    const auto& lc = **loaded;
-    CURL* curl = lc.easy_init();
-    if (!curl)
-        return "cannot start libcurl";
-    lc.easy_setopt(curl, CURLOPT_URL, url.c_str());
-    lc.easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-    lc.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    lc.easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
-    lc.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    lc.easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-    auto rc = lc.easy_perform(curl);
-    long status = 0;
-    lc.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    lc.easy_cleanup(curl);
-    if (rc != CURLE_OK)
-        return fmt::format("GET {}: {}", url, lc.easy_strerror(rc));
-    if (status < 200 || status > 299)
-        return fmt::format("GET {}: HTTP {}", url, status);
+std::string http_attempt(net::HttpClient& http, const std::string& url,
+                         std::chrono::milliseconds timeout) {
+    auto request = net::make_request("GET", url);
+    request.timeout = timeout;
+    request.follow_redirects = true;
+    // Only the status counts: a 2xx body is dropped as it arrives.
+    request.sink = [](long, std::string_view) -> Status { return {}; };
+    auto r = http.perform(request);
+    if (!r)
+        return fmt::format("GET {}: {}", url, r.error().message);
+    if (r->status < 200 || r->status > 299)
+        return fmt::format("GET {}: HTTP {}", url, r->status);
     return {};
 }
 
@@ -49,18 +36,18 @@ std::string tail(const std::string& out, size_t max = 400) {
 
 Result<std::string> command_attempt(const HealthCheck& h) {
     std::string output;
-    run::ProcessSpec spec;
+    process::ProcessSpec spec;
     spec.argv = {"/bin/sh", "-c", h.check};
-    spec.env = h.env.empty() ? run::current_environment() : h.env;
+    spec.env = h.env.empty() ? process::current_environment() : h.env;
     spec.cwd = h.cwd;
     spec.timeout = h.timeout;
     spec.kill_grace = std::chrono::seconds(2);
     spec.on_output = [&](std::string_view chunk) {
         output.append(chunk);
-        if (output.size() > 64 * 1024)
-            output.erase(0, output.size() - 64 * 1024);
+        if (output.size() > size_t{64} * 1024)
+            output.erase(0, output.size() - size_t{64} * 1024);
     };
-    MLCI_TRY_ASSIGN(r, run::run_process(spec));
+    MLCI_TRY_ASSIGN(r, process::run_process(spec));
     if (r.timed_out)
         return fmt::format("`{}` timed out after {}", h.check, format_duration(h.timeout));
     if (r.exit_code != 0) {
@@ -83,11 +70,19 @@ Result<HealthResult> run_health_check(const HealthCheck& h,
     if (h.check.empty())
         return result;
     auto attempts = std::max(1u, h.attempts);
+    // The attempt's timeout is its only limit: connecting to a service that is
+    // still starting, or its slow first answer, may take all of it.
+    auto limit_seconds = std::max<long>(1, static_cast<long>((h.timeout.count() + 999) / 1000));
+    std::optional<net::HttpClient> http;
+    if (is_http_check(h.check))
+        http.emplace(net::HttpOptions{.verify_tls = true,
+                                      .connect_timeout_seconds = limit_seconds,
+                                      .stall_seconds = limit_seconds});
     for (unsigned i = 1; i <= attempts; ++i) {
         result.attempts = i;
         std::string failure;
         if (is_http_check(h.check)) {
-            failure = http_attempt(h.check, h.timeout);
+            failure = http_attempt(*http, h.check, h.timeout);
         } else {
             MLCI_TRY_ASSIGN(f, command_attempt(h));
             failure = std::move(f);

@@ -18,7 +18,7 @@
 #include <mlci/core/text.hpp>
 #include <mlci/deploy/podman_spec.hpp>
 #include <mlci/deploy/target.hpp>
-#include <mlci/run/process.hpp>
+#include <mlci/process/process.hpp>
 #include <set>
 #include <unistd.h>
 
@@ -98,9 +98,9 @@ public:
     Status finish(const Release&) override { return remove(m_names.previous); }
 
     void health_env(const Release&, std::vector<std::string>& env) const override {
-        run::set_env(env, "MLCI_CONTAINER", m_names.serving);
+        process::set_env(env, "MLCI_CONTAINER", m_names.serving);
         if (m_spec.publish)
-            run::set_env(env, "MLCI_URL", published_url(*m_spec.publish));
+            process::set_env(env, "MLCI_URL", published_url(*m_spec.publish));
     }
 
 private:
@@ -110,20 +110,20 @@ private:
     }
 
     Result<PodmanRun> podman(const std::vector<std::string>& args, const fs::path& cwd = {}) const {
-        run::ProcessSpec spec;
+        process::ProcessSpec spec;
         spec.cwd = cwd;
         spec.argv = {"podman"};
         if (!m_settings.runtime.empty())
             spec.argv.insert(spec.argv.end(), {"--runtime", m_settings.runtime});
         spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-        spec.env = run::current_environment();
+        spec.env = process::current_environment();
         PodmanRun out;
         spec.on_output = [&out](std::string_view chunk) {
             out.output.append(chunk);
-            if (out.output.size() > 256 * 1024)
-                out.output.erase(0, out.output.size() - 256 * 1024);
+            if (out.output.size() > size_t{256} * 1024)
+                out.output.erase(0, out.output.size() - size_t{256} * 1024);
         };
-        MLCI_TRY_ASSIGN(result, run::run_process(spec));
+        MLCI_TRY_ASSIGN(result, process::run_process(spec));
         out.exit_code = result.exit_code;
         return out;
     }
@@ -256,7 +256,7 @@ private:
         }
         auto h = m_settings.health;
         h.env = release_environment(r);
-        run::set_env(h.env, "MLCI_CONTAINER", m_names.next);
+        process::set_env(h.env, "MLCI_CONTAINER", m_names.next);
         nlohmann::json info;
         if (port) {
             MLCI_TRY_ASSIGN(ports, podman({"port", m_names.next, fmt::format("{}/tcp", *port)}));
@@ -267,7 +267,7 @@ private:
                                      m_names.next, output_tail(ports.output));
             }
             auto authority = fmt::format("127.0.0.1:{}", side);
-            run::set_env(h.env, "MLCI_URL", "http://" + authority);
+            process::set_env(h.env, "MLCI_URL", "http://" + authority);
             if (is_http_check(h.check))
                 h.check = with_authority(h.check, authority);
             info["port"] = side;
@@ -308,7 +308,7 @@ private:
         auto args = run_args(r, m_names.serving);
         // Back after a crash or a reboot (podman-restart.service), as a
         // service is; `podman stop` still stops it for good.
-        args.push_back("--restart=always");
+        args.emplace_back("--restart=always");
         if (port)
             args.insert(args.end(), {"--publish", publish_arg(*m_spec.publish, *port)});
         args.push_back(image);
@@ -333,8 +333,9 @@ Result<std::unique_ptr<Target>> open_podman_target(const std::string& spec,
     MLCI_TRY_ASSIGN(parsed, parse_podman_spec(spec));
     if (!s.store)
         return runtime_error("a podman target needs the store to read the package from");
-    if (!run::find_program(
-            "podman", run::get_env(run::current_environment(), "PATH").value_or("/usr/bin:/bin")))
+    if (!process::find_program(
+            "podman",
+            process::get_env(process::current_environment(), "PATH").value_or("/usr/bin:/bin")))
         return runtime_error("podman is not installed: a podman target runs the package's image "
                              "with it (apt install podman)");
     auto target = std::make_unique<PodmanTargetImpl>(std::move(parsed), s);

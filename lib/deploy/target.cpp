@@ -1,22 +1,22 @@
 #include <cctype>
 #include <mlci/deploy/target.hpp>
-#include <mlci/run/process.hpp>
+#include <mlci/process/process.hpp>
 
 namespace mlci::deploy {
 
 std::vector<std::string> release_environment(const Release& r) {
-    auto env = run::current_environment();
-    run::set_env(env, "MLCI_ENV", r.environment);
-    run::set_env(env, "MLCI_DIGEST", r.descriptor.digest.str());
-    run::set_env(env, "MLCI_PACKAGE", r.reference);
-    run::set_env(env, "MLCI_IMAGE", r.image);
+    auto env = process::current_environment();
+    process::set_env(env, "MLCI_ENV", r.environment);
+    process::set_env(env, "MLCI_DIGEST", r.descriptor.digest.str());
+    process::set_env(env, "MLCI_PACKAGE", r.reference);
+    process::set_env(env, "MLCI_IMAGE", r.image);
     for (auto& [key, value] : r.manifest.annotations) {
         std::string name = "MLCI_ANNOTATION_";
         for (char c : key)
             name += std::isalnum(static_cast<unsigned char>(c))
                         ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
                         : '_';
-        run::set_env(env, name, value);
+        process::set_env(env, name, value);
     }
     return env;
 }

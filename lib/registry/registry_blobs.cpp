@@ -15,7 +15,7 @@ namespace {
 
 // The offset after the last byte an upload holds, from "Range: 0-<last>";
 // none when the header is missing or says nothing is there.
-std::optional<uint64_t> uploaded_end(const HttpResponse& r) {
+std::optional<uint64_t> uploaded_end(const net::HttpResponse& r) {
     auto range = r.header("range");
     auto dash = range.rfind('-');
     if (dash == std::string::npos)
@@ -30,13 +30,13 @@ std::optional<uint64_t> uploaded_end(const HttpResponse& r) {
     return last == 0 ? 0 : last + 1;
 }
 
-uint64_t body_size(const HttpRequest& body) {
+uint64_t body_size(const net::HttpRequest& body) {
     return body.file_fd >= 0 ? body.file_length : body.body.size();
 }
 
 // `body` narrowed to [offset, offset + length).
-HttpRequest slice(const HttpRequest& body, uint64_t offset, uint64_t length) {
-    HttpRequest r;
+net::HttpRequest slice(const net::HttpRequest& body, uint64_t offset, uint64_t length) {
+    net::HttpRequest r;
     if (body.file_fd >= 0) {
         r.file_fd = body.file_fd;
         r.file_offset = body.file_offset + offset;
@@ -51,11 +51,11 @@ HttpRequest slice(const HttpRequest& body, uint64_t offset, uint64_t length) {
 
 Result<std::string> RegistryRemote::start_upload(const store::Descriptor& d, bool try_mount,
                                                  TransferStats& stats) {
-    auto r = make_request("POST", url("blobs/uploads/"));
+    auto r = net::make_request("POST", url("blobs/uploads/"));
     bool mounting = try_mount && !m_options.mount_from.empty();
     if (mounting)
         r.url += fmt::format("?mount={}&from={}", d.digest.str(),
-                             url_encode(m_options.mount_from.front()));
+                             net::url_encode(m_options.mount_from.front()));
     MLCI_TRY_ASSIGN(res, m_session->send(r));
     if (res.status == 201 && mounting) {
         ++stats.blobs_mounted;
@@ -67,7 +67,7 @@ Result<std::string> RegistryRemote::start_upload(const store::Descriptor& d, boo
     auto loc = res.header("location");
     if (loc.empty())
         return runtime_error("registry '{}' started an upload without a Location", m_ref.host);
-    return resolve_location(r.url, loc);
+    return net::resolve_location(r.url, loc);
 }
 
 Status RegistryRemote::put_blob(const store::Descriptor& d, const std::filesystem::path& file,
@@ -76,7 +76,7 @@ Status RegistryRemote::put_blob(const store::Descriptor& d, const std::filesyste
     if (!fd)
         return sys_error(errno, fmt::format("cannot open '{}'", file.string()));
     ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-    HttpRequest body;
+    net::HttpRequest body;
     body.file_fd = fd.get();
     body.file_length = d.size;
     return upload(d, body, stats);
@@ -84,28 +84,28 @@ Status RegistryRemote::put_blob(const store::Descriptor& d, const std::filesyste
 
 Status RegistryRemote::put_blob_data(const store::Descriptor& d, std::string_view data,
                                      TransferStats& stats) {
-    HttpRequest body;
+    net::HttpRequest body;
     body.body = data;
     return upload(d, body, stats);
 }
 
-Status RegistryRemote::upload(const store::Descriptor& d, const HttpRequest& body,
+Status RegistryRemote::upload(const store::Descriptor& d, const net::HttpRequest& body,
                               TransferStats& stats) {
     if (body_size(body) > m_options.chunk_size)
         return upload_chunked(d, body, stats);
     return upload_whole(d, body, stats);
 }
 
-Status RegistryRemote::upload_whole(const store::Descriptor& d, const HttpRequest& body,
+Status RegistryRemote::upload_whole(const store::Descriptor& d, const net::HttpRequest& body,
                                     TransferStats& stats) {
     for (int attempt = 1;; ++attempt) {
         MLCI_TRY_ASSIGN(loc, start_upload(d, attempt == 1, stats));
         if (loc.empty())
             return {};
-        HttpRequest put = slice(body, 0, body_size(body));
+        net::HttpRequest put = slice(body, 0, body_size(body));
         put.method = "PUT";
         put.url = with_query(loc, "digest=" + d.digest.str());
-        put.headers.push_back("Content-Type: application/octet-stream");
+        put.headers.emplace_back("Content-Type: application/octet-stream");
         uint64_t sent = 0;
         put.on_sent = [&](uint64_t n) {
             sent += n;
@@ -126,7 +126,7 @@ Status RegistryRemote::upload_whole(const store::Descriptor& d, const HttpReques
     }
 }
 
-Status RegistryRemote::upload_chunked(const store::Descriptor& d, const HttpRequest& body,
+Status RegistryRemote::upload_chunked(const store::Descriptor& d, const net::HttpRequest& body,
                                       TransferStats& stats) {
     MLCI_TRY_ASSIGN(loc, start_upload(d, true, stats));
     if (loc.empty())
@@ -136,16 +136,16 @@ Status RegistryRemote::upload_chunked(const store::Descriptor& d, const HttpRequ
     int failures = 0;
     while (offset < size) {
         uint64_t n = std::min(m_options.chunk_size, size - offset);
-        HttpRequest patch = slice(body, offset, n);
+        net::HttpRequest patch = slice(body, offset, n);
         patch.method = "PATCH";
         patch.url = loc;
-        patch.headers.push_back("Content-Type: application/octet-stream");
+        patch.headers.emplace_back("Content-Type: application/octet-stream");
         patch.headers.push_back(fmt::format("Content-Range: {}-{}", offset, offset + n - 1));
         patch.on_sent = [&](uint64_t k) { stats.moved(k); };
         auto res = m_session->send_once(patch);
         if (res && res->status == 202) {
-            loc = resolve_location(loc,
-                                   res->header("location").empty() ? loc : res->header("location"));
+            loc = net::resolve_location(
+                loc, res->header("location").empty() ? loc : res->header("location"));
             offset = uploaded_end(*res).value_or(offset + n);
             stats.bytes_uploaded += n;
             failures = 0;
@@ -159,10 +159,10 @@ Status RegistryRemote::upload_chunked(const store::Descriptor& d, const HttpRequ
         m_session->wait_before_retry(failures, res ? res->header("retry-after") : "");
         // Ask the registry what it has, and go on from there; an upload it
         // has forgotten starts again.
-        MLCI_TRY_ASSIGN(status, m_session->send(make_request("GET", loc)));
+        MLCI_TRY_ASSIGN(status, m_session->send(net::make_request("GET", loc)));
         if (status.status == 204 && uploaded_end(status)) {
             if (!status.header("location").empty())
-                loc = resolve_location(loc, status.header("location"));
+                loc = net::resolve_location(loc, status.header("location"));
             offset = *uploaded_end(status);
         } else {
             MLCI_TRY_ASSIGN(fresh, start_upload(d, false, stats));
@@ -170,8 +170,8 @@ Status RegistryRemote::upload_chunked(const store::Descriptor& d, const HttpRequ
             offset = 0;
         }
     }
-    MLCI_TRY_ASSIGN(
-        done, m_session->send(make_request("PUT", with_query(loc, "digest=" + d.digest.str()))));
+    MLCI_TRY_ASSIGN(done, m_session->send(net::make_request(
+                              "PUT", with_query(loc, "digest=" + d.digest.str()))));
     if (done.status != 201 && done.status != 204)
         return std::unexpected(m_session->answer_error(done, location()));
     ++stats.blobs_uploaded;
@@ -183,7 +183,7 @@ Status RegistryRemote::fetch_blob(const store::Descriptor& d,
                                   TransferStats& stats) {
     uint64_t delivered = 0;
     for (int attempt = 1;; ++attempt) {
-        auto get = make_request("GET", url("blobs/" + d.digest.str()));
+        auto get = net::make_request("GET", url("blobs/" + d.digest.str()));
         get.follow_redirects = true;
         if (delivered > 0)
             get.headers.push_back(fmt::format("Range: bytes={}-", delivered));
@@ -229,7 +229,7 @@ Result<bool> RegistryRemote::fetch_range(const store::Descriptor& d, uint64_t of
                                          TransferStats& stats) {
     uint64_t delivered = 0;
     for (int attempt = 1;; ++attempt) {
-        auto get = make_request("GET", url("blobs/" + d.digest.str()));
+        auto get = net::make_request("GET", url("blobs/" + d.digest.str()));
         get.follow_redirects = true;
         get.headers.push_back(
             fmt::format("Range: bytes={}-{}", offset + delivered, offset + length - 1));
@@ -258,7 +258,7 @@ Result<bool> RegistryRemote::fetch_range(const store::Descriptor& d, uint64_t of
         if (res && res->status == 206 && delivered == length)
             return true;
         if (res && res->status == 206) // cut short: ask for the rest
-            res = std::unexpected(TransportError{"the range ended early", true, {}});
+            res = std::unexpected(net::TransportError{"the range ended early", true, {}});
         if (!res && (!res.error().retryable || last))
             return std::unexpected(m_session->transport_error(res.error()));
         if (res && (!retryable_status(res->status) || last)) {

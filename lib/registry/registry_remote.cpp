@@ -78,7 +78,7 @@ Result<std::unique_ptr<Remote>> make_registry_remote(const RemoteRef& ref,
 }
 
 Result<bool> RegistryRemote::exists(const std::string& path, bool manifest) {
-    auto r = make_request("HEAD", url(path));
+    auto r = net::make_request("HEAD", url(path));
     r.follow_redirects = true;
     if (manifest)
         r.headers.push_back(manifest_accept_header());
@@ -99,7 +99,7 @@ Result<bool> RegistryRemote::has_manifest(const hash::Digest& d) {
 }
 
 Result<std::optional<hash::Digest>> RegistryRemote::resolve_tag(const std::string& tag) {
-    auto r = make_request("HEAD", url("manifests/" + tag));
+    auto r = net::make_request("HEAD", url("manifests/" + tag));
     r.headers.push_back(manifest_accept_header());
     MLCI_TRY_ASSIGN(res, m_session->send(r));
     if (res.status == 404)
@@ -122,7 +122,7 @@ Result<std::vector<std::string>> RegistryRemote::list_tags() {
     std::vector<std::string> tags;
     auto next = url("tags/list?n=1000");
     for (int page = 0; page < k_max_pages && !next.empty(); ++page) {
-        auto r = make_request("GET", next);
+        auto r = net::make_request("GET", next);
         MLCI_TRY_ASSIGN(res, m_session->send(r));
         if (res.status == 404)
             return tags;
@@ -139,7 +139,7 @@ Result<std::vector<std::string>> RegistryRemote::list_tags() {
         auto open = link.find('<'), close = link.find('>');
         next = open != std::string::npos && close != std::string::npos && close > open &&
                        link.find("rel=\"next\"", close) != std::string::npos
-                   ? resolve_location(next, link.substr(open + 1, close - open - 1))
+                   ? net::resolve_location(next, link.substr(open + 1, close - open - 1))
                    : std::string();
     }
     return tags;
@@ -147,7 +147,7 @@ Result<std::vector<std::string>> RegistryRemote::list_tags() {
 
 Result<std::optional<RawManifest>>
 RegistryRemote::get_manifest_if_any(const std::string& reference) {
-    auto r = make_request("GET", url("manifests/" + reference));
+    auto r = net::make_request("GET", url("manifests/" + reference));
     r.headers.push_back(manifest_accept_header());
     MLCI_TRY_ASSIGN(res, m_session->send(r));
     if (res.status == 404)
@@ -177,7 +177,7 @@ Result<RawManifest> RegistryRemote::get_manifest(const std::string& reference) {
 
 Status RegistryRemote::put_manifest_as(const RawManifest& m, const std::string& reference,
                                        bool* indexed) {
-    auto r = make_request("PUT", url("manifests/" + reference));
+    auto r = net::make_request("PUT", url("manifests/" + reference));
     r.headers.push_back("Content-Type: " + m.media_type);
     r.body = m.bytes;
     MLCI_TRY_ASSIGN(res, m_session->send(r));
@@ -207,7 +207,7 @@ Result<bool> RegistryRemote::referrers_api() {
             return *m_has_referrers_api;
     }
     std::string probe(64, '0');
-    auto r = make_request("GET", url("referrers/sha256:" + probe));
+    auto r = net::make_request("GET", url("referrers/sha256:" + probe));
     r.headers.push_back(fmt::format("Accept: {}", store::k_oci_index));
     MLCI_TRY_ASSIGN(res, m_session->send(r));
     bool api = res.status == 200 && strip_params(res.header("content-type")) == store::k_oci_index;
@@ -219,7 +219,7 @@ Result<bool> RegistryRemote::referrers_api() {
 Result<std::vector<store::Descriptor>> RegistryRemote::referrers(const store::Descriptor& subject) {
     MLCI_TRY_ASSIGN(api, referrers_api());
     if (api) {
-        auto r = make_request("GET", url("referrers/" + subject.digest.str()));
+        auto r = net::make_request("GET", url("referrers/" + subject.digest.str()));
         r.headers.push_back(fmt::format("Accept: {}", store::k_oci_index));
         MLCI_TRY_ASSIGN(res, m_session->send(r));
         if (res.status == 200)

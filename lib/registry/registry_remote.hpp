@@ -47,9 +47,10 @@ private:
     Result<std::string> start_upload(const store::Descriptor& d, bool try_mount,
                                      TransferStats& stats);
     // Uploads [0, size) of the body: one PUT, or PATCH chunks then PUT.
-    Status upload(const store::Descriptor& d, const HttpRequest& body, TransferStats& stats);
-    Status upload_whole(const store::Descriptor& d, const HttpRequest& body, TransferStats& stats);
-    Status upload_chunked(const store::Descriptor& d, const HttpRequest& body,
+    Status upload(const store::Descriptor& d, const net::HttpRequest& body, TransferStats& stats);
+    Status upload_whole(const store::Descriptor& d, const net::HttpRequest& body,
+                        TransferStats& stats);
+    Status upload_chunked(const store::Descriptor& d, const net::HttpRequest& body,
                           TransferStats& stats);
     Result<bool> referrers_api();
 

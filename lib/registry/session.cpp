@@ -11,7 +11,7 @@ namespace mlci::registry {
 namespace {
 
 // The first challenge mlci can answer: Bearer before Basic.
-std::optional<Challenge> pick_challenge(const HttpResponse& r) {
+std::optional<Challenge> pick_challenge(const net::HttpResponse& r) {
     auto all = parse_challenges(r.header("www-authenticate"));
     for (auto* scheme : {"bearer", "basic"})
         for (auto& c : all)
@@ -86,7 +86,7 @@ Result<std::unique_ptr<Session>> Session::open(std::string host, SessionOptions 
 }
 
 Status Session::ping() {
-    MLCI_TRY_ASSIGN(r, send(make_request("GET", m_base)));
+    MLCI_TRY_ASSIGN(r, send(net::make_request("GET", m_base)));
     if (r.status >= 200 && r.status < 300)
         return {};
     // Without credentials a 401 may still allow anonymous pulls of some
@@ -115,7 +115,7 @@ Result<std::string> Session::authorization() {
     return m_token.empty() ? std::string() : "Authorization: Bearer " + m_token;
 }
 
-Result<bool> Session::handle_challenge(const HttpResponse& r, const std::string& sent) {
+Result<bool> Session::handle_challenge(const net::HttpResponse& r, const std::string& sent) {
     auto c = pick_challenge(r);
     if (!c)
         return false;
@@ -151,18 +151,18 @@ Result<std::string> Session::fetch_token(const Challenge& c,
     std::string url = realm;
     char sep = realm.find('?') == std::string::npos ? '?' : '&';
     if (auto service = c.param("service"); !service.empty()) {
-        url += fmt::format("{}service={}", sep, url_encode(service));
+        url += fmt::format("{}service={}", sep, net::url_encode(service));
         sep = '&';
     }
     for (auto& s : scopes) {
-        url += fmt::format("{}scope={}", sep, url_encode(s));
+        url += fmt::format("{}scope={}", sep, net::url_encode(s));
         sep = '&';
     }
-    auto req = make_request("GET", url);
+    auto req = net::make_request("GET", url);
     if (m_creds)
         req.headers.push_back("Authorization: Basic " +
                               base64_encode(m_creds->username + ":" + m_creds->password));
-    HttpResponse r;
+    net::HttpResponse r;
     for (int attempt = 1;; ++attempt) {
         auto res = m_http.perform(req);
         bool last = attempt >= m_options.retry.attempts;
@@ -193,12 +193,12 @@ Result<std::string> Session::fetch_token(const Challenge& c,
     return std::move(answer->token);
 }
 
-HttpResult Session::send_once(const HttpRequest& r) {
+net::HttpResult Session::send_once(const net::HttpRequest& r) {
     for (int round = 0;; ++round) {
         auto auth = authorization();
         if (!auth)
-            return std::unexpected(TransportError{auth.error().message, false, auth.error()});
-        HttpRequest authorized = r;
+            return std::unexpected(net::TransportError{auth.error().message, false, auth.error()});
+        net::HttpRequest authorized = r;
         if (!auth->empty())
             authorized.headers.push_back(*auth);
         auto res = m_http.perform(authorized);
@@ -206,13 +206,14 @@ HttpResult Session::send_once(const HttpRequest& r) {
             return res;
         auto again = handle_challenge(*res, *auth);
         if (!again)
-            return std::unexpected(TransportError{again.error().message, false, again.error()});
+            return std::unexpected(
+                net::TransportError{again.error().message, false, again.error()});
         if (!*again)
             return res;
     }
 }
 
-Result<HttpResponse> Session::send(const HttpRequest& r) {
+Result<net::HttpResponse> Session::send(const net::HttpRequest& r) {
     for (int attempt = 1;; ++attempt) {
         auto res = send_once(r);
         bool last = attempt >= m_options.retry.attempts;
@@ -231,7 +232,7 @@ void Session::wait_before_retry(int retry, std::string_view retry_after) {
     std::this_thread::sleep_for(backoff_delay(m_options.retry, retry, retry_after));
 }
 
-Error Session::answer_error(const HttpResponse& r, std::string_view what) const {
+Error Session::answer_error(const net::HttpResponse& r, std::string_view what) const {
     std::string code, message;
     auto j = nlohmann::json::parse(r.body, nullptr, false);
     if (j.is_object())
@@ -271,7 +272,7 @@ Error Session::answer_error(const HttpResponse& r, std::string_view what) const 
     return Error{r.status == 404 ? Exit::usage : Exit::runtime, text};
 }
 
-Error Session::transport_error(const TransportError& e) const {
+Error Session::transport_error(const net::TransportError& e) const {
     if (e.sink_error)
         return *e.sink_error;
     auto text = fmt::format("cannot reach registry '{}': {}", m_host, e.message);

@@ -6,9 +6,9 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mlci/net/http.hpp>
 #include <mlci/registry/challenge.hpp>
 #include <mlci/registry/credentials.hpp>
-#include <mlci/registry/http.hpp>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -61,15 +61,15 @@ public:
     // Sends `r` authorized, retrying dropped connections, 429 and 5xx with
     // backoff. Returns the last answer, whatever its status; an error only
     // when no answer came. Not for requests whose sink must resume.
-    Result<HttpResponse> send(const HttpRequest& r);
+    Result<net::HttpResponse> send(const net::HttpRequest& r);
     // One attempt, authorized (and re-authorized once on a 401).
-    HttpResult send_once(const HttpRequest& r);
+    net::HttpResult send_once(const net::HttpRequest& r);
 
     // The error for an answer the caller did not expect, naming `what`
     // ("localhost:5000/team/iris"): "registry answered 401 UNAUTHORIZED: ...".
-    Error answer_error(const HttpResponse& r, std::string_view what) const;
+    Error answer_error(const net::HttpResponse& r, std::string_view what) const;
     // The error for a request that got no answer.
-    Error transport_error(const TransportError& e) const;
+    Error transport_error(const net::TransportError& e) const;
     // Sleeps before retry number `retry`, counting it.
     void wait_before_retry(int retry, std::string_view retry_after = {});
     uint64_t retries() const { return m_retries; }
@@ -81,14 +81,14 @@ private:
     Result<std::string> authorization();
     // Learns the scheme from a 401 and fetches a token when it is Bearer;
     // false when there is nothing new to try.
-    Result<bool> handle_challenge(const HttpResponse& r, const std::string& sent);
+    Result<bool> handle_challenge(const net::HttpResponse& r, const std::string& sent);
     Result<std::string> fetch_token(const Challenge& c, const std::vector<std::string>& scopes);
     Status ping();
 
     std::string m_host, m_base;
     SessionOptions m_options;
     std::optional<Credentials> m_creds;
-    HttpClient m_http;
+    net::HttpClient m_http;
     mutable std::mutex m_mutex;
     std::optional<Challenge> m_challenge; // the scheme in use; none = anonymous
     std::string m_token;

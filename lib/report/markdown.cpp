@@ -1,11 +1,11 @@
+#include <mlci/junit/xml.hpp>
 #include <mlci/report/markdown.hpp>
-#include <mlci/report/xml.hpp>
 
 namespace mlci::report {
 
 std::string markdown_escape(std::string_view text) {
     std::string out;
-    for (char c : clean_text(text)) {
+    for (char c : junit::clean_text(text)) {
         switch (c) {
         case '\\':
         case '`':
@@ -44,7 +44,7 @@ std::string markdown_escape(std::string_view text) {
 
 std::string markdown_cell(std::string_view text) {
     std::string out;
-    for (char c : clean_text(text)) {
+    for (char c : junit::clean_text(text)) {
         if (c == '|')
             out += "\\|"; // GitLab and GitHub end table cells at '|' even in code
         else if (c == '\n' || c == '\r')

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <mlci/check/dataset_check.hpp>
-#include <mlci/check/drift.hpp>
 #include <mlci/core/format.hpp>
 #include <mlci/core/json.hpp>
 #include <mlci/data/dataset.hpp>
@@ -12,6 +11,7 @@
 #include <mlci/gate/validation.hpp>
 #include <mlci/report/mr_report.hpp>
 #include <mlci/run/history.hpp>
+#include <mlci/stats/drift.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
 #include <set>
@@ -102,7 +102,7 @@ Result<DatasetRow> dataset_row(const store::Store& store, const run::InputRecord
     row.version = ref_of(now.entry);
     // The limit `mlci test` holds this dataset to: by its input name, else
     // by the dataset's own name (NAME of NAME:vN).
-    double max_psi = check::k_default_max_drift;
+    double max_psi = stats::k_default_max_drift;
     auto dataset_name = row.version.reference.substr(0, row.version.reference.find(':'));
     for (auto& key : {in.name, dataset_name})
         if (auto it = options.max_drift.find(key); it != options.max_drift.end()) {
@@ -179,6 +179,7 @@ Result<DatasetRow> dataset_row(const store::Store& store, const run::InputRecord
 
 std::string sorted_inputs(const run::RunRecord& r) {
     std::vector<std::string> d;
+    d.reserve(r.inputs.size());
     for (auto& i : r.inputs)
         d.push_back(i.digest.str());
     std::sort(d.begin(), d.end());

@@ -4,8 +4,8 @@
 #include <fmt/format.h>
 #include <map>
 #include <mlci/core/format.hpp>
+#include <mlci/junit/xml.hpp>
 #include <mlci/report/mr_report.hpp>
-#include <mlci/report/xml.hpp>
 
 namespace mlci::report {
 
@@ -36,7 +36,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}code{background:#f3f3f
 // HTML needs what an XML attribute needs (the apostrophe included), so one
 // escaper serves both.
 std::string html_escape(std::string_view text) {
-    return xml_attribute(text);
+    return junit::xml_attribute(text);
 }
 
 std::string lineage_svg(const lineage::Graph& g) {
@@ -96,7 +96,7 @@ std::string lineage_svg(const lineage::Graph& g) {
                          "fill=\"none\" stroke=\"#555555\" marker-end=\"url(#arrow)\">"
                          "<title>{}</title></path>\n",
                          x1, y1, x1 + gap_x / 2, y1 - lift * 1.6, x2 - gap_x / 2, y2 - lift * 1.6,
-                         x2, y2, xml_text(e.relation));
+                         x2, y2, junit::xml_text(e.relation));
     }
     for (auto& [id, n] : g.nodes) {
         auto [x, y] = pos[id];
@@ -112,9 +112,9 @@ std::string lineage_svg(const lineage::Graph& g) {
         s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" "
                          "font-weight=\"bold\">{}</text>\n",
                          x + w / 2, y + 18,
-                         xml_text(n.kind + (n.status.empty() ? "" : " · " + n.status)));
+                         junit::xml_text(n.kind + (n.status.empty() ? "" : " · " + n.status)));
         s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text></g>\n",
-                         x + w / 2, y + 34, xml_text(clean_text(ref)));
+                         x + w / 2, y + 34, junit::xml_text(junit::clean_text(ref)));
     }
     s += "</svg>\n";
     return s;

@@ -1,13 +1,13 @@
 // `mlci report` as Markdown, its plots, and the lineage as Mermaid.
 #include <fmt/format.h>
 #include <map>
-#include <mlci/check/drift.hpp>
 #include <mlci/core/format.hpp>
 #include <mlci/core/text.hpp>
+#include <mlci/junit/xml.hpp>
 #include <mlci/report/markdown.hpp>
 #include <mlci/report/mr_report.hpp>
 #include <mlci/report/svg_chart.hpp>
-#include <mlci/report/xml.hpp>
+#include <mlci/stats/drift.hpp>
 
 namespace mlci::report {
 
@@ -29,7 +29,7 @@ std::string verdict_line(const MrReport& r) {
 // quotes and markup from ending them.
 std::string mermaid_text(std::string_view s) {
     std::string out;
-    for (char c : clean_text(s)) {
+    for (char c : junit::clean_text(s)) {
         switch (c) {
         case '"':
             out += "#quot;";
@@ -101,7 +101,7 @@ Plots make_plots(const MrReport& r) {
         p.sweep_svg = chart_svg(c);
     }
     // The limit line: the datasets' own when they share one, else the default.
-    double limit = check::k_default_max_drift;
+    double limit = stats::k_default_max_drift;
     for (auto& ds : r.datasets)
         for (auto& col : ds.drift)
             limit = col.max_psi;

@@ -70,7 +70,7 @@ struct ColumnPsi {
     std::string column;
     double psi = 0;
     double max_psi = 0;   // the limit it was held to
-    bool drifted = false; // check::drift_verdict's decision
+    bool drifted = false; // stats::drift_verdict's decision
 };
 
 struct DatasetRow {
@@ -119,7 +119,7 @@ struct ReportOptions {
     // accuracy, else the first metric by name.
     std::string metric;
     // The PSI limit of each dataset (mlci.yaml's datasets.NAME.max_drift), by
-    // dataset name; check::k_default_max_drift for the others, as in `test`.
+    // dataset name; stats::k_default_max_drift for the others, as in `test`.
     std::map<std::string, double> max_drift;
 };
 

@@ -2,8 +2,8 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <mlci/core/format.hpp>
+#include <mlci/junit/xml.hpp>
 #include <mlci/report/svg_chart.hpp>
-#include <mlci/report/xml.hpp>
 
 namespace mlci::report {
 
@@ -84,12 +84,12 @@ std::string chart_svg(const BarChart& chart) {
                      "viewBox=\"0 0 {0} {1}\" role=\"img\" font-family=\"sans-serif\" "
                      "font-size=\"11\">\n",
                      num(width), num(height));
-    s += fmt::format("<title>{}</title>\n", xml_text(chart.title));
+    s += fmt::format("<title>{}</title>\n", junit::xml_text(chart.title));
     s += fmt::format("<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n",
                      num(width), num(height));
     s += fmt::format("<text x=\"{}\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" "
                      "font-weight=\"bold\">{}</text>\n",
-                     num(width / 2), xml_text(chart.title));
+                     num(width / 2), junit::xml_text(chart.title));
     // Axes and horizontal grid lines with their values.
     double right = width - k_right;
     for (double t : ticks) {
@@ -97,7 +97,7 @@ std::string chart_svg(const BarChart& chart) {
         s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#e0e0e0\"/>\n",
                          num(left), num(y), num(right));
         s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", num(left - 6),
-                         num(y + 4), xml_text(human_number(t)));
+                         num(y + 4), junit::xml_text(human_number(t)));
     }
     s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#333333\"/>\n",
                      num(left), num(k_top), num(k_top + k_plot_height));
@@ -105,7 +105,7 @@ std::string chart_svg(const BarChart& chart) {
                      num(left), num(base_y), num(right));
     s += fmt::format("<text x=\"14\" y=\"{0}\" text-anchor=\"middle\" "
                      "transform=\"rotate(-90 14 {0})\">{1}</text>\n",
-                     num(k_top + k_plot_height / 2), xml_text(chart.y_label));
+                     num(k_top + k_plot_height / 2), junit::xml_text(chart.y_label));
     if (n == 0)
         s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#666666\">no "
                          "data</text>\n",
@@ -119,15 +119,15 @@ std::string chart_svg(const BarChart& chart) {
         s += fmt::format("<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" "
                          "fill=\"{}\"><title>{}: {}</title></rect>\n",
                          num(x), num(top), num(w), num(std::max(bottom - top, 0.5)),
-                         b.highlight ? "#e8710a" : "#4e79a7", xml_text(b.label),
-                         xml_text(human_number(b.value)));
+                         b.highlight ? "#e8710a" : "#4e79a7", junit::xml_text(b.label),
+                         junit::xml_text(human_number(b.value)));
         s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-                         num(x + w / 2), num(top - 4), xml_text(human_number(b.value)));
+                         num(x + w / 2), num(top - 4), junit::xml_text(human_number(b.value)));
         double label_y = k_top + k_plot_height + 16;
         s += fmt::format("<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\" "
                          "transform=\"rotate(-30 {0} {1})\"{2}>{3}</text>\n",
                          num(x + w / 2), num(label_y), b.highlight ? " font-weight=\"bold\"" : "",
-                         xml_text(shorten(b.label, 28)));
+                         junit::xml_text(shorten(b.label, 28)));
     }
     if (chart.reference_line) {
         double y = y_of(*chart.reference_line);
@@ -135,7 +135,7 @@ std::string chart_svg(const BarChart& chart) {
                          "stroke-dasharray=\"6 4\"/>\n",
                          num(left), num(y), num(right));
         s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#c0392b\">{}</text>\n",
-                         num(right), num(y - 4), xml_text(chart.reference_label));
+                         num(right), num(y - 4), junit::xml_text(chart.reference_label));
     }
     s += "</svg>\n";
     return s;

@@ -142,39 +142,39 @@ std::string validation_markdown(const gate::Validation& v, const std::string& va
     return out;
 }
 
-TestSuite validation_suite(const gate::Validation& v) {
-    TestSuite s;
+junit::TestSuite validation_suite(const gate::Validation& v) {
+    junit::TestSuite s;
     s.name = "mlci validate " + (v.run.name.empty() ? v.run.reference() : v.run.name);
     s.timestamp = v.created;
-    TestCase status;
+    junit::TestCase status;
     status.classname = "validate.status";
     status.name = "status == succeeded";
     if (!v.status_ok()) {
-        status.status = CaseStatus::failed;
+        status.status = junit::CaseStatus::failed;
         status.message = fmt::format("the run's status is '{}', not 'succeeded'", v.run.status);
     }
     s.cases.push_back(status);
     for (auto& c : v.criteria) {
-        TestCase t;
+        junit::TestCase t;
         t.classname = "validate.criteria";
         t.name = fmt::format("{} {} {}", c.criterion.metric, gate::to_string(c.criterion.op),
                              human_number(c.criterion.value));
         t.system_out = fmt::format("measured: {}",
                                    c.measured ? human_number(*c.measured) : std::string("missing"));
         if (!c.passed) {
-            t.status = CaseStatus::failed;
+            t.status = junit::CaseStatus::failed;
             t.message = c.message;
         }
         s.cases.push_back(std::move(t));
     }
     for (auto& r : v.regressions) {
-        TestCase t;
+        junit::TestCase t;
         t.classname = "validate.regression";
         t.name = fmt::format("{} regression <= {}", r.limit.metric, human_number(r.allowed));
         t.system_out = fmt::format("baseline: {}, measured: {}", human_number(r.baseline),
                                    human_number(r.measured));
         if (!r.passed) {
-            t.status = CaseStatus::failed;
+            t.status = junit::CaseStatus::failed;
             t.message = r.message;
         }
         s.cases.push_back(std::move(t));

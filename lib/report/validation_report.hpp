@@ -3,7 +3,7 @@
 #pragma once
 
 #include <mlci/gate/validation.hpp>
-#include <mlci/report/junit.hpp>
+#include <mlci/junit/junit.hpp>
 #include <string>
 
 namespace mlci::report {
@@ -16,6 +16,6 @@ std::string validation_markdown(const gate::Validation& v, const std::string& va
 
 // One JUnit suite: a case for the run's status, each criterion and each
 // regression limit, failed when it did not hold.
-TestSuite validation_suite(const gate::Validation& v);
+junit::TestSuite validation_suite(const gate::Validation& v);
 
 } // namespace mlci::report

@@ -1,6 +1,6 @@
 #include <mlci/core/text.hpp>
+#include <mlci/process/process.hpp>
 #include <mlci/run/environment.hpp>
-#include <mlci/run/process.hpp>
 #include <sys/utsname.h>
 #include <thread>
 #include <unistd.h>
@@ -30,7 +30,7 @@ std::string python_of(const config::CommandSpec& command) {
 nlohmann::json describe_python(const std::string& program, const std::vector<std::string>& env,
                                const std::string& cwd) {
     std::string out;
-    ProcessSpec spec;
+    process::ProcessSpec spec;
     spec.argv = {program, "-c",
                  "import sys, platform; print(platform.python_version()); print(sys.executable); "
                  "print(platform.python_implementation())"};
@@ -38,7 +38,7 @@ nlohmann::json describe_python(const std::string& program, const std::vector<std
     spec.cwd = cwd;
     spec.timeout = std::chrono::seconds(10);
     spec.on_output = [&](std::string_view chunk) { out.append(chunk); };
-    auto r = run_process(spec);
+    auto r = process::run_process(spec);
     if (!r || r->exit_code != 0)
         return nullptr;
     std::vector<std::string> lines;
@@ -47,7 +47,7 @@ nlohmann::json describe_python(const std::string& program, const std::vector<std
         auto nl = out.find('\n', start);
         if (nl == std::string::npos)
             nl = out.size();
-        lines.push_back(std::string(trim_end(std::string_view(out).substr(start, nl - start))));
+        lines.emplace_back(trim_end(std::string_view(out).substr(start, nl - start)));
         start = nl + 1;
     }
     if (lines.size() < 3)

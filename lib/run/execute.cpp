@@ -9,17 +9,17 @@
 #include <mlci/data/ingest.hpp>
 #include <mlci/data/stat_cache.hpp>
 #include <mlci/hash/file_hash.hpp>
+#include <mlci/process/interrupt.hpp>
+#include <mlci/process/line_prefixer.hpp>
+#include <mlci/process/process.hpp>
+#include <mlci/process/shell_command.hpp>
 #include <mlci/run/cache.hpp>
 #include <mlci/run/environment.hpp>
 #include <mlci/run/execute.hpp>
 #include <mlci/run/explain.hpp>
 #include <mlci/run/inputs.hpp>
-#include <mlci/run/interrupt.hpp>
-#include <mlci/run/line_prefixer.hpp>
 #include <mlci/run/outputs.hpp>
 #include <mlci/run/outputs_before.hpp>
-#include <mlci/run/process.hpp>
-#include <mlci/run/shell_command.hpp>
 #include <mlci/run/work_dir.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/media_types.hpp>
@@ -38,28 +38,29 @@ std::vector<std::string> command_argv(const config::CommandSpec& c) {
 
 std::vector<std::string> command_env(const RunPlan& plan, const std::string& id,
                                      const fs::path& params_file) {
-    auto env = current_environment();
+    auto env = process::current_environment();
     for (auto& [k, v] : plan.env)
-        set_env(env, k, v);
-    set_env(env, "MLCI_RUN_ID", id);
-    set_env(env, "MLCI_PARAMS", params_file.string());
+        process::set_env(env, k, v);
+    process::set_env(env, "MLCI_RUN_ID", id);
+    process::set_env(env, "MLCI_PARAMS", params_file.string());
     nlohmann::json inputs = nlohmann::json::object();
     for (auto& in : plan.inputs) {
         std::vector<std::string> abs;
+        abs.reserve(in.paths.size());
         for (auto& p : in.paths)
             abs.push_back((plan.project / p).string());
         if (!abs.empty())
-            set_env(env, "MLCI_INPUT_" + env_name(in.name), abs.front());
+            process::set_env(env, "MLCI_INPUT_" + env_name(in.name), abs.front());
         inputs[in.name] = {{"path", abs.empty() ? "" : abs.front()},
                            {"paths", abs},
                            {"reference", in.reference},
                            {"digest", in.digest.str()}};
     }
-    set_env(env, "MLCI_INPUTS", inputs.dump());
+    process::set_env(env, "MLCI_INPUTS", inputs.dump());
     // Python buffers a pipe in 8 KiB blocks: without this, training progress
     // would reach the terminal (and the log's order) only at the end.
-    if (!get_env(env, "PYTHONUNBUFFERED"))
-        set_env(env, "PYTHONUNBUFFERED", "1");
+    if (!process::get_env(env, "PYTHONUNBUFFERED"))
+        process::set_env(env, "PYTHONUNBUFFERED", "1");
     return env;
 }
 
@@ -84,7 +85,7 @@ Result<TrainedRun> execute_labelled(store::Store& store, const RunPlan& plan, Me
                                     const std::string& label,
                                     const std::function<void(std::string_view)>& echo,
                                     std::mutex& echo_mutex) {
-    std::optional<LinePrefixer> prefixer;
+    std::optional<process::LinePrefixer> prefixer;
     if (echo) {
         prefixer.emplace(label, [&](std::string_view line) {
             std::lock_guard lock(echo_mutex);
@@ -170,7 +171,7 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
             explain_miss(store, plan, member.params, key);
     }
 
-    unsigned signals_before = interrupt_count();
+    unsigned signals_before = process::interrupt_count();
     RunRecord rec;
     rec.id = new_run_id();
     rec.name = plan.name;
@@ -199,7 +200,7 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
         return sys_error(errno, fmt::format("cannot create '{}'", log_path.string()));
 
     auto env = command_env(plan, rec.id, params_path);
-    ProcessSpec spec;
+    process::ProcessSpec spec;
     spec.argv = command_argv(plan.command);
     spec.env = env;
     spec.cwd = member.root / plan.workdir;
@@ -217,8 +218,8 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
 
     // See shell_command.hpp: a string's missing program is the same error as a list's.
     if (plan.command.argv.empty())
-        if (auto path = get_env(env, "PATH"))
-            MLCI_TRY(check_shell_program(plan.command.shell, *path, spec.cwd));
+        if (auto path = process::get_env(env, "PATH"))
+            MLCI_TRY(process::check_shell_program(plan.command.shell, *path, spec.cwd));
 
     // The outputs stay where they are while the command runs (see
     // outputs_before.hpp): what they were tells afterwards whether the command
@@ -234,7 +235,7 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
     }
 
     rec.started = now_rfc3339();
-    auto ran = run_process(spec);
+    auto ran = process::run_process(spec);
     rec.ended = now_rfc3339();
     if (!ran)
         return std::unexpected(ran.error()); // it did not start: nothing changed
@@ -249,7 +250,7 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
     rec.max_rss_bytes = ran->max_rss_bytes;
     // A signal that came at any moment of the run, even one the command
     // shrugged off, makes it interrupted: never a succeeded run by accident.
-    if (ran->interrupted || interrupt_count() != signals_before)
+    if (ran->interrupted || process::interrupt_count() != signals_before)
         rec.status = RunStatus::interrupted;
     else if (ran->timed_out)
         rec.status = RunStatus::timeout;

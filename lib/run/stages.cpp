@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <atomic>
 #include <mlci/core/parallel.hpp>
+#include <mlci/process/interrupt.hpp>
 #include <mlci/run/execute.hpp>
 #include <mlci/run/inputs.hpp>
-#include <mlci/run/interrupt.hpp>
 #include <mlci/run/stages.hpp>
 #include <mutex>
 
@@ -16,7 +16,7 @@ Status refuse_command_flags(const TrainOptions& o) {
     std::vector<std::string> given;
     auto flag = [&](bool set, const char* name) {
         if (set)
-            given.push_back(name);
+            given.emplace_back(name);
     };
     flag(!o.outputs.empty(), "--output");
     flag(!o.deps.empty(), "--dep");
@@ -77,8 +77,8 @@ Result<bool> has_stages(const fs::path& cwd) {
 Result<StagesResult> train_stages(store::Store& store, const TrainOptions& options,
                                   const std::vector<std::string>& wanted, const Reporter& reporter,
                                   const std::function<void(const StageResult&)>& on_done) {
-    InterruptGuard guard;
-    unsigned signals_before = interrupt_count();
+    process::InterruptGuard guard;
+    unsigned signals_before = process::interrupt_count();
     MLCI_TRY(refuse_command_flags(options));
     MLCI_TRY_ASSIGN(config, config::find_project_config(options.cwd));
     if (!config.train || config.train->stages.empty())
@@ -139,14 +139,14 @@ Result<StagesResult> train_stages(store::Store& store, const TrainOptions& optio
             on_done({stage.name, ok ? StageOutcome::succeeded : StageOutcome::failed, runs[i]});
         return ok;
     };
-    auto stopped = [&] { return interrupt_count() != signals_before; };
+    auto stopped = [&] { return process::interrupt_count() != signals_before; };
     MLCI_TRY_ASSIGN(outcomes, run_stage_graph(graph, selected, options.jobs, run_one, stopped));
 
     StagesResult result;
     for (auto i : selected)
         result.stages.push_back({graph.stages[i].name, outcomes[i], runs[i]});
     if (stopped())
-        result.interrupted = interrupt_signal();
+        result.interrupted = process::interrupt_signal();
     return result;
 }
 

@@ -1,9 +1,9 @@
 // `mlci train`: one run, or a sweep over a grid of params.
 #include <cstdlib>
 #include <mlci/core/parallel.hpp>
+#include <mlci/process/interrupt.hpp>
 #include <mlci/run/execute.hpp>
 #include <mlci/run/inputs.hpp>
-#include <mlci/run/interrupt.hpp>
 #include <mlci/run/mirror.hpp>
 #include <mlci/run/params.hpp>
 #include <mlci/run/sweep_plan.hpp>
@@ -53,7 +53,7 @@ Status run_sweep(store::Store& store, const RunPlan& plan, const TrainOptions& o
     TagTurns turns(trials.size());
     auto status = parallel_for(trials.size(), std::max(1u, options.jobs), [&](size_t i) -> Status {
         TagTurns::Done done(turns, i);
-        if (interrupt_count() != signals_before)
+        if (process::interrupt_count() != signals_before)
             return {}; // Ctrl-C: start nothing new
         const auto& trial = trials[i];
         // Numbered in the whole sweep, so that shards' logs read as one.
@@ -168,8 +168,8 @@ std::string default_run_name(const config::CommandSpec& command) {
 
 Result<TrainResult> train(store::Store& store, const TrainOptions& options,
                           const Reporter& reporter) {
-    InterruptGuard guard;
-    unsigned signals_before = interrupt_count();
+    process::InterruptGuard guard;
+    unsigned signals_before = process::interrupt_count();
     std::optional<Selector> selector;
     if (!options.select.empty()) {
         MLCI_TRY_ASSIGN(s, parse_selector(options.select));
@@ -223,8 +223,8 @@ Result<TrainResult> train(store::Store& store, const TrainOptions& options,
                                      "same command without --shard picks among all",
                                      result.shard));
     }
-    if (interrupt_count() != signals_before) {
-        result.interrupted = interrupt_signal(); // Ctrl-C before anything ran
+    if (process::interrupt_count() != signals_before) {
+        result.interrupted = process::interrupt_signal(); // Ctrl-C before anything ran
         return result;
     }
     if (result.sweep_size == 1 && !shard) {
@@ -238,8 +238,8 @@ Result<TrainResult> train(store::Store& store, const TrainOptions& options,
         MLCI_TRY(run_sweep(store, plan, options, result.sweep_id, trials, result.sweep_size, result,
                            reporter, signals_before));
     }
-    if (interrupt_count() != signals_before)
-        result.interrupted = interrupt_signal();
+    if (process::interrupt_count() != signals_before)
+        result.interrupted = process::interrupt_signal();
 
     if (selector && !result.interrupted) {
         result.selected = select_best(result.runs, *selector);

@@ -1,5 +1,5 @@
 #include <mlci/core/fs.hpp>
-#include <mlci/run/process.hpp>
+#include <mlci/process/process.hpp>
 #include <mlci/watch/hook.hpp>
 #include <unistd.h>
 
@@ -16,18 +16,18 @@ Result<int> run_alert_hook(const AlertHook& hook, const std::string& reference,
     std::string text;
     for (auto& a : alerts)
         text += a.text() + "\n";
-    run::ProcessSpec spec;
+    process::ProcessSpec spec;
     spec.argv = hook.command.argv.empty()
                     ? std::vector<std::string>{"/bin/sh", "-c", hook.command.shell}
                     : hook.command.argv;
-    spec.env = run::current_environment();
-    run::set_env(spec.env, "MLCI_WATCH_REPORT", reference);
-    run::set_env(spec.env, "MLCI_WATCH_REPORT_FILE", file.string());
-    run::set_env(spec.env, "MLCI_WATCH_ALERTS", text);
-    run::set_env(spec.env, "MLCI_WATCH_WINDOW", std::to_string(window));
+    spec.env = process::current_environment();
+    process::set_env(spec.env, "MLCI_WATCH_REPORT", reference);
+    process::set_env(spec.env, "MLCI_WATCH_REPORT_FILE", file.string());
+    process::set_env(spec.env, "MLCI_WATCH_ALERTS", text);
+    process::set_env(spec.env, "MLCI_WATCH_WINDOW", std::to_string(window));
     spec.timeout = std::chrono::minutes(5);
     spec.on_output = hook.on_output;
-    auto result = run::run_process(spec);
+    auto result = process::run_process(spec);
     std::filesystem::remove(file, ec);
     if (!result)
         return std::unexpected(result.error());

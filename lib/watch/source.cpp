@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <mlci/registry/http.hpp>
+#include <mlci/net/http.hpp>
 #include <mlci/watch/source.hpp>
 #include <poll.h>
 #include <sys/stat.h>
@@ -159,7 +159,7 @@ private:
         bool first = m_polls++ == 0;
         m_pending.clear();
         m_at = 0;
-        auto request = registry::make_request("GET", m_url);
+        auto request = net::make_request("GET", m_url);
         request.follow_redirects = true;
         bool ranged = m_ranges && m_offset > 0;
         if (ranged)
@@ -208,7 +208,7 @@ private:
 
     std::string m_url;
     SourceOptions m_options;
-    registry::HttpClient m_client;
+    net::HttpClient m_client;
     std::string m_pending;
     size_t m_at = 0;
     uint64_t m_offset = 0;

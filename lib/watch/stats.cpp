@@ -1,7 +1,8 @@
 #include <algorithm>
-#include <mlci/check/drift.hpp>
-#include <mlci/check/stats.hpp>
 #include <mlci/data/csv_reader.hpp>
+#include <mlci/stats/chi_square.hpp>
+#include <mlci/stats/distance.hpp>
+#include <mlci/stats/drift.hpp>
 #include <mlci/watch/stats.hpp>
 #include <numeric>
 
@@ -135,27 +136,27 @@ FeatureSummary ColumnCounter::summarize() const {
         return s;
     std::vector<uint64_t> expected, actual;
     if (m_numeric) {
-        auto groups = check::decile_groups(m_base->bin_counts);
-        expected = check::regroup(m_base->bin_counts, groups);
-        actual = check::regroup(m_counts, groups);
+        auto groups = stats::decile_groups(m_base->bin_counts);
+        expected = stats::regroup(m_base->bin_counts, groups);
+        actual = stats::regroup(m_counts, groups);
         // Values that are not numbers: a bucket the baseline never had.
         expected.push_back(0);
         actual.push_back(m_invalid);
-        s.ks = data::ks_statistic(m_base->bin_counts, m_counts);
+        s.ks = stats::ks_statistic(m_base->bin_counts, m_counts);
         if (m_count > m_invalid)
             s.mean = m_sum / static_cast<double>(m_count - m_invalid);
     } else {
-        expected = check::reference_buckets(*m_base);
+        expected = data::reference_buckets(*m_base);
         actual = m_counts;
     }
-    s.psi = data::psi(expected, actual);
+    s.psi = stats::psi(expected, actual);
     // The same statistic and p-value `mlci test` decides drift with.
-    s.chi2 = check::chi_square(expected, actual).statistic;
-    s.p_value = check::homogeneity_p_value(expected, actual);
+    s.chi2 = stats::chi_square(expected, actual).statistic;
+    s.p_value = stats::homogeneity_p_value(expected, actual);
     return s;
 }
 
-WindowStats::WindowStats(std::vector<const data::ColumnProfile*> features,
+WindowStats::WindowStats(const std::vector<const data::ColumnProfile*>& features,
                          const data::ColumnProfile* target, Task task)
     : m_task(task) {
     m_features.reserve(features.size());

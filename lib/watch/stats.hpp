@@ -25,9 +25,9 @@ inline constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
 size_t upper_index(const std::vector<double>& sorted, double x);
 
 // PSI is taken over buckets of equal reference mass, as `mlci test`'s drift
-// check does: check::decile_groups and check::regroup (check/drift.hpp).
+// check does: stats::decile_groups and stats::regroup (stats/drift.hpp).
 
-// Chi-square and its p-value come from check/stats.hpp, as `mlci test` uses.
+// Chi-square and its p-value come from stats/chi_square.hpp, as `mlci test` uses.
 
 // The statistics of one feature (or of the predictions) in a window. NaN
 // where a statistic does not apply (KS of a category) or has no data.
@@ -92,8 +92,8 @@ class WindowStats {
 public:
     // `features` and `target` (may be null) point into a profile that
     // outlives this object.
-    WindowStats(std::vector<const data::ColumnProfile*> features, const data::ColumnProfile* target,
-                Task task);
+    WindowStats(const std::vector<const data::ColumnProfile*>& features,
+                const data::ColumnProfile* target, Task task);
 
     void add(const Event& e);
     void add_malformed() { ++m_malformed; }

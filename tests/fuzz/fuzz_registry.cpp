@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
     static mlci::registry::Session session("registry.invalid", {}, std::nullopt);
     for (long status : {400L, 401L, 403L, 404L, 429L, 500L}) {
-        mlci::registry::HttpResponse r;
+        mlci::net::HttpResponse r;
         r.status = status;
         r.body = std::string(text);
         auto e = session.answer_error(r, "registry.invalid/team/iris");

@@ -43,14 +43,14 @@ TEST_CASE("check/result: a JUnit case per check", "[check][result]") {
     CHECK(s.cases[0].name == "rows");
     CHECK(s.cases[0].classname == "data.iris");
     CHECK(s.cases[0].file == "data/iris.csv");
-    CHECK(s.cases[0].status == report::CaseStatus::failed);
+    CHECK(s.cases[0].status == junit::CaseStatus::failed);
     CHECK(s.cases[0].type == "mlci.data.rows");
     CHECK(s.cases[1].name == "sepal_length: range");
     CHECK(s.cases[1].detail ==
           "line 2: 9.1 is above the maximum 8\nline 3: 8.5 is above the maximum 8\n");
-    CHECK(s.cases[2].status == report::CaseStatus::passed);
+    CHECK(s.cases[2].status == junit::CaseStatus::passed);
     CHECK(s.cases[2].system_out == "every value is string");
-    CHECK(s.cases[3].status == report::CaseStatus::skipped);
+    CHECK(s.cases[3].status == junit::CaseStatus::skipped);
     auto c = s.counts();
     CHECK(c.failures == 2);
     CHECK(c.skipped == 1);
@@ -62,7 +62,7 @@ TEST_CASE("check/result: an empty check still shows up in CI", "[check][result]"
     d.notes = {"'docs:v1' holds no CSV table to check"};
     auto s = to_suite(d);
     REQUIRE(s.cases.size() == 1);
-    CHECK(s.cases[0].status == report::CaseStatus::skipped);
+    CHECK(s.cases[0].status == junit::CaseStatus::skipped);
     CHECK(s.cases[0].message == d.notes[0]);
 }
 

@@ -39,7 +39,7 @@ struct SuiteFixture {
     }
 };
 
-const report::TestCase& last_case(const SuiteRun& r) {
+const junit::TestCase& last_case(const SuiteRun& r) {
     return r.suites.front().cases.back();
 }
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <mlci/check/drift.hpp>
 #include <mlci/check/table_check.hpp>
+#include <mlci/stats/drift.hpp>
 
 using namespace mlci;
 using namespace mlci::check;
@@ -21,7 +22,7 @@ TableResult run_check(const std::string& csv, const config::Schema* schema,
     auto reader = data::CsvReader::from_string(csv, "t.csv");
     if (!reader)
         FAIL(reader.error().message);
-    return check_table(*reader, {schema, reference, k_default_max_drift});
+    return check_table(*reader, {schema, reference, stats::k_default_max_drift});
 }
 
 const CheckResult* find(const TableResult& r, std::string_view check,
@@ -59,6 +60,7 @@ TEST_CASE("check/table check: a table that keeps every rule", "[check][table]") 
     CHECK(failed(r).empty());
     // Table checks first, then each column's in header order.
     std::vector<std::string> titles;
+    titles.reserve(r.checks.size());
     for (auto& c : r.checks)
         titles.push_back(c.title());
     CHECK(titles == std::vector<std::string>{"columns", "rows", "duplicates", "id: unique",

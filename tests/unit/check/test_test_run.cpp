@@ -83,11 +83,12 @@ TEST_CASE("check/test run: the stored artifact", "[check][testrun]") {
     CHECK(lineage.size() == 2);
 
     std::vector<std::string> titles;
+    titles.reserve(m.layers.size());
     for (auto& l : m.layers)
         titles.push_back(l.annotations.at("org.opencontainers.image.title"));
     CHECK(titles == std::vector<std::string>{"junit.xml", "logs/unit.log", "reports/unit.xml"});
     auto xml = *f.p.store.read_blob(m.layers[0].digest);
-    auto suites = report::parse_junit(xml, "junit.xml");
+    auto suites = junit::parse_junit(xml, "junit.xml");
     REQUIRE(suites);
     CHECK(suites->size() == 2);
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fstream>
 #include <mlci/data/profile.hpp>
+#include <mlci/stats/distance.hpp>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
@@ -411,36 +412,19 @@ TEST_CASE("bin_values puts values outside the edges into the end bins") {
     CHECK(bin_values({}, edges) == std::vector<uint64_t>{0, 0, 0});
 }
 
-TEST_CASE("psi is 0 for the same distribution and large for a shifted one") {
-    CHECK(psi({10, 20, 30}, {10, 20, 30}) == 0);
-    CHECK(psi({10, 20, 30}, {20, 40, 60}) == Approx(0).margin(1e-12));
-    // (0.25 - 0.5) ln(0.25 / 0.5) + (0.75 - 0.5) ln(0.75 / 0.5)
-    CHECK(psi({50, 50}, {25, 75}) == Approx(0.25 * std::log(2.0) + 0.25 * std::log(1.5)));
-    // An empty bin is counted as a tiny share, not as infinity.
-    double empty = psi({50, 50}, {100, 0});
-    CHECK(std::isfinite(empty));
-    CHECK(empty > 1);
-    CHECK(psi({}, {1}) == 0);
-
+TEST_CASE("psi tells a profiled column's new data from a shifted source's") {
     // A column profiled, then new data from the same and from a shifted source.
     auto train = normal_sample(10, 2, 20'000, 11);
     auto x_profile = profile_text(one_column(train));
     const auto& x = column(x_profile, "x");
     auto same = bin_values(normal_sample(10, 2, 20'000, 12), x.bin_edges);
     auto shifted = bin_values(normal_sample(11.5, 2, 20'000, 13), x.bin_edges);
-    CHECK(psi(x.bin_counts, same) < 0.01);
-    CHECK(psi(x.bin_counts, shifted) > 0.2);
+    CHECK(stats::psi(x.bin_counts, same) < 0.01);
+    CHECK(stats::psi(x.bin_counts, shifted) > 0.2);
 }
 
-TEST_CASE("ks statistic compares cumulative shares at the bin edges") {
-    CHECK(ks_statistic(std::vector<uint64_t>{1, 2, 3}, std::vector<uint64_t>{2, 4, 6}) == 0);
-    // Cumulative shares .25 .5 .75 1 against 0 0 .5 1.
-    CHECK(ks_statistic(std::vector<uint64_t>{1, 1, 1, 1}, std::vector<uint64_t>{0, 0, 2, 2}) ==
-          Approx(0.5));
-    CHECK(ks_statistic(std::vector<uint64_t>{5, 0}, std::vector<uint64_t>{0, 5}) == 1);
-    CHECK(ks_statistic(std::vector<uint64_t>{}, std::vector<uint64_t>{1}) == 0);
-
-    // Against samples: the samples are binned with the histogram's edges.
+TEST_CASE("ks statistic of a stored histogram against samples") {
+    // The samples are binned with the histogram's edges.
     std::vector<double> edges = {0, 1, 2, 3, 4};
     CHECK(ks_statistic(edges, {1, 1, 1, 1}, {0.5, 1.5, 2.5, 3.5}) == 0);
     CHECK(ks_statistic(edges, {1, 1, 1, 1}, {2.5, 3.5, 3.9, 10}) == Approx(0.5));
@@ -452,4 +436,11 @@ TEST_CASE("ks statistic compares cumulative shares at the bin edges") {
     // Shifted by one sd: the true D is 2 * Phi(0.5) - 1 = 0.383.
     double d = ks_statistic(x.bin_edges, x.bin_counts, normal_sample(1, 1, 5000, 23));
     CHECK(d == Approx(0.383).margin(0.04));
+}
+
+TEST_CASE("reference buckets of a categorical column: its top values, then the others") {
+    ColumnProfile p;
+    p.count = 10;
+    p.top = {{"a", 5}, {"b", 3}};
+    CHECK(reference_buckets(p) == std::vector<uint64_t>{5, 3, 2});
 }

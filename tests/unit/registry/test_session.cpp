@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-#include <mlci/registry/http.hpp>
 #include <mlci/registry/session.hpp>
 
 using namespace mlci::registry;
@@ -24,16 +23,6 @@ TEST_CASE("registry: backoff doubles, is capped, and honours Retry-After", "[reg
     CHECK(backoff_delay(p, 1, "3") == 3000ms);
     CHECK(backoff_delay(p, 1, "garbage") <= 250ms);
     CHECK(backoff_delay(p, 1, "3600") <= 250ms); // an hour is not waited for
-}
-
-TEST_CASE("registry: upload locations resolve against the registry", "[registry]") {
-    CHECK(resolve_location("http://h:5000/v2/r/blobs/uploads/", "/v2/r/blobs/uploads/u?_state=x") ==
-          "http://h:5000/v2/r/blobs/uploads/u?_state=x");
-    CHECK(resolve_location("https://h/v2/r/blobs/uploads/", "https://other/u") ==
-          "https://other/u");
-    CHECK(resolve_location("https://h/v2/r/blobs/uploads/", "u1") ==
-          "https://h/v2/r/blobs/uploads/u1");
-    CHECK(url_encode("repository:a/b:pull,push") == "repository%3Aa%2Fb%3Apull%2Cpush");
 }
 
 TEST_CASE("registry: a session to a port nobody listens on fails as unreachable", "[registry]") {

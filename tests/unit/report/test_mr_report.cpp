@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
+#include <mlci/junit/xml.hpp>
 #include <mlci/report/markdown.hpp>
 #include <mlci/report/mr_report.hpp>
-#include <mlci/report/xml.hpp>
 
 using namespace mlci;
 using namespace mlci::report;
@@ -82,8 +82,8 @@ TEST_CASE("report/mr_report: the Markdown page has every section", "[report][mr]
     auto plots = make_plots(r);
     REQUIRE(!plots.sweep_svg.empty());
     REQUIRE(!plots.drift_svg.empty());
-    REQUIRE(parse_xml(plots.sweep_svg, "sweep.svg"));
-    REQUIRE(parse_xml(plots.drift_svg, "drift.svg"));
+    REQUIRE(junit::parse_xml(plots.sweep_svg, "sweep.svg"));
+    REQUIRE(junit::parse_xml(plots.drift_svg, "drift.svg"));
     plots.sweep_link = "report-sweep.svg";
     plots.drift_link = "report-drift.svg";
     auto md = report_markdown(r, plots);
@@ -124,7 +124,7 @@ TEST_CASE("report/mr_report: the HTML page escapes and inlines", "[report][mr]")
     CHECK(html.find("<script") == std::string::npos);
     CHECK(html.find("<pre class=\"mermaid\">flowchart LR") != std::string::npos);
     auto lineage = lineage_svg(r.lineage);
-    auto doc = parse_xml(lineage, "lineage.svg");
+    auto doc = junit::parse_xml(lineage, "lineage.svg");
     REQUIRE(doc);
     CHECK(lineage.find("iris:v2") != std::string::npos);
     CHECK(lineage.find("evil&lt;b&gt;:v1") != std::string::npos);

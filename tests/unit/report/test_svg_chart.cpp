@@ -1,21 +1,23 @@
 #include <catch2/catch.hpp>
+#include <mlci/junit/xml.hpp>
 #include <mlci/report/svg_chart.hpp>
-#include <mlci/report/xml.hpp>
 
+using namespace mlci;
 using namespace mlci::report;
 
 namespace {
 
 // Every element of `e` and below named `name`.
-void collect(const XmlElement& e, const std::string& name, std::vector<const XmlElement*>& out) {
+void collect(const junit::XmlElement& e, const std::string& name,
+             std::vector<const junit::XmlElement*>& out) {
     if (e.name == name)
         out.push_back(&e);
     for (auto& c : e.children)
         collect(c, name, out);
 }
 
-std::vector<const XmlElement*> all(const XmlElement& root, const std::string& name) {
-    std::vector<const XmlElement*> out;
+std::vector<const junit::XmlElement*> all(const junit::XmlElement& root, const std::string& name) {
+    std::vector<const junit::XmlElement*> out;
     collect(root, name, out);
     return out;
 }
@@ -29,7 +31,7 @@ TEST_CASE("report/svg_chart: a bar chart is well-formed SVG", "[report][svg]") {
                {},
                {}};
     auto svg = chart_svg(c);
-    auto doc = parse_xml(svg, "chart.svg");
+    auto doc = junit::parse_xml(svg, "chart.svg");
     REQUIRE(doc);
     CHECK(doc->name == "svg");
     CHECK(doc->attribute("xmlns") == "http://www.w3.org/2000/svg");
@@ -56,7 +58,7 @@ TEST_CASE("report/svg_chart: labels from artifacts are escaped", "[report][svg]"
                "limit <0.2>"};
     auto svg = chart_svg(c);
     CHECK(svg.find("<script>") == std::string::npos);
-    auto doc = parse_xml(svg, "chart.svg");
+    auto doc = junit::parse_xml(svg, "chart.svg");
     REQUIRE(doc);
     std::string texts;
     for (auto* t : all(*doc, "text"))
@@ -69,7 +71,7 @@ TEST_CASE("report/svg_chart: labels from artifacts are escaped", "[report][svg]"
 
 TEST_CASE("report/svg_chart: an empty chart still parses and says so", "[report][svg]") {
     auto svg = chart_svg(BarChart{"Drift", "PSI", {}, {}, {}});
-    auto doc = parse_xml(svg, "empty.svg");
+    auto doc = junit::parse_xml(svg, "empty.svg");
     REQUIRE(doc);
     CHECK(svg.find("no data") != std::string::npos);
 }

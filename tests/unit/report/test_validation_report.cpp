@@ -70,14 +70,14 @@ TEST_CASE("report/validation report: a JUnit case per criterion", "[report][juni
     auto suite = report::validation_suite(sample(f.store, false));
     REQUIRE(suite.cases.size() == 3);
     CHECK(suite.cases[0].name == "status == succeeded");
-    CHECK(suite.cases[0].status == report::CaseStatus::passed);
+    CHECK(suite.cases[0].status == junit::CaseStatus::passed);
     CHECK(suite.cases[1].name == "accuracy >= 0.9");
-    CHECK(suite.cases[1].status == report::CaseStatus::failed);
+    CHECK(suite.cases[1].status == junit::CaseStatus::failed);
     CHECK(suite.cases[1].message == "accuracy is 0.58, which is not >= 0.9");
     CHECK(suite.cases[2].classname == "validate.regression");
-    CHECK(suite.cases[2].status == report::CaseStatus::failed);
-    auto xml = report::write_junit({suite}, "mlci validate");
-    auto back = report::parse_junit(xml, "v.xml");
+    CHECK(suite.cases[2].status == junit::CaseStatus::failed);
+    auto xml = junit::write_junit({suite}, "mlci validate");
+    auto back = junit::parse_junit(xml, "v.xml");
     REQUIRE(back);
     CHECK((*back)[0].counts().failures == 2);
 }

@@ -1,5 +1,5 @@
 #include <catch2/catch.hpp>
-#include <mlci/registry/http.hpp>
+#include <mlci/net/http.hpp>
 #include <mlci/watch/metrics.hpp>
 
 using namespace mlci;
@@ -37,13 +37,13 @@ TEST_CASE("watch: the server answers /metrics and 404 elsewhere", "[watch]") {
     auto addr = (*server)->address();
     CHECK(addr.starts_with("127.0.0.1:"));
     (*server)->publish("mlci_watch_events_total 7\n");
-    registry::HttpClient http;
-    auto r = http.perform(registry::make_request("GET", "http://" + addr + "/metrics"));
+    net::HttpClient http;
+    auto r = http.perform(net::make_request("GET", "http://" + addr + "/metrics"));
     REQUIRE(r);
     CHECK(r->status == 200);
     CHECK(r->body == "mlci_watch_events_total 7\n");
     CHECK(r->header("content-type") == "text/plain; version=0.0.4; charset=utf-8");
-    auto other = http.perform(registry::make_request("GET", "http://" + addr + "/"));
+    auto other = http.perform(net::make_request("GET", "http://" + addr + "/"));
     REQUIRE(other);
     CHECK(other->status == 404);
     CHECK(!MetricsServer::start("nonsense"));

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <mlci/check/drift.hpp>
+#include <mlci/stats/distance.hpp>
 #include <mlci/watch/stats.hpp>
 
 using namespace mlci;
@@ -48,18 +48,6 @@ TEST_CASE("watch: the branch-free search agrees with std::upper_bound", "[watch]
     CHECK(upper_index({2}, 2) == 1);
 }
 
-TEST_CASE("watch: decile groups merge bins to a tenth of the mass", "[watch]") {
-    CHECK(check::decile_groups({25, 25, 25, 25}) == std::vector<size_t>{0, 1, 2, 3});
-    // 5-value bins: two make a tenth of 100.
-    std::vector<uint64_t> twenty(20, 5);
-    auto g = check::decile_groups(twenty);
-    CHECK(g.front() == 0);
-    CHECK(g[1] == 0);
-    CHECK(g[2] == 1);
-    CHECK(g.back() == 9);
-    CHECK(check::regroup(twenty, g) == std::vector<uint64_t>(10, 10));
-}
-
 TEST_CASE("watch: a numeric column counts into the baseline's bins", "[watch]") {
     auto base = four_bins();
     ColumnCounter c(base);
@@ -87,7 +75,7 @@ TEST_CASE("watch: PSI and KS of a shifted numeric window by hand", "[watch]") {
     auto s = c.summarize();
     // Shares: baseline 1/4 each; window 1, then three empty bins at the
     // epsilon share (and the not-a-number bucket empty on both sides).
-    double eps = data::k_psi_epsilon;
+    double eps = stats::k_psi_epsilon;
     double psi = (1 - 0.25) * std::log(1 / 0.25) + 3 * (eps - 0.25) * std::log(eps / 0.25);
     CHECK(s.psi == Approx(psi));
     // Cumulative shares 1/4, 1/2, 3/4 against 1, 1, 1.

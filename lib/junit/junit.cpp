@@ -1,8 +1,8 @@
 // The JUnit model: counts and the JSON kept in report artifacts.
-#include <mlci/report/junit.hpp>
-#include <mlci/report/xml.hpp>
+#include <mlci/junit/junit.hpp>
+#include <mlci/junit/xml.hpp>
 
-namespace mlci::report {
+namespace mlci::junit {
 
 std::string_view to_string(CaseStatus s) {
     switch (s) {
@@ -79,4 +79,4 @@ nlohmann::json to_json(const TestSuite& s) {
     return j;
 }
 
-} // namespace mlci::report
+} // namespace mlci::junit

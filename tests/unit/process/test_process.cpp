@@ -4,13 +4,13 @@
 #include <chrono>
 #include <csignal>
 #include <mlci/core/fs.hpp>
-#include <mlci/run/interrupt.hpp>
-#include <mlci/run/process.hpp>
+#include <mlci/process/interrupt.hpp>
+#include <mlci/process/process.hpp>
 #include <thread>
 #include <unistd.h>
 
 using namespace mlci;
-using namespace mlci::run;
+using namespace mlci::process;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -42,7 +42,7 @@ Ran supervise(std::vector<std::string> argv, std::chrono::milliseconds timeout =
 
 } // namespace
 
-TEST_CASE("run: a command's output and exit status come back", "[run][process]") {
+TEST_CASE("process: a command's output and exit status come back", "[process]") {
     auto r = supervise({"/bin/sh", "-c", "echo out; echo err >&2; exit 3"});
     CHECK(r.result.exit_code == 3);
     CHECK(r.result.term_signal == 0);
@@ -56,7 +56,7 @@ TEST_CASE("run: a command's output and exit status come back", "[run][process]")
     CHECK(ok.result.exit_code == 0);
 }
 
-TEST_CASE("run: the command gets its environment, folder and no terminal input", "[run][process]") {
+TEST_CASE("process: the command gets its environment, folder and no terminal input", "[process]") {
     testing::TempDir dir;
     ProcessSpec spec;
     spec.argv = {"/bin/sh", "-c", "echo \"$MY_VAR\"; pwd; cat; echo end"};
@@ -70,7 +70,7 @@ TEST_CASE("run: the command gets its environment, folder and no terminal input",
     CHECK(out == "hello world\n" + fs::canonical(dir.path()).string() + "\nend\n");
 }
 
-TEST_CASE("run: a command that cannot start is an error, not a run", "[run][process]") {
+TEST_CASE("process: a command that cannot start is an error, not a run", "[process]") {
     ProcessSpec spec;
     spec.argv = {"no-such-program-mlci"};
     spec.env = current_environment();
@@ -93,7 +93,7 @@ TEST_CASE("run: a command that cannot start is an error, not a run", "[run][proc
     CHECK(no_dir.error().message.find("missing") != std::string::npos);
 }
 
-TEST_CASE("run: a timeout kills the whole process group", "[run][process]") {
+TEST_CASE("process: a timeout kills the whole process group", "[process]") {
     // The background sleep holds the output pipe: only killing the group ends it.
     auto r = supervise({"/bin/sh", "-c", "sleep 30 & sleep 30"}, std::chrono::milliseconds(300));
     CHECK(r.result.timed_out);
@@ -102,8 +102,7 @@ TEST_CASE("run: a timeout kills the whole process group", "[run][process]") {
     CHECK(r.seconds < 5);
 }
 
-TEST_CASE("run: a command that ignores SIGTERM is killed after the grace period",
-          "[run][process]") {
+TEST_CASE("process: a command that ignores SIGTERM is killed after the grace period", "[process]") {
     auto r = supervise({"/bin/sh", "-c", "trap '' TERM; sleep 30"}, std::chrono::milliseconds(200),
                        std::chrono::milliseconds(300));
     CHECK(r.result.timed_out);
@@ -111,14 +110,14 @@ TEST_CASE("run: a command that ignores SIGTERM is killed after the grace period"
     CHECK(r.seconds < 5);
 }
 
-TEST_CASE("run: what the command leaves running is killed when it exits", "[run][process]") {
+TEST_CASE("process: what the command leaves running is killed when it exits", "[process]") {
     auto r = supervise({"/bin/sh", "-c", "(sleep 1; echo late) & echo early"});
     CHECK(r.result.exit_code == 0);
     CHECK(r.output == "early\n");
     CHECK(r.seconds < 1);
 }
 
-TEST_CASE("run: cpu time and peak memory are measured", "[run][process]") {
+TEST_CASE("process: cpu time and peak memory are measured", "[process]") {
     auto busy = supervise({"/bin/sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"});
     CHECK(busy.result.cpu_seconds > 0.05);
     auto big = supervise({"/usr/bin/python3", "-c", "b = b'x' * (100 << 20); print(len(b))"});
@@ -126,7 +125,7 @@ TEST_CASE("run: cpu time and peak memory are measured", "[run][process]") {
     CHECK(big.result.max_rss_bytes > (100u << 20));
 }
 
-TEST_CASE("run: an interrupt is forwarded to the command's group", "[run][process]") {
+TEST_CASE("process: an interrupt is forwarded to the command's group", "[process]") {
     InterruptGuard guard;
     auto before = interrupt_count();
     std::thread sender([] {
@@ -142,7 +141,7 @@ TEST_CASE("run: an interrupt is forwarded to the command's group", "[run][proces
     CHECK(r.seconds < 5);
 }
 
-TEST_CASE("run: programs are found in PATH and environments edited", "[run][process]") {
+TEST_CASE("process: programs are found in PATH and environments edited", "[process]") {
     auto sh = find_program("sh", "/nonexistent:/bin:/usr/bin");
     REQUIRE(sh);
     CHECK(*sh == "/bin/sh");

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-namespace mlci::run {
+namespace mlci::process {
 
 namespace fs = std::filesystem;
 
@@ -29,4 +29,4 @@ std::optional<std::string> simple_command_program(std::string_view line);
 // names a path, not an executable file there (relative to `cwd`).
 Status check_shell_program(std::string_view line, std::string_view path, const fs::path& cwd);
 
-} // namespace mlci::run
+} // namespace mlci::process

@@ -1,9 +1,9 @@
 // Writing XML text: escaping, and cleaning what XML 1.0 cannot hold.
 #include <cstdint>
 #include <mlci/core/utf8.hpp>
-#include <mlci/report/xml.hpp>
+#include <mlci/junit/xml.hpp>
 
-namespace mlci::report {
+namespace mlci::junit {
 
 namespace {
 
@@ -105,4 +105,4 @@ std::string xml_attribute(std::string_view text) {
     return out;
 }
 
-} // namespace mlci::report
+} // namespace mlci::junit

@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-namespace mlci::report {
+namespace mlci::junit {
 
 struct XmlElement {
     std::string name; // as written, with any namespace prefix
@@ -57,4 +57,4 @@ std::string xml_attribute(std::string_view text);
 // U+FFFD and ANSI escape sequences removed (the cleaning the two above do).
 std::string clean_text(std::string_view text);
 
-} // namespace mlci::report
+} // namespace mlci::junit

@@ -1,12 +1,12 @@
 #include <catch2/catch.hpp>
-#include <mlci/report/junit.hpp>
+#include <mlci/junit/junit.hpp>
 
 using namespace mlci;
-using namespace mlci::report;
+using namespace mlci::junit;
 
 namespace {
 
-std::vector<TestSuite> parse_ok(std::string_view text) {
+std::vector<TestSuite> parse_junit_ok(std::string_view text) {
     auto r = parse_junit(text, "report.xml");
     if (!r)
         FAIL(r.error().message);
@@ -31,8 +31,8 @@ test_s.py:11: AssertionError</failure></testcase></testsuite></testsuites>)XML";
 
 } // namespace
 
-TEST_CASE("report/junit: pytest's report", "[report][junit]") {
-    auto suites = parse_ok(k_pytest);
+TEST_CASE("junit: pytest's report", "[junit]") {
+    auto suites = parse_junit_ok(k_pytest);
     REQUIRE(suites.size() == 1);
     auto& s = suites[0];
     CHECK(s.name == "pytest");
@@ -60,8 +60,8 @@ TEST_CASE("report/junit: pytest's report", "[report][junit]") {
     CHECK_FALSE(c.ok());
 }
 
-TEST_CASE("report/junit: Surefire's root <testsuite>, flaky reruns, output", "[report][junit]") {
-    auto suites = parse_ok(R"(<?xml version="1.0" encoding="UTF-8"?>
+TEST_CASE("junit: Surefire's root <testsuite>, flaky reruns, output", "[junit]") {
+    auto suites = parse_junit_ok(R"(<?xml version="1.0" encoding="UTF-8"?>
 <testsuite xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" name="com.acme.FooTest" time="1,234.5" tests="3" errors="0" skipped="0" failures="1">
   <properties><property name="java.version" value="17"/></properties>
   <testcase name="flaky" classname="com.acme.FooTest" time="0.1">
@@ -89,8 +89,8 @@ TEST_CASE("report/junit: Surefire's root <testsuite>, flaky reruns, output", "[r
     CHECK(s.counts().failures == 1);
 }
 
-TEST_CASE("report/junit: nested suites are flattened, loose cases kept", "[report][junit]") {
-    auto suites = parse_ok(R"(<testsuites name="all">
+TEST_CASE("junit: nested suites are flattened, loose cases kept", "[junit]") {
+    auto suites = parse_junit_ok(R"(<testsuites name="all">
   <testsuite name="outer">
     <testsuite name="inner1"><testcase name="a"/></testsuite>
     <testsuite name="inner2"><testcase name="b"><error message="e"/></testcase></testsuite>
@@ -108,15 +108,16 @@ TEST_CASE("report/junit: nested suites are flattened, loose cases kept", "[repor
     CHECK(suites[3].cases[0].status == CaseStatus::skipped);
 }
 
-TEST_CASE("report/junit: an empty report has an empty suite", "[report][junit]") {
-    auto suites = parse_ok(R"(<testsuites><testsuite name="pytest" tests="0"/></testsuites>)");
+TEST_CASE("junit: an empty report has an empty suite", "[junit]") {
+    auto suites =
+        parse_junit_ok(R"(<testsuites><testsuite name="pytest" tests="0"/></testsuites>)");
     REQUIRE(suites.size() == 1);
     CHECK(suites[0].counts().tests == 0);
     CHECK(suites[0].counts().ok());
-    CHECK(parse_ok("<testsuites/>").empty());
+    CHECK(parse_junit_ok("<testsuites/>").empty());
 }
 
-TEST_CASE("report/junit: other documents are refused with what is wrong", "[report][junit]") {
+TEST_CASE("junit: other documents are refused with what is wrong", "[junit]") {
     auto r = parse_junit("<html><body/></html>", "r.xml");
     REQUIRE_FALSE(r);
     CHECK(r.error().code == Exit::usage);

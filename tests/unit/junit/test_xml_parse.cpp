@@ -1,12 +1,12 @@
 #include <catch2/catch.hpp>
-#include <mlci/report/xml.hpp>
+#include <mlci/junit/xml.hpp>
 #include <random>
 #include <string_view>
 
 using namespace std::string_view_literals;
 
 using namespace mlci;
-using namespace mlci::report;
+using namespace mlci::junit;
 
 namespace {
 
@@ -26,7 +26,7 @@ std::string parse_error(std::string_view text) {
 
 } // namespace
 
-TEST_CASE("report/xml: elements, attributes and text", "[report][xml]") {
+TEST_CASE("xml: elements, attributes and text", "[junit][xml]") {
     auto root =
         parse_xml_ok("\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- hi -->\n<!DOCTYPE a [<!ENTITY x "
                      "'y'>]>\n<a k='1' j=\"two words\">x<b/>y<![CDATA[<raw>&amp;]]><?pi?>"
@@ -45,7 +45,7 @@ TEST_CASE("report/xml: elements, attributes and text", "[report][xml]") {
     CHECK(root.line == 4);
 }
 
-TEST_CASE("report/xml: entities and character references", "[report][xml]") {
+TEST_CASE("xml: entities and character references", "[junit][xml]") {
     auto root =
         parse_xml_ok("<a v=\"&lt;&gt;&amp;&apos;&quot;&#10;&#x41;\">&#233;&#x1F600; & &bogus; "
                      "&#0; &#xD800;</a>");
@@ -55,13 +55,13 @@ TEST_CASE("report/xml: entities and character references", "[report][xml]") {
     CHECK(root.text == "\xC3\xA9\xF0\x9F\x98\x80 & &bogus; &#0; &#xD800;");
 }
 
-TEST_CASE("report/xml: attribute values are normalised, text keeps line ends", "[report][xml]") {
+TEST_CASE("xml: attribute values are normalised, text keeps line ends", "[junit][xml]") {
     auto root = parse_xml_ok("<a v=\"x\ny\tz\">1\r\n2\r3</a>");
     CHECK(root.attribute("v") == "x y z");
     CHECK(root.text == "1\n2\n3");
 }
 
-TEST_CASE("report/xml: malformed documents name the line", "[report][xml]") {
+TEST_CASE("xml: malformed documents name the line", "[junit][xml]") {
     CHECK_THAT(parse_error("<a>\n<b>\n</a>"), Catch::Contains("t.xml' at line 3") &&
                                                   Catch::Contains("</a> closes <b> from line 2"));
     CHECK_THAT(parse_error("<a>\n<b>"), Catch::Contains("element <b> from line 2 is not closed"));
@@ -77,8 +77,7 @@ TEST_CASE("report/xml: malformed documents name the line", "[report][xml]") {
     CHECK_THAT(parse_error("<1/>"), Catch::Contains("expected an element name"));
 }
 
-TEST_CASE("report/xml: nesting deeper than the limit is refused, not a stack overflow",
-          "[report][xml]") {
+TEST_CASE("xml: nesting deeper than the limit is refused, not a stack overflow", "[junit][xml]") {
     std::string deep;
     for (size_t i = 0; i < 100000; ++i)
         deep += "<a>";
@@ -91,7 +90,7 @@ TEST_CASE("report/xml: nesting deeper than the limit is refused, not a stack ove
     CHECK(parse_xml(ok, "t"));
 }
 
-TEST_CASE("report/xml: damaged input never crashes the reader", "[report][xml]") {
+TEST_CASE("xml: damaged input never crashes the reader", "[junit][xml]") {
     const std::string seed =
         "<?xml version=\"1.0\"?><testsuites><testsuite name=\"s\" tests=\"2\"><testcase "
         "classname=\"c\" name=\"n&amp;\" time=\"0.1\"><failure message=\"m\">tb <![CDATA[x]]>"

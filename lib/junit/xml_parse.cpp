@@ -2,9 +2,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
-#include <mlci/report/xml.hpp>
+#include <mlci/junit/xml.hpp>
 
-namespace mlci::report {
+namespace mlci::junit {
 
 namespace {
 
@@ -292,4 +292,4 @@ Result<XmlElement> parse_xml(std::string_view text, std::string_view where) {
     return Parser(text, where).document();
 }
 
-} // namespace mlci::report
+} // namespace mlci::junit

@@ -3,7 +3,7 @@
 // and the run must be recorded as interrupted, never as succeeded.
 #pragma once
 
-namespace mlci::run {
+namespace mlci::process {
 
 // While alive, SIGINT, SIGTERM and SIGHUP no longer kill mlci: they are
 // counted, and the process runner forwards them to the commands it runs.
@@ -23,4 +23,4 @@ int interrupt_signal();
 // Forgets received signals (tests, and a fresh guard).
 void reset_interrupts();
 
-} // namespace mlci::run
+} // namespace mlci::process

@@ -1,11 +1,11 @@
 #include <catch2/catch.hpp>
-#include <mlci/report/xml.hpp>
+#include <mlci/junit/xml.hpp>
 #include <string_view>
 
-using namespace mlci::report;
+using namespace mlci::junit;
 using namespace std::string_view_literals;
 
-TEST_CASE("report/xml: clean_text removes what XML cannot hold", "[report][xml]") {
+TEST_CASE("xml: clean_text removes what XML cannot hold", "[junit][xml]") {
     CHECK(clean_text("plain") == "plain");
     CHECK(clean_text("\x1b[31mred\x1b[0m text") == "red text");
     CHECK(clean_text("bell\x07") == "bell\xEF\xBF\xBD");
@@ -16,7 +16,7 @@ TEST_CASE("report/xml: clean_text removes what XML cannot hold", "[report][xml]"
     CHECK(clean_text("nul\0x"sv) == "nul\xEF\xBF\xBDx");
 }
 
-TEST_CASE("report/xml: escaped text and attributes read back as written", "[report][xml]") {
+TEST_CASE("xml: escaped text and attributes read back as written", "[junit][xml]") {
     std::string nasty = "a<b>&\"c'\n\td\r]]>";
     auto doc = "<a v=\"" + xml_attribute(nasty) + "\">" + xml_text(nasty) + "</a>";
     auto parsed = parse_xml(doc, "t.xml");

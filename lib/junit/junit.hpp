@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mlci::report {
+namespace mlci::junit {
 
 enum class CaseStatus { passed, failed, error, skipped };
 
@@ -67,4 +67,4 @@ nlohmann::json to_json(const TestSuite& suite);
 nlohmann::json to_json(const TestCase& c);
 nlohmann::json to_json(const Counts& c);
 
-} // namespace mlci::report
+} // namespace mlci::junit

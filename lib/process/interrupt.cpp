@@ -1,9 +1,9 @@
 #include <atomic>
 #include <csignal>
-#include <mlci/run/interrupt.hpp>
+#include <mlci/process/interrupt.hpp>
 #include <mutex>
 
-namespace mlci::run {
+namespace mlci::process {
 
 namespace {
 
@@ -65,4 +65,4 @@ void reset_interrupts() {
     g_first = 0;
 }
 
-} // namespace mlci::run
+} // namespace mlci::process

@@ -3,10 +3,10 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
-#include <mlci/report/junit.hpp>
+#include <mlci/junit/junit.hpp>
 
 using namespace mlci;
-using namespace mlci::report;
+using namespace mlci::junit;
 
 namespace {
 
@@ -46,7 +46,7 @@ std::vector<TestSuite> sample() {
 
 } // namespace
 
-TEST_CASE("report/junit: written reports read back the same", "[report][junit]") {
+TEST_CASE("junit: written reports read back the same", "[junit]") {
     auto suites = sample();
     auto xml = write_junit(suites, "mlci test");
     auto back = parse_junit(xml, "written");
@@ -73,7 +73,7 @@ TEST_CASE("report/junit: written reports read back the same", "[report][junit]")
     CHECK(c.skipped == 1);
 }
 
-TEST_CASE("report/junit: counts are on every suite and on the root", "[report][junit]") {
+TEST_CASE("junit: counts are on every suite and on the root", "[junit]") {
     auto xml = write_junit(sample(), "mlci test");
     CHECK_THAT(xml, Catch::StartsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "
                                       "name=\"mlci test\" tests=\"5\" failures=\"1\" errors=\"1\" "
@@ -83,7 +83,7 @@ TEST_CASE("report/junit: counts are on every suite and on the root", "[report][j
     CHECK_THAT(xml, Catch::Contains("<testsuite name=\"data: iris\" id=\"1\" tests=\"1\""));
 }
 
-TEST_CASE("report/junit: xmllint accepts what is written", "[report][junit]") {
+TEST_CASE("junit: xmllint accepts what is written", "[junit]") {
     if (std::system("command -v xmllint >/dev/null 2>&1") != 0) {
         WARN("xmllint (libxml2-utils) is not installed: not checked");
         return;
@@ -97,7 +97,7 @@ TEST_CASE("report/junit: xmllint accepts what is written", "[report][junit]") {
     CHECK(std::system(cmd.c_str()) == 0);
 }
 
-TEST_CASE("report/junit: JSON keeps statuses and cleans text", "[report][junit]") {
+TEST_CASE("junit: JSON keeps statuses and cleans text", "[junit]") {
     auto j = to_json(sample()[0]);
     CHECK(j["tests"] == 4);
     CHECK(j["failures"] == 1);

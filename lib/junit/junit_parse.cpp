@@ -1,10 +1,10 @@
 // Reading JUnit XML as test runners write it. There is no one schema: the
 // parser takes what the common runners agree on and ignores the rest.
 #include <charconv>
-#include <mlci/report/junit.hpp>
-#include <mlci/report/xml.hpp>
+#include <mlci/junit/junit.hpp>
+#include <mlci/junit/xml.hpp>
 
-namespace mlci::report {
+namespace mlci::junit {
 
 namespace {
 
@@ -143,4 +143,4 @@ Result<std::vector<TestSuite>> parse_junit(std::string_view text, std::string_vi
     return out;
 }
 
-} // namespace mlci::report
+} // namespace mlci::junit

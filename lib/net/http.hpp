@@ -1,9 +1,11 @@
-// HTTP over libcurl for the registry client. Easy handles are pooled so that
+// HTTP over libcurl: the one client of mlci (the registry protocol, watch's
+// HTTP source, deploy's health checks). Easy handles are pooled so that
 // connections and TLS sessions are reused across requests and threads; each
 // C handle is owned by a unique_ptr. Nothing here logs a header or a body:
 // requests carry credentials.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-namespace mlci::registry {
+namespace mlci::net {
 
 struct HttpRequest {
     std::string method = "GET";
@@ -33,6 +35,9 @@ struct HttpRequest {
     // Called with the number of body bytes handed to the connection.
     std::function<void(uint64_t)> on_sent;
     bool follow_redirects = false;
+    // The whole request's limit (a health check's); none: only the client's
+    // connect and stall limits apply, as a large download needs.
+    std::optional<std::chrono::milliseconds> timeout;
 };
 
 // A request without a body.
@@ -93,4 +98,4 @@ std::string url_encode(std::string_view text);
 // Resolves a Location header against the URL that answered it.
 std::string resolve_location(std::string_view base_url, std::string_view location);
 
-} // namespace mlci::registry
+} // namespace mlci::net

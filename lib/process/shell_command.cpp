@@ -1,13 +1,13 @@
 #include <algorithm>
 #include <cctype>
 #include <iterator>
-#include <mlci/run/process.hpp>
-#include <mlci/run/shell_command.hpp>
+#include <mlci/process/process.hpp>
+#include <mlci/process/shell_command.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
-namespace mlci::run {
+namespace mlci::process {
 
 namespace {
 
@@ -101,4 +101,4 @@ Status check_shell_program(std::string_view line, std::string_view path, const f
     return {};
 }
 
-} // namespace mlci::run
+} // namespace mlci::process

@@ -2,13 +2,13 @@
 
 #include <catch2/catch.hpp>
 #include <mlci/core/fs.hpp>
-#include <mlci/run/shell_command.hpp>
+#include <mlci/process/shell_command.hpp>
 #include <sys/stat.h>
 
 using namespace mlci;
-using namespace mlci::run;
+using namespace mlci::process;
 
-TEST_CASE("run: the program of a simple shell command", "[run][shell]") {
+TEST_CASE("process: the program of a simple shell command", "[process][shell]") {
     CHECK(simple_command_program("nosuchprog --x").value() == "nosuchprog");
     CHECK(simple_command_program("  python3 -u train.py --lr=0.1").value() == "python3");
     CHECK(simple_command_program("LANG=C OMP_NUM_THREADS=4 python3 x.py").value() == "python3");
@@ -20,7 +20,8 @@ TEST_CASE("run: the program of a simple shell command", "[run][shell]") {
         CHECK_FALSE(simple_command_program(line).has_value());
 }
 
-TEST_CASE("run: a simple shell command's missing program is an environment error", "[run][shell]") {
+TEST_CASE("process: a simple shell command's missing program is an environment error",
+          "[process][shell]") {
     testing::TempDir dir;
     auto r = check_shell_program("nosuchprog-mlci --x", "/usr/bin:/bin", dir.path());
     REQUIRE_FALSE(r);

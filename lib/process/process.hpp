@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mlci::run {
+namespace mlci::process {
 
 namespace fs = std::filesystem;
 
@@ -59,4 +59,4 @@ void set_env(std::vector<std::string>& env, std::string_view name, std::string_v
 // The value of NAME in an environment list, if set.
 std::optional<std::string> get_env(const std::vector<std::string>& env, std::string_view name);
 
-} // namespace mlci::run
+} // namespace mlci::process

@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
-#include <mlci/check/stats.hpp>
+#include <mlci/stats/chi_square.hpp>
 
-using namespace mlci::check;
+using namespace mlci::stats;
 
-TEST_CASE("check/stats: chi-square survival function", "[check][stats]") {
+TEST_CASE("stats: chi-square survival function", "[stats]") {
     // Reference values from scipy.stats.chi2.sf.
     CHECK(chi_square_sf(3.84, 1) == Approx(0.05004352124870519).epsilon(1e-9));
     CHECK(chi_square_sf(11.07, 5) == Approx(0.050009618622405425).epsilon(1e-9));
@@ -15,7 +15,7 @@ TEST_CASE("check/stats: chi-square survival function", "[check][stats]") {
     CHECK(chi_square_sf(-1, 3) == 1);
 }
 
-TEST_CASE("check/stats: homogeneity of two histograms", "[check][stats]") {
+TEST_CASE("stats: homogeneity of two histograms", "[stats]") {
     // Reference values from scipy.stats.chi2_contingency(..., correction=False).
     CHECK(homogeneity_p_value({10, 20, 30}, {15, 15, 30}) ==
           Approx(0.42437284567695).epsilon(1e-9));
@@ -31,7 +31,7 @@ TEST_CASE("check/stats: homogeneity of two histograms", "[check][stats]") {
     CHECK(homogeneity_p_value({5}, {7}) == 1);
 }
 
-TEST_CASE("check/stats: chi-square of homogeneity by hand", "[check]") {
+TEST_CASE("stats: chi-square of homogeneity by hand", "[stats]") {
     // 2 x 2 table: expected 15 in every cell, four cells of (5^2)/15.
     auto [stat, dof] = chi_square({10, 20}, {20, 10});
     CHECK(stat == Approx(4 * 25.0 / 15.0));

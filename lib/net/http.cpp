@@ -1,22 +1,22 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <mlci/net/http.hpp>
 #include <mlci/net/libcurl.hpp>
-#include <mlci/registry/http.hpp>
 #include <mutex>
 #include <unistd.h>
 
-namespace mlci::registry {
+namespace mlci::net {
 
 namespace {
 
 struct CurlFree {
-    void operator()(CURL* c) const { net::loaded_libcurl().easy_cleanup(c); }
+    void operator()(CURL* c) const { loaded_libcurl().easy_cleanup(c); }
 };
 using CurlHandle = std::unique_ptr<CURL, CurlFree>;
 
 struct SlistFree {
-    void operator()(curl_slist* l) const { net::loaded_libcurl().slist_free_all(l); }
+    void operator()(curl_slist* l) const { loaded_libcurl().slist_free_all(l); }
 };
 using Slist = std::unique_ptr<curl_slist, SlistFree>;
 
@@ -57,7 +57,7 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
     auto& t = *static_cast<Transfer*>(user);
     size_t len = size * n;
     long status = 0;
-    net::loaded_libcurl().easy_getinfo(t.handle, CURLINFO_RESPONSE_CODE, &status);
+    loaded_libcurl().easy_getinfo(t.handle, CURLINFO_RESPONSE_CODE, &status);
     if (t.request->sink && status >= 200 && status < 300) {
         if (auto s = t.request->sink(status, std::string_view(data, len)); !s) {
             t.sink_error = s.error();
@@ -147,7 +147,7 @@ struct HttpClient::Pool {
     std::vector<CurlHandle> idle;
     // Shares DNS answers and TLS sessions between the handles.
     struct ShareFree {
-        void operator()(CURLSH* s) const { net::loaded_libcurl().share_cleanup(s); }
+        void operator()(CURLSH* s) const { loaded_libcurl().share_cleanup(s); }
     };
     std::unique_ptr<CURLSH, ShareFree> share;
     std::mutex share_locks[CURL_LOCK_DATA_LAST];
@@ -159,7 +159,7 @@ struct HttpClient::Pool {
             idle.pop_back();
             return h;
         }
-        return CurlHandle(net::loaded_libcurl().easy_init());
+        return CurlHandle(loaded_libcurl().easy_init());
     }
     void give_back(CurlHandle h) {
         std::lock_guard lock(mutex);
@@ -169,7 +169,7 @@ struct HttpClient::Pool {
 
 HttpClient::HttpClient(HttpOptions options) : m_options(options), m_pool(std::make_unique<Pool>()) {
     // Without libcurl there is no share; perform() says why.
-    auto loaded = net::libcurl();
+    auto loaded = libcurl();
     if (!loaded)
         return;
     const auto& curl = **loaded;
@@ -195,7 +195,7 @@ HttpClient::~HttpClient() {
 }
 
 HttpResult HttpClient::perform(const HttpRequest& r) {
-    auto loaded = net::libcurl();
+    auto loaded = libcurl();
     if (!loaded)
         return std::unexpected(TransportError{loaded.error().message, false, {}});
     const auto& curl = **loaded;
@@ -233,6 +233,8 @@ HttpResult HttpClient::perform(const HttpRequest& r) {
         curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
         curl.easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
     }
+    if (r.timeout)
+        curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout->count()));
 
     Slist headers;
     // A 100-continue round trip costs a second on registries that ignore it.
@@ -303,4 +305,4 @@ std::string resolve_location(std::string_view base_url, std::string_view locatio
     return std::string(dir) + std::string(location);
 }
 
-} // namespace mlci::registry
+} // namespace mlci::net

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace mlci::run {
+namespace mlci::process {
 
 // Prefixes each line that passes through it with its label.
 class LinePrefixer {
@@ -39,4 +39,4 @@ private:
     std::function<void(std::string_view)> m_out;
 };
 
-} // namespace mlci::run
+} // namespace mlci::process

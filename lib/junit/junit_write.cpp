@@ -2,10 +2,10 @@
 // classname, name, file, time and failure/error/skipped plus system-out;
 // Jenkins' JUnit plugin reads the same and wants the counts on each suite.
 #include <fmt/format.h>
-#include <mlci/report/junit.hpp>
-#include <mlci/report/xml.hpp>
+#include <mlci/junit/junit.hpp>
+#include <mlci/junit/xml.hpp>
 
-namespace mlci::report {
+namespace mlci::junit {
 
 namespace {
 
@@ -81,4 +81,4 @@ std::string write_junit(const std::vector<TestSuite>& suites, std::string_view n
     return out;
 }
 
-} // namespace mlci::report
+} // namespace mlci::junit

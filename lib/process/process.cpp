@@ -3,8 +3,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <mlci/core/fd.hpp>
-#include <mlci/run/interrupt.hpp>
-#include <mlci/run/process.hpp>
+#include <mlci/process/interrupt.hpp>
+#include <mlci/process/process.hpp>
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -14,7 +14,7 @@
 
 extern char** environ;
 
-namespace mlci::run {
+namespace mlci::process {
 
 namespace {
 
@@ -284,4 +284,4 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
     return result;
 }
 
-} // namespace mlci::run
+} // namespace mlci::process

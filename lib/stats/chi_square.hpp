@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace mlci::check {
+namespace mlci::stats {
 
 // P(X >= x) for X ~ chi-square with `dof` degrees of freedom (the survival
 // function; a p-value). 1 for x <= 0; dof must be positive.
@@ -27,4 +27,4 @@ ChiSquare chi_square(const std::vector<uint64_t>& a, const std::vector<uint64_t>
 // that difference more than chance. 1 when either side is empty.
 double homogeneity_p_value(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
 
-} // namespace mlci::check
+} // namespace mlci::stats

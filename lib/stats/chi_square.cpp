@@ -1,8 +1,8 @@
 #include <algorithm>
 #include <cmath>
-#include <mlci/check/stats.hpp>
+#include <mlci/stats/chi_square.hpp>
 
-namespace mlci::check {
+namespace mlci::stats {
 
 namespace {
 
@@ -79,4 +79,4 @@ double homogeneity_p_value(const std::vector<uint64_t>& a, const std::vector<uin
     return c.dof < 1 ? 1 : chi_square_sf(c.statistic, c.dof);
 }
 
-} // namespace mlci::check
+} // namespace mlci::stats
