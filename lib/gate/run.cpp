@@ -3,6 +3,7 @@
 #include <deque>
 #include <mlci/core/json.hpp>
 #include <mlci/gate/run.hpp>
+#include <mlci/run/metrics.hpp>
 #include <mlci/store/graph.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
@@ -12,17 +13,6 @@
 namespace mlci::gate {
 
 namespace {
-
-void flatten_into(const nlohmann::json& j, const std::string& prefix,
-                  std::map<std::string, double>& out) {
-    for (auto& [key, value] : j.items()) {
-        auto name = prefix.empty() ? key : prefix + "." + key;
-        if (value.is_object())
-            flatten_into(value, name, out);
-        else if (value.is_number() && std::isfinite(value.get<double>()))
-            out[name] = value.get<double>();
-    }
-}
 
 std::optional<double> number(std::string_view s) {
     double v = 0;
@@ -44,13 +34,6 @@ std::string json_string(const nlohmann::json& j, const char* key) {
         return {};
     auto it = j.find(key);
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::map<std::string, double> flatten_metrics(const nlohmann::json& metrics) {
-    std::map<std::string, double> out;
-    if (metrics.is_object())
-        flatten_into(metrics, "", out);
-    return out;
 }
 
 std::string Run::reference() const {
@@ -77,14 +60,14 @@ Result<Run> load_run(const store::Store& store, const store::IndexEntry& entry) 
         run.name = annotation(run.manifest, store::k_ann_name);
     run.status = json_string(run.record, "status");
     if (run.status.empty())
-        run.status = annotation(run.manifest, k_ann_status);
+        run.status = annotation(run.manifest, run::k_ann_status);
     if (auto it = run.record.find("metrics"); it != run.record.end())
-        run.metrics = flatten_metrics(*it);
+        run.metrics = run::flatten_metrics(*it);
     // The annotations carry the same numbers; they fill in what a record
     // written by another tool may lack.
     for (auto& [key, value] : run.manifest.annotations)
-        if (key.starts_with(k_ann_metric_prefix)) {
-            auto name = key.substr(std::string_view(k_ann_metric_prefix).size());
+        if (key.starts_with(run::k_ann_metric_prefix)) {
+            auto name = key.substr(std::string_view(run::k_ann_metric_prefix).size());
             if (auto v = number(value); v && !run.metrics.contains(name))
                 run.metrics[name] = *v;
         }

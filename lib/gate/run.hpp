@@ -7,15 +7,17 @@
 #pragma once
 
 #include <map>
+#include <mlci/run/record.hpp>
 #include <mlci/store/store.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
 
 namespace mlci::gate {
 
-inline constexpr const char* k_ann_metric_prefix = "dev.mlci.metric.";
-inline constexpr const char* k_ann_status = "dev.mlci.status";
-inline constexpr const char* k_status_succeeded = "succeeded";
+// The annotation keys and the metric flattening are the run record's own
+// (lib/run/record.hpp, lib/run/metrics.hpp): one definition of the contract.
+// This reader is the tolerant side of it: a record written by another
+// version or tool may lack fields, and the annotations fill them in.
 
 struct Run {
     store::IndexEntry entry;
@@ -27,7 +29,7 @@ struct Run {
 
     // The tag when it has one, else the digest: how to name the run to a person.
     std::string reference() const;
-    bool succeeded() const { return status == k_status_succeeded; }
+    bool succeeded() const { return status == run::to_string(run::RunStatus::succeeded); }
 };
 
 // Loads the run that `entry` names; a usage error when it is another kind.
@@ -42,9 +44,5 @@ Result<store::IndexEntry> run_behind(const store::Store& store, const store::Ind
 // The string at `key` of a JSON object, or "" when it is absent, null or
 // not a string: records written by other versions may hold any of those.
 std::string json_string(const nlohmann::json& j, const char* key);
-
-// Numbers in `metrics` with nested objects flattened by '.' ({"train":
-// {"rows": 105}} gives "train.rows"); booleans, strings and arrays are left out.
-std::map<std::string, double> flatten_metrics(const nlohmann::json& metrics);
 
 } // namespace mlci::gate

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <mlci/gate/run.hpp>
+#include <mlci/run/metrics.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
 #include <mlci/store/store.hpp>
@@ -32,7 +33,7 @@ inline store::IndexEntry make_run(store::Store& s, const std::string& name,
                                   const std::string& status, const nlohmann::json& metrics,
                                   const std::vector<std::string>& tags = {},
                                   const nlohmann::json& extra = nlohmann::json::object()) {
-    auto flat = gate::flatten_metrics(metrics);
+    auto flat = run::flatten_metrics(metrics);
     nlohmann::json record{{"kind", "run"},        {"id", name + "-" + status},
                           {"name", name},         {"status", status},
                           {"params", {{"n", 1}}}, {"inputs", nlohmann::json::array()},

@@ -9,17 +9,6 @@ using namespace mlci::gate;
 using mlci::testing::make_run;
 using mlci::testing::StoreFixture;
 
-TEST_CASE("gate/run: metrics flatten nested objects and skip non-numbers", "[gate][run]") {
-    auto m = flatten_metrics({{"accuracy", 0.95},
-                              {"train", {{"rows", 105}, {"loss", {{"final", 0.1}}}}},
-                              {"ok", true},
-                              {"name", "x"},
-                              {"curve", {1, 2}}});
-    CHECK(m == std::map<std::string, double>{
-                   {"accuracy", 0.95}, {"train.rows", 105}, {"train.loss.final", 0.1}});
-    CHECK(flatten_metrics(nlohmann::json::array()).empty());
-}
-
 TEST_CASE("gate/run: load a run artifact as train writes it", "[gate][run]") {
     StoreFixture f;
     auto e = make_run(f.store, "iris-classifier", "succeeded",
