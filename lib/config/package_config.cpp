@@ -23,7 +23,7 @@ Result<std::vector<std::string>> parse_pairs(const Path& file, const YAML::Node&
         for (auto it = node.begin(); it != node.end(); ++it) {
             MLCI_TRY_ASSIGN(k, as_string(file, it->first, key));
             MLCI_TRY_ASSIGN(v, as_string(file, it->second, fmt::format("{}.{}", key, k)));
-            out.push_back(k + "=" + v);
+            out.push_back(fmt::format("{}={}", k, v));
         }
         return out;
     }

@@ -75,7 +75,7 @@ Result<std::map<std::string, std::string>> parse_env(const Path& file, const YAM
     std::map<std::string, std::string> env;
     for (auto it = node.begin(); it != node.end(); ++it) {
         MLCI_TRY_ASSIGN(k, key_text(file, it->first));
-        MLCI_TRY_ASSIGN(v, as_string(file, it->second, key + "." + k));
+        MLCI_TRY_ASSIGN(v, as_string(file, it->second, fmt::format("{}.{}", key, k)));
         env[k] = v;
     }
     return env;

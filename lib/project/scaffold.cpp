@@ -75,7 +75,7 @@ void read_script(const fs::path& file, ProjectScan& scan) {
     scan.outputs.assign(outputs.begin(), outputs.end());
 }
 
-std::string tag_safe(std::string name) {
+std::string tag_safe(const std::string& name) {
     auto out = data::default_dataset_name(name);
     return out.empty() ? "model" : out;
 }
@@ -112,7 +112,10 @@ ProjectScan scan_project(const fs::path& dir) {
 
 std::string example_config(const ProjectScan& scan) {
     std::string y;
-    auto line = [&](std::string text) { y += text + "\n"; };
+    auto line = [&](const std::string& text) {
+        y += text;
+        y += "\n";
+    };
     line("# mlci.yaml: written by 'mlci init --example' from what this folder holds.");
     line("# Edit it to fit: every key is described in mlci.yaml(5) ('man 5 mlci.yaml'),");
     line("# and every setting has a flag that overrides it.");

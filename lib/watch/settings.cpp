@@ -10,10 +10,13 @@ namespace {
 // The flag when given, else mlci.yaml's value, else the default: an unset
 // optional, not an empty value, is what lets an explicit flag win.
 std::string flag_or_config(const std::optional<std::string>& flag,
-                           const std::optional<std::string>& configured, std::string fallback) {
+                           const std::optional<std::string>& configured,
+                           std::string_view fallback) {
     if (flag)
         return *flag;
-    return configured ? *configured : std::move(fallback);
+    if (configured)
+        return *configured;
+    return std::string(fallback);
 }
 
 // The window's size: --window or --window-seconds, else mlci.yaml's window.
