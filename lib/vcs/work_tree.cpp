@@ -1,9 +1,11 @@
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <map>
 #include <mlci/core/fs.hpp>
 #include <mlci/vcs/libgit2.hpp>
 #include <mlci/vcs/work_tree.hpp>
+#include <thread>
 #include <unistd.h>
 
 namespace mlci::vcs {
@@ -30,9 +32,18 @@ Result<std::string> blob_id_on_disk(git_repository* repo, const fs::path& workdi
             return runtime_error("cannot hash '{}': {}", abs.string(), last_error_message());
         return oid_hex(oid);
     }
-    if (git2().git_repository_hashfile(&oid, repo, abs.c_str(), GIT_OBJECT_BLOB, rel.c_str()) != 0)
-        return runtime_error("cannot hash '{}': {}", abs.string(), last_error_message());
-    return oid_hex(oid);
+    // A file that another process is writing can change size while it is
+    // read, and libgit2 then fails ("error reading file for hashing"): a
+    // `train` must not fail because a data file next to the code was being
+    // written. It is hashed again a moment later, up to three times.
+    for (int attempt = 0;; ++attempt) {
+        if (git2().git_repository_hashfile(&oid, repo, abs.c_str(), GIT_OBJECT_BLOB, rel.c_str()) ==
+            0)
+            return oid_hex(oid);
+        if (attempt == 3)
+            return runtime_error("cannot hash '{}': {}", abs.string(), last_error_message());
+        std::this_thread::sleep_for(std::chrono::milliseconds(20 << attempt));
+    }
 }
 
 struct Walk {
@@ -62,7 +73,7 @@ struct Walk {
         for (; it != end; it.increment(ec)) {
             auto name = it->path().filename().string();
             bool is_dir = it->is_directory(ec) && !it->is_symlink(ec);
-            entries.emplace_back(rel.empty() ? name : rel + "/" + name, is_dir);
+            entries.emplace_back(rel.empty() ? name : fmt::format("{}/{}", rel, name), is_dir);
         }
         if (ec)
             return runtime_error("cannot list '{}': {}", (workdir / rel).string(), ec.message());
