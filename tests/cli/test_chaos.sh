@@ -35,8 +35,9 @@ for i in $(seq 0 49); do
     sleep "0.$(printf '%03d' $((RANDOM % 400)))"
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
-    mlci verify >/dev/null 2>verify.err || { cat verify.err >&2; fail "store does not verify after killing '$step' (kill $i)"; }
-    mlci --store second verify >/dev/null 2>verify.err || { cat verify.err >&2; fail "second store does not verify after killing '$step'"; }
+    # On a failure, the problems themselves (verify prints them on stdout).
+    mlci verify >verify.out 2>verify.err || { cat verify.out verify.err >&2; fail "store does not verify after killing '$step' (kill $i)"; }
+    mlci --store second verify >verify.out 2>verify.err || { cat verify.out verify.err >&2; fail "second store does not verify after killing '$step'"; }
     sha256sum --quiet -c before.sums || fail "user files changed after killing '$step'"
     if [[ -L chaos-deploy/current ]]; then
         [[ -f chaos-deploy/$(readlink chaos-deploy/current)/model/model.pkl ]] ||
