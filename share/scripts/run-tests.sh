@@ -30,6 +30,10 @@ phase "the build"
 sanitize=$([[ ${MLCI_SKIP_SANITIZE:-0} != 1 ]] && echo 1 || echo 0)
 fuzz=$([[ ${MLCI_SKIP_FUZZ:-0} != 1 && -x "$top/share/scripts/run-fuzz.sh" ]] && echo 1 || echo 0)
 background_log="$top/build/background-builds.log"
+# Written when the sanitizer build is done: its tests start then, while the
+# fuzz build goes on beside them.
+sanitize_built="$top/build/sanitizer-build-done"
+rm -f "$sanitize_built"
 background=""
 if ((sanitize || fuzz)); then
     set -m # its own process group, so that an early exit stops the whole build
@@ -43,6 +47,7 @@ if ((sanitize || fuzz)); then
             MLCI_BUILD_DIR="$top/build-sanitize" nice -n 10 "$top/share/scripts/build.sh" \
                 -DCMAKE_BUILD_TYPE=Debug -DMLCI_WERROR=OFF -DMLCI_SANITIZE=ON -DCMAKE_UNITY_BUILD=ON
         fi
+        touch "$sanitize_built"
         if ((fuzz)); then
             MLCI_FUZZ_BUILD_ONLY=1 nice -n 10 "$top/share/scripts/run-fuzz.sh"
         fi
@@ -64,13 +69,22 @@ if [[ ${MLCI_SKIP_TIDY:-0} != 1 ]]; then
     phase "clang-tidy"
 fi
 
-if [[ -n $background ]]; then
-    if ! wait "$background"; then
-        tail -n 60 "$background_log" >&2
-        echo "run-tests: the sanitizer or fuzz build failed (log: $background_log)" >&2
-        exit 1
-    fi
-    phase "waiting for the sanitizer and fuzz builds"
+# background_failed: the background builds' log tail and an error.
+background_failed() {
+    tail -n 60 "$background_log" >&2
+    echo "run-tests: the sanitizer or fuzz build failed (log: $background_log)" >&2
+    exit 1
+}
+if [[ -n $background ]] && ((sanitize)); then
+    while [[ ! -e $sanitize_built ]]; do
+        if ! kill -0 "$background" 2>/dev/null; then
+            wait "$background" || background_failed
+            break
+        fi
+        sleep 2
+    done
+    [[ -e $sanitize_built ]] || background_failed
+    phase "waiting for the sanitizer build"
 fi
 
 # The end-to-end tests that run again under the sanitizers: those that drive
@@ -97,6 +111,10 @@ if ((sanitize)); then
     phase "the tests under the sanitizers"
 fi
 
+if [[ -n $background ]]; then
+    wait "$background" || background_failed
+    phase "waiting for the fuzz build"
+fi
 if ((fuzz)); then
     "$top/share/scripts/run-fuzz.sh" "${MLCI_FUZZ_SECONDS:-5}"
     phase "fuzzing"
