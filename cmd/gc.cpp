@@ -81,7 +81,10 @@ void register_gc(CLI::App& app, Context& ctx) {
                   "lineage annotations, and keeps referrers (signatures, reports) whose subject "
                   "it keeps. It waits for running mlci writers to finish, and keeps "
                   "unreferenced blobs younger than the grace period, so it never deletes what "
-                  "another process is writing. Prints the digests it removes.\n\n"
+                  "another process is writing. Temporary files that a killed write left, in "
+                  "the store's tmp folder or among the blobs (where earlier mlci versions wrote "
+                  "them), go once older than the grace period too. Prints the digests it "
+                  "removes.\n\n"
                   "With --keep-last N (or gc.keep_last in mlci.yaml) it first applies retention: "
                   "for each name, the version tags NAME:vN past the N newest are removed in one "
                   "atomic update of the index, then the blobs only they reached are deleted. A "
@@ -94,8 +97,9 @@ void register_gc(CLI::App& app, Context& ctx) {
                   "old pack is deleted. Chunk lists and manifests do not change (a chunk list "
                   "names where a chunk was first written; the chunk index finds where it is now), "
                   "so every digest stays the same, and a kill at any point leaves a store that "
-                  "verifies. A version whose packs were repacked can be pushed to a registry "
-                  "that holds them (the one it came from), not to a new one.",
+                  "verifies. A version whose packs were repacked pushes to a registry that "
+                  "holds them (one it came from or went to); to a new one, push first fetches "
+                  "those packs back whole from there.",
                   {{"mlci gc --dry-run", "list what would be deleted"},
                    {"mlci gc --keep-last 5", "keep the five newest versions of each name"},
                    {"mlci gc --grace 0", "delete every unreferenced blob now"},

@@ -69,6 +69,10 @@ fs::path temp_path_for(const fs::path& target) {
     return target.parent_path() / name;
 }
 
+bool is_temp_name(std::string_view filename) {
+    return filename.starts_with('.') && filename.find(".tmp-") != std::string_view::npos;
+}
+
 Status sync_dir(const fs::path& dir) {
     UniqueFd fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd)
@@ -79,7 +83,12 @@ Status sync_dir(const fs::path& dir) {
 }
 
 Status write_file_atomic(const fs::path& path, std::string_view data, bool durable, unsigned mode) {
-    auto tmp = temp_path_for(path);
+    return write_file_atomic_via(path.parent_path(), path, data, durable, mode);
+}
+
+Status write_file_atomic_via(const fs::path& temp_dir, const fs::path& path, std::string_view data,
+                             bool durable, unsigned mode) {
+    auto tmp = temp_path_for(temp_dir / path.filename());
     UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
     if (!fd)
         return sys_error(errno, fmt::format("cannot create '{}'", tmp.string()));

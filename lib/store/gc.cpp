@@ -1,3 +1,4 @@
+#include <mlci/core/fs.hpp>
 #include <mlci/store/chunked_file.hpp>
 #include <mlci/store/graph.hpp>
 #include <mlci/store/maintenance.hpp>
@@ -79,7 +80,16 @@ Result<GcReport> gc(Store& store, const GcOptions& options) {
     std::vector<Candidate> dead;
     std::error_code ec;
     for (auto& e : fs::directory_iterator(store.root() / "blobs" / "sha256", ec)) {
-        auto d = hash::Digest::parse("sha256:" + e.path().filename().string());
+        auto name = e.path().filename().string();
+        if (is_temp_name(name)) { // a write a kill cut short (older versions wrote blobs here)
+            if (older_than(e.path(), options.grace)) {
+                if (!options.dry_run)
+                    fs::remove(e.path(), ec);
+                ++report.temp_files_removed;
+            }
+            continue;
+        }
+        auto d = hash::Digest::parse("sha256:" + name);
         if (!d || live.contains(*d))
             continue;
         dead.push_back({*d, e.path(), e.file_size(ec)});

@@ -92,7 +92,9 @@ Result<Descriptor> Store::put_blob(std::string_view data, std::string media_type
         freshen(digest);
         return desc;
     }
-    MLCI_TRY(write_file_atomic(blob_path(digest), data, /*durable=*/false, 0444));
+    // Written in the store's temporary folder: a kill before the rename
+    // leaves a file there, for gc, not a stray one among the blobs.
+    MLCI_TRY(write_file_atomic_via(temp_dir(), blob_path(digest), data, /*durable=*/false, 0444));
     return desc;
 }
 

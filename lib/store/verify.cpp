@@ -105,7 +105,10 @@ Result<VerifyReport> verify(const Store& store, unsigned jobs, const Reporter& r
             std::lock_guard lock(m);
             report.problems.push_back(std::move(msg));
         };
-        if (!hash::is_sha256_hex(name)) {
+        if (is_temp_name(name)) {
+            // Older versions wrote blobs through a temporary file here.
+            fail(fmt::format("unfinished write '{}' in blobs/sha256 (`mlci gc` removes it)", name));
+        } else if (!hash::is_sha256_hex(name)) {
             fail(fmt::format("stray file '{}' in blobs/sha256", name));
         } else if (auto h = hash::sha256_file(blobs[i]); !h) {
             fail(fmt::format("unreadable blob 'sha256:{}': {}", name, h.error().message));

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <fcntl.h>
+#include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/hash/sha256.hpp>
 #include <mlci/store/graph.hpp>
@@ -12,6 +13,7 @@
 #include <mlci/store/store.hpp>
 #include <set>
 #include <sstream>
+#include <sys/inotify.h>
 #include <thread>
 #include <unistd.h>
 
@@ -137,9 +139,11 @@ TEST_CASE("concurrent taggers never lose an update", "[store]") {
     testing::TempDir dir;
     auto s = *Store::init(dir / ".mlci");
     std::vector<Descriptor> artifacts;
+    artifacts.reserve(16);
     for (int i = 0; i < 16; ++i)
         artifacts.push_back(testing::put_test_artifact(s, "artifact " + std::to_string(i)));
     std::vector<std::jthread> threads;
+    threads.reserve(16);
     for (int i = 0; i < 16; ++i)
         threads.emplace_back([&, i] {
             auto copy = *Store::open(dir / ".mlci");
@@ -255,4 +259,59 @@ TEST_CASE("a store is given as itself or as the project folder holding it", "[st
     REQUIRE(found);
     CHECK(found->root() == (dir / ".mlci").lexically_normal());
     CHECK_FALSE(Store::discover(dir / "nothing", "/"));
+}
+
+TEST_CASE("a blob is written beside the blobs, not among them", "[store]") {
+    // A kill between a write and its rename must leave nothing in
+    // blobs/sha256, where verify takes any file that is not a blob for
+    // damage: watch every file created there while blobs are put.
+    testing::TempDir dir;
+    auto s = *Store::init(dir / ".mlci");
+    auto blobs = dir / ".mlci/blobs/sha256";
+    UniqueFd watch(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+    REQUIRE(watch);
+    REQUIRE(::inotify_add_watch(watch.get(), blobs.c_str(), IN_CREATE | IN_MOVED_TO) >= 0);
+    auto kept = testing::put_test_artifact(s, "watched");
+    REQUIRE(s.put_blob("one more blob", "application/octet-stream"));
+
+    std::vector<std::string> created, moved_in;
+    alignas(inotify_event) char buf[8192];
+    for (ssize_t n; (n = ::read(watch.get(), buf, sizeof buf)) > 0;)
+        for (ssize_t at = 0; at < n;) {
+            auto* ev = reinterpret_cast<inotify_event*>(buf + at);
+            (ev->mask & IN_CREATE ? created : moved_in).emplace_back(ev->name);
+            at += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
+        }
+    CHECK(created.empty());
+    CHECK(moved_in.size() >= 3); // the artifact's blobs and the one more
+    for (auto& name : moved_in)
+        CHECK(hash::is_sha256_hex(name));
+    CHECK(s.has_blob(kept.digest));
+}
+
+TEST_CASE("an unfinished write among the blobs is named by verify and removed by gc", "[store]") {
+    // What a kill left behind in a store written by an older version.
+    testing::TempDir dir;
+    auto s = *Store::init(dir / ".mlci");
+    auto kept = testing::put_test_artifact(s, "kept");
+    REQUIRE(s.add_to_index(kept, {"kept:v1"}));
+    auto leftover = temp_path_for(s.blob_path(kept.digest));
+    REQUIRE(write_file_atomic(dir / "x", "half a blob"));
+    std::filesystem::rename(dir / "x", leftover);
+
+    auto before = verify(s, 1, {});
+    REQUIRE(before);
+    REQUIRE(before->problems.size() == 1);
+    CHECK(before->problems[0].find("unfinished write") != std::string::npos);
+    CHECK(before->problems[0].find("mlci gc") != std::string::npos);
+
+    auto kept_young = gc(s, {false, std::chrono::hours(1), {}});
+    REQUIRE(kept_young);
+    CHECK(std::filesystem::exists(leftover)); // it may be a running writer's
+    auto cleaned = gc(s, {false, std::chrono::seconds(0), {}});
+    REQUIRE(cleaned);
+    CHECK(cleaned->temp_files_removed >= 1);
+    CHECK_FALSE(std::filesystem::exists(leftover));
+    CHECK(s.has_blob(kept.digest));
+    CHECK(verify(s, 1, {})->problems.empty());
 }
