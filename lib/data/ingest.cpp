@@ -89,7 +89,8 @@ Status unshare_inode(const fs::path& abs_path, const FileStat& before) {
 // share one copy; the blob is read-only so an edit in place cannot change it.
 // Only for an unprivileged owner of the file on the store's file system;
 // otherwise the workspace file is left as it is (the store has its content).
-Status share_with_blob(const fs::path& blob, const fs::path& abs_path, const FileStat& before) {
+Status share_with_blob(const store::Store& store, const fs::path& blob, const fs::path& abs_path,
+                       const FileStat& before) {
     struct stat bst {};
     if (::stat(blob.c_str(), &bst) != 0 || static_cast<uint64_t>(bst.st_ino) == before.inode ||
         static_cast<uint64_t>(bst.st_dev) != before.device)
@@ -97,7 +98,10 @@ Status share_with_blob(const fs::path& blob, const fs::path& abs_path, const Fil
     struct stat st {};
     if (::stat(abs_path.c_str(), &st) != 0 || st.st_uid != ::geteuid())
         return {};
-    auto tmp = temp_path_for(abs_path);
+    // The new link is made in the store's temporary folder (the same file
+    // system: checked above), so that a kill before the rename leaves
+    // nothing among the user's files.
+    auto tmp = temp_path_for(store.temp_dir() / abs_path.filename());
     if (::link(blob.c_str(), tmp.c_str()) != 0)
         return {}; // a saving missed, nothing lost
     auto now = stat_file(abs_path);
@@ -176,7 +180,7 @@ Result<Ingested> ingest_hard_link(const store::Store& store, const fs::path& abs
     Ingested in{{rel_path, h.size, before.mode, h.digest}, before, false};
     if (store.has_blob(h.digest)) {
         store.freshen(h.digest);
-        MLCI_TRY(share_with_blob(blob, abs_path, before));
+        MLCI_TRY(share_with_blob(store, blob, abs_path, before));
         MLCI_TRY_ASSIGN(after, stat_file(abs_path));
         in.stat = after;
         return in;
