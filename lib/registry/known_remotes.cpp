@@ -47,6 +47,21 @@ std::vector<std::string> mount_candidates(const store::Store& store, std::string
     return with;
 }
 
+std::vector<RemoteRef> repositories_holding(const store::Store& store,
+                                            const hash::Digest& artifact) {
+    std::vector<RemoteRef> out;
+    for (auto& e : load(store)) {
+        if (!e.is_object() || !holds(e, artifact))
+            continue;
+        RemoteRef ref;
+        ref.host = e.value("host", "");
+        ref.repository = e.value("repository", "");
+        if (!ref.host.empty() && !ref.repository.empty())
+            out.push_back(std::move(ref));
+    }
+    return out;
+}
+
 void remember_remote(const store::Store& store, const RemoteRef& ref,
                      const hash::Digest& artifact) {
     if (ref.kind != RemoteRef::Kind::registry)

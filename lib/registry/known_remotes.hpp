@@ -17,6 +17,11 @@ std::vector<std::string> mount_candidates(const store::Store& store, std::string
                                           std::string_view repository,
                                           const hash::Digest& artifact);
 
+// The registry repositories `artifact` was pushed to or pulled from, most
+// recently used first: they hold its blobs whole.
+std::vector<RemoteRef> repositories_holding(const store::Store& store,
+                                            const hash::Digest& artifact);
+
 // Records that `artifact` went to or came from `ref` (a registry); best effort.
 void remember_remote(const store::Store& store, const RemoteRef& ref, const hash::Digest& artifact);
 

@@ -3,6 +3,7 @@
 #include <mlci/core/json.hpp>
 #include <mlci/core/parallel.hpp>
 #include <mlci/core/text.hpp>
+#include <mlci/registry/fetch_blob.hpp>
 #include <mlci/registry/known_remotes.hpp>
 #include <mlci/registry/plan.hpp>
 #include <mlci/registry/pull_chunks.hpp>
@@ -183,30 +184,7 @@ private:
     }
 
     Status fetch_blob(const store::Descriptor& d) {
-        MLCI_TRY_ASSIGN(writer, m_store.begin_blob());
-        auto where = fmt::format("blob '{}' from '{}'", d.digest.str(), m_remote.location());
-        MLCI_TRY(m_remote.fetch_blob(
-            d,
-            [&](std::string_view data) -> Status {
-                if (writer.size() + data.size() > d.size)
-                    return runtime_error("{} is larger than the {} bytes its descriptor says "
-                                         "(nothing was added to the store)",
-                                         where, d.size);
-                return writer.write(data.data(), data.size());
-            },
-            m_stats));
-        if (writer.size() != d.size)
-            return runtime_error("{} has {} bytes, not the {} its descriptor says (nothing was "
-                                 "added to the store)",
-                                 where, writer.size(), d.size);
-        auto committed = writer.commit_verified(d.digest, d.media_type);
-        if (!committed)
-            return runtime_error("{} is corrupt: {} (nothing was added to the store)", where,
-                                 committed.error().message);
-        // Later adds deduplicate against the pack's chunks (the index is a
-        // cache: a pack it cannot read is for verify to report).
-        if (d.media_type == store::k_media_pack)
-            (void)store::index_pack(m_store, d.digest);
+        MLCI_TRY(fetch_into_store(m_store, m_remote, d, m_stats));
         ++m_done;
         progress();
         return {};

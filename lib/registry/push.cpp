@@ -1,7 +1,10 @@
 #include <mlci/core/parallel.hpp>
+#include <mlci/registry/fetch_blob.hpp>
 #include <mlci/registry/known_remotes.hpp>
 #include <mlci/registry/plan.hpp>
 #include <mlci/registry/transfer.hpp>
+#include <mlci/store/media_types.hpp>
+#include <mutex>
 #include <unordered_set>
 
 namespace mlci::registry {
@@ -10,10 +13,11 @@ namespace {
 
 class Pusher {
 public:
+    // Pushes what `artifact` (a tag's root) needs.
     Pusher(const store::Store& store, Remote& remote, const PushOptions& options,
-           const Reporter& reporter, PushReport& report)
+           const Reporter& reporter, PushReport& report, const hash::Digest& artifact)
         : m_store(store), m_remote(remote), m_options(options), m_reporter(reporter),
-          m_report(report) {
+          m_report(report), m_artifact(artifact) {
         m_stats.on_bytes = [this](uint64_t n) {
             m_bytes += n;
             progress();
@@ -42,9 +46,13 @@ public:
         }
         // File lists' blobs: present when their blob index manifest is.
         std::vector<std::pair<hash::Digest, RawManifest>> blob_indexes; // subject, manifest
-        for (auto& mp : plan)
+        for (auto& mp : plan) {
+            for (auto& f : mp.files)
+                if (f.media_type == store::k_media_pack)
+                    m_packs.insert(f.digest);
             for (auto& bi : blob_index_manifests(mp.desc, mp.files))
                 blob_indexes.emplace_back(mp.desc.digest, std::move(bi));
+        }
         // One HEAD per 1000 files, in parallel: what makes re-pushing a big dataset fast.
         std::vector<char> index_present(blob_indexes.size(), 0);
         MLCI_TRY(parallel_for(blob_indexes.size(), std::max(1u, m_options.jobs), [&](size_t i) {
@@ -128,20 +136,29 @@ private:
                 ++m_present;
                 m_bytes += b.size;
             } else {
-                // A pack of which a ranged pull or gc --repack kept only
-                // some chunks: the registry it came from has it, others not.
                 if (!m_store.has_blob(b.digest))
-                    return usage_error(
-                        "blob '{}' is missing from the store: a pack this store holds only the "
-                        "needed chunks of (pulled by range, or gc --repack), or a lost blob "
-                        "('mlci verify' tells); push to the registry the version came from",
-                        b.digest.str());
+                    MLCI_TRY(fetch_missing(b));
                 MLCI_TRY(m_remote.put_blob(b, m_store.blob_path(b.digest), m_stats));
             }
             ++m_done;
             progress();
             return {};
         });
+    }
+
+    // A blob the store lacks: a pack of which a ranged pull or gc --repack
+    // kept only some chunks comes whole from a registry that holds it, one
+    // at a time; anything else is a lost blob.
+    Status fetch_missing(const store::Descriptor& b) {
+        if (!m_packs.contains(b.digest))
+            return runtime_error("blob '{}' is missing from the store ('mlci verify' tells more)",
+                                 b.digest.str());
+        std::lock_guard lock(m_fetching);
+        if (m_store.has_blob(b.digest))
+            return {};
+        return fetch_pack_from_origin(m_store, m_artifact,
+                                      {store::k_media_pack, b.digest, b.size, {}, {}, {}},
+                                      m_options.remote);
     }
 
     void progress() {
@@ -154,8 +171,11 @@ private:
     const PushOptions& m_options;
     const Reporter& m_reporter;
     PushReport& m_report;
+    hash::Digest m_artifact;
+    std::mutex m_fetching;
     TransferStats m_stats;
     std::unordered_set<hash::Digest> m_visited, m_seen_blobs;
+    std::unordered_set<hash::Digest> m_packs; // named by the chunk lists pushed
     std::atomic<uint64_t> m_done{0}, m_total{0}, m_bytes{0}, m_total_bytes{0}, m_present{0};
 };
 
@@ -194,7 +214,7 @@ Result<PushReport> push(const store::Store& store, const store::IndexEntry& entr
 
     PushReport report;
     report.digest = root.digest;
-    Pusher pusher(store, *remote, options, reporter, report);
+    Pusher pusher(store, *remote, options, reporter, report, root.digest);
     MLCI_TRY(pusher.push_tree(root, 0));
 
     // The tag goes last, and only when it does not already name the digest.

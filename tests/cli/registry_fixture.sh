@@ -106,7 +106,7 @@ PY
     wait_http "http://127.0.0.1:$TOKEN_PORT/token"
 }
 
-start_registry() { # open|basic|token
+start_registry() { # open|basic|token|other (a second open one)
     local kind=$1 dir="$SCRATCH/registry-$1" port
     mkdir -p "$dir/data"
     port=$(free_port)
@@ -150,6 +150,7 @@ YAML
     wait_http "http://127.0.0.1:$port/v2/"
     case $kind in
     open) REG_OPEN=127.0.0.1:$port ;;
+    other) REG_OTHER=127.0.0.1:$port ;;
     basic) REG_BASIC=127.0.0.1:$port ;;
     token) REG_TOKEN=127.0.0.1:$port ;;
     esac

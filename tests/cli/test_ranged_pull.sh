@@ -98,6 +98,30 @@ expect_exit 0 mlci data-version checkout data:v1 --force
 expect_exit 0 mlci verify
 # Back to the registry it came from: the packs are there.
 expect_exit 0 mlci push data:v2 "$REG_OPEN/ranges:again" --plain-http
+# To another registry, which lacks v2's packs: this store holds only some
+# chunks of one of them, so push first fetches that pack whole from the
+# registry v2 came from (verified, into the store), then sends it.
+start_registry other
+expect_exit 0 mlci push data:v2 "$REG_OTHER/elsewhere:v2" --plain-http
+expect_exit 0 mlci verify
+mkdir "$SCRATCH/other" && cd "$SCRATCH/other"
+git init -q && mlci init -q >/dev/null
+expect_exit 0 mlci pull "$REG_OTHER/elsewhere:v2" --plain-http
+expect_exit 0 mlci verify
+expect_exit 0 mlci data-version checkout data:v2
+(cd data && sha256sum -c --quiet "$SCRATCH/v2.sum") || fail "v2 pushed on to another registry differs"
+# A store that does not know where the version came from says so, and
+# sends nothing.
+mkdir "$SCRATCH/forgot" && cd "$SCRATCH/forgot"
+git init -q && mlci init -q >/dev/null
+expect_exit 0 mlci pull "$REG_OPEN/ranges:v1" --plain-http
+expect_exit 0 mlci pull "$REG_OPEN/ranges:v2" --plain-http --json
+(($(json_field "$SCRATCH/out" packs_ranged) >= 1)) || fail "no pack was fetched by range"
+rm .mlci/mlci/cache/registries.json
+expect_exit 3 mlci push data:v2 "$REG_OTHER/unknown:v2" --plain-http
+expect_in "$SCRATCH/err" "no registry it came from is known"
+expect_exit 2 mlci pull "$REG_OTHER/unknown:v2" --plain-http
+expect_exit 0 mlci verify
 
 # --- a cut in the middle of a ranged download --------------------------------
 # Cut on every attempt: the pull fails and the store has no half of it.
