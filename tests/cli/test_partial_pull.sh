@@ -77,6 +77,24 @@ expect_exit 0 mlci data-version checkout data:v1
 expect_exit 0 mlci push data:v1 "$REG_OPEN/copy:v1" --plain-http
 expect_exit 0 mlci verify
 
+# --- kill -9 in the middle of a pull --path leaves a store that verifies ----
+# (the pull takes about 0.1 s on a quiet machine: the kills span it)
+mkdir "$SCRATCH/killed" && cd "$SCRATCH/killed"
+git init -q && mlci init -q >/dev/null
+for delay in 0.005 0.02 0.04 0.06 0.08 0.12; do
+    "$MLCI" pull "$REG_OPEN/partial:v1" --plain-http --path 'data/*.bin' >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    mlci verify >verify.out 2>&1 || { cat verify.out >&2; fail "the store does not verify after killing pull --path at ${delay}s"; }
+done
+expect_exit 0 mlci pull "$REG_OPEN/partial:v1" --plain-http --path 'data/*.bin'
+expect_exit 0 mlci data-version checkout data:v1 data/big.bin
+(cd data && sha256sum -c --quiet <(grep big.bin "$SCRATCH/v1.sum")) || fail "big.bin differs after killed pulls"
+expect_exit 0 mlci verify
+cd "$SCRATCH/clone"
+
 # --- checkout PATH with a default remote fetches just those files -----------
 (cd "$SCRATCH/project" && mlci remote add origin "$REG_OPEN/team" --plain-http >/dev/null &&
     mlci push data:v1 >/dev/null 2>&1) || fail "pushing data:v1 to the default remote"
