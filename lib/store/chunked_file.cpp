@@ -10,6 +10,7 @@
 #include <mlci/core/fs.hpp>
 #include <mlci/hash/chunker.hpp>
 #include <mlci/hash/sha256.hpp>
+#include <mlci/hash/sha256_lanes.hpp>
 #include <mlci/store/chunk_locator.hpp>
 #include <mlci/store/chunked_file.hpp>
 #include <mlci/store/media_types.hpp>
@@ -231,14 +232,22 @@ private:
         return {};
     }
 
-    // Hashes chunks of `s` until none is left to take.
+    // Hashes chunks of `s` until none is left to take, several at a time
+    // (hash/sha256_lanes.hpp).
     void hash_chunks(ChunkStretch& s) {
-        size_t total = s.cuts.size();
-        for (size_t i; (i = s.next_to_hash++) < total;) {
-            s.ids[i] = hash::RawDigest::of(s.bytes.get() + s.cuts[i].offset, s.cuts[i].length);
-            if (++s.hashed == total)
-                notify();
-        }
+        const size_t total = s.cuts.size();
+        hash::sha256_each({[&](std::span<const uint8_t>& chunk, size_t& i) {
+                               i = s.next_to_hash++;
+                               if (i >= total)
+                                   return false;
+                               chunk = {s.bytes.get() + s.cuts[i].offset, s.cuts[i].length};
+                               return true;
+                           },
+                           [&](size_t i, const hash::RawDigest& id) {
+                               s.ids[i] = id;
+                               if (++s.hashed == total)
+                                   notify();
+                           }});
     }
 
     void run_helper() {
