@@ -2,9 +2,9 @@
 #include <fcntl.h>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
-#include <mlci/hash/sha256.hpp>
 #include <mlci/store/chunk_store.hpp>
 #include <mlci/store/media_types.hpp>
+#include <mlci/store/pack_writer.hpp>
 #include <mutex>
 #include <optional>
 #include <sys/stat.h>
@@ -57,13 +57,11 @@ Status write_chunk_index(const Store& store, const hash::Digest& pack, std::stri
     return write_file_atomic(index_dir(store) / pack.hex(), tail, /*durable=*/false);
 }
 
-// The pack being filled: chunks are appended to a temporary file and hashed
-// as they are written, so that closing it needs no second read.
+// The pack being filled: its chunks go through the store's PackWriter, which
+// hashes them as they are written, so that closing it needs no second read.
 struct OpenPack {
     fs::path temp;
-    UniqueFd fd;
     uint64_t size = 0;
-    hash::Sha256 sha;
     std::vector<PackEntry> entries;
     uint32_t slot = 0;
 };
@@ -125,6 +123,10 @@ struct ChunkStore::Impl {
     std::vector<BlobRef> packs;        // by slot
     std::vector<bool> freshened;       // by slot: an existing pack's mtime renewed
     std::optional<OpenPack> open_pack; // where new chunks go
+    // Packs closed and still being written: their slot, and their name once
+    // the writer has moved them into the store (copied to `packs` by finish).
+    std::vector<std::pair<uint32_t, std::shared_ptr<BlobRef>>> closing;
+    PackWriter writer; // last: destroyed first, so it finishes the closed packs
 
     ~Impl() {
         // A pack no manifest names yet is gc's to remove; one still open
@@ -136,9 +138,7 @@ struct ChunkStore::Impl {
     Status open_new_pack() {
         OpenPack p;
         p.temp = temp_path_for(store->temp_dir() / "pack");
-        p.fd.reset(::open(p.temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
-        if (!p.fd)
-            return sys_error(errno, fmt::format("cannot create '{}'", p.temp.string()));
+        MLCI_TRY(writer.open(p.temp));
         p.slot = static_cast<uint32_t>(packs.size());
         packs.push_back({});
         freshened.push_back(true);
@@ -146,30 +146,28 @@ struct ChunkStore::Impl {
         return {};
     }
 
+    // Ends the open pack with its index; the writer finishes it meanwhile.
     Status close_pack() {
         if (!open_pack)
             return {};
         auto p = std::move(*open_pack);
         open_pack.reset();
         auto tail = serialize_pack_index(p.entries);
-        auto written = write_all(p.fd.get(), tail, p.temp);
-        if (!written) {
+        auto appended =
+            writer.append(std::span(reinterpret_cast<const uint8_t*>(tail.data()), tail.size()));
+        if (!appended) {
             ::unlink(p.temp.c_str());
-            return written;
+            return appended;
         }
-        p.sha.update(tail);
-        // Start writing the pack back now, so that the store's one sync
-        // before the manifest finds little left to wait for.
-        ::sync_file_range(p.fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
-        if (::close(p.fd.release()) != 0) {
-            int err = errno;
-            ::unlink(p.temp.c_str());
-            return sys_error(err, fmt::format("cannot write '{}'", p.temp.string()));
-        }
-        MLCI_TRY_ASSIGN(ref,
-                        commit_pack(*store, p.temp, {p.sha.finish(), p.size + tail.size()}, tail));
-        packs[p.slot] = ref;
-        return {};
+        auto named = std::make_shared<BlobRef>();
+        closing.emplace_back(p.slot, named);
+        const uint64_t size = p.size + tail.size();
+        return writer.close([&store = *store, temp = std::move(p.temp), size, named,
+                             tail = std::move(tail)](const hash::Digest& digest) -> Status {
+            MLCI_TRY_ASSIGN(ref, commit_pack(store, temp, {digest, size}, tail));
+            *named = ref;
+            return {};
+        });
     }
 };
 
@@ -238,10 +236,7 @@ Result<ChunkStore::Placed> ChunkStore::put(const hash::RawDigest& id,
         MLCI_TRY(s.open_new_pack());
     auto& p = *s.open_pack;
     auto length = static_cast<uint32_t>(bytes.size());
-    MLCI_TRY(write_all(p.fd.get(),
-                       std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                       p.temp));
-    p.sha.update(bytes.data(), bytes.size());
+    MLCI_TRY(s.writer.append(bytes));
     Placed placed{p.slot, p.size, length, true};
     p.entries.push_back({id, p.size, length});
     s.chunks.emplace(id, Location{p.slot, length, p.size});
@@ -252,8 +247,14 @@ Result<ChunkStore::Placed> ChunkStore::put(const hash::RawDigest& id,
 }
 
 Status ChunkStore::finish() {
-    std::lock_guard lock(m_impl->mutex);
-    return m_impl->close_pack();
+    auto& s = *m_impl;
+    std::lock_guard lock(s.mutex);
+    MLCI_TRY(s.close_pack());
+    MLCI_TRY(s.writer.wait());
+    for (auto& [slot, named] : s.closing)
+        s.packs[slot] = *named;
+    s.closing.clear();
+    return {};
 }
 
 const BlobRef& ChunkStore::pack(uint32_t slot) const {
