@@ -1,13 +1,16 @@
-// Many independent sha256 digests at once (the chunks of a large file).
-// SHA-NI's round instruction waits for its own result, so one message keeps
-// the unit idle most of the time; hashing three messages interleaved fills it
-// (sha256_lanes.cpp says what that gains). Where the CPU lacks SHA-NI, each
-// message goes through OpenSSL as RawDigest::of does.
+// Independent sha256 digests computed together: many messages (the chunks
+// of a large file), or two streams fed piece by piece (a file's whole digest
+// beside a pack's). SHA-NI's round instruction waits for its own result, so
+// one message keeps the unit idle most of the time; hashing two or three
+// interleaved fills it (sha256_lanes.cpp says what that gains). Where the
+// CPU lacks SHA-NI, OpenSSL hashes one at a time.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mlci/hash/digest.hpp>
 #include <mlci/hash/raw_digest.hpp>
 #include <span>
 
@@ -25,7 +28,34 @@ struct Sha256Jobs {
 // Hashes every message `jobs` gives, on the calling thread.
 void sha256_each(const Sha256Jobs& jobs);
 
-// True when sha256_each interleaves messages with SHA-NI on this CPU.
+// True when sha256_each and sha256_update_pair interleave with SHA-NI on
+// this CPU.
 bool sha256_lanes_available();
+
+// A sha256 fed piece by piece, as Sha256 is, whose pieces
+// sha256_update_pair can hash alongside another stream's.
+class Sha256Stream {
+public:
+    Sha256Stream();
+    ~Sha256Stream();
+    Sha256Stream(Sha256Stream&&) noexcept;
+    Sha256Stream& operator=(Sha256Stream&&) noexcept;
+
+    void update(std::span<const uint8_t> bytes);
+    // Finishes the hash; the stream must not be updated afterwards.
+    Digest finish();
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> m_impl;
+    friend void sha256_update_pair(Sha256Stream& a, std::span<const uint8_t> a_bytes,
+                                   Sha256Stream& b, std::span<const uint8_t> b_bytes);
+};
+
+// Feeds `a_bytes` to `a` and `b_bytes` to `b` (two different streams), the
+// two interleaved as far as both go.
+void sha256_update_pair(Sha256Stream& a, std::span<const uint8_t> a_bytes, Sha256Stream& b,
+                        std::span<const uint8_t> b_bytes);
 
 } // namespace mlci::hash

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <mlci/hash/raw_digest.hpp>
+#include <mlci/hash/sha256.hpp>
 #include <mlci/hash/sha256_lanes.hpp>
 #include <random>
 #include <span>
@@ -102,4 +103,41 @@ TEST_CASE("lanes with no message give no digest", "[hash][lanes]") {
                  },
                  [&](size_t, const RawDigest&) { FAIL("a digest of nothing"); }});
     CHECK(calls == 1);
+}
+
+TEST_CASE("a stream fed in pieces, alone or beside another, hashes like the whole",
+          "[hash][lanes]") {
+    auto bytes = lanes_random_bytes(3 << 20, 4);
+    std::mt19937_64 rng(5);
+    // Pieces of every kind: empty, shorter than a block, ending a block
+    // started before, many blocks; the two streams at different offsets.
+    const size_t sizes[] = {0, 1, 63, 64, 65, 127, 1000, 4096, 100000};
+    for (int round = 0; round < 20; ++round) {
+        CAPTURE(round);
+        Sha256Stream a, b;
+        Sha256 a_check, b_check;
+        size_t a_at = rng() % 100, b_at = 200 + rng() % 100;
+        for (int piece = 0; piece < 40; ++piece) {
+            auto take = [&](size_t& at) {
+                size_t n = std::min(sizes[rng() % std::size(sizes)], bytes.size() - at);
+                std::span<const uint8_t> out(bytes.data() + at, n);
+                at += n;
+                return out;
+            };
+            auto x = take(a_at);
+            auto y = take(b_at);
+            a_check.update(x.data(), x.size());
+            b_check.update(y.data(), y.size());
+            if (rng() % 3 == 0) {
+                a.update(x);
+                b.update(y);
+            } else {
+                sha256_update_pair(a, x, b, y);
+            }
+        }
+        CHECK(a.finish() == a_check.finish());
+        CHECK(b.finish() == b_check.finish());
+    }
+    Sha256Stream empty;
+    CHECK(empty.finish() == sha256_of(""));
 }
