@@ -126,7 +126,8 @@ struct ChunkStore::Impl {
     // Packs closed and still being written: their slot, and their name once
     // the writer has moved them into the store (copied to `packs` by finish).
     std::vector<std::pair<uint32_t, std::shared_ptr<BlobRef>>> closing;
-    PackWriter writer; // last: destroyed first, so it finishes the closed packs
+    hash::StreamHasher hasher;
+    PackWriter writer{hasher}; // last: destroyed first, so it finishes the closed packs
 
     ~Impl() {
         // A pack no manifest names yet is gc's to remove; one still open
@@ -255,6 +256,10 @@ Status ChunkStore::finish() {
         s.packs[slot] = *named;
     s.closing.clear();
     return {};
+}
+
+hash::StreamHasher& ChunkStore::hasher() {
+    return m_impl->hasher;
 }
 
 const BlobRef& ChunkStore::pack(uint32_t slot) const {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mlci/core/error.hpp>
 #include <mlci/hash/raw_digest.hpp>
+#include <mlci/hash/stream_hasher.hpp>
 #include <mlci/store/chunk_list.hpp>
 #include <mlci/store/pack.hpp>
 #include <mlci/store/store.hpp>
@@ -38,6 +39,9 @@ public:
     // Closes the open pack; every slot then names a pack in the store.
     Status finish();
     const BlobRef& pack(uint32_t slot) const;
+    // The thread that hashes the packs as they are written: a chunked file's
+    // whole digest is hashed there too, beside them (hash/stream_hasher.hpp).
+    hash::StreamHasher& hasher();
 
 private:
     struct Impl;

@@ -1,22 +1,15 @@
-#include <atomic>
 #include <cerrno>
 #include <charconv>
-#include <condition_variable>
-#include <cstring>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <map>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
-#include <mlci/hash/chunker.hpp>
 #include <mlci/hash/sha256.hpp>
-#include <mlci/hash/sha256_lanes.hpp>
 #include <mlci/store/chunk_locator.hpp>
 #include <mlci/store/chunked_file.hpp>
 #include <mlci/store/media_types.hpp>
-#include <mutex>
 #include <sys/ioctl.h>
-#include <thread>
 #include <unistd.h>
 
 namespace mlci::store {
@@ -103,216 +96,7 @@ std::string serialize_recipe(const std::vector<BlobRef>& lists) {
     return out;
 }
 
-// Reads until `size` bytes are in `buf` or the file ends; returns how many.
-Result<size_t> read_stretch(int fd, uint8_t* buf, size_t size, const fs::path& what) {
-    size_t done = 0;
-    while (done < size) {
-        MLCI_TRY_ASSIGN(n, read_some(fd, buf + done, size - done, what));
-        if (n == 0)
-            break;
-        done += n;
-    }
-    return done;
-}
-
-// chunk_file on two cores. The file is read in stretches into a ring of
-// buffers. For each stretch the main thread finds the cuts (FastCDC,
-// lib/hash/chunker), then the helper thread hashes the whole file's new
-// bytes while the main thread reads and cuts the next stretch; both then take
-// the stretch's chunks to hash from one counter, and the main thread appends
-// the new ones to the open pack (hashed as it is written). The three sha256
-// passes (file, chunks, packs) and the cut search are thus shared between two
-// cores, each byte is copied once from the page cache and once into a pack,
-// and memory stays at the ring's size whatever the file's.
-struct ChunkCut {
-    size_t offset = 0;
-    size_t length = 0;
-};
-
-// One stretch of the file in a buffer: `carried` bytes of an unfinished
-// chunk copied from the stretch before, then the bytes read for it.
-struct ChunkStretch {
-    std::unique_ptr<uint8_t[]> bytes;
-    size_t carried = 0;
-    size_t have = 0;
-    bool at_end = false;
-    std::vector<ChunkCut> cuts;
-    std::vector<hash::RawDigest> ids;
-    std::atomic<size_t> next_to_hash{0};
-    std::atomic<size_t> hashed{0};
-};
-
-constexpr size_t k_chunk_ring = 3;
-
-class ChunkPipeline {
-public:
-    explicit ChunkPipeline(size_t read_size) : m_read_size(read_size) {
-        for (auto& s : m_ring)
-            s.bytes = std::make_unique_for_overwrite<uint8_t[]>(read_size + m_sizes.max);
-        m_helper = std::thread([this] { run_helper(); });
-    }
-    ~ChunkPipeline() { stop(); }
-
-    Result<ChunkedContent> run(ChunkStore& chunks, int fd, const fs::path& what,
-                               const std::function<void(uint64_t)>& on_bytes) {
-        ChunkedContent out;
-        MLCI_TRY(fill(0, nullptr, fd, what));
-        for (size_t k = 0;; ++k) {
-            auto& s = stretch(k);
-            if (!s.at_end)
-                MLCI_TRY(fill(k + 1, &s, fd, what));
-            hash_chunks(s);
-            wait_until([&] { return s.hashed.load() == s.cuts.size(); });
-            uint64_t consumed = 0;
-            for (size_t i = 0; i < s.cuts.size(); ++i) {
-                auto [at, len] = s.cuts[i];
-                MLCI_TRY_ASSIGN(placed, chunks.put(s.ids[i], std::span<const uint8_t>(
-                                                                 s.bytes.get() + at, len)));
-                if (placed.added)
-                    out.new_bytes += len;
-                out.chunks.push_back({s.ids[i], placed});
-                consumed += len;
-            }
-            out.size += consumed;
-            if (on_bytes && consumed > 0)
-                on_bytes(consumed);
-            if (s.at_end)
-                break;
-        }
-        out.digest = finish_whole();
-        return out;
-    }
-
-private:
-    ChunkStretch& stretch(size_t k) { return m_ring[k % k_chunk_ring]; }
-
-    template <class Ready>
-    void wait_until(Ready ready) {
-        std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, ready);
-    }
-
-    void notify() {
-        { std::lock_guard lock(m_mutex); }
-        m_changed.notify_all();
-    }
-
-    // Reads stretch `k` (after `before`'s unfinished chunk), cuts it and
-    // hands it to the helper.
-    Status fill(size_t k, ChunkStretch* before, int fd, const fs::path& what) {
-        // The helper must be done with the buffer's last stretch (k - k_chunk_ring).
-        wait_until([&] { return m_released + k_chunk_ring > k; });
-        auto& s = stretch(k);
-        s.carried = 0;
-        if (before) {
-            size_t cut_end =
-                before->cuts.empty() ? 0 : before->cuts.back().offset + before->cuts.back().length;
-            s.carried = before->have - cut_end;
-            std::memcpy(s.bytes.get(), before->bytes.get() + cut_end, s.carried);
-        }
-        MLCI_TRY_ASSIGN(n, read_stretch(fd, s.bytes.get() + s.carried, m_read_size, what));
-        s.have = s.carried + n;
-        s.at_end = n < m_read_size;
-        s.cuts.clear();
-        // A cut needs sizes.max bytes ahead of it, or the end of the file.
-        for (size_t pos = 0; pos < s.have && (s.at_end || s.have - pos >= m_sizes.max);) {
-            size_t len = hash::next_chunk(
-                std::span<const uint8_t>(s.bytes.get() + pos, s.have - pos), s.at_end, m_sizes);
-            s.cuts.push_back({pos, len});
-            pos += len;
-        }
-        s.ids.resize(s.cuts.size());
-        s.next_to_hash = 0;
-        s.hashed = 0;
-        {
-            std::lock_guard lock(m_mutex);
-            m_published = k + 1;
-        }
-        m_changed.notify_all();
-        return {};
-    }
-
-    // Hashes chunks of `s` until none is left to take, several at a time
-    // (hash/sha256_lanes.hpp).
-    void hash_chunks(ChunkStretch& s) {
-        const size_t total = s.cuts.size();
-        hash::sha256_each({[&](std::span<const uint8_t>& chunk, size_t& i) {
-                               i = s.next_to_hash++;
-                               if (i >= total)
-                                   return false;
-                               chunk = {s.bytes.get() + s.cuts[i].offset, s.cuts[i].length};
-                               return true;
-                           },
-                           [&](size_t i, const hash::RawDigest& id) {
-                               s.ids[i] = id;
-                               if (++s.hashed == total)
-                                   notify();
-                           }});
-    }
-
-    void run_helper() {
-        for (size_t k = 0;; ++k) {
-            bool go = false;
-            wait_until([&] {
-                go = m_published > k;
-                return go || m_stopping;
-            });
-            if (!go)
-                return;
-            auto& s = stretch(k);
-            m_whole.update(s.bytes.get() + s.carried, s.have - s.carried);
-            hash_chunks(s);
-            // Read before the release: once released, the main thread may
-            // refill this buffer with a later stretch, and that one's at_end
-            // would end the helper with stretches unhashed (a wrong digest
-            // for the whole file, seen once in 30 runs on a loaded machine).
-            const bool last = s.at_end;
-            // Only now may the main thread refill this stretch's buffer.
-            {
-                std::lock_guard lock(m_mutex);
-                m_released = k + 1;
-            }
-            m_changed.notify_all();
-            if (last)
-                return;
-        }
-    }
-
-    hash::Digest finish_whole() {
-        m_helper.join();
-        return m_whole.finish();
-    }
-
-    // Ends the helper early (an error) or waits for it.
-    void stop() {
-        {
-            std::lock_guard lock(m_mutex);
-            m_stopping = true;
-        }
-        m_changed.notify_all();
-        if (m_helper.joinable())
-            m_helper.join();
-    }
-
-    const hash::ChunkSizes m_sizes;
-    const size_t m_read_size;
-    ChunkStretch m_ring[k_chunk_ring];
-    hash::Sha256 m_whole;
-    std::mutex m_mutex;
-    std::condition_variable m_changed;
-    size_t m_published = 0; // stretches cut and handed to the helper
-    size_t m_released = 0;  // stretches the helper is done with
-    bool m_stopping = false;
-    std::thread m_helper;
-};
-
 } // namespace
-
-Result<ChunkedContent> chunk_file(ChunkStore& chunks, int fd, const fs::path& what,
-                                  const std::function<void(uint64_t)>& on_bytes, size_t read_size) {
-    ChunkPipeline pipeline(std::max(read_size, hash::ChunkSizes{}.max));
-    return pipeline.run(chunks, fd, what, on_bytes);
-}
 
 Result<std::vector<BlobRef>> put_chunk_lists(const Store& store, const ChunkStore& chunks,
                                              const ChunkedContent& content) {

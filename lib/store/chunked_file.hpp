@@ -30,7 +30,7 @@ struct ChunkedContent {
     std::vector<Chunk> chunks;
 };
 
-// How much of a file chunk_file reads at a time (three such buffers): large
+// How much of a file chunk_file reads at a time (four such buffers): large
 // enough that a syscall and a hand-over between threads are rare, small
 // enough that a stretch is still in the cache when its chunks are hashed.
 inline constexpr size_t k_chunk_read_size = 4u << 20;

@@ -6,7 +6,7 @@
 #include <deque>
 #include <fcntl.h>
 #include <mlci/core/fd.hpp>
-#include <mlci/hash/sha256.hpp>
+#include <mlci/hash/stream_hasher.hpp>
 #include <mlci/store/pack_writer.hpp>
 #include <mutex>
 #include <new>
@@ -40,21 +40,20 @@ AlignedBytes aligned_bytes() {
     return AlignedBytes(p);
 }
 
-// One pack's file, shared by the buffers that hold its bytes. The hasher
-// thread alone touches `sha`, the writer thread alone `fd`, `direct` and
-// `failed` once the pack is open.
+// One pack's file, shared by the buffers that hold its bytes. The writer
+// thread alone touches `fd`, `direct` and `failed` once the pack is open.
 struct PackFile {
     std::filesystem::path path;
     UniqueFd fd;
     bool direct = false;
     bool failed = false;
-    hash::Sha256 sha;
-    std::optional<hash::Digest> digest; // set by the hasher, under the mutex
+    std::shared_ptr<hash::StreamHasher::Stream> sha;
+    std::optional<hash::Digest> digest; // set once hashed, under the mutex
     PackWriter::Closed on_closed;       // set before the pack's last bytes are queued
 };
 
-// A full buffer (or a pack's last bytes) on its way: hashed, and written at
-// `offset` of its pack's file, each by its own thread, in order.
+// A full buffer (or a pack's last bytes) on its way to be written at
+// `offset` of its pack's file (the hasher hashes it meanwhile).
 struct PackWork {
     size_t buffer = 0;
     size_t size = 0;
@@ -102,28 +101,34 @@ Status write_at(PackFile& pack, const uint8_t* data, size_t size, uint64_t offse
 } // namespace
 
 struct PackWriter::Impl {
+    hash::StreamHasher& hasher;
     std::mutex mutex;
     std::condition_variable changed;
     AlignedBytes buffers[k_pack_buffers];
-    int busy[k_pack_buffers] = {}; // stages (hash, write) still to run on a buffer
+    int busy[k_pack_buffers] = {}; // of hashing and writing, what is left to do on a buffer
     size_t current = 0;            // the buffer being filled
     size_t filled = 0;
     std::shared_ptr<PackFile> open; // the pack being appended to
     uint64_t offset = 0;            // of the current buffer in its file
-    std::deque<PackWork> to_hash, to_write;
+    std::deque<PackWork> to_write;
     size_t unfinished = 0; // closed packs not yet finished
     std::optional<Error> error;
     bool stopping = false;
-    std::thread hasher, writer;
+    std::thread writer;
+
+    explicit Impl(hash::StreamHasher& h) : hasher(h) {}
 
     ~Impl() {
-        {
-            std::lock_guard lock(mutex);
-            stopping = true;
-        }
+        std::unique_lock lock(mutex);
+        // The hasher calls back into this object: wait for it, and for the
+        // writer to finish the packs closed.
+        changed.wait(lock, [&] {
+            return unfinished == 0 &&
+                   std::all_of(std::begin(busy), std::end(busy), [](int b) { return b == 0; });
+        });
+        stopping = true;
+        lock.unlock();
         changed.notify_all();
-        if (hasher.joinable())
-            hasher.join();
         if (writer.joinable())
             writer.join();
     }
@@ -131,25 +136,23 @@ struct PackWriter::Impl {
     void start() {
         for (auto& b : buffers)
             b = aligned_bytes();
-        hasher = std::thread([this] { run_hasher(); });
         writer = std::thread([this] { run_writer(); });
     }
 
-    // The next work in `queue`, or nothing once stopping with none left.
-    std::optional<PackWork> next(std::deque<PackWork>& queue) {
+    std::optional<PackWork> next_write() {
         std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return !queue.empty() || stopping; });
-        if (queue.empty())
+        changed.wait(lock, [&] { return !to_write.empty() || stopping; });
+        if (to_write.empty())
             return std::nullopt;
-        auto work = std::move(queue.front());
-        queue.pop_front();
+        auto work = std::move(to_write.front());
+        to_write.pop_front();
         return work;
     }
 
-    void done(const PackWork& work, const Status& status, bool finished) {
+    void done(size_t buffer, const Status& status, bool finished) {
         {
             std::lock_guard lock(mutex);
-            --busy[work.buffer];
+            --busy[buffer];
             if (!status && !error)
                 error = status.error();
             if (finished)
@@ -158,21 +161,8 @@ struct PackWriter::Impl {
         changed.notify_all();
     }
 
-    void run_hasher() {
-        while (auto work = next(to_hash)) {
-            auto& pack = *work->pack;
-            pack.sha.update(buffers[work->buffer].get(), work->size);
-            if (work->last) {
-                auto digest = pack.sha.finish();
-                std::lock_guard lock(mutex);
-                pack.digest = digest;
-            }
-            done(*work, {}, false);
-        }
-    }
-
     void run_writer() {
-        while (auto work = next(to_write)) {
+        while (auto work = next_write()) {
             auto& pack = *work->pack;
             Status status;
             if (!pack.failed) {
@@ -184,7 +174,7 @@ struct PackWriter::Impl {
                 if (status)
                     status = std::move(finished);
             }
-            done(*work, status, work->last);
+            done(work->buffer, status, work->last);
         }
     }
 
@@ -218,32 +208,44 @@ struct PackWriter::Impl {
         return {};
     }
 
+    // Hands the current buffer to the hasher and the writer.
     void submit(bool last) {
+        const size_t buffer = current;
+        const std::span<const uint8_t> bytes(buffers[buffer].get(), filled);
+        auto pack = open;
         {
             std::lock_guard lock(mutex);
-            busy[current] = 2;
-            PackWork work{current, filled, offset, open, last};
-            to_hash.push_back(work);
-            to_write.push_back(std::move(work));
+            busy[buffer] = 2;
+            to_write.push_back({buffer, filled, offset, pack, last});
             if (last)
                 ++unfinished;
         }
         changed.notify_all();
+        hasher.update(pack->sha, bytes, [this, buffer] { done(buffer, {}, false); });
+        if (last)
+            hasher.finish(pack->sha, [this, pack](const hash::Digest& digest) {
+                {
+                    std::lock_guard lock(mutex);
+                    pack->digest = digest;
+                }
+                changed.notify_all();
+            });
         offset += filled;
         current = (current + 1) % k_pack_buffers;
         filled = 0;
     }
 };
 
-PackWriter::PackWriter() : m_impl(std::make_unique<Impl>()) {}
+PackWriter::PackWriter(hash::StreamHasher& hasher) : m_impl(std::make_unique<Impl>(hasher)) {}
 PackWriter::~PackWriter() = default;
 
 Status PackWriter::open(const std::filesystem::path& path) {
     auto& s = *m_impl;
-    if (!s.hasher.joinable())
+    if (!s.writer.joinable())
         s.start();
     auto pack = std::make_shared<PackFile>();
     pack->path = path;
+    pack->sha = s.hasher.open();
     pack->fd.reset(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
     if (!pack->fd)
         return sys_error(errno, fmt::format("cannot create '{}'", path.string()));

@@ -1,11 +1,10 @@
 // The files of the packs being written (chunk_store.hpp). Bytes appended
-// are copied into a ring of buffers; each full buffer is hashed on one
-// thread and written on another, and a closed pack is finished (its file
-// closed, then `on_closed` given its digest) on the writer's thread. The
+// are copied into a ring of buffers; each full buffer is hashed by a
+// StreamHasher (beside a chunked file's whole digest: hash/stream_hasher.hpp)
+// and written on a thread of the writer's own, and a closed pack is finished
+// (its file closed, then `on_closed` given its digest) on that thread. The
 // caller (the chunking pipeline's main thread) thus only copies, and waits
-// only when every buffer is still being hashed or written: the packs'
-// sha256 and their writes run beside the file's and the chunks' hashing,
-// and beside each other.
+// only when every buffer is still being hashed or written.
 //
 // The files are written with O_DIRECT where the file system takes it. A pack
 // must be on disk before the store's sync anyway (ARCHITECTURE.md §2), so
@@ -23,13 +22,15 @@
 #include <memory>
 #include <mlci/core/error.hpp>
 #include <mlci/hash/digest.hpp>
+#include <mlci/hash/stream_hasher.hpp>
 #include <span>
 
 namespace mlci::store {
 
 class PackWriter {
 public:
-    PackWriter();
+    // Hashes the packs through `hasher`, which must outlive the writer.
+    explicit PackWriter(hash::StreamHasher& hasher);
     // Finishes the packs closed so far, then stops the threads. A pack open
     // and not closed is left as written; its caller removes it.
     ~PackWriter();

@@ -37,7 +37,8 @@ TEST_CASE("a pack writer writes and hashes the bytes appended, whatever their si
     // Sizes around the 4 KiB blocks of direct writes and the 4 MiB buffers.
     std::vector<size_t> sizes = {
         1, 4095, 4096, 4097, mib * 4 - 1, mib * 4, mib * 4 + 1, 8 * mib, 21 * mib + 12345};
-    PackWriter writer;
+    hash::StreamHasher hasher;
+    PackWriter writer(hasher);
     std::vector<std::optional<hash::Digest>> digests(sizes.size());
     std::vector<std::string> contents;
     // Packs closed one after another and finished together, as a large add
@@ -64,7 +65,8 @@ TEST_CASE("a pack writer writes and hashes the bytes appended, whatever their si
 
 TEST_CASE("a pack writer reports what failed when a pack was finished", "[store][pack]") {
     testing::TempDir dir;
-    PackWriter writer;
+    hash::StreamHasher hasher;
+    PackWriter writer(hasher);
     REQUIRE(writer.open(dir / "p"));
     const std::string bytes = "chunk bytes";
     REQUIRE(writer.append(std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size())));
