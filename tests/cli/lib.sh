@@ -48,3 +48,11 @@ expect_eq() {
 }
 
 pass() { echo "PASS: $(basename "$0")"; }
+
+# flip_byte FILE OFFSET: changes the byte at OFFSET, whatever it was (writing
+# a fixed byte into random data leaves it unchanged once in 256 runs).
+flip_byte() {
+    /usr/bin/python3 -c 'import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(int(sys.argv[2])); b = f.read(1); f.seek(int(sys.argv[2])); f.write(bytes([b[0] ^ 0xff]))' "$1" "$2"
+}

@@ -19,7 +19,7 @@ json_field() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.ar
 expect_exit 0 mlci data-version add data
 sha256sum data/big.bin >"$SCRATCH/v1.sum"
 before=$(store_size)
-printf 'X' | dd of=data/big.bin bs=1 seek=40000000 conv=notrunc status=none
+flip_byte data/big.bin 40000000
 expect_exit 0 mlci data-version add data
 expect_eq "$(cat "$SCRATCH/out")" "data:v2" "reference"
 sha256sum data/big.bin >"$SCRATCH/v2.sum"

@@ -72,7 +72,7 @@ expect_exit 0 mlci verify
 mkdir "$SCRATCH/elsewhere" && cd "$SCRATCH/elsewhere"
 git init -q && mlci init -q >/dev/null
 cp -r "$SCRATCH/project/data" data
-printf 'X' | dd of=data/c.bin bs=1 seek=4000000 conv=notrunc status=none
+flip_byte data/c.bin 4000000
 expect_exit 0 mlci data-version add data -j 1
 (cd data && sha256sum a.bin b.bin c.bin small.txt) >"$SCRATCH/v2.sum"
 # A cut in the middle of the pack's upload, on every attempt: the push
