@@ -95,6 +95,7 @@ public:
                 out.chunks.push_back({s.ids[i], placed});
                 consumed += len;
             }
+            hash_whole(k);
             out.size += consumed;
             if (on_bytes && consumed > 0)
                 on_bytes(consumed);
@@ -120,7 +121,7 @@ private:
     }
 
     // Reads stretch `k` (after `before`'s unfinished chunk), cuts it and
-    // hands it to the helper and to the whole file's hasher.
+    // hands it to the helper.
     Status fill(size_t k, ChunkStretch* before, int fd, const fs::path& what) {
         // The buffer's last stretch (k - k_chunk_ring) must be done with:
         // its chunks hashed by the helper, its bytes by the hasher.
@@ -151,19 +152,31 @@ private:
         {
             std::lock_guard lock(m_mutex);
             m_published = k + 1;
-            ++m_whole_pending;
         }
         m_changed.notify_all();
-        // The hasher calls back on its thread once it is done with the bytes.
-        m_hasher.update(m_whole, std::span<const uint8_t>(s.bytes.get() + s.carried, n), [this, k] {
-            {
-                std::lock_guard lock(m_mutex);
-                m_whole_hashed = k + 1;
-                --m_whole_pending;
-            }
-            m_changed.notify_all();
-        });
         return {};
+    }
+
+    // Hands the bytes read for stretch `k` to the whole file's hasher, once
+    // its new chunks went to the packs: the hasher then has the file's bytes
+    // and the packs' at the same time, to hash side by side. It calls back
+    // on its thread once it is done with them.
+    void hash_whole(size_t k) {
+        auto& s = stretch(k);
+        {
+            std::lock_guard lock(m_mutex);
+            ++m_whole_pending;
+        }
+        m_hasher.update(m_whole,
+                        std::span<const uint8_t>(s.bytes.get() + s.carried, s.have - s.carried),
+                        [this, k] {
+                            {
+                                std::lock_guard lock(m_mutex);
+                                m_whole_hashed = k + 1;
+                                --m_whole_pending;
+                            }
+                            m_changed.notify_all();
+                        });
     }
 
     // Hashes chunks of `s` until none is left to take, several at a time
