@@ -95,6 +95,8 @@ public:
                 out.chunks.push_back({s.ids[i], placed});
                 consumed += len;
             }
+            // The packs' new bytes and the file's go to the hasher together.
+            chunks.hash_pending();
             hash_whole(k);
             out.size += consumed;
             if (on_bytes && consumed > 0)
@@ -157,10 +159,10 @@ private:
         return {};
     }
 
-    // Hands the bytes read for stretch `k` to the whole file's hasher, once
-    // its new chunks went to the packs: the hasher then has the file's bytes
-    // and the packs' at the same time, to hash side by side. It calls back
-    // on its thread once it is done with them.
+    // Hands the bytes read for stretch `k` to the whole file's hasher, right
+    // after its new chunks' bytes went there for the packs: the hasher then
+    // has the two at the same time, to hash side by side. It calls back on
+    // its thread once it is done with them.
     void hash_whole(size_t k) {
         auto& s = stretch(k);
         {
@@ -170,11 +172,12 @@ private:
         m_hasher.update(m_whole,
                         std::span<const uint8_t>(s.bytes.get() + s.carried, s.have - s.carried),
                         [this, k] {
-                            {
-                                std::lock_guard lock(m_mutex);
-                                m_whole_hashed = k + 1;
-                                --m_whole_pending;
-                            }
+                            // Notified under the lock: once it is released,
+                            // the pipeline may end, and nothing here is
+                            // touched after that.
+                            std::lock_guard lock(m_mutex);
+                            m_whole_hashed = k + 1;
+                            --m_whole_pending;
                             m_changed.notify_all();
                         });
     }
@@ -226,10 +229,8 @@ private:
     hash::Digest finish_whole() {
         std::optional<hash::Digest> digest;
         m_hasher.finish(m_whole, [&](const hash::Digest& d) {
-            {
-                std::lock_guard lock(m_mutex);
-                digest = d;
-            }
+            std::lock_guard lock(m_mutex);
+            digest = d;
             m_changed.notify_all();
         });
         wait_until([&] { return digest.has_value(); });

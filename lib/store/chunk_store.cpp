@@ -262,6 +262,11 @@ hash::StreamHasher& ChunkStore::hasher() {
     return m_impl->hasher;
 }
 
+void ChunkStore::hash_pending() {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->writer.hash_appended();
+}
+
 const BlobRef& ChunkStore::pack(uint32_t slot) const {
     return m_impl->packs[slot];
 }

@@ -42,6 +42,9 @@ public:
     // The thread that hashes the packs as they are written: a chunked file's
     // whole digest is hashed there too, beside them (hash/stream_hasher.hpp).
     hash::StreamHasher& hasher();
+    // Hands the bytes of the new chunks put so far to the hasher now (see
+    // PackWriter::hash_appended), to go beside bytes the caller hands it next.
+    void hash_pending();
 
 private:
     struct Impl;

@@ -100,14 +100,26 @@ Status write_at(PackFile& pack, const uint8_t* data, size_t size, uint64_t offse
 
 } // namespace
 
+// What a buffer holds and what is left to do with it before it can be
+// filled again: its bytes handed to the hasher and hashed, and written.
+struct PackBuffer {
+    std::shared_ptr<PackFile> pack;
+    size_t size = 0;   // bytes in it so far
+    size_t handed = 0; // of them, handed to the hasher
+    int hashing = 0;   // pieces handed and not yet hashed
+    bool writing = false;
+};
+
 struct PackWriter::Impl {
     hash::StreamHasher& hasher;
     std::mutex mutex;
     std::condition_variable changed;
     AlignedBytes buffers[k_pack_buffers];
-    int busy[k_pack_buffers] = {}; // of hashing and writing, what is left to do on a buffer
-    size_t current = 0;            // the buffer being filled
-    size_t filled = 0;
+    PackBuffer uses[k_pack_buffers];
+    size_t current = 0;             // the buffer being filled
+    bool taken = false;             // the current buffer holds the open pack's bytes
+    uint64_t taken_count = 0;       // buffers given to packs so far, in ring order
+    uint64_t handed_count = 0;      // of them, those all of whose bytes went to the hasher
     std::shared_ptr<PackFile> open; // the pack being appended to
     uint64_t offset = 0;            // of the current buffer in its file
     std::deque<PackWork> to_write;
@@ -124,7 +136,8 @@ struct PackWriter::Impl {
         // writer to finish the packs closed.
         changed.wait(lock, [&] {
             return unfinished == 0 &&
-                   std::all_of(std::begin(busy), std::end(busy), [](int b) { return b == 0; });
+                   std::all_of(std::begin(uses), std::end(uses),
+                               [](const PackBuffer& u) { return u.hashing == 0 && !u.writing; });
         });
         stopping = true;
         lock.unlock();
@@ -149,10 +162,10 @@ struct PackWriter::Impl {
         return work;
     }
 
-    void done(size_t buffer, const Status& status, bool finished) {
+    void written(size_t buffer, const Status& status, bool finished) {
         {
             std::lock_guard lock(mutex);
-            --busy[buffer];
+            uses[buffer].writing = false;
             if (!status && !error)
                 error = status.error();
             if (finished)
@@ -174,7 +187,7 @@ struct PackWriter::Impl {
                 if (status)
                     status = std::move(finished);
             }
-            done(work->buffer, status, work->last);
+            written(work->buffer, status, work->last);
         }
     }
 
@@ -199,40 +212,66 @@ struct PackWriter::Impl {
         return pack.on_closed(*pack.digest);
     }
 
-    // Waits until the current buffer is free to fill.
+    // Hands the bytes of buffer `b` not handed yet to the hasher.
+    void hand(size_t b) {
+        auto& use = uses[b];
+        const size_t from = use.handed;
+        if (from == use.size)
+            return;
+        {
+            std::lock_guard lock(mutex);
+            ++use.hashing;
+        }
+        use.handed = use.size;
+        // The callbacks notify under the lock: once it is released, the
+        // destructor may go on, and nothing here is touched after that.
+        hasher.update(use.pack->sha,
+                      std::span<const uint8_t>(buffers[b].get() + from, use.size - from),
+                      [this, b] {
+                          std::lock_guard lock(mutex);
+                          --uses[b].hashing;
+                          changed.notify_all();
+                      });
+    }
+
+    // Hands every byte appended and not handed yet to the hasher, buffer
+    // by buffer in the order they were filled (the order of the packs' bytes).
+    void hand_all() {
+        for (uint64_t i = handed_count; i < taken_count; ++i) {
+            hand(i % k_pack_buffers);
+            if (!(taken && i + 1 == taken_count)) // the one being filled is not done
+                handed_count = i + 1;
+        }
+    }
+
+    // Waits until the next buffer is free to fill, and gives it to the open
+    // pack.
     Status take_buffer() {
+        current = taken_count % k_pack_buffers;
+        if (handed_count + k_pack_buffers <= taken_count)
+            hand_all(); // the ring came round to bytes still waiting for the hasher
         std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return busy[current] == 0; });
+        changed.wait(lock, [&] { return uses[current].hashing == 0 && !uses[current].writing; });
         if (error)
             return std::unexpected(*error);
+        uses[current] = {open, 0, 0, 0, false};
+        ++taken_count;
+        taken = true;
         return {};
     }
 
-    // Hands the current buffer to the hasher and the writer.
+    // Hands the current buffer to the writer.
     void submit(bool last) {
-        const size_t buffer = current;
-        const std::span<const uint8_t> bytes(buffers[buffer].get(), filled);
-        auto pack = open;
         {
             std::lock_guard lock(mutex);
-            busy[buffer] = 2;
-            to_write.push_back({buffer, filled, offset, pack, last});
+            uses[current].writing = true;
+            to_write.push_back({current, uses[current].size, offset, open, last});
             if (last)
                 ++unfinished;
         }
         changed.notify_all();
-        hasher.update(pack->sha, bytes, [this, buffer] { done(buffer, {}, false); });
-        if (last)
-            hasher.finish(pack->sha, [this, pack](const hash::Digest& digest) {
-                {
-                    std::lock_guard lock(mutex);
-                    pack->digest = digest;
-                }
-                changed.notify_all();
-            });
-        offset += filled;
-        current = (current + 1) % k_pack_buffers;
-        filled = 0;
+        offset += uses[current].size;
+        taken = false;
     }
 };
 
@@ -255,30 +294,40 @@ Status PackWriter::open(const std::filesystem::path& path) {
     pack->direct = flags >= 0 && ::fcntl(pack->fd.get(), F_SETFL, flags | O_DIRECT) == 0;
     s.open = std::move(pack);
     s.offset = 0;
-    s.filled = 0;
     return {};
 }
 
 Status PackWriter::append(std::span<const uint8_t> bytes) {
     auto& s = *m_impl;
     while (!bytes.empty()) {
-        if (s.filled == 0)
+        if (!s.taken)
             MLCI_TRY(s.take_buffer());
-        size_t n = std::min(bytes.size(), k_pack_buffer - s.filled);
-        std::memcpy(s.buffers[s.current].get() + s.filled, bytes.data(), n);
-        s.filled += n;
+        auto& use = s.uses[s.current];
+        size_t n = std::min(bytes.size(), k_pack_buffer - use.size);
+        std::memcpy(s.buffers[s.current].get() + use.size, bytes.data(), n);
+        use.size += n;
         bytes = bytes.subspan(n);
-        if (s.filled == k_pack_buffer)
+        if (use.size == k_pack_buffer)
             s.submit(false);
     }
     return {};
 }
 
+void PackWriter::hash_appended() {
+    m_impl->hand_all();
+}
+
 Status PackWriter::close(Closed on_closed) {
     auto& s = *m_impl;
-    if (s.filled == 0)
+    if (!s.taken)
         MLCI_TRY(s.take_buffer());
     s.open->on_closed = std::move(on_closed);
+    s.hand_all();
+    s.hasher.finish(s.open->sha, [&s, pack = s.open](const hash::Digest& digest) {
+        std::lock_guard lock(s.mutex);
+        pack->digest = digest;
+        s.changed.notify_all();
+    });
     s.submit(true);
     s.open.reset();
     return {};

@@ -1,8 +1,8 @@
 // The files of the packs being written (chunk_store.hpp). Bytes appended
-// are copied into a ring of buffers; each full buffer is hashed by a
-// StreamHasher (beside a chunked file's whole digest: hash/stream_hasher.hpp)
-// and written on a thread of the writer's own, and a closed pack is finished
-// (its file closed, then `on_closed` given its digest) on that thread. The
+// are copied into a ring of buffers; they are hashed by a StreamHasher
+// (beside a chunked file's whole digest: hash/stream_hasher.hpp), and each
+// full buffer is written on a thread of the writer's own, where a closed pack
+// is finished too (its file closed, then `on_closed` given its digest). The
 // caller (the chunking pipeline's main thread) thus only copies, and waits
 // only when every buffer is still being hashed or written.
 //
@@ -43,6 +43,11 @@ public:
     // Appends `bytes` to the open pack. An error of an earlier write (of
     // any pack) may surface here.
     Status append(std::span<const uint8_t> bytes);
+    // Hands the bytes appended so far to the hasher now. Left alone, they go
+    // when their pack closes or the ring of buffers comes round to them: a
+    // caller that hashes a stream of its own on the same hasher hands its
+    // bytes over at the same time, so that the two are hashed side by side.
+    void hash_appended();
     // Ends the open pack and returns at once: once its bytes are written, its
     // file is closed and `on_closed` called with the sha256 of its bytes, on
     // the writer's thread. A pack whose write fails is removed instead.

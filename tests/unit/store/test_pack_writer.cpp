@@ -13,14 +13,17 @@ using namespace mlci::store;
 
 namespace {
 
-// Appends `content` to a new pack at `path` in pieces of `piece` bytes and
-// closes it; its digest goes to `digest`.
+// Appends `content` to a new pack at `path` in pieces of `piece` bytes
+// (handing them to the hasher after each when `hand`) and closes it; its
+// digest goes to `digest`.
 void write_pack(PackWriter& writer, const fs::path& path, const std::string& content, size_t piece,
-                std::optional<hash::Digest>& digest) {
+                bool hand, std::optional<hash::Digest>& digest) {
     REQUIRE(writer.open(path));
     for (size_t at = 0; at < content.size(); at += piece) {
         auto n = std::min(piece, content.size() - at);
         REQUIRE(writer.append(std::span(reinterpret_cast<const uint8_t*>(content.data()) + at, n)));
+        if (hand)
+            writer.hash_appended();
     }
     REQUIRE(writer.close([&digest](const hash::Digest& d) -> Status {
         digest = d;
@@ -37,6 +40,9 @@ TEST_CASE("a pack writer writes and hashes the bytes appended, whatever their si
     // Sizes around the 4 KiB blocks of direct writes and the 4 MiB buffers.
     std::vector<size_t> sizes = {
         1, 4095, 4096, 4097, mib * 4 - 1, mib * 4, mib * 4 + 1, 8 * mib, 21 * mib + 12345};
+    // The bytes go to the hasher as buffers fill, or after each piece.
+    const bool hand = GENERATE(false, true);
+    CAPTURE(hand);
     hash::StreamHasher hasher;
     PackWriter writer(hasher);
     std::vector<std::optional<hash::Digest>> digests(sizes.size());
@@ -46,7 +52,7 @@ TEST_CASE("a pack writer writes and hashes the bytes appended, whatever their si
     for (size_t i = 0; i < sizes.size(); ++i) {
         CAPTURE(sizes[i]);
         contents.push_back(testing::random_bytes(sizes[i], i));
-        write_pack(writer, dir / std::to_string(i), contents[i], i % 2 ? 65537 : 3 * mib + 1,
+        write_pack(writer, dir / std::to_string(i), contents[i], i % 2 ? 65537 : 3 * mib + 1, hand,
                    digests[i]);
     }
     REQUIRE(writer.wait());
