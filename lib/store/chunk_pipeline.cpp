@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <mlci/core/bulk_buffer.hpp>
 #include <mlci/hash/chunker.hpp>
 #include <mlci/hash/sha256_lanes.hpp>
 #include <mlci/hash/stream_hasher.hpp>
@@ -51,7 +52,7 @@ struct ChunkCut {
 // One stretch of the file in a buffer: `carried` bytes of an unfinished
 // chunk copied from the stretch before, then the bytes read for it.
 struct ChunkStretch {
-    std::unique_ptr<uint8_t[]> bytes;
+    BulkBuffer bytes;
     size_t carried = 0;
     size_t have = 0;
     bool at_end = false;
@@ -70,7 +71,7 @@ public:
     ChunkPipeline(size_t read_size, hash::StreamHasher& hasher)
         : m_read_size(read_size), m_hasher(hasher), m_whole(hasher.open()) {
         for (auto& s : m_ring)
-            s.bytes = std::make_unique_for_overwrite<uint8_t[]>(read_size + m_sizes.max);
+            s.bytes = bulk_buffer(read_size + m_sizes.max);
         m_helper = std::thread([this] { run_helper(); });
     }
     ~ChunkPipeline() { stop(); }

@@ -1,15 +1,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <condition_variable>
-#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <fcntl.h>
+#include <mlci/core/bulk_buffer.hpp>
 #include <mlci/core/fd.hpp>
 #include <mlci/hash/stream_hasher.hpp>
 #include <mlci/store/pack_writer.hpp>
 #include <mutex>
-#include <new>
 #include <optional>
 #include <thread>
 #include <unistd.h>
@@ -18,27 +17,16 @@ namespace mlci::store {
 
 namespace {
 
-// O_DIRECT wants the memory, the file offset and the length aligned to the
-// device's logical block; 4 KiB is that or a multiple of it on the devices
-// in use (a device that wants more refuses, and the writes fall back).
+// O_DIRECT wants the memory (a bulk buffer: 2 MiB), the file offset and the
+// length aligned to the device's logical block; 4 KiB is that or a multiple
+// of it on the devices in use (a device that wants more refuses, and the
+// writes fall back).
 constexpr size_t k_direct_align = 4096;
 // Large enough that a write's fixed cost is small and the disk gets long
 // runs; four, so that a pack being finished and the next one's first bytes
 // are in flight together while the caller fills another.
 constexpr size_t k_pack_buffer = 4u << 20;
 constexpr size_t k_pack_buffers = 4;
-
-struct FreeAligned {
-    void operator()(uint8_t* p) const { std::free(p); }
-};
-using AlignedBytes = std::unique_ptr<uint8_t, FreeAligned>;
-
-AlignedBytes aligned_bytes() {
-    auto* p = static_cast<uint8_t*>(std::aligned_alloc(k_direct_align, k_pack_buffer));
-    if (!p)
-        throw std::bad_alloc();
-    return AlignedBytes(p);
-}
 
 // One pack's file, shared by the buffers that hold its bytes. The writer
 // thread alone touches `fd`, `direct` and `failed` once the pack is open.
@@ -114,7 +102,7 @@ struct PackWriter::Impl {
     hash::StreamHasher& hasher;
     std::mutex mutex;
     std::condition_variable changed;
-    AlignedBytes buffers[k_pack_buffers];
+    BulkBuffer buffers[k_pack_buffers];
     PackBuffer uses[k_pack_buffers];
     size_t current = 0;             // the buffer being filled
     bool taken = false;             // the current buffer holds the open pack's bytes
@@ -148,7 +136,7 @@ struct PackWriter::Impl {
 
     void start() {
         for (auto& b : buffers)
-            b = aligned_bytes();
+            b = bulk_buffer(k_pack_buffer);
         writer = std::thread([this] { run_writer(); });
     }
 
