@@ -1,8 +1,8 @@
 // mlci log and mlci metrics diff: reading runs.
 #include "context.hpp"
 
-#include <mlci/run/history.hpp>
-#include <mlci/run/query.hpp>
+#include <mlci/train/history.hpp>
+#include <mlci/train/query.hpp>
 
 namespace mlci::cli {
 
@@ -34,20 +34,20 @@ void register_run_log(CLI::App& app, Context& ctx) {
     cmd->add_option("--limit", flags->limit, "Show at most this many runs, newest first")
         ->type_name("N");
     cmd->callback([&ctx, flags] {
-        std::vector<run::RunFilter> filters;
+        std::vector<train::RunFilter> filters;
         for (auto& f : flags->filters)
-            filters.push_back(value_or_throw(run::parse_run_filter(f)));
-        std::optional<run::SortKey> sort;
+            filters.push_back(value_or_throw(train::parse_run_filter(f)));
+        std::optional<train::SortKey> sort;
         if (!flags->sort.empty())
-            sort = value_or_throw(run::parse_sort_key(flags->sort));
-        auto runs = value_or_throw(run::list_runs(ctx.store(), flags->name));
-        std::erase_if(runs, [&](const run::Run& r) { return !run::matches(r, filters); });
+            sort = value_or_throw(train::parse_sort_key(flags->sort));
+        auto runs = value_or_throw(train::list_runs(ctx.store(), flags->name));
+        std::erase_if(runs, [&](const train::Run& r) { return !train::matches(r, filters); });
         if (sort)
-            run::sort_runs(runs, *sort);
+            train::sort_runs(runs, *sort);
         if (flags->limit > 0 && runs.size() > flags->limit)
             runs.resize(flags->limit);
         if (ctx.options.json) {
-            ctx.out.json(run::runs_json(runs));
+            ctx.out.json(train::runs_json(runs));
             return;
         }
         if (runs.empty()) {
@@ -56,7 +56,7 @@ void register_run_log(CLI::App& app, Context& ctx) {
                                                : fmt::format("no runs named '{}'", flags->name));
             return;
         }
-        print_table(ctx.out, run::log_table(runs, flags->metrics));
+        print_table(ctx.out, train::log_table(runs, flags->metrics));
     });
     ctx.document(
         {"log",
@@ -94,11 +94,11 @@ void register_metrics(CLI::App& app, Context& ctx) {
     cmd->add_flag("-a,--all", flags->all, "Show unchanged params too");
     cmd->callback([&ctx, flags] {
         auto& store = ctx.store();
-        std::vector<run::Run> runs;
+        std::vector<train::Run> runs;
         for (auto& ref : flags->refs)
-            runs.push_back(value_or_throw(run::load_run_named(store, ctx.resolve(ref))));
+            runs.push_back(value_or_throw(train::load_run_named(store, ctx.resolve(ref))));
         if (runs.size() == 1) {
-            auto prev = value_or_throw(run::previous_run(store, runs.front()));
+            auto prev = value_or_throw(train::previous_run(store, runs.front()));
             if (!prev)
                 throw Failure({Exit::usage,
                                fmt::format("'{}' is the first run of its name: give a second run "
@@ -107,13 +107,13 @@ void register_metrics(CLI::App& app, Context& ctx) {
             runs.insert(runs.begin(), std::move(*prev));
         }
         if (ctx.options.json) {
-            ctx.out.json(run::comparison_json(runs, flags->all));
+            ctx.out.json(train::comparison_json(runs, flags->all));
             return;
         }
         if (std::all_of(runs.begin(), runs.end(),
-                        [](const run::Run& r) { return r.record.metrics.empty(); }))
+                        [](const train::Run& r) { return r.record.metrics.empty(); }))
             ctx.out.note("none of the runs reports metrics");
-        print_table(ctx.out, run::comparison_table(runs, flags->all));
+        print_table(ctx.out, train::comparison_table(runs, flags->all));
     });
     ctx.document(
         {"metrics",

@@ -5,9 +5,9 @@
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/deploy/baseline.hpp>
-#include <mlci/gate/run.hpp>
 #include <mlci/report/mr_report.hpp>
-#include <mlci/run/history.hpp>
+#include <mlci/train/history.hpp>
+#include <mlci/validate/run_summary.hpp>
 #include <sstream>
 
 namespace mlci::cli {
@@ -31,13 +31,13 @@ store::IndexEntry find_run(Context& ctx, const config::ProjectConfig& config,
                            const std::string& ref) {
     auto& store = ctx.store();
     if (!ref.empty())
-        return value_or_throw(gate::run_behind(store, ctx.resolve(ref)));
+        return value_or_throw(validate::run_behind(store, ctx.resolve(ref)));
     if (config.train && !config.train->name.empty()) {
         std::istringstream none;
         if (auto e = store::resolve(store, config.train->name + ":latest", none))
             return *e;
     }
-    auto runs = value_or_throw(run::list_runs(store, ""));
+    auto runs = value_or_throw(train::list_runs(store, ""));
     if (runs.empty())
         throw Failure({Exit::usage, "no runs in the store to report on (record one with 'mlci "
                                     "train', or name a run)"});
@@ -47,7 +47,7 @@ store::IndexEntry find_run(Context& ctx, const config::ProjectConfig& config,
 // --baseline: a reference, or an environment's deployed package.
 store::IndexEntry find_baseline(Context& ctx, const std::string& text) {
     auto target = value_or_throw(deploy::resolve_baseline(ctx.store(), text));
-    return value_or_throw(gate::run_behind(ctx.store(), target.entry));
+    return value_or_throw(validate::run_behind(ctx.store(), target.entry));
 }
 
 void write_file(const fs::path& path, const std::string& content) {

@@ -5,18 +5,18 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <mlci/check/test_run.hpp>
 #include <mlci/config/project_config.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/core/text.hpp>
 #include <mlci/junit/junit.hpp>
+#include <mlci/test/test.hpp>
 
 namespace mlci::cli {
 
 namespace {
 
 struct TestFlags {
-    check::TestOptions test;
+    test::TestOptions options;
     // The positionals: CLI11 fills `first`, then `rest`. A second positional
     // keeps '--' in this command once REF is given (`test REF -- CMD`).
     std::string first;
@@ -34,7 +34,7 @@ void print_case_failures(Output& out, const junit::TestSuite& s) {
         }
 }
 
-void print_summary(Output& out, const check::TestRun& run, bool verbose) {
+void print_summary(Output& out, const test::TestRun& run, bool verbose) {
     for (auto& s : run.suites) {
         auto c = s.counts();
         if (s.no_report) {
@@ -66,9 +66,9 @@ void print_summary(Output& out, const check::TestRun& run, bool verbose) {
                 if (!c.failed() && !verbose)
                     continue;
                 auto where = d.files.size() > 1 ? f.path + ": " : std::string();
-                auto word = c.failed()                             ? out.paint("FAIL", "red")
-                            : c.outcome == check::Outcome::skipped ? "skip"
-                                                                   : out.paint("ok", "green");
+                auto word = c.failed()                            ? out.paint("FAIL", "red")
+                            : c.outcome == test::Outcome::skipped ? "skip"
+                                                                  : out.paint("ok", "green");
                 out.note(fmt::format("  {} {}{}: {}", word, where, c.title(), c.message));
                 for (auto& e : c.examples)
                     out.note("      " + e);
@@ -83,22 +83,22 @@ void split_words(const Context& ctx, TestFlags& flags) {
     std::vector<std::string> words = flags.rest;
     if (!flags.first.empty())
         words.insert(words.begin(), flags.first);
-    value_or_throw(check::take_positionals(flags.test, words, ctx.words_after_separator(),
-                                           std::filesystem::current_path()));
+    value_or_throw(test::take_positionals(flags.options, words, ctx.words_after_separator(),
+                                          std::filesystem::current_path()));
 }
 
 void run_test(Context& ctx, TestFlags& flags) {
     split_words(ctx, flags);
     auto& store = ctx.store();
     auto config = value_or_throw(config::find_project_config(std::filesystem::current_path()));
-    auto plan = value_or_throw(check::plan_tests(store, config, flags.test, std::cin));
+    auto plan = value_or_throw(test::plan_tests(store, config, flags.options, std::cin));
     ctx.check_tag_kinds(flags.tags, store::k_type_test_report);
 
-    check::TestCallbacks callbacks;
-    callbacks.on_suite_start = [&](const check::SuiteSpec& s) {
+    test::TestCallbacks callbacks;
+    callbacks.on_suite_start = [&](const test::SuiteSpec& s) {
         ctx.out.note(
             fmt::format("running suite '{}': {}", s.name,
-                        check::command_line(check::with_junit_report(s.command, "$MLCI_JUNIT"))));
+                        test::command_line(test::with_junit_report(s.command, "$MLCI_JUNIT"))));
     };
     // The suites' output goes to stderr: stdout carries only the result.
     callbacks.on_output = [&](std::string_view chunk) {
@@ -108,10 +108,10 @@ void run_test(Context& ctx, TestFlags& flags) {
         }
     };
     callbacks.reporter = ctx.out.reporter();
-    auto run = value_or_throw(check::run_tests(store, plan, callbacks));
+    auto run = value_or_throw(test::run_tests(store, plan, callbacks));
     ctx.out.end_progress();
     auto desc =
-        value_or_throw(check::store_test_report(store, run, Context::exact_tags(flags.tags)));
+        value_or_throw(test::store_test_report(store, run, Context::exact_tags(flags.tags)));
     auto reference = ctx.tag_versions(desc, flags.tags);
 
     if (!flags.junit.empty()) {
@@ -131,7 +131,7 @@ void run_test(Context& ctx, TestFlags& flags) {
         plural(counts.tests, "test"), counts.failures, plural(counts.errors, "error"),
         counts.skipped));
     if (ctx.options.json) {
-        auto doc = check::to_json(run, &store);
+        auto doc = test::to_json(run, &store);
         doc["reference"] = reference;
         doc["digest"] = desc.digest.str();
         if (!flags.junit.empty())
@@ -150,7 +150,7 @@ void register_test(CLI::App& app, Context& ctx) {
     auto flags = std::make_shared<TestFlags>();
     auto* cmd = app.add_subcommand("test", "Run test suites and data checks; store a test report");
     cmd->group("Pipeline");
-    auto& t = flags->test;
+    auto& t = flags->options;
     cmd->add_option("ref", flags->first,
                     "The dataset or run under test (default: the datasets that mlci.yaml's "
                     "test.data names)")

@@ -10,10 +10,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <mlci/core/fs.hpp>
-#include <mlci/run/params.hpp>
-#include <mlci/run/stages.hpp>
-#include <mlci/run/train.hpp>
-#include <mlci/run/train_json.hpp>
+#include <mlci/train/params.hpp>
+#include <mlci/train/stages.hpp>
+#include <mlci/train/train.hpp>
+#include <mlci/train/train_json.hpp>
 #include <unistd.h>
 
 namespace mlci::cli {
@@ -21,21 +21,21 @@ namespace mlci::cli {
 namespace {
 
 struct TrainFlags {
-    run::TrainOptions train;
+    train::TrainOptions options;
     std::vector<std::string> command;
     std::string params_file, metrics;
     std::optional<std::chrono::milliseconds> timeout;
 };
 
-void print_result(Context& ctx, const run::TrainResult& result) {
+void print_result(Context& ctx, const train::TrainResult& result) {
     for (auto& t : result.runs) {
-        if (t.record.status == run::RunStatus::succeeded)
+        if (t.record.status == train::RunStatus::succeeded)
             ctx.out.note(summary(t));
         else
             ctx.out.warn(summary(t));
     }
     if (ctx.options.json) {
-        ctx.out.json(run::to_json(result));
+        ctx.out.json(train::to_json(result));
         return;
     }
     if (result.selected) {
@@ -49,7 +49,7 @@ void print_result(Context& ctx, const run::TrainResult& result) {
 }
 
 void run_train(Context& ctx, TrainFlags& flags) {
-    auto& options = flags.train;
+    auto& options = flags.options;
     options.cwd = std::filesystem::current_path();
     options.explain = options.explain || ctx.options.verbose > 0;
     if (!flags.command.empty()) {
@@ -71,7 +71,7 @@ void run_train(Context& ctx, TrainFlags& flags) {
         };
     // Words before any '--' name stages when mlci.yaml has them; after '--', a command.
     bool dashes = std::ranges::find(ctx.args, "--") != ctx.args.end();
-    if (!dashes && value_or_throw(run::has_stages(options.cwd))) {
+    if (!dashes && value_or_throw(train::has_stages(options.cwd))) {
         options.command = {};
         run_train_stages(ctx, options, flags.command);
         return;
@@ -80,7 +80,7 @@ void run_train(Context& ctx, TrainFlags& flags) {
         ctx.out.note("note: --select without --grid or --sample picks among one run");
 
     auto& store = ctx.store();
-    auto result = value_or_throw(run::train(store, options, ctx.out.reporter()));
+    auto result = value_or_throw(train::train_command(store, options, ctx.out.reporter()));
     print_result(ctx, result);
     // (A shard with no trial of its own has nothing to pick from: not a failure.)
     if (!options.select.empty() && !result.selected && !result.interrupted && result.planned > 0) {
@@ -105,7 +105,7 @@ void run_train(Context& ctx, TrainFlags& flags) {
 
 void register_train(CLI::App& app, Context& ctx) {
     auto flags = std::make_shared<TrainFlags>();
-    auto& o = flags->train;
+    auto& o = flags->options;
     auto* cmd = app.add_subcommand("train", "Run a training command as a recorded, cached run");
     cmd->group("Pipeline");
     cmd->add_option("command", flags->command,

@@ -4,8 +4,8 @@
 
 #include <csignal>
 #include <cstdio>
-#include <mlci/run/stages.hpp>
-#include <mlci/run/train_json.hpp>
+#include <mlci/train/stages.hpp>
+#include <mlci/train/train_json.hpp>
 
 namespace mlci::cli {
 
@@ -13,13 +13,13 @@ namespace {
 
 // "stage fit: ran, iris/fit:v2: succeeded (...)"; a reused or failed run's
 // summary says so itself ("iris/fit:v1: reused (...)", "...: failed (...)").
-void say_stage(Context& ctx, const run::StageResult& s) {
+void say_stage(Context& ctx, const train::StageResult& s) {
     if (!s.run)
         return;
     auto& t = *s.run;
-    bool ran = !t.cached && s.outcome == run::StageOutcome::succeeded;
+    bool ran = !t.cached && s.outcome == train::StageOutcome::succeeded;
     auto line = fmt::format("stage {}: {}{}", s.stage, ran ? "ran, " : "", summary(t));
-    if (s.outcome == run::StageOutcome::succeeded)
+    if (s.outcome == train::StageOutcome::succeeded)
         ctx.out.note(line);
     else
         ctx.out.warn(line);
@@ -27,20 +27,20 @@ void say_stage(Context& ctx, const run::StageResult& s) {
 
 } // namespace
 
-void run_train_stages(Context& ctx, const run::TrainOptions& options,
+void run_train_stages(Context& ctx, const train::TrainOptions& options,
                       const std::vector<std::string>& wanted) {
     auto& store = ctx.store();
-    auto result =
-        value_or_throw(run::train_stages(store, options, wanted, ctx.out.reporter(),
-                                         [&](const run::StageResult& s) { say_stage(ctx, s); }));
+    auto result = value_or_throw(
+        train::train_stages(store, options, wanted, ctx.out.reporter(),
+                            [&](const train::StageResult& s) { say_stage(ctx, s); }));
     for (auto& s : result.stages)
-        if (s.outcome == run::StageOutcome::skipped)
+        if (s.outcome == train::StageOutcome::skipped)
             ctx.out.warn(
                 fmt::format("stage {}: not run: a stage it needs did not succeed", s.stage));
-        else if (s.outcome == run::StageOutcome::pending)
+        else if (s.outcome == train::StageOutcome::pending)
             ctx.out.warn(fmt::format("stage {}: not run: training stopped", s.stage));
     if (ctx.options.json) {
-        ctx.out.json(run::to_json(result));
+        ctx.out.json(train::to_json(result));
     } else {
         for (auto& s : result.stages)
             if (s.run)

@@ -3,7 +3,7 @@
 
 #include "context.hpp"
 
-#include <mlci/run/train.hpp>
+#include <mlci/train/train.hpp>
 #include <string>
 #include <vector>
 
@@ -11,7 +11,7 @@ namespace mlci::cli {
 
 // Runs the stages (all, or `wanted` and what they need), says one line per
 // stage on stderr, prints the runs' references on stdout and sets the exit.
-void run_train_stages(Context& ctx, const run::TrainOptions& options,
+void run_train_stages(Context& ctx, const train::TrainOptions& options,
                       const std::vector<std::string>& wanted);
 
 // The man page's paragraph on train.stages.

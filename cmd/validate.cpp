@@ -6,9 +6,9 @@
 #include <mlci/core/format.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/deploy/baseline.hpp>
-#include <mlci/gate/settings.hpp>
-#include <mlci/gate/validation.hpp>
 #include <mlci/report/validation_report.hpp>
+#include <mlci/validate/settings.hpp>
+#include <mlci/validate/validation.hpp>
 
 namespace mlci::cli {
 
@@ -16,7 +16,7 @@ namespace {
 
 struct ValidateFlags {
     std::string ref;
-    gate::GateFlags gate;
+    validate::GateFlags gate;
     std::string report;
     std::string junit;
     std::vector<std::string> tags;
@@ -26,7 +26,7 @@ struct ValidateFlags {
 // The baseline run. One given as --baseline must resolve; mlci.yaml's may
 // not exist yet (nothing is in production before the first deploy), which
 // only skips the limits.
-std::optional<gate::Run> load_baseline(Context& ctx, const gate::GateSettings& s) {
+std::optional<validate::RunSummary> load_baseline(Context& ctx, const validate::GateSettings& s) {
     auto target = deploy::resolve_baseline(ctx.store(), s.baseline);
     if (!target) {
         if (s.baseline_from_flag)
@@ -40,11 +40,11 @@ std::optional<gate::Run> load_baseline(Context& ctx, const gate::GateSettings& s
         ctx.out.note(fmt::format("baseline: {} as deployed to {} ({})",
                                  target->deployed->deployment.package_ref, s.baseline,
                                  target->deployed->reference));
-    auto run = value_or_throw(gate::run_behind(ctx.store(), target->entry));
-    return value_or_throw(gate::load_run(ctx.store(), run));
+    auto run = value_or_throw(validate::run_behind(ctx.store(), target->entry));
+    return value_or_throw(validate::load_run_summary(ctx.store(), run));
 }
 
-void print_table(Output& out, const gate::Validation& v) {
+void print_table(Output& out, const validate::Validation& v) {
     auto verdict = [&](bool ok) {
         return ok ? out.paint("pass", "green") : out.paint("FAIL", "red");
     };
@@ -56,10 +56,11 @@ void print_table(Output& out, const gate::Validation& v) {
     row("status", "succeeded", v.run.status.empty() ? "unknown" : v.run.status, v.status_ok());
     for (auto& c : v.criteria)
         row(c.criterion.metric,
-            fmt::format("{} {}", gate::to_string(c.criterion.op), human_number(c.criterion.value)),
+            fmt::format("{} {}", validate::to_string(c.criterion.op),
+                        human_number(c.criterion.value)),
             c.measured ? human_number(*c.measured) : "missing", c.passed);
     for (auto& r : v.regressions) {
-        bool higher = r.direction == gate::Direction::higher_is_better;
+        bool higher = r.direction == validate::Direction::higher_is_better;
         auto bound = r.baseline
                          ? human_number(higher ? *r.baseline - r.allowed : *r.baseline + r.allowed)
                          : std::string("-");
@@ -89,8 +90,8 @@ void write_output_file(const std::string& file, const std::string& content) {
 void run_validate(Context& ctx, const ValidateFlags& flags) {
     auto& store = ctx.store();
     auto config = value_or_throw(config::find_project_config(std::filesystem::current_path()));
-    auto run = value_or_throw(gate::load_run(store, ctx.resolve(flags.ref)));
-    auto rules = value_or_throw(gate::resolve(flags.gate, config.validate, config.file));
+    auto run = value_or_throw(validate::load_run_summary(store, ctx.resolve(flags.ref)));
+    auto rules = value_or_throw(validate::resolve(flags.gate, config.validate, config.file));
     auto& criteria = rules.criteria;
     auto& limits = rules.limits;
     ctx.check_tag_kinds(flags.tags, store::k_type_validation);
@@ -107,7 +108,7 @@ void run_validate(Context& ctx, const ValidateFlags& flags) {
                                       : "'" + config.file.string() + "' declares none")
                           .error());
 
-    std::optional<gate::Run> baseline;
+    std::optional<validate::RunSummary> baseline;
     if (!rules.baseline.empty())
         baseline = load_baseline(ctx, rules);
     if (!limits.empty() && rules.baseline.empty())
@@ -117,10 +118,10 @@ void run_validate(Context& ctx, const ValidateFlags& flags) {
         ctx.out.warn("no criteria: only the run's status is checked (declare validate.require "
                      "in mlci.yaml or pass --require)");
 
-    auto v = gate::evaluate(run, baseline, criteria, limits);
+    auto v = validate::evaluate(run, baseline, criteria, limits);
     v.baseline_source = rules.baseline;
     auto desc =
-        value_or_throw(gate::store_validation(store, v, {}, Context::exact_tags(flags.tags)));
+        value_or_throw(validate::store_validation(store, v, {}, Context::exact_tags(flags.tags)));
     auto reference = ctx.tag_versions(desc, flags.tags);
     if (!flags.report.empty())
         write_output_file(flags.report, report::validation_markdown(v, reference));
@@ -133,7 +134,7 @@ void run_validate(Context& ctx, const ValidateFlags& flags) {
         "validation {} of {}: {}", artifact_label(flags.tags, desc.digest), run.reference(),
         v.passed ? ctx.out.paint("passed", "green") : ctx.out.paint("failed", "red")));
     if (ctx.options.json) {
-        auto doc = gate::to_json(v);
+        auto doc = validate::to_json(v);
         doc["reference"] = reference;
         doc["digest"] = desc.digest.str();
         ctx.out.json(doc);

@@ -112,7 +112,7 @@ Status parse_run_keys(const Path& file, const YAML::Node& node, const std::strin
 }
 
 // train.stages: NAME: {command, needs, deps, inputs, outputs, metrics, params, timeout, env}.
-// The graph (needs, deps on another stage's outputs) is checked in run/stage_graph.
+// The graph (needs, deps on another stage's outputs) is checked in train/stage_graph.
 Result<std::vector<StageConfig>> parse_stages(const Path& file, const YAML::Node& node) {
     if (!node.IsMap() || node.size() == 0)
         return bad_key(file, node, "train.stages", "expected a mapping of stage names");

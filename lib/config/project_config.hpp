@@ -111,7 +111,7 @@ struct TrainConfig {
     std::string name;
     std::optional<double> timeout_seconds;
     std::map<std::string, std::string> env;
-    std::vector<std::string> deps;   // what the run depends on (run/dependencies.hpp)
+    std::vector<std::string> deps;   // what the run depends on (train/dependencies.hpp)
     std::string remote_cache;        // HOST[:PORT]/REPO or oci:PATH of a shared run cache
     std::vector<StageConfig> stages; // in file order; empty: the one command above
 };

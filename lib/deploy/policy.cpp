@@ -1,9 +1,9 @@
 #include <fmt/format.h>
 #include <mlci/deploy/policy.hpp>
-#include <mlci/gate/validation.hpp>
 #include <mlci/oci/media_types.hpp>
 #include <mlci/oci/provenance.hpp>
 #include <mlci/store/media_types.hpp>
+#include <mlci/validate/validation.hpp>
 
 namespace mlci::deploy {
 
@@ -26,7 +26,7 @@ Result<PolicyCheck> check_validation(const store::Store& store, const store::Man
         return check;
     }
     MLCI_TRY_ASSIGN(run, hash::Digest::parse(run_text));
-    MLCI_TRY_ASSIGN(latest, gate::latest_validation(store, run));
+    MLCI_TRY_ASSIGN(latest, validate::latest_validation(store, run));
     if (latest) {
         check.passed = latest->passed();
         check.detail =
@@ -36,7 +36,7 @@ Result<PolicyCheck> check_validation(const store::Store& store, const store::Man
     }
     // The run's validation may not be in this store (the package was pulled
     // alone); the verdict recorded in the package is then what we know.
-    auto verdict = annotation(m, gate::k_ann_verdict);
+    auto verdict = annotation(m, validate::k_ann_verdict);
     auto named = annotation(m, k_ann_validation);
     check.passed = verdict == "passed" && !named.empty();
     check.detail = named.empty() ? fmt::format("run {} was never validated: run `mlci validate` "

@@ -14,7 +14,7 @@ std::string lineage_key(std::string_view what) {
     return std::string(store::k_ann_lineage_prefix) + std::string(what);
 }
 
-const run::CodeRecord* code_of(const BuildContext& ctx) {
+const train::CodeRecord* code_of(const BuildContext& ctx) {
     auto& code = ctx.src.run.record.code;
     return code && !code->commit.empty() ? &*code : nullptr;
 }
@@ -40,7 +40,7 @@ store::Annotations lineage_annotations(const BuildContext& ctx) {
                          // The run's id, not its tag: tags differ between stores.
                          {k_ann_run, record.id.empty() ? run_digest : record.id},
                          {lineage_key("run"), run_digest},
-                         {gate::k_ann_verdict, ctx.src.verdict()}};
+                         {validate::k_ann_verdict, ctx.src.verdict()}};
     if (auto* code = code_of(ctx)) {
         a[store::k_ann_revision] = code->commit;
         if (!code->remote.empty())
@@ -48,11 +48,11 @@ store::Annotations lineage_annotations(const BuildContext& ctx) {
     }
     if (!ctx.version.empty())
         a[oci::k_ann_version] = ctx.version;
-    if (auto it = run.manifest.annotations.find(run::k_ann_lineage_inputs);
+    if (auto it = run.manifest.annotations.find(train::k_ann_lineage_inputs);
         it != run.manifest.annotations.end())
         a[lineage_key("inputs")] = it->second;
     for (auto& [k, v] : run.manifest.annotations)
-        if (k.starts_with(run::k_ann_metric_prefix))
+        if (k.starts_with(train::k_ann_metric_prefix))
             a[k] = v;
     if (ctx.src.validation)
         a[k_ann_validation] = ctx.src.validation->entry.descriptor.digest.str();

@@ -39,7 +39,7 @@ Result<std::pair<std::string, bool>> apply_tag(store::Store& store, const store:
         [&](const std::vector<store::IndexEntry>& entries) -> Result<std::optional<std::string>> {
         for (auto& e : entries)
             if (e.descriptor.digest == d.digest)
-                if (auto v = run::parse_version_tag(e.tag); v && v->first == name)
+                if (auto v = train::parse_version_tag(e.tag); v && v->first == name)
                     return std::optional(e.tag);
         return std::optional<std::string>();
     };

@@ -1,7 +1,7 @@
-#include <mlci/gate/run.hpp>
 #include <mlci/package/source.hpp>
 #include <mlci/store/chunked_file.hpp>
 #include <mlci/store/media_types.hpp>
+#include <mlci/validate/run_summary.hpp>
 #include <sys/stat.h>
 
 namespace mlci::package {
@@ -9,19 +9,19 @@ namespace mlci::package {
 namespace {
 
 // The validation `entry` is, read as latest_validation() reports them.
-Result<std::optional<gate::ValidationInfo>> validation_named(const store::Store& store,
-                                                             const store::IndexEntry& entry) {
+Result<std::optional<validate::ValidationInfo>> validation_named(const store::Store& store,
+                                                                 const store::IndexEntry& entry) {
     MLCI_TRY_ASSIGN(m, store.read_manifest(entry.descriptor.digest));
     if (m.artifact_type != store::k_type_validation)
-        return std::optional<gate::ValidationInfo>();
+        return std::optional<validate::ValidationInfo>();
     auto get = [&](const char* key) {
         auto it = m.annotations.find(key);
         return it == m.annotations.end() ? std::string() : it->second;
     };
-    auto verdict = get(gate::k_ann_verdict);
+    auto verdict = get(validate::k_ann_verdict);
     auto created = get(store::k_ann_created);
-    return std::optional<gate::ValidationInfo>(
-        gate::ValidationInfo{entry, std::move(m), verdict, created});
+    return std::optional<validate::ValidationInfo>(
+        validate::ValidationInfo{entry, std::move(m), verdict, created});
 }
 
 bool left_out(const fs::path& p) {
@@ -59,15 +59,15 @@ Result<RunSource> load_source(const store::Store& store, const store::IndexEntry
         MLCI_TRY_ASSIGN(v, validation_named(store, entry));
         src.validation = std::move(v);
     }
-    MLCI_TRY_ASSIGN(run_entry, gate::run_behind(store, entry));
-    MLCI_TRY_ASSIGN(r, run::load_run(store, run_entry));
+    MLCI_TRY_ASSIGN(run_entry, validate::run_behind(store, entry));
+    MLCI_TRY_ASSIGN(r, train::load_run(store, run_entry));
     src.run = std::move(r);
     if (!src.validation) {
-        MLCI_TRY_ASSIGN(v, gate::latest_validation(store, src.run.entry.descriptor.digest));
+        MLCI_TRY_ASSIGN(v, validate::latest_validation(store, src.run.entry.descriptor.digest));
         src.validation = std::move(v);
     }
     auto name = src.run.reference();
-    if (auto* list = src.run.layer(run::k_outputs_title)) {
+    if (auto* list = src.run.layer(train::k_outputs_title)) {
         MLCI_TRY_ASSIGN(text, store.read_blob(list->digest));
         MLCI_TRY_ASSIGN(files, store::parse_file_list(text, list->digest.str()));
         src.outputs = std::move(files);
@@ -90,11 +90,11 @@ Result<RunSource> load_source(const store::Store& store, const store::IndexEntry
 
 Status check_gate(const RunSource& source, bool allow_unvalidated) {
     auto name = source.run.reference();
-    if (source.run.record.status != run::RunStatus::succeeded)
+    if (source.run.record.status != train::RunStatus::succeeded)
         return std::unexpected(Error{
             Exit::gate, fmt::format("run '{}' did not succeed (status {}): there is no model to "
                                     "package",
-                                    name, run::to_string(source.run.record.status))});
+                                    name, train::to_string(source.run.record.status))});
     if (allow_unvalidated || (source.validation && source.validation->passed()))
         return {};
     if (source.validation)

@@ -3,10 +3,10 @@
 #pragma once
 
 #include <filesystem>
-#include <mlci/gate/validation.hpp>
-#include <mlci/run/record.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/store.hpp>
+#include <mlci/train/record.hpp>
+#include <mlci/validate/validation.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,11 +16,11 @@ namespace mlci::package {
 namespace fs = std::filesystem;
 
 struct RunSource {
-    run::Run run;
+    train::Run run;
     std::vector<store::FileEntry> outputs; // the model files, relative to the project
     // The validation that decides: the one given as the reference, else the
     // run's latest; empty when the run was never validated.
-    std::optional<gate::ValidationInfo> validation;
+    std::optional<validate::ValidationInfo> validation;
 
     std::string verdict() const { return validation ? validation->verdict : "none"; }
 };

@@ -5,11 +5,11 @@
 #include <mlci/data/workspace.hpp>
 #include <mlci/deploy/record.hpp>
 #include <mlci/project/status.hpp>
-#include <mlci/run/cache.hpp>
-#include <mlci/run/execute.hpp>
-#include <mlci/run/history.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
+#include <mlci/train/cache.hpp>
+#include <mlci/train/execute.hpp>
+#include <mlci/train/history.hpp>
 #include <set>
 #include <unordered_map>
 
@@ -82,9 +82,9 @@ TrainStatus read_train(const store::Store& store, const config::ProjectConfig& c
                                 config.train->stages.size());
         return t;
     }
-    run::TrainOptions o;
+    train::TrainOptions o;
     o.cwd = root;
-    auto plan = run::make_plan(store, o);
+    auto plan = train::make_plan(store, o);
     if (!plan) {
         t.cache = "unknown";
         t.problem = plan.error().message;
@@ -95,7 +95,8 @@ TrainStatus read_train(const store::Store& store, const config::ProjectConfig& c
         t.cache = "off";
         return t;
     }
-    auto hit = run::RunCache(store).lookup(run::cache_key(run::cache_facts(*plan, plan->params)));
+    auto hit =
+        train::RunCache(store).lookup(train::cache_key(train::cache_facts(*plan, plan->params)));
     if (!hit) {
         t.cache = "unknown";
         t.problem = hit.error().message;
@@ -118,9 +119,9 @@ Status read_awaiting(const store::Store& store, ProjectStatus& out) {
         if (m && m->subject)
             validated.insert(m->subject->digest);
     }
-    MLCI_TRY_ASSIGN(runs, run::list_runs(store, ""));
+    MLCI_TRY_ASSIGN(runs, train::list_runs(store, ""));
     for (auto& r : runs)
-        if (r.record.status == run::RunStatus::succeeded &&
+        if (r.record.status == train::RunStatus::succeeded &&
             !validated.contains(r.entry.descriptor.digest))
             out.awaiting.push_back({r.reference(), r.record.ended});
     return {};

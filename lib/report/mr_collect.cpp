@@ -3,17 +3,17 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
-#include <mlci/check/dataset_check.hpp>
 #include <mlci/core/format.hpp>
 #include <mlci/core/json.hpp>
 #include <mlci/data/dataset.hpp>
 #include <mlci/data/workspace.hpp>
-#include <mlci/gate/validation.hpp>
 #include <mlci/report/mr_report.hpp>
-#include <mlci/run/history.hpp>
 #include <mlci/stats/drift.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
+#include <mlci/test/dataset_check.hpp>
+#include <mlci/train/history.hpp>
+#include <mlci/validate/validation.hpp>
 #include <set>
 #include <sstream>
 
@@ -33,7 +33,7 @@ std::string value_text(const nlohmann::json& j) {
     return j.is_string() ? j.get<std::string>() : j.dump();
 }
 
-// The criteria table of a stored validation record (gate::to_json's shape).
+// The criteria table of a stored validation record (validate::to_json's shape).
 std::vector<CriterionRow> criteria_rows(const nlohmann::json& rec) {
     std::vector<CriterionRow> rows;
     if (auto s = rec.find("status"); s != rec.end() && s->is_object())
@@ -43,8 +43,8 @@ std::vector<CriterionRow> criteria_rows(const nlohmann::json& rec) {
         for (auto& x : *c) {
             if (!x.is_object())
                 continue;
-            rows.push_back({gate::json_string(x, "metric"),
-                            gate::json_string(x, "op") + " " +
+            rows.push_back({validate::json_string(x, "metric"),
+                            validate::json_string(x, "op") + " " +
                                 value_text(x.value("expected", nlohmann::json())),
                             value_text(x.value("measured", nlohmann::json())),
                             x.value("passed", false)});
@@ -53,14 +53,14 @@ std::vector<CriterionRow> criteria_rows(const nlohmann::json& rec) {
         for (auto& x : *r) {
             if (!x.is_object())
                 continue;
-            bool higher = gate::json_string(x, "direction") != "lower";
+            bool higher = validate::json_string(x, "direction") != "lower";
             auto b = x.value("baseline", nlohmann::json());
             auto allowed = x.value("allowed", nlohmann::json(0.0));
             std::string bound = "-";
             if (b.is_number() && allowed.is_number())
                 bound = human_number(higher ? b.get<double>() - allowed.get<double>()
                                             : b.get<double>() + allowed.get<double>());
-            rows.push_back({gate::json_string(x, "metric") + " vs baseline",
+            rows.push_back({validate::json_string(x, "metric") + " vs baseline",
                             std::string(higher ? ">= " : "<= ") + bound,
                             value_text(x.value("measured", nlohmann::json())),
                             x.value("passed", false)});
@@ -89,13 +89,13 @@ Result<data::Dataset> load_dataset_digest(const store::Store& store, const hash:
     std::istringstream none;
     MLCI_TRY_ASSIGN(entry, store::resolve(store, d.str(), none));
     MLCI_TRY_ASSIGN(entries, store.entries());
-    if (auto better = run::best_entry(entries, d))
+    if (auto better = train::best_entry(entries, d))
         entry = *better;
     return data::load_dataset(store, entry);
 }
 
-Result<DatasetRow> dataset_row(const store::Store& store, const run::InputRecord& in,
-                               const run::InputRecord* base, const ReportOptions& options) {
+Result<DatasetRow> dataset_row(const store::Store& store, const train::InputRecord& in,
+                               const train::InputRecord* base, const ReportOptions& options) {
     DatasetRow row;
     row.name = in.name;
     MLCI_TRY_ASSIGN(now, load_dataset_digest(store, in.digest));
@@ -161,12 +161,12 @@ Result<DatasetRow> dataset_row(const store::Store& store, const run::InputRecord
     // the store against the baseline's profiles), so that the report can
     // never flag a column that `test` passes, or the reverse.
     if (!row.unchanged && !base_profiles.empty()) {
-        check::DatasetCheckSpec spec;
+        test::DatasetCheckSpec spec;
         spec.label = row.version.reference;
         spec.entry = now.entry;
         spec.reference = old.entry;
         spec.max_drift = max_psi;
-        MLCI_TRY_ASSIGN(checked, check::check_dataset(store, spec));
+        MLCI_TRY_ASSIGN(checked, test::check_dataset(store, spec));
         for (auto& f : checked.files)
             for (auto& c : f.checks)
                 if (c.check == "drift" && c.stats.is_object() && c.stats.contains("psi") &&
@@ -177,7 +177,7 @@ Result<DatasetRow> dataset_row(const store::Store& store, const run::InputRecord
     return row;
 }
 
-std::string sorted_inputs(const run::RunRecord& r) {
+std::string sorted_inputs(const train::RunRecord& r) {
     std::vector<std::string> d;
     d.reserve(r.inputs.size());
     for (auto& i : r.inputs)
@@ -194,9 +194,9 @@ std::string annotation(const store::Manifest& m, const char* key) {
     return it == m.annotations.end() ? std::string() : it->second;
 }
 
-std::set<std::string> param_keys(const run::RunRecord& r) {
+std::set<std::string> param_keys(const train::RunRecord& r) {
     std::set<std::string> k;
-    for (auto& [key, v] : run::flatten_params(r.params))
+    for (auto& [key, v] : train::flatten_params(r.params))
         k.insert(key);
     return k;
 }
@@ -204,14 +204,14 @@ std::set<std::string> param_keys(const run::RunRecord& r) {
 // The runs of the sweep `run` belongs to: those with the same sweep
 // annotation, else those of its name at the same commit, on the same inputs
 // and with the same param names, when their params differ.
-Result<std::optional<SweepSummary>> find_sweep(const store::Store& store, const run::Run& run,
+Result<std::optional<SweepSummary>> find_sweep(const store::Store& store, const train::Run& run,
                                                const std::string& metric) {
-    MLCI_TRY_ASSIGN(all, run::list_runs(store, run.record.name));
+    MLCI_TRY_ASSIGN(all, train::list_runs(store, run.record.name));
     auto sweep_id = annotation(run.manifest, k_ann_sweep);
-    auto commit = [](const run::RunRecord& r) {
+    auto commit = [](const train::RunRecord& r) {
         return r.code ? r.code->commit + (r.code->dirty ? "+" + r.code->diff_digest : "") : "";
     };
-    std::vector<const run::Run*> members;
+    std::vector<const train::Run*> members;
     for (auto& r : all) {
         bool same = !sweep_id.empty() ? annotation(r.manifest, k_ann_sweep) == sweep_id
                                       : commit(r.record) == commit(run.record) &&
@@ -222,7 +222,7 @@ Result<std::optional<SweepSummary>> find_sweep(const store::Store& store, const 
     }
     std::map<std::string, std::set<std::string>> values;
     for (auto* m : members)
-        for (auto& [k, v] : run::flatten_params(m->record.params))
+        for (auto& [k, v] : train::flatten_params(m->record.params))
             values[k].insert(v.dump());
     std::vector<std::string> varying;
     for (auto& [k, v] : values)
@@ -235,11 +235,11 @@ Result<std::optional<SweepSummary>> find_sweep(const store::Store& store, const 
     SweepSummary s{metric, sweep_id.empty() ? "name, commit and inputs" : "annotation", {}};
     std::map<std::string, size_t> seen;
     for (auto* m : members) {
-        auto flat = run::flatten_params(m->record.params);
+        auto flat = train::flatten_params(m->record.params);
         std::string label;
         for (auto& k : varying)
             if (auto it = flat.find(k); it != flat.end())
-                label += (label.empty() ? "" : " ") + k + "=" + run::format_value(it->second);
+                label += (label.empty() ? "" : " ") + k + "=" + train::format_value(it->second);
         SweepPoint p{m->reference(), label, std::nullopt,
                      m->entry.descriptor.digest == run.entry.descriptor.digest};
         if (auto it = m->record.metrics.find(metric); it != m->record.metrics.end())
@@ -282,11 +282,11 @@ std::string delta_text(const MetricRow& row) {
 
 Result<MrReport> collect_report(const store::Store& store, const store::IndexEntry& run_entry,
                                 const ReportOptions& options) {
-    MLCI_TRY_ASSIGN(run, run::load_run_named(store, run_entry));
+    MLCI_TRY_ASSIGN(run, train::load_run_named(store, run_entry));
     MrReport r;
     r.run = ref_of(run.entry);
     r.name = run.record.name;
-    r.status = std::string(run::to_string(run.record.status));
+    r.status = std::string(train::to_string(run.record.status));
     r.created = run.record.ended;
     if (run.record.code) {
         r.commit = run.record.code->commit;
@@ -294,7 +294,7 @@ Result<MrReport> collect_report(const store::Store& store, const store::IndexEnt
         r.dirty = run.record.code->dirty;
     }
 
-    MLCI_TRY_ASSIGN(validation, gate::latest_validation(store, run.entry.descriptor.digest));
+    MLCI_TRY_ASSIGN(validation, validate::latest_validation(store, run.entry.descriptor.digest));
     std::optional<store::IndexEntry> baseline_entry = options.baseline;
     r.baseline_source = options.baseline_source;
     std::string first_criterion;
@@ -306,7 +306,7 @@ Result<MrReport> collect_report(const store::Store& store, const store::IndexEnt
             auto& rec = *parsed;
             v.criteria = criteria_rows(rec);
             if (auto c = rec.find("criteria"); c != rec.end() && c->is_array() && !c->empty())
-                first_criterion = gate::json_string(c->front(), "metric");
+                first_criterion = validate::json_string(c->front(), "metric");
         }
         r.validation = std::move(v);
         auto b = annotation(validation->manifest,
@@ -320,28 +320,28 @@ Result<MrReport> collect_report(const store::Store& store, const store::IndexEnt
             }
         }
     }
-    std::optional<run::Run> base;
+    std::optional<train::Run> base;
     if (baseline_entry) {
-        MLCI_TRY_ASSIGN(b, run::load_run_named(store, *baseline_entry));
+        MLCI_TRY_ASSIGN(b, train::load_run_named(store, *baseline_entry));
         r.baseline = ref_of(b.entry);
         base = std::move(b);
     }
 
     auto changes =
-        run::diff_metrics(base ? base->record.metrics : run::Metrics{}, run.record.metrics);
+        train::diff_metrics(base ? base->record.metrics : train::Metrics{}, run.record.metrics);
     for (auto& c : changes)
         if (c.new_value || base)
             r.metrics.push_back({c.name, c.new_value, c.old_value});
-    auto params =
-        run::diff_params(base ? base->record.params : nlohmann::json::object(), run.record.params);
+    auto params = train::diff_params(base ? base->record.params : nlohmann::json::object(),
+                                     run.record.params);
     auto text = [](const std::optional<nlohmann::json>& v) {
-        return v ? std::optional<std::string>(run::format_value(*v)) : std::nullopt;
+        return v ? std::optional<std::string>(train::format_value(*v)) : std::nullopt;
     };
     for (auto& p : params)
         r.params.push_back({p.name, text(p.new_value), base ? text(p.old_value) : std::nullopt});
 
     for (auto& in : run.record.inputs) {
-        const run::InputRecord* match = nullptr;
+        const train::InputRecord* match = nullptr;
         if (base) {
             for (auto& b : base->record.inputs)
                 if (b.name == in.name)
@@ -358,7 +358,7 @@ Result<MrReport> collect_report(const store::Store& store, const store::IndexEnt
 
     auto metric = options.metric;
     // A sweep chose its best run by a metric (--select): chart that one.
-    if (auto select = annotation(run.manifest, run::k_ann_sweep_select);
+    if (auto select = annotation(run.manifest, train::k_ann_sweep_select);
         metric.empty() && !select.empty())
         metric = select.substr(0, select.rfind(':') == std::string::npos ? select.size()
                                                                          : select.rfind(':'));

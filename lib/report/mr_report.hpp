@@ -8,8 +8,8 @@
 #include <mlci/core/error.hpp>
 #include <mlci/data/profile.hpp>
 #include <mlci/lineage/lineage.hpp>
-#include <mlci/run/record.hpp>
 #include <mlci/store/store.hpp>
+#include <mlci/train/record.hpp>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -20,7 +20,7 @@ namespace mlci::report {
 
 // The annotation `mlci train --grid` gives each member of a sweep. Runs
 // recorded without it are grouped by name, commit, inputs and param keys.
-inline constexpr const char* k_ann_sweep = run::k_ann_sweep;
+inline constexpr const char* k_ann_sweep = train::k_ann_sweep;
 
 struct ArtifactRef {
     std::string reference; // NAME:vN or a tag, else the digest

@@ -16,7 +16,7 @@ std::string short_digest(const hash::Digest& d) {
     return "sha256:" + d.short_hex(12);
 }
 
-void lineage(std::string& out, const gate::Validation& v, const std::string& validation_ref) {
+void lineage(std::string& out, const validate::Validation& v, const std::string& validation_ref) {
     auto& rec = v.run.record;
     out += "\n### Lineage\n\n";
     out +=
@@ -27,10 +27,10 @@ void lineage(std::string& out, const gate::Validation& v, const std::string& val
         auto it = rec.find(key);
         if (it == rec.end() || !it->is_object())
             continue;
-        auto commit = gate::json_string(*it, "commit");
+        auto commit = validate::json_string(*it, "commit");
         if (commit.empty())
             continue;
-        auto branch = gate::json_string(*it, "branch");
+        auto branch = validate::json_string(*it, "branch");
         auto d = it->find("dirty");
         bool dirty = d != it->end() && d->is_boolean() && d->get<bool>();
         out += fmt::format("  - code: git {}{}{}\n", markdown_code(commit.substr(0, 12)),
@@ -42,9 +42,9 @@ void lineage(std::string& out, const gate::Validation& v, const std::string& val
         for (auto& in : *it) {
             if (!in.is_object())
                 continue;
-            auto name = gate::json_string(in, "name");
-            auto ref = gate::json_string(in, "reference");
-            auto digest = gate::json_string(in, "digest");
+            auto name = validate::json_string(in, "name");
+            auto ref = validate::json_string(in, "reference");
+            auto digest = validate::json_string(in, "digest");
             out += fmt::format("  - input {}", markdown_code(name.empty() ? "(unnamed)" : name));
             if (!ref.empty() && ref != name)
                 out += " " + markdown_code(ref);
@@ -63,7 +63,7 @@ void lineage(std::string& out, const gate::Validation& v, const std::string& val
 
 } // namespace
 
-std::string validation_markdown(const gate::Validation& v, const std::string& validation_ref) {
+std::string validation_markdown(const validate::Validation& v, const std::string& validation_ref) {
     std::string out;
     out += fmt::format("## {} Model validation {}\n\n", v.passed ? "✅" : "❌",
                        v.passed ? "passed" : "**failed**");
@@ -82,7 +82,7 @@ std::string validation_markdown(const gate::Validation& v, const std::string& va
                        mark(v.status_ok()));
     for (auto& c : v.criteria)
         out += fmt::format("| {} | {} {} | {} | {} |\n", markdown_code(c.criterion.metric),
-                           gate::to_string(c.criterion.op), human_number(c.criterion.value),
+                           validate::to_string(c.criterion.op), human_number(c.criterion.value),
                            c.measured ? human_number(*c.measured) : "missing", mark(c.passed));
 
     if (!v.regressions.empty()) {
@@ -94,7 +94,7 @@ std::string validation_markdown(const gate::Validation& v, const std::string& va
                 fmt::format("| {} | {} | {} | {} | {} {} | {} |\n", markdown_code(r.limit.metric),
                             human_number(r.baseline), human_number(r.measured),
                             r.baseline && r.measured ? human_change(r.change) : "-",
-                            r.direction == gate::Direction::higher_is_better ? "-" : "+",
+                            r.direction == validate::Direction::higher_is_better ? "-" : "+",
                             human_number(r.allowed), mark(r.passed));
     }
 
@@ -142,7 +142,7 @@ std::string validation_markdown(const gate::Validation& v, const std::string& va
     return out;
 }
 
-junit::TestSuite validation_suite(const gate::Validation& v) {
+junit::TestSuite validation_suite(const validate::Validation& v) {
     junit::TestSuite s;
     s.name = "mlci validate " + (v.run.name.empty() ? v.run.reference() : v.run.name);
     s.timestamp = v.created;
@@ -157,7 +157,7 @@ junit::TestSuite validation_suite(const gate::Validation& v) {
     for (auto& c : v.criteria) {
         junit::TestCase t;
         t.classname = "validate.criteria";
-        t.name = fmt::format("{} {} {}", c.criterion.metric, gate::to_string(c.criterion.op),
+        t.name = fmt::format("{} {} {}", c.criterion.metric, validate::to_string(c.criterion.op),
                              human_number(c.criterion.value));
         t.system_out = fmt::format("measured: {}",
                                    c.measured ? human_number(*c.measured) : std::string("missing"));

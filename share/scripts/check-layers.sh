@@ -13,8 +13,8 @@ declare -A layer=(
     [config]=2 [vcs]=2 [net]=2 [oci]=2 [registry]=2 [sign]=2
     [process]=2 [junit]=2 [stats]=2
     [data]=3 [lineage]=3
-    [run]=4
-    [check]=5 [gate]=5 [package]=5 [deploy]=5 [watch]=5
+    [train]=4
+    [test]=5 [validate]=5 [package]=5 [deploy]=5 [watch]=5
     [report]=6 [project]=6
 )
 # Within one layer the order is free, but a cycle between two folders is not.

@@ -3,7 +3,7 @@
 #include "fuzz_util.hpp"
 
 #include <cmath>
-#include <mlci/run/metrics.hpp>
+#include <mlci/train/metrics.hpp>
 
 namespace {
 
@@ -25,22 +25,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         MLCI_FUZZ_CHECK(std::fwrite(data + 1, 1, size - 1, f) == size - 1);
         std::fclose(f);
     }
-    auto doc = mlci::run::read_metrics_file(file);
+    auto doc = mlci::train::read_metrics_file(file);
     if (!doc)
         return 0;
-    auto metrics = mlci::run::flatten_metrics(*doc);
+    auto metrics = mlci::train::flatten_metrics(*doc);
     for (auto& [name, v] : metrics) {
         MLCI_FUZZ_CHECK(std::isfinite(v));
         // The text of a number reads back as the number.
-        auto text = mlci::run::format_number(v);
+        auto text = mlci::train::format_number(v);
         MLCI_FUZZ_CHECK(std::strtod(text.c_str(), nullptr) == v);
-        (void)mlci::run::format_change(v);
+        (void)mlci::train::format_change(v);
     }
     auto baseline = metrics;
     for (auto& [name, v] : baseline)
         v = -v / 3;
-    for (auto& c : mlci::run::diff_metrics(baseline, metrics))
+    for (auto& c : mlci::train::diff_metrics(baseline, metrics))
         if (auto d = c.change())
-            (void)mlci::run::format_change(*d);
+            (void)mlci::train::format_change(*d);
     return 0;
 }

@@ -1,4 +1,4 @@
-#include "../gate/run_fixture.hpp"
+#include "../validate/run_fixture.hpp"
 
 #include <catch2/catch.hpp>
 #include <mlci/deploy/baseline.hpp>

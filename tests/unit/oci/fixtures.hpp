@@ -1,15 +1,15 @@
 // Artifacts the package tests start from, made through the store API by the
-// contracts of run/record.hpp (a run) and gate/validation.hpp (a verdict).
+// contracts of train/record.hpp (a run) and validate/validation.hpp (a verdict).
 #pragma once
 
 #include <catch2/catch.hpp>
 #include <map>
-#include <mlci/gate/validation.hpp>
 #include <mlci/hash/sha256.hpp>
-#include <mlci/run/record.hpp>
 #include <mlci/store/file_list.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/store.hpp>
+#include <mlci/train/record.hpp>
+#include <mlci/validate/validation.hpp>
 #include <string>
 
 namespace mlci::testing {
@@ -26,15 +26,15 @@ struct RunFiles {
 // Stores a run with these outputs, tagged NAME:vN, and returns its entry.
 inline store::IndexEntry make_run(store::Store& s, const RunFiles& f) {
     std::vector<store::FileEntry> files;
-    run::RunRecord r;
+    train::RunRecord r;
     r.id = f.id;
     r.name = f.name;
-    r.status = f.succeeded ? run::RunStatus::succeeded : run::RunStatus::failed;
+    r.status = f.succeeded ? train::RunStatus::succeeded : train::RunStatus::failed;
     r.ended = f.ended;
     r.started = f.ended;
     r.metrics = {{"accuracy", f.accuracy}};
-    r.code = run::CodeRecord{"0123456789abcdef0123456789abcdef01234567", "main", false, "",
-                             "https://git.example.invalid/team/iris.git"};
+    r.code = train::CodeRecord{"0123456789abcdef0123456789abcdef01234567", "main", false, "",
+                               "https://git.example.invalid/team/iris.git"};
     for (auto& [path, content] : f.outputs) {
         auto d = s.put_blob(content, "application/octet-stream");
         REQUIRE(d);
@@ -43,8 +43,8 @@ inline store::IndexEntry make_run(store::Store& s, const RunFiles& f) {
     }
     auto list = s.put_blob(store::serialize_file_list(files), store::k_media_file_list);
     REQUIRE(list);
-    list->annotations[run::k_ann_title] = run::k_outputs_title;
-    auto config = s.put_blob(store::canonical(run::to_json(r)), run::k_media_run_config);
+    list->annotations[train::k_ann_title] = train::k_outputs_title;
+    auto config = s.put_blob(store::canonical(train::to_json(r)), train::k_media_run_config);
     REQUIRE(config);
     store::Manifest m;
     m.artifact_type = store::k_type_run;
@@ -53,8 +53,8 @@ inline store::IndexEntry make_run(store::Store& s, const RunFiles& f) {
     m.annotations = {
         {store::k_ann_kind, "run"},
         {store::k_ann_name, f.name},
-        {run::k_ann_status, f.succeeded ? "succeeded" : "failed"},
-        {std::string(run::k_ann_metric_prefix) + "accuracy", fmt::format("{}", f.accuracy)}};
+        {train::k_ann_status, f.succeeded ? "succeeded" : "failed"},
+        {std::string(train::k_ann_metric_prefix) + "accuracy", fmt::format("{}", f.accuracy)}};
     auto d = s.put_manifest(m);
     REQUIRE(d);
     REQUIRE(s.sync());
@@ -65,12 +65,12 @@ inline store::IndexEntry make_run(store::Store& s, const RunFiles& f) {
 
 // Validates the run with "accuracy >= min" through the gate's own code.
 inline store::Descriptor validate(store::Store& s, const store::IndexEntry& run, double min) {
-    auto g = gate::load_run(s, run);
+    auto g = validate::load_run_summary(s, run);
     REQUIRE(g);
-    auto c = gate::parse_criterion(fmt::format("accuracy >= {}", min));
+    auto c = validate::parse_criterion(fmt::format("accuracy >= {}", min));
     REQUIRE(c);
-    auto v = gate::evaluate(*g, std::nullopt, {*c}, {});
-    auto d = gate::store_validation(s, v, {}, {});
+    auto v = validate::evaluate(*g, std::nullopt, {*c}, {});
+    auto d = validate::store_validation(s, v, {}, {});
     REQUIRE(d);
     return *d;
 }

@@ -1,4 +1,4 @@
-#include "../gate/run_fixture.hpp"
+#include "../validate/run_fixture.hpp"
 
 #include <catch2/catch.hpp>
 #include <mlci/report/validation_report.hpp>
@@ -9,14 +9,14 @@ using mlci::testing::StoreFixture;
 
 namespace {
 
-gate::Validation sample(store::Store& s, bool good) {
+validate::Validation sample(store::Store& s, bool good) {
     nlohmann::json inputs = nlohmann::json::array({{{"name", "iris"},
                                                     {"reference", "iris:v1"},
                                                     {"digest", "sha256:" + std::string(64, 'a')}}});
-    auto base = *gate::load_run(s, make_run(s, "iris-classifier", "succeeded",
-                                            {{"accuracy", 0.95}, {"f1|macro", 0.94}},
-                                            {"iris-classifier:production"}));
-    auto run = *gate::load_run(
+    auto base = *validate::load_run_summary(s, make_run(s, "iris-classifier", "succeeded",
+                                                        {{"accuracy", 0.95}, {"f1|macro", 0.94}},
+                                                        {"iris-classifier:production"}));
+    auto run = *validate::load_run_summary(
         s, make_run(s, "iris-classifier", "succeeded",
                     {{"accuracy", good ? 0.96 : 0.58},
                      {"f1|macro", good ? 0.95 : 0.45},
@@ -25,8 +25,8 @@ gate::Validation sample(store::Store& s, bool good) {
                     {{"inputs", inputs},
                      {"code",
                       {{"commit", std::string(40, 'c')}, {"branch", "main"}, {"dirty", true}}}}));
-    auto v = gate::evaluate(run, base, {*gate::parse_criterion("accuracy >= 0.9")},
-                            {*gate::parse_regression_limit("accuracy=0.05")});
+    auto v = validate::evaluate(run, base, {*validate::parse_criterion("accuracy >= 0.9")},
+                                {*validate::parse_regression_limit("accuracy=0.05")});
     v.baseline_source = "iris-classifier:production";
     return v;
 }

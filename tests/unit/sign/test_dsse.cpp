@@ -14,25 +14,25 @@ TEST_CASE("sign/dsse: PAE of the specification's example", "[sign][dsse]") {
 }
 
 TEST_CASE("sign/dsse: base64 both ways", "[sign][dsse]") {
-    CHECK(base64_encode("") == "");
-    CHECK(base64_encode("f") == "Zg==");
-    CHECK(base64_encode("fo") == "Zm8=");
-    CHECK(base64_encode("foo") == "Zm9v");
-    CHECK(base64_encode("hello world") == "aGVsbG8gd29ybGQ=");
-    CHECK(base64_decode("aGVsbG8gd29ybGQ=") == "hello world");
-    CHECK(base64_decode("aGVsbG8gd29ybGQ") == "hello world"); // unpadded
-    CHECK(base64_decode("Zg==") == "f");
-    CHECK(base64_decode("") == "");
+    CHECK(sign::base64_encode("") == "");
+    CHECK(sign::base64_encode("f") == "Zg==");
+    CHECK(sign::base64_encode("fo") == "Zm8=");
+    CHECK(sign::base64_encode("foo") == "Zm9v");
+    CHECK(sign::base64_encode("hello world") == "aGVsbG8gd29ybGQ=");
+    CHECK(sign::base64_decode("aGVsbG8gd29ybGQ=") == "hello world");
+    CHECK(sign::base64_decode("aGVsbG8gd29ybGQ") == "hello world"); // unpadded
+    CHECK(sign::base64_decode("Zg==") == "f");
+    CHECK(sign::base64_decode("") == "");
     // URL-safe alphabet: 0xfb 0xff -> "+/8=" standard, "-_8" URL-safe.
-    CHECK(base64_decode("+/8=") == std::string("\xfb\xff"));
-    CHECK(base64_decode("-_8") == std::string("\xfb\xff"));
-    CHECK_FALSE(base64_decode("a"));
-    CHECK_FALSE(base64_decode("ab!d"));
-    CHECK_FALSE(base64_decode("ab d"));
+    CHECK(sign::base64_decode("+/8=") == std::string("\xfb\xff"));
+    CHECK(sign::base64_decode("-_8") == std::string("\xfb\xff"));
+    CHECK_FALSE(sign::base64_decode("a"));
+    CHECK_FALSE(sign::base64_decode("ab!d"));
+    CHECK_FALSE(sign::base64_decode("ab d"));
     std::string all;
     for (int i = 0; i < 256; ++i)
         all.push_back(static_cast<char>(i));
-    CHECK(base64_decode(base64_encode(all)) == all);
+    CHECK(sign::base64_decode(sign::base64_encode(all)) == all);
 }
 
 TEST_CASE("sign/dsse: envelope JSON round trip", "[sign][dsse]") {

@@ -15,8 +15,8 @@ TEST_CASE("watch: the alert hook sees the report, its file and the alerts", "[wa
         R"( cat "$MLCI_WATCH_REPORT_FILE"; printf '%s' "$MLCI_WATCH_ALERTS"; exit 3)";
     hook.temp_dir = dir / "tmp";
     hook.on_output = [&](std::string_view s) { out += s; };
-    std::vector<Alert> alerts{{"psi(*) > 0.2", "psi(x)", 0.5, Op::gt, 0.2},
-                              {"accuracy < 0.9", "accuracy", 0.8, Op::lt, 0.9}};
+    std::vector<Alert> alerts{{"psi(*) > 0.2", "psi(x)", 0.5, watch::Op::gt, 0.2},
+                              {"accuracy < 0.9", "accuracy", 0.8, watch::Op::lt, 0.9}};
     auto status = run_alert_hook(hook, "watch-m:v4", {{"verdict", "alert"}}, alerts, 7);
     REQUIRE(status);
     CHECK(*status == 3);

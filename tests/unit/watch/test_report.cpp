@@ -1,4 +1,4 @@
-#include "../check/data_fixture.hpp"
+#include "../test/data_fixture.hpp"
 #include "fixture.hpp"
 
 #include <catch2/catch.hpp>
