@@ -124,9 +124,7 @@ void run_report(Context& ctx, const ReportFlags& flags) {
     ctx.out.note(fmt::format("report on {}: {}", r.run.reference,
                              r.validation ? r.validation->verdict : "not validated"));
     if (ctx.options.json) {
-        auto doc = report::to_json(r);
-        doc["files"] = written;
-        ctx.out.json(doc);
+        ctx.out.json(report::to_json(r, written));
     } else if (!flags.output.empty()) {
         for (auto& f : written)
             ctx.out.result(f);

@@ -131,12 +131,7 @@ void run_test(Context& ctx, TestFlags& flags) {
         plural(counts.tests, "test"), counts.failures, plural(counts.errors, "error"),
         counts.skipped));
     if (ctx.options.json) {
-        auto doc = test::to_json(run, &store);
-        doc["reference"] = reference;
-        doc["digest"] = desc.digest.str();
-        if (!flags.junit.empty())
-            doc["junit_file"] = flags.junit;
-        ctx.out.json(doc);
+        ctx.out.json(test::result_json(run, store, reference, desc.digest, flags.junit));
     } else {
         ctx.out.result(reference);
     }

@@ -134,10 +134,7 @@ void run_validate(Context& ctx, const ValidateFlags& flags) {
         "validation {} of {}: {}", artifact_label(flags.tags, desc.digest), run.reference(),
         v.passed ? ctx.out.paint("passed", "green") : ctx.out.paint("failed", "red")));
     if (ctx.options.json) {
-        auto doc = validate::to_json(v);
-        doc["reference"] = reference;
-        doc["digest"] = desc.digest.str();
-        ctx.out.json(doc);
+        ctx.out.json(validate::result_json(v, reference, desc.digest));
     } else {
         ctx.out.result(reference);
     }

@@ -3,7 +3,7 @@
 
 namespace mlci::report {
 
-nlohmann::json to_json(const MrReport& r) {
+nlohmann::json to_json(const MrReport& r, const std::vector<std::string>& files) {
     auto opt = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
     auto ref = [](const ArtifactRef& a) {
         return nlohmann::json{{"reference", a.reference}, {"digest", a.digest}};
@@ -91,6 +91,7 @@ nlohmann::json to_json(const MrReport& r) {
     } else {
         j["sweep"] = nullptr;
     }
+    j["files"] = files;
     return j;
 }
 

@@ -127,8 +127,9 @@ struct ReportOptions {
 Result<MrReport> collect_report(const store::Store& store, const store::IndexEntry& run_entry,
                                 const ReportOptions& options);
 
-// The report as one JSON document (the facts the pages show).
-nlohmann::json to_json(const MrReport& r);
+// The report as one JSON document (the facts the pages show), with "files":
+// `files`, what the command wrote (the page first, then its plots).
+nlohmann::json to_json(const MrReport& r, const std::vector<std::string>& files);
 
 // ---- Writers (mr_markdown.cpp, mr_html.cpp) ----------------------------------
 

@@ -113,6 +113,17 @@ nlohmann::json to_json(const TestRun& run, const store::Store* store) {
             {"data", std::move(data)}};
 }
 
+nlohmann::json result_json(const TestRun& run, const store::Store& store,
+                           const std::string& reference, const hash::Digest& digest,
+                           const std::string& junit_file) {
+    auto doc = to_json(run, &store);
+    doc["reference"] = reference;
+    doc["digest"] = digest.str();
+    if (!junit_file.empty())
+        doc["junit_file"] = junit_file;
+    return doc;
+}
+
 Result<store::Descriptor> store_test_report(store::Store& store, const TestRun& run,
                                             const std::vector<std::string>& tags) {
     for (auto& t : tags)

@@ -89,6 +89,14 @@ Result<TestRun> run_tests(const store::Store& store, const TestPlan& plan,
 nlohmann::json to_json(const TestRun& run);
 nlohmann::json to_json(const TestRun& run, const store::Store* store);
 
+// `mlci test --json`: the record (with the subject's kind) and where the
+// report went: "reference" (what the command prints: its first tag as
+// applied, else its digest), "digest" (its manifest's) and "junit_file"
+// (the file --junit wrote; absent when none was asked for).
+nlohmann::json result_json(const TestRun& run, const store::Store& store,
+                           const std::string& reference, const hash::Digest& digest,
+                           const std::string& junit_file);
+
 // Stores the test report artifact: config = the record, layers = the JUnit
 // XML of everything, each suite's log and original report; `subject` = the
 // subject; lineage annotations to everything tested and to drift references.

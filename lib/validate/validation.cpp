@@ -188,6 +188,14 @@ nlohmann::json to_json(const Validation& v) {
             {"verdict", v.verdict()}};
 }
 
+nlohmann::json result_json(const Validation& v, const std::string& reference,
+                           const hash::Digest& digest) {
+    auto doc = to_json(v);
+    doc["reference"] = reference;
+    doc["digest"] = digest.str();
+    return doc;
+}
+
 Result<store::Descriptor> store_validation(store::Store& store, const Validation& v,
                                            const std::vector<ExtraLayer>& layers,
                                            const std::vector<std::string>& tags) {

@@ -64,6 +64,12 @@ Validation evaluate(const RunSummary& run, const std::optional<RunSummary>& base
 // The validation record: criteria, baseline, regressions, verdict.
 nlohmann::json to_json(const Validation& v);
 
+// `mlci validate --json`: the record and where it went: "reference" (what
+// the command prints: its first tag as applied, else its digest) and
+// "digest" (its manifest's).
+nlohmann::json result_json(const Validation& v, const std::string& reference,
+                           const hash::Digest& digest);
+
 struct ExtraLayer {
     std::string content;
     std::string media_type;

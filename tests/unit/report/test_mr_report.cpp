@@ -131,9 +131,13 @@ TEST_CASE("report/mr_report: the HTML page escapes and inlines", "[report][mr]")
 }
 
 TEST_CASE("report/mr_report: the JSON has the same facts", "[report][mr]") {
-    auto j = to_json(sample_report());
+    auto j = to_json(sample_report(), {"out/report.md", "out/report-sweep.svg"});
     CHECK(j["verdict"] == "failed");
     CHECK(j["metrics"][0]["trend"] == "down");
     CHECK(j["datasets"][0]["drift"].size() == 2);
     CHECK(j["sweep"]["runs"][0]["current"] == true);
+    // The files the command wrote, the page first.
+    CHECK(j["files"] == nlohmann::json::array({"out/report.md", "out/report-sweep.svg"}));
+    // A page on standard output: no file, an empty list.
+    CHECK(to_json(sample_report(), {})["files"] == nlohmann::json::array());
 }

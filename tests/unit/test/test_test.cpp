@@ -131,3 +131,28 @@ TEST_CASE("test/test: tagged reports, and reports of suites alone", "[test][test
     CHECK(f.p.entry("ci:nightly").descriptor.digest == desc->digest);
     CHECK_FALSE(store_test_report(f.p.store, run, {"bad tag!"}));
 }
+
+TEST_CASE("test/test: the --json document is the record and where the report went",
+          "[test][testrun]") {
+    TestRunFixture f;
+    auto run = f.run();
+    auto desc = store_test_report(f.p.store, run, {});
+    REQUIRE(desc);
+    auto j = result_json(run, f.p.store, "iris-checks:v1", desc->digest, "reports/mlci.xml");
+    CHECK(j["reference"] == "iris-checks:v1");
+    CHECK(j["digest"] == desc->digest.str());
+    CHECK(j["junit_file"] == "reports/mlci.xml");
+    CHECK(j["kind"] == "test-report");
+    CHECK(j["verdict"] == "passed");
+    CHECK(j["subject"]["reference"] == "iris:v1");
+    CHECK(j["subject"]["kind"] == "dataset");
+    CHECK(j["suites"][0]["name"] == "unit");
+    CHECK(j["data"][0]["dataset"] == "iris");
+    // Without --junit there is no junit_file, not an empty one.
+    auto plain = result_json(run, f.p.store, desc->digest.str(), desc->digest, "");
+    CHECK_FALSE(plain.contains("junit_file"));
+    CHECK(plain["reference"] == desc->digest.str());
+    plain.erase("reference");
+    plain.erase("digest");
+    CHECK(plain == to_json(run, &f.p.store));
+}

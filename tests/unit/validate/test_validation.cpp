@@ -176,6 +176,28 @@ TEST_CASE("validate/validation: the stored artifact and its record", "[validate]
     }));
 }
 
+TEST_CASE("validate/validation: the --json document is the record and where it went",
+          "[validate][validation]") {
+    StoreFixture f;
+    auto run_e = make_run(f.store, "model", "succeeded", {{"accuracy", 0.95}}, {"model:v1"});
+    auto v =
+        evaluate(*load_run_summary(f.store, run_e), std::nullopt, {crit("accuracy >= 0.9")}, {});
+    auto desc = store_validation(f.store, v, {}, {"model-gate:ci"});
+    REQUIRE(desc);
+    auto j = result_json(v, "model-gate:ci", desc->digest);
+    CHECK(j["reference"] == "model-gate:ci");
+    CHECK(j["digest"] == desc->digest.str());
+    CHECK(j["kind"] == "validation");
+    CHECK(j["verdict"] == "passed");
+    CHECK(j["run"]["reference"] == "model:v1");
+    CHECK(j["run"]["digest"] == run_e.descriptor.digest.str());
+    CHECK(j["criteria"][0]["measured"] == 0.95);
+    CHECK(j["baseline"].is_null());
+    j.erase("reference");
+    j.erase("digest");
+    CHECK(j == to_json(v));
+}
+
 TEST_CASE("validate/validation: latest_validation finds the newest for a run",
           "[validate][validation]") {
     StoreFixture f;
