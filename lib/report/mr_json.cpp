@@ -44,10 +44,11 @@ nlohmann::json to_json(const MrReport& r, const std::vector<std::string>& files)
              {"baseline", opt(m.baseline)},
              {"change", m.value && m.baseline ? nlohmann::json(*m.value - *m.baseline)
                                               : nlohmann::json(nullptr)},
-             {"trend", t == Trend::up     ? "up"
-                       : t == Trend::down ? "down"
-                       : t == Trend::same ? "same"
-                                          : nullptr}});
+             // null when either side is missing (a json from a null char* throws)
+             {"trend", t == Trend::unknown ? nlohmann::json(nullptr)
+                       : t == Trend::up    ? nlohmann::json("up")
+                       : t == Trend::down  ? nlohmann::json("down")
+                                           : nlohmann::json("same")}});
     }
     j["params"] = nlohmann::json::array();
     for (auto& p : r.params)

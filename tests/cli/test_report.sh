@@ -80,6 +80,15 @@ expect_exit 0 mlci report "$val1"
 expect_in "$out" "Verdict:** ✅ **passed**"
 expect_in "$out" "No baseline to compare with"
 expect_not_in "$out" "### Sweep"
+# And as JSON: with nothing to compare with, each trend and change is null.
+expect_exit 0 mlci --json report "$val1"
+/usr/bin/python3 - "$out" <<'PY' || fail "--json report without a baseline"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["baseline"] is None, d["baseline"]
+assert d["metrics"], d
+assert all(m["trend"] is None and m["change"] is None for m in d["metrics"]), d["metrics"]
+PY
 # --baseline by reference; a page on stdout skips the plots with a note.
 expect_exit 0 mlci report "$best" --baseline "$run1"
 expect_in "$out" "### Sweep"

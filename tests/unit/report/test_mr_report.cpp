@@ -140,4 +140,15 @@ TEST_CASE("report/mr_report: the JSON has the same facts", "[report][mr]") {
     CHECK(j["files"] == nlohmann::json::array({"out/report.md", "out/report-sweep.svg"}));
     // A page on standard output: no file, an empty list.
     CHECK(to_json(sample_report(), {})["files"] == nlohmann::json::array());
+    // A metric missing on either side has no trend and no change: null.
+    auto r = sample_report();
+    r.baseline.reset();
+    r.metrics = {{"accuracy", 0.85, std::nullopt}, {"loss", std::nullopt, 0.3}};
+    auto lone = to_json(r, {});
+    CHECK(lone["baseline"].is_null());
+    CHECK(lone["metrics"][0]["trend"].is_null());
+    CHECK(lone["metrics"][0]["change"].is_null());
+    CHECK(lone["metrics"][0]["value"] == 0.85);
+    CHECK(lone["metrics"][1]["trend"].is_null());
+    CHECK(lone["metrics"][1]["baseline"] == 0.3);
 }
