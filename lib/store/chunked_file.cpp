@@ -6,6 +6,7 @@
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/hash/sha256.hpp>
+#include <mlci/store/chunk_copy.hpp>
 #include <mlci/store/chunk_locator.hpp>
 #include <mlci/store/chunked_file.hpp>
 #include <mlci/store/media_types.hpp>
@@ -52,41 +53,6 @@ Result<UniqueFd> open_blob(const Store& store, const FileEntry& entry, const fs:
                                             entry.digest.str()));
     ::posix_fadvise(src.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
     return src;
-}
-
-Status copy_chunks(const Store& store, const FileEntry& entry, const ContentSink& sink,
-                   hash::Sha256& sha, uint64_t& size, const fs::path& what) {
-    std::map<hash::Digest, UniqueFd> packs;
-    std::vector<uint8_t> buf;
-    ChunkLocator locator(store);
-    for (auto& ref : entry.chunk_lists) {
-        MLCI_TRY_ASSIGN(text, store.read_blob(ref.digest));
-        MLCI_TRY_ASSIGN(list, parse_chunk_list(text, ref.digest.str()));
-        for (auto& c : list.chunks) {
-            auto at = locator.locate(list.packs[c.pack].digest, c);
-            if (!at)
-                return runtime_error("chunk {} of '{}' is not in the store: its pack '{}' is "
-                                     "missing (run 'mlci verify')",
-                                     c.id.hex().substr(0, 12), what.string(),
-                                     list.packs[c.pack].digest.str());
-            auto& pack = at->pack;
-            auto it = packs.find(pack);
-            if (it == packs.end()) {
-                UniqueFd fd(::open(store.blob_path(pack).c_str(), O_RDONLY | O_CLOEXEC));
-                if (!fd)
-                    return sys_error(errno, fmt::format("cannot open pack '{}' of '{}'", pack.str(),
-                                                        what.string()));
-                it = packs.emplace(pack, std::move(fd)).first;
-            }
-            buf.resize(c.length);
-            MLCI_TRY(pread_all(it->second.get(), buf.data(), c.length, at->offset,
-                               store.blob_path(pack)));
-            sha.update(buf.data(), c.length);
-            size += c.length;
-            MLCI_TRY(sink(buf.data(), c.length));
-        }
-    }
-    return {};
 }
 
 std::string serialize_recipe(const std::vector<BlobRef>& lists) {
@@ -136,9 +102,8 @@ Result<std::vector<BlobRef>> put_chunk_lists(const Store& store, const ChunkStor
 
 namespace {
 
-Status check_content(const FileEntry& entry, hash::Sha256& sha, uint64_t size,
+Status check_content(const FileEntry& entry, const hash::Digest& digest, uint64_t size,
                      const fs::path& what) {
-    auto digest = sha.finish();
     if (digest != entry.digest || size != entry.size)
         return runtime_error("the stored content of '{}' is corrupt: it hashes to '{}' ({} "
                              "bytes), not '{}' (run 'mlci verify')",
@@ -150,15 +115,15 @@ Status check_content(const FileEntry& entry, hash::Sha256& sha, uint64_t size,
 
 Status stream_content(const Store& store, const FileEntry& entry, const ContentSink& sink,
                       const fs::path& what) {
+    if (entry.chunked()) {
+        MLCI_TRY_ASSIGN(copied, copy_chunks(store, entry, sink, what));
+        return check_content(entry, copied.digest, copied.size, what);
+    }
+    MLCI_TRY_ASSIGN(src, open_blob(store, entry, what));
     hash::Sha256 sha;
     uint64_t size = 0;
-    if (entry.chunked()) {
-        MLCI_TRY(copy_chunks(store, entry, sink, sha, size, what));
-    } else {
-        MLCI_TRY_ASSIGN(src, open_blob(store, entry, what));
-        MLCI_TRY(read_blob_into(store, entry, src.get(), sha, size, &sink));
-    }
-    return check_content(entry, sha, size, what);
+    MLCI_TRY(read_blob_into(store, entry, src.get(), sha, size, &sink));
+    return check_content(entry, sha.finish(), size, what);
 }
 
 Status write_content(const Store& store, const FileEntry& entry, int out, const fs::path& what) {
@@ -175,12 +140,12 @@ Status write_content(const Store& store, const FileEntry& entry, int out, const 
         hash::Sha256 sha;
         uint64_t size = 0;
         MLCI_TRY(read_blob_into(store, entry, out, sha, size, nullptr));
-        return check_content(entry, sha, size, what);
+        return check_content(entry, sha.finish(), size, what);
     }
     hash::Sha256 sha;
     uint64_t size = 0;
     MLCI_TRY(read_blob_into(store, entry, src.get(), sha, size, &to_out));
-    return check_content(entry, sha, size, what);
+    return check_content(entry, sha.finish(), size, what);
 }
 
 ReadableFile::~ReadableFile() {

@@ -118,6 +118,35 @@ TEST_CASE("a chunked file reads back byte-identical and shares unchanged chunks"
     CHECK(has_content(*s, e2.digest));
 }
 
+TEST_CASE("a chunked file larger than a read stretch reads back whole, from several packs",
+          "[store][pack]") {
+    testing::TempDir dir;
+    auto s = Store::init(dir / ".mlci");
+    REQUIRE(s);
+    // 20 MiB: more stretches than read buffers, so the buffers are reused
+    // while the hasher may still hold the other one.
+    auto v1 = testing::random_bytes(20u << 20, 11);
+    auto e1 = testing::store_chunked(*s, dir / "f", v1);
+    auto v2 = testing::random_bytes(100, 12) + v1;
+    v2[15u << 20] ^= 1;
+    auto e2 = testing::store_chunked(*s, dir / "f", v2);
+    CHECK(testing::read_back(*s, e2, dir / "out2") == v2);
+    CHECK(testing::read_back(*s, e1, dir / "out1") == v1);
+
+    // A sink that fails part-way stops the read with its error.
+    size_t given = 0;
+    auto failing = [&](const void*, size_t n) -> Status {
+        given += n;
+        if (given > (9u << 20))
+            return runtime_error("disk full");
+        return {};
+    };
+    auto streamed = stream_content(*s, e2, failing, "f.bin");
+    REQUIRE_FALSE(streamed);
+    CHECK(streamed.error().message == "disk full");
+    CHECK(given < v2.size());
+}
+
 TEST_CASE("a corrupt pack fails the read instead of giving wrong bytes", "[store][pack]") {
     testing::TempDir dir;
     auto s = Store::init(dir / ".mlci");
