@@ -1,6 +1,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <mlci/core/copy.hpp>
 #include <mlci/core/fd.hpp>
 #include <mlci/core/fs.hpp>
 #include <mlci/core/privilege.hpp>
@@ -48,21 +49,6 @@ bool same_file_state(const FileStat& a, const FileStat& b) {
            a.mtime_ns == b.mtime_ns && a.ctime_ns == b.ctime_ns;
 }
 
-// Copies `src` to the new file `dst`: a reflink, else copy_file_range.
-Status clone_or_copy(int src, int dst, const fs::path& what) {
-    if (::ioctl(dst, FICLONE, src) == 0)
-        return {};
-    for (;;) {
-        ssize_t n = ::copy_file_range(src, nullptr, dst, nullptr, size_t{1} << 30, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return sys_error(errno, fmt::format("cannot copy '{}'", what.string()));
-        if (n == 0)
-            return {};
-    }
-}
-
 // Gives the workspace file an inode of its own: a copy of it, with its mode,
 // renamed over it, and only while it is still as `before` saw it, so that an
 // edit made meanwhile is never overwritten.
@@ -74,7 +60,7 @@ Status unshare_inode(const fs::path& abs_path, const FileStat& before) {
     UniqueFd dst(::open(tmp.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (!dst)
         return sys_error(errno, fmt::format("cannot create '{}'", tmp.path().string()));
-    MLCI_TRY(clone_or_copy(src.get(), dst.get(), abs_path));
+    MLCI_TRY(copy_fd(src.get(), dst.get(), before.size, abs_path));
     if (::fchmod(dst.get(), before.mode) != 0 || ::close(dst.release()) != 0)
         return sys_error(errno, fmt::format("cannot write '{}'", tmp.path().string()));
     auto now = stat_file(abs_path);

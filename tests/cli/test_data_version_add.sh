@@ -113,4 +113,19 @@ mv -f "$SCRATCH/edited" linked/blob.bin
 
 expect_exit 0 mlci verify
 expect_in "$SCRATCH/err" "ok"
+
+# A workspace file that is itself a blob (hard-linked by an earlier --link
+# run as a user) gets an inode of its own when root adds it with --link: a
+# later edit in place can no longer reach the store.
+if [[ $(id -u) == 0 ]]; then
+    mkdir shared && head -c 300000 /dev/urandom >shared/w.bin
+    expect_exit 0 mlci data-version add shared
+    blob=.mlci/blobs/sha256/$(sha256sum shared/w.bin | cut -d' ' -f1)
+    rm shared/w.bin && ln "$blob" shared/w.bin
+    expect_exit 0 mlci data-version add shared --link
+    [[ $(stat -c %i shared/w.bin) != $(stat -c %i "$blob") ]] || fail "the file still shares the blob's inode"
+    cmp -s shared/w.bin "$blob" || fail "the file's own copy differs from the blob"
+    chmod u+w shared/w.bin && echo tamper >>shared/w.bin
+    expect_exit 0 mlci verify
+fi
 pass
