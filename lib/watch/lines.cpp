@@ -13,7 +13,7 @@ std::string worst_feature_text(const WindowSummary& w) {
     for (auto& f : w.features)
         if (!std::isnan(f.psi) && (!worst || f.psi > worst->psi))
             worst = &f;
-    return worst ? fmt::format(", max psi {} ({})", format_number(worst->psi), worst->name)
+    return worst ? fmt::format(", max psi {} ({})", figure_text(worst->psi), worst->name)
                  : std::string();
 }
 
@@ -35,7 +35,7 @@ std::string window_line(const WindowResult& window) {
     return fmt::format("window {}: {}, {} malformed{}{}, {}", sum.index,
                        plural(sum.events, "event"), sum.malformed, worst_feature_text(sum),
                        std::isnan(sum.accuracy) ? std::string()
-                                                : ", accuracy " + format_number(sum.accuracy),
+                                                : ", accuracy " + figure_text(sum.accuracy),
                        plural(window.alerts.size(), "alert"));
 }
 

@@ -2,6 +2,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <mlci/core/format.hpp>
 #include <mlci/core/text.hpp>
 #include <mlci/watch/rule.hpp>
 
@@ -63,18 +64,13 @@ std::string_view to_string(Op op) {
     return "?";
 }
 
-std::string format_number(double x) {
-    if (std::isnan(x))
-        return "none";
-    auto s = fmt::format("{:.4f}", x);
-    while (s.find('.') != std::string::npos && (s.back() == '0' || s.back() == '.'))
-        s.pop_back();
-    return s == "-0" ? "0" : s;
+std::string figure_text(double x) {
+    return std::isnan(x) ? "none" : human_number(x);
 }
 
 std::string Alert::text() const {
-    return fmt::format("{} = {} {} {}", name, format_number(value), to_string(op),
-                       format_number(limit));
+    return fmt::format("{} = {} {} {}", name, figure_text(value), to_string(op),
+                       figure_text(limit));
 }
 
 Result<Rule> parse_rule(std::string_view text) {

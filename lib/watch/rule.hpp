@@ -52,7 +52,8 @@ double global_metric(const WindowSummary& window, std::string_view metric);
 double feature_metric(const FeatureSummary& feature, std::string_view metric);
 
 std::string_view to_string(Op op);
-// A number as alerts and tables print it: up to 4 significant decimals.
-std::string format_number(double x);
+// A figure as alerts and status lines print it: core's human_number (as
+// test and report print theirs), or "none" for a window without the data.
+std::string figure_text(double x);
 
 } // namespace mlci::watch

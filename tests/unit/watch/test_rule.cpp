@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <mlci/core/format.hpp>
 #include <mlci/watch/rule.hpp>
 
 using namespace mlci;
@@ -85,9 +86,11 @@ TEST_CASE("watch: rules breach per feature and skip statistics without a value",
     CHECK(evaluate({*parse_rule("accuracy < 0.8")}, w).empty());
 }
 
-TEST_CASE("watch: numbers print with up to four decimals", "[watch]") {
-    CHECK(format_number(0.93) == "0.93");
-    CHECK(format_number(0.123456) == "0.1235");
-    CHECK(format_number(2) == "2");
-    CHECK(format_number(k_nan) == "none");
+TEST_CASE("watch: figures print as every command prints numbers, none when missing", "[watch]") {
+    CHECK(figure_text(0.93) == "0.93");
+    CHECK(figure_text(0.123456) == human_number(0.123456));
+    CHECK(figure_text(0.12345678) == "0.123457");
+    CHECK(figure_text(2) == "2");
+    CHECK(figure_text(-0.0) == "0");
+    CHECK(figure_text(k_nan) == "none");
 }
