@@ -98,7 +98,7 @@ void run_test(Context& ctx, TestFlags& flags) {
     callbacks.on_suite_start = [&](const test::SuiteSpec& s) {
         ctx.out.note(
             fmt::format("running suite '{}': {}", s.name,
-                        test::command_line(test::with_junit_report(s.command, "$MLCI_JUNIT"))));
+                        config::command_line(test::with_junit_report(s.command, "$MLCI_JUNIT"))));
     };
     // The suites' output goes to stderr: stdout carries only the result.
     callbacks.on_output = [&](std::string_view chunk) {

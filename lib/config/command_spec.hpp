@@ -19,6 +19,14 @@ struct CommandSpec {
     bool empty() const { return argv.empty() && shell.empty(); }
 };
 
+// The argv that runs `command`: its argv, or /bin/sh -c STRING.
+std::vector<std::string> command_argv(const CommandSpec& command);
+
+// The command as one line for people and run records: the shell string, or
+// argv joined with POSIX shell quoting (so that pasting it into a shell runs
+// the same words).
+std::string command_line(const CommandSpec& command);
+
 // The command given after '--' (train, test): one word holding spaces is a
 // shell line (-- 'python a.py && b'), more words are argv.
 CommandSpec command_from_words(std::vector<std::string> words);

@@ -126,23 +126,6 @@ config::CommandSpec with_junit_report(const config::CommandSpec& command,
     return out;
 }
 
-std::vector<std::string> command_argv(const config::CommandSpec& command) {
-    if (!command.argv.empty())
-        return command.argv;
-    return {"/bin/sh", "-c", command.shell};
-}
-
-std::string command_line(const config::CommandSpec& command) {
-    if (command.argv.empty())
-        return command.shell;
-    std::string out;
-    for (auto& a : command.argv) {
-        bool quote = a.empty() || a.find_first_of(" \t\"'$\\") != std::string::npos;
-        out += (out.empty() ? "" : " ") + (quote ? "'" + a + "'" : a);
-    }
-    return out;
-}
-
 junit::Counts SuiteRun::counts() const {
     junit::Counts c;
     for (auto& s : suites)
@@ -153,7 +136,7 @@ junit::Counts SuiteRun::counts() const {
 Status check_runnable(const SuiteSpec& spec) {
     if (spec.command.empty())
         return usage_error("suite '{}' has no command", spec.name);
-    auto argv = command_argv(spec.command);
+    auto argv = config::command_argv(spec.command);
     auto path = process::get_env(process::current_environment(), "PATH").value_or("/usr/bin:/bin");
     if (auto p = process::find_program(argv[0], path); !p)
         return std::unexpected(Error{
@@ -169,7 +152,7 @@ Result<SuiteRun> run_suite(const SuiteSpec& spec,
                            const std::function<void(std::string_view)>& on_output) {
     SuiteRun out;
     out.name = spec.name;
-    out.command = command_line(spec.command);
+    out.command = config::command_line(spec.command);
     bool declared = !spec.junit.empty();
     auto report_path =
         declared ? spec.cwd / spec.junit
@@ -186,7 +169,7 @@ Result<SuiteRun> run_suite(const SuiteSpec& spec,
     process::set_env(env, "MLCI_JUNIT", report_path.string());
     process::InterruptGuard guard;
     process::ProcessSpec ps;
-    ps.argv = command_argv(with_junit_report(spec.command, report_path.string()));
+    ps.argv = config::command_argv(with_junit_report(spec.command, report_path.string()));
     ps.env = std::move(env);
     ps.cwd = spec.cwd;
     ps.timeout = spec.timeout;

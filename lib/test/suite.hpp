@@ -43,11 +43,6 @@ struct SuiteRun {
     bool passed() const { return counts().ok(); }
 };
 
-// The argv that runs `command`: its argv, or /bin/sh -c STRING.
-std::vector<std::string> command_argv(const config::CommandSpec& command);
-// The command as one line for people.
-std::string command_line(const config::CommandSpec& command);
-
 // The name of a suite given as a bare command: its program's file name, or
 // the module of `python -m MODULE` ("pytest" for `python3 -m pytest -q`).
 std::string suite_name(const config::CommandSpec& command);

@@ -30,12 +30,6 @@ namespace mlci::train {
 
 namespace {
 
-std::vector<std::string> command_argv(const config::CommandSpec& c) {
-    if (!c.argv.empty())
-        return c.argv;
-    return {"/bin/sh", "-c", c.shell};
-}
-
 std::vector<std::string> command_env(const RunPlan& plan, const std::string& id,
                                      const fs::path& params_file) {
     auto env = process::current_environment();
@@ -201,7 +195,7 @@ Result<TrainedRun> execute(store::Store& store, const RunPlan& plan, const Membe
 
     auto env = command_env(plan, rec.id, params_path);
     process::ProcessSpec spec;
-    spec.argv = command_argv(plan.command);
+    spec.argv = config::command_argv(plan.command);
     spec.env = env;
     spec.cwd = member.root / plan.workdir;
     if (plan.timeout_seconds) { // converted without overflow (a huge double is UB to cast)

@@ -33,9 +33,9 @@ std::string short_id(const std::string& id) {
 std::vector<std::string> run_differences(const store::Store& store, const RunPlan& plan,
                                          const nlohmann::json& params, const RunRecord& earlier) {
     std::vector<std::string> out;
-    if (command_line(plan.command) != command_line(earlier.command))
-        out.push_back(fmt::format("command: '{}' was '{}'", command_line(plan.command),
-                                  command_line(earlier.command)));
+    if (config::command_line(plan.command) != config::command_line(earlier.command))
+        out.push_back(fmt::format("command: '{}' was '{}'", config::command_line(plan.command),
+                                  config::command_line(earlier.command)));
     if (plan.workdir != earlier.workdir)
         out.push_back(fmt::format("working folder: '{}' was '{}'", plan.workdir, earlier.workdir));
 
@@ -64,7 +64,7 @@ std::vector<std::string> run_differences(const store::Store& store, const RunPla
 
     if (plan.deps) {
         if (earlier.cache.deps.empty())
-            out.push_back("dependencies: the earlier run recorded none (made by an older mlci)");
+            out.emplace_back("dependencies: the earlier run recorded none (made by an older mlci)");
         else
             diff_maps(plan.deps->files, earlier.cache.deps,
                       [&](const std::string& k, const std::string* was, const std::string* now) {

@@ -23,16 +23,6 @@ T num_of(const nlohmann::json& j, const char* key, T fallback = T()) {
     return it != j.end() && it->is_number() ? it->get<T>() : fallback;
 }
 
-std::string shell_quote(const std::string& s) {
-    if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                          "0123456789_-./=:,+@%") == std::string::npos)
-        return s;
-    std::string out = "'";
-    for (char c : s)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 } // namespace
 
 std::string_view to_string(RunStatus s) {
@@ -55,15 +45,6 @@ std::optional<RunStatus> parse_status(std::string_view text) {
         if (to_string(s) == text)
             return s;
     return {};
-}
-
-std::string command_line(const config::CommandSpec& c) {
-    if (c.argv.empty())
-        return c.shell;
-    std::string out;
-    for (auto& a : c.argv)
-        out += (out.empty() ? "" : " ") + shell_quote(a);
-    return out;
 }
 
 nlohmann::json to_json(const RunRecord& r) {

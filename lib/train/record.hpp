@@ -123,9 +123,6 @@ nlohmann::json to_json(const RunRecord& r);
 // Parses a run record; `where` names it in errors.
 Result<RunRecord> run_record_from_json(const nlohmann::json& j, std::string_view where);
 
-// The command as one line for people: argv joined with shell quoting.
-std::string command_line(const config::CommandSpec& c);
-
 // A run artifact read back from the store.
 struct Run {
     store::IndexEntry entry; // with the NAME:vN tag when it has one

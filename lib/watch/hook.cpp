@@ -17,9 +17,7 @@ Result<int> run_alert_hook(const AlertHook& hook, const std::string& reference,
     for (auto& a : alerts)
         text += a.text() + "\n";
     process::ProcessSpec spec;
-    spec.argv = hook.command.argv.empty()
-                    ? std::vector<std::string>{"/bin/sh", "-c", hook.command.shell}
-                    : hook.command.argv;
+    spec.argv = config::command_argv(hook.command);
     spec.env = process::current_environment();
     process::set_env(spec.env, "MLCI_WATCH_REPORT", reference);
     process::set_env(spec.env, "MLCI_WATCH_REPORT_FILE", file.string());

@@ -167,15 +167,6 @@ TEST_CASE("test/suite: a command that cannot run is an environment error", "[tes
     CHECK_THAT(check_runnable(nowhere).error().message, Catch::Contains("does not exist"));
 }
 
-TEST_CASE("test/suite: commands for people", "[test][suite]") {
-    config::CommandSpec argv{{"/usr/bin/python3", "-m", "pytest", "-k", "a and b"}, ""};
-    CHECK(command_line(argv) == "/usr/bin/python3 -m pytest -k 'a and b'");
-    CHECK(command_argv(argv) == argv.argv);
-    config::CommandSpec shell{{}, "pytest -q"};
-    CHECK(command_line(shell) == "pytest -q");
-    CHECK(command_argv(shell) == std::vector<std::string>{"/bin/sh", "-c", "pytest -q"});
-}
-
 TEST_CASE("test/suite: pytest is given a JUnit report, other commands are not", "[test][suite]") {
     config::CommandSpec module{{"/usr/bin/python3", "-m", "pytest", "-q"}, ""};
     CHECK(with_junit_report(module, "/r.xml").argv.back() == "--junitxml=/r.xml");

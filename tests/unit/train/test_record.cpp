@@ -102,10 +102,6 @@ TEST_CASE("train: statuses, version tags and command lines", "[train][record]") 
     CHECK_FALSE(parse_version_tag("iris:v"));
     CHECK_FALSE(parse_version_tag("iris:v1x"));
     CHECK_FALSE(parse_version_tag(""));
-
-    CHECK(command_line({{"python3", "train.py", "--name", "a b", "it's"}, {}}) ==
-          "python3 train.py --name 'a b' 'it'\\''s'");
-    CHECK(command_line({{}, "make train"}) == "make train");
 }
 
 TEST_CASE("train: best_entry prefers NAME:vN over other tags", "[train][record]") {
