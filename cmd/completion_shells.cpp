@@ -47,7 +47,7 @@ std::string zsh_completion(CLI::App& app) {
         for (auto& [n, d] : e.described_subcommands) {
             std::string desc = d;
             std::replace(desc.begin(), desc.end(), ':', ';');
-            items.push_back(single_quoted(n + ":" + desc));
+            items.push_back(single_quoted(fmt::format("{}:{}", n, desc)));
         }
         out += fmt::format("    {}) subs=({}) ;;\n", single_quoted(e.path), join_words(items));
     }

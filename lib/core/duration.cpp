@@ -50,6 +50,7 @@ Result<milliseconds> checked(double value, double scale, std::string_view shown,
 Result<milliseconds> parse_duration(std::string_view text, ZeroDuration zero) {
     double value = 0;
     auto* end = text.data() + text.size();
+    // NOLINTNEXTLINE(bugprone-suspicious-stringview-data-usage): bounded by `end`
     auto [p, ec] = std::from_chars(text.data(), end, value);
     if (p == text.data() || (ec != std::errc() && ec != std::errc::result_out_of_range))
         return usage_error("'{}' is not a duration: {}", text, k_forms);

@@ -127,6 +127,8 @@ const std::vector<store::FileEntry>& sorted_by_path(const std::vector<store::Fil
         return a.path < b.path;
     };
     if (std::is_sorted(list.begin(), list.end(), by_path))
+        // Callers keep `list` alive while they use the result (workspace.hpp).
+        // NOLINTNEXTLINE(bugprone-return-const-ref-from-parameter)
         return list;
     copy = list;
     std::sort(copy.begin(), copy.end(), by_path);

@@ -53,7 +53,8 @@ Result<std::string> find_version(const registry::NamedRemote& remote, const std:
     if (tags.size() > k_max_tags_read)
         tags.resize(k_max_tags_read);
     for (auto& tag : tags) {
-        auto reference = repo.kind == registry::RemoteRef::Kind::layout ? name + ":" + tag : tag;
+        auto reference =
+            repo.kind == registry::RemoteRef::Kind::layout ? fmt::format("{}:{}", name, tag) : tag;
         MLCI_TRY_ASSIGN(m, conn->get_manifest(reference));
         if (names_file_list(m, file_list))
             return tag;
@@ -98,7 +99,7 @@ Result<std::vector<std::string>> pull_missing_version(store::Store& store,
                                  remote.name, src.str()));
         auto o = options;
         o.remote = remote_options;
-        o.tag = name + ":" + tag;
+        o.tag = fmt::format("{}:{}", name, tag);
         if (o.paths.empty())
             o.paths = missing.paths;
         MLCI_TRY_ASSIGN(r, registry::pull(store, src, o, reporter));

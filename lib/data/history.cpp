@@ -74,6 +74,7 @@ Result<std::vector<DatasetSummary>> list_datasets(const store::Store& store) {
         }
     }
     std::vector<DatasetSummary> out;
+    out.reserve(by_name.size());
     for (auto& [n, s] : by_name)
         out.push_back(std::move(s));
     return out;

@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <tuple>
 #include <unistd.h>
+#include <utility>
 
 namespace mlci::deploy {
 
@@ -26,7 +27,7 @@ unsigned version_in(std::string_view tag, std::string_view name) {
 
 std::string env_or(const char* name, std::string fallback) {
     const char* v = std::getenv(name);
-    return v && *v ? v : fallback;
+    return v && *v ? v : std::move(fallback);
 }
 
 } // namespace

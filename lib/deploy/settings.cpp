@@ -7,10 +7,11 @@ namespace {
 // The flag when given, else mlci.yaml's value, else `fallback`: the
 // request's own default, so that each default is written once.
 template <typename T>
-T flag_or_yaml(const std::optional<T>& flag, const std::optional<T>& configured, T fallback) {
+T flag_or_yaml(const std::optional<T>& flag, const std::optional<T>& configured,
+               const T& fallback) {
     if (flag)
         return *flag;
-    return configured ? *configured : std::move(fallback);
+    return configured ? *configured : fallback;
 }
 
 } // namespace

@@ -132,7 +132,7 @@ public:
             for (auto& l : links_of(*m)) {
                 visit(l.target);
                 edge(l.target.str(), d.str(), l.relation);
-                queue.push_back({l.target, level + 1});
+                queue.emplace_back(l.target, level + 1);
             }
         }
     }
@@ -152,7 +152,7 @@ public:
             for (auto& [child, relation] : it->second) {
                 visit(child);
                 edge(d.str(), child.str(), relation);
-                queue.push_back({child, level + 1});
+                queue.emplace_back(child, level + 1);
             }
         }
     }
@@ -226,7 +226,7 @@ private:
             if (!m)
                 continue;
             for (auto& l : links_of(*m))
-                m_referrers[l.target].push_back({e.descriptor.digest, l.relation});
+                m_referrers[l.target].emplace_back(e.descriptor.digest, l.relation);
         }
     }
 

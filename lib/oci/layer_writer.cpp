@@ -43,6 +43,7 @@ public:
         });
         std::jthread hasher([this] { guarded([&] { return hash_loop(); }); });
         std::vector<std::jthread> workers;
+        workers.reserve(m_workers);
         for (unsigned w = 0; w < m_workers; ++w)
             workers.emplace_back([this, w] { guarded([&] { return encode_loop(w); }); });
         guarded([&] { return write_loop(); });

@@ -157,7 +157,7 @@ Result<std::vector<ServingFile>> collect_serving_files(const std::vector<AddSpec
             if (::stat(it->path().c_str(), &fst) != 0 || !S_ISREG(fst.st_mode))
                 continue; // folders are implied; broken links and sockets are not content
             auto rel = it->path().lexically_relative(spec.source).generic_string();
-            auto path = dest_dir.empty() ? rel : dest_dir + "/" + rel;
+            auto path = dest_dir.empty() ? rel : fmt::format("{}/{}", dest_dir, rel);
             MLCI_TRY(add_file(out, it->path(), fst, path, it->path().string()));
         }
         if (ec)

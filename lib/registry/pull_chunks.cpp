@@ -25,6 +25,7 @@ PackPlan plan_pack_fetches(const store::Store& store, const std::vector<store::C
         std::sort(fetch.chunks.begin(), fetch.chunks.end(),
                   [](auto& a, auto& b) { return a.offset < b.offset; });
         std::vector<ByteRange> wanted;
+        wanted.reserve(fetch.chunks.size());
         for (auto& c : fetch.chunks)
             wanted.push_back({c.offset, c.length});
         fetch.ranges = coalesce_ranges(std::move(wanted));

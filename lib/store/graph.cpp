@@ -97,6 +97,7 @@ Status walk(const Store& store, const std::vector<Descriptor>& roots,
         hash::Digest parent;
     };
     std::vector<Item> stack;
+    stack.reserve(roots.size());
     ChunkLocator locator(store);
     for (auto& r : roots)
         stack.push_back({{r.digest, r.media_type, true}, {}});

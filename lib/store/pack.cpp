@@ -40,6 +40,7 @@ Result<uint64_t> pack_index_size(std::string_view trailer, uint64_t pack_size,
                                  std::string_view where) {
     if (trailer.size() != k_pack_trailer_size || !trailer.ends_with(k_magic))
         return usage_error("malformed pack '{}': no pack trailer", where);
+    // NOLINTNEXTLINE(bugprone-suspicious-stringview-data-usage): the size is checked above
     uint64_t count = get_le(trailer.data(), 4);
     uint64_t version = get_le(trailer.data() + 4, 4);
     if (version != k_version)

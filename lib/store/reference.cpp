@@ -4,6 +4,7 @@
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
 #include <set>
+#include <utility>
 
 namespace mlci::store {
 
@@ -31,7 +32,7 @@ Result<IndexEntry> entry_for_digest(const Store& store, const std::vector<IndexE
     // Not j.value(): it throws when the member is there with another type.
     auto string_at = [&](const char* key, std::string fallback) {
         auto it = j.find(key);
-        return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
+        return it != j.end() && it->is_string() ? it->get<std::string>() : std::move(fallback);
     };
     Descriptor desc;
     desc.media_type = string_at("mediaType", k_oci_manifest);
@@ -117,7 +118,7 @@ Result<std::string> read_reference(std::istream& in) {
             return usage_error("standard input holds more than one reference ('{}', '{}', ...); "
                                "'-' takes exactly one",
                                found, t);
-        found = std::move(t);
+        found = t;
     }
     if (!found.empty())
         return found;

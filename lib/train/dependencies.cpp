@@ -202,7 +202,7 @@ Result<std::optional<Dependencies>> dependencies(const store::Store& store, cons
     }
     if (tree) {
         for (auto& [path, s] : extra)
-            stamps.emplace_back(prefix.empty() ? path : prefix + "/" + path, s);
+            stamps.emplace_back(prefix.empty() ? path : fmt::format("{}/{}", prefix, path), s);
         remember(file, k_deps_magic, nlohmann::json(deps.files), stamps);
     }
     return std::optional<Dependencies>(std::move(deps));

@@ -13,7 +13,7 @@ namespace {
 void flatten_into(const nlohmann::json& j, const std::string& prefix, Metrics& out) {
     if (j.is_object()) {
         for (auto& [k, v] : j.items())
-            flatten_into(v, prefix.empty() ? k : prefix + "." + k, out);
+            flatten_into(v, prefix.empty() ? k : fmt::format("{}.{}", prefix, k), out);
     } else if (j.is_number() && !prefix.empty()) {
         double v = j.get<double>();
         if (std::isfinite(v))

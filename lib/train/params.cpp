@@ -153,7 +153,7 @@ void flatten_into(const nlohmann::json& j, const std::string& prefix,
                   std::map<std::string, nlohmann::json>& out) {
     if (j.is_object() && !j.empty()) {
         for (auto& [k, v] : j.items())
-            flatten_into(v, prefix.empty() ? k : prefix + "." + k, out);
+            flatten_into(v, prefix.empty() ? k : fmt::format("{}.{}", prefix, k), out);
         return;
     }
     out[prefix] = j;

@@ -143,6 +143,7 @@ Result<Baseline> load_baseline(const store::Store& store, const store::IndexEntr
         if (options.table.empty() || table_matches(c.layer.path, options.table))
             picked.push_back(c);
     std::vector<std::string> tables;
+    tables.reserve(found.size());
     for (auto& c : found)
         tables.push_back(fmt::format("'{}' of '{}'", c.layer.path, store::display_name(c.dataset)));
     if (picked.empty())
@@ -178,6 +179,7 @@ Result<Baseline> load_baseline(const store::Store& store, const store::IndexEntr
         b.target = b.profile.columns.back().name;
     } else if (!b.profile.column(options.target)) {
         std::vector<std::string> names;
+        names.reserve(b.profile.columns.size());
         for (auto& c : b.profile.columns)
             names.push_back(c.name);
         return usage_error("target '{}' is not a column of '{}' (columns: {})", options.target,

@@ -16,7 +16,7 @@ namespace mlci::watch {
 namespace {
 
 constexpr int k_read_timeout_ms = 2000;
-constexpr size_t k_max_request = 16 * 1024;
+constexpr size_t k_max_request = size_t{16} * 1024;
 
 struct Family {
     std::string& out;

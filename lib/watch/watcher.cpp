@@ -14,6 +14,7 @@ constexpr int k_tick_ms =
 
 std::vector<const data::ColumnProfile*> feature_columns(const Baseline& b) {
     std::vector<const data::ColumnProfile*> out;
+    out.reserve(b.features.size());
     for (auto& name : b.features)
         out.push_back(b.profile.column(name));
     return out;

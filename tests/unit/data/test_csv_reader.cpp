@@ -248,9 +248,9 @@ TEST_CASE("csv reader gives the same records and errors in pieces as whole") {
         CHECK(*rows == expected);
         CHECK(reader->line() == 8);
     }
-    for (std::string bad : {"a,b\n1,2\n3,\"open " + std::string(50, 'o') + "\n4,5\n",
-                            "a,b\n\"x\ny" + std::string(50, 'y') + "\"z,1\n",
-                            "a,b\n\"x" + std::string(50, 'y') + "\"\rz,1\n"}) {
+    for (const std::string& bad : {"a,b\n1,2\n3,\"open " + std::string(50, 'o') + "\n4,5\n",
+                                   "a,b\n\"x\ny" + std::string(50, 'y') + "\"z,1\n",
+                                   "a,b\n\"x" + std::string(50, 'y') + "\"\rz,1\n"}) {
         auto whole = read_error(bad);
         auto file = dir.write("bad.csv", bad);
         for (size_t size = 1; size <= bad.size() + 1; ++size) {

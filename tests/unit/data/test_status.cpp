@@ -53,6 +53,7 @@ store::FileEntry entry(const std::string& path, const std::string& content, uint
 // "modified data/x" lines, sorted, for compact checks.
 std::vector<std::string> lines(const std::vector<FileChange>& changes) {
     std::vector<std::string> out;
+    out.reserve(changes.size());
     for (auto& c : changes)
         out.push_back(std::string(to_string(c.change)) + " " + c.path);
     std::sort(out.begin(), out.end());

@@ -2,12 +2,12 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <mlci/core/fs.hpp>
 #include <mlci/deploy/gitops.hpp>
 #include <netinet/in.h>
-#include <signal.h>
 #include <string>
 #include <sys/socket.h>
 #include <sys/wait.h>

@@ -5,6 +5,7 @@
 #include <mlci/store/media_types.hpp>
 #include <mlci/store/reference.hpp>
 #include <sstream>
+#include <utility>
 
 using namespace mlci;
 using namespace mlci::store;
@@ -24,7 +25,7 @@ struct LineageFixture {
         m.config = *config;
         annotations[k_ann_kind] = kind;
         m.annotations = annotations;
-        m.subject = subject;
+        m.subject = std::move(subject);
         auto d = store.put_manifest(m);
         REQUIRE(d);
         return *d;

@@ -38,6 +38,7 @@ TEST_CASE("oci archive: an OCI archive is a layout of just the image", "[oci]") 
     REQUIRE(write_archive(s, image.manifest, "tool:1", {ArchiveKind::oci, file}, 0, {}));
     auto entries = entries_of(file);
     std::vector<std::string> names;
+    names.reserve(entries.size());
     for (auto& [name, e] : entries)
         names.push_back(name);
     CHECK(names.size() == 2 + 3 + 2); // folders, three blobs, index.json, oci-layout

@@ -56,7 +56,8 @@ TEST_CASE("oci base: an OCI archive, and an image already in the store", "[oci]"
     auto image = testing::make_image(s.from, s.dir.path(), "tool:1", "binary");
     auto file = s.dir / "tool.tar";
     REQUIRE(write_archive(s.from, image.manifest, "tool:1", {ArchiveKind::oci, file}, 0, {}));
-    for (auto spec : {"oci-archive:" + file.string(), "oci-archive:" + file.string() + ":tool:1"}) {
+    for (const auto& spec :
+         {"oci-archive:" + file.string(), "oci-archive:" + file.string() + ":tool:1"}) {
         auto b = load_base_image(s.to, spec, {}, {});
         REQUIRE(b);
         CHECK(b->manifest->digest == image.manifest.digest);

@@ -21,7 +21,7 @@ struct Project {
         {{"model.pkl", std::string(300000, 'p') + "weights"}, {"out/vocab.txt", "a b c\n"}}};
 };
 
-Result<PackageResult> pack(store::Store& s, const store::IndexEntry& e, Options o = {}) {
+Result<PackageResult> pack(store::Store& s, const store::IndexEntry& e, const Options& o = {}) {
     return package_run(s, e, o, {});
 }
 
@@ -122,6 +122,7 @@ TEST_CASE("package: an image with the model under /model, lineage and provenance
     CHECK(model[3].path == "model/out/vocab.txt");
     auto serving = testing::read_tar(testing::blob(p.store, m.layers[1].digest));
     std::vector<std::string> paths;
+    paths.reserve(serving.size());
     for (auto& e : serving)
         paths.push_back(e.path);
     CHECK(paths == std::vector<std::string>{"app/", "app/serving/", "app/serving/serve.py"});

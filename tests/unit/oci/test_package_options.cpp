@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <mlci/config/package_config.hpp>
 #include <mlci/package/options.hpp>
+#include <utility>
 
 using namespace mlci;
 using namespace mlci::package;
@@ -121,7 +122,7 @@ TEST_CASE("package options: a base layout in mlci.yaml is the project's", "[pack
         config::PackageConfig c;
         c.base = configured;
         Flags f;
-        f.base = flag;
+        f.base = std::move(flag);
         auto o = make_options(f, c, "/work/src", "/work", std::nullopt);
         REQUIRE(o);
         return o->base;
@@ -141,7 +142,7 @@ TEST_CASE("package options: a base layout in mlci.yaml is the project's", "[pack
 
 TEST_CASE("package options: a modelcar is the model under /models on a base with a shell",
           "[package]") {
-    auto options = [](Flags f, const std::string& yaml = "") {
+    auto options = [](const Flags& f, const std::string& yaml = "") {
         std::optional<config::PackageConfig> c;
         if (!yaml.empty())
             c = parse(yaml);

@@ -44,6 +44,7 @@ TEST_CASE("oci tar: entries sorted, parents added, metadata fixed", "[oci]") {
                       k_fixed_epoch);
     auto entries = testing::read_tar(tar);
     std::vector<std::string> paths;
+    paths.reserve(entries.size());
     for (auto& e : entries)
         paths.push_back(e.path);
     CHECK(paths == std::vector<std::string>{"app/", "app/run.sh", "empty/", "model/", "model/a-b",
@@ -83,6 +84,7 @@ TEST_CASE("oci tar: long and non-ASCII names survive", "[oci]") {
     auto tar = tar_of({file(long_name, a), file("model/modèle.bin", a)}, k_fixed_epoch);
     auto entries = testing::read_tar(tar);
     std::vector<std::string> paths;
+    paths.reserve(entries.size());
     for (auto& e : entries)
         paths.push_back(e.path);
     CHECK(std::find(paths.begin(), paths.end(), long_name) != paths.end());

@@ -19,6 +19,7 @@ TEST_CASE("registry: blob index manifests: deterministic, deduplicated, 1000 a m
           "[registry]") {
     store::Descriptor subject{store::k_oci_manifest, hash::sha256_of("subject"), 7, {}, {}, {}};
     std::vector<store::Descriptor> files;
+    files.reserve(2501);
     for (int i = 0; i < 2500; ++i)
         files.push_back(blob(i));
     files.push_back(blob(42)); // a duplicate

@@ -20,6 +20,7 @@ TEST_CASE("coalesce_ranges merges neighbours closer than the gap", "[registry][r
 TEST_CASE("coalesce_ranges keeps to a few requests by closing the smallest gaps",
           "[registry][ranges]") {
     std::vector<ByteRange> wanted;
+    wanted.reserve(10);
     // Ten chunks of 10 bytes, 1000 apart, except the fifth, 20 after the fourth.
     for (uint64_t i = 0; i < 10; ++i)
         wanted.push_back({i == 4 ? 3030 : i * 1000, 10});

@@ -6,7 +6,8 @@ using namespace mlci::test;
 
 namespace {
 
-std::vector<CheckResult> run(const config::ColumnRule& rule, std::vector<std::string> values) {
+std::vector<CheckResult> run(const config::ColumnRule& rule,
+                             const std::vector<std::string>& values) {
     ColumnCheck c("x", rule);
     uint64_t line = 2;
     for (auto& v : values)
@@ -97,7 +98,7 @@ TEST_CASE("test/column check: allowed values and few examples", "[test][column]"
     r.allowed = {"setosa", "versicolor", "virginica"};
     std::vector<std::string> values{"setosa", "", "Setosa"};
     for (int i = 0; i < 20; ++i)
-        values.push_back("rose");
+        values.emplace_back("rose");
     auto rs = run(r, values);
     auto& a = find(rs, "allowed");
     CHECK(a.failed());

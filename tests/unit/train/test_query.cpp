@@ -64,8 +64,9 @@ TEST_CASE("filters and sorting read metrics, then numeric params", "[train][quer
     sort_runs(sorted, {"acc", false});
     CHECK(query_refs(sorted) == "m:v4 m:v1 m:v2 m:v3");
 
-    auto keep = [&](std::vector<std::string> texts) {
+    auto keep = [&](const std::vector<std::string>& texts) {
         std::vector<RunFilter> fs;
+        fs.reserve(texts.size());
         for (auto& t : texts)
             fs.push_back(*parse_run_filter(t));
         std::vector<Run> out;

@@ -31,6 +31,7 @@ Error graph_error(const std::string& yaml) {
 
 std::vector<std::string> names(const StageGraph& g, const std::vector<size_t>& which) {
     std::vector<std::string> out;
+    out.reserve(which.size());
     for (auto i : which)
         out.push_back(g.stages[i].name);
     return out;
@@ -38,6 +39,7 @@ std::vector<std::string> names(const StageGraph& g, const std::vector<size_t>& w
 
 std::vector<std::string> order(const StageGraph& g) {
     std::vector<std::string> out;
+    out.reserve(g.stages.size());
     for (auto& s : g.stages)
         out.push_back(s.name);
     return out;

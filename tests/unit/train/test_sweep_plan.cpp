@@ -8,7 +8,7 @@ using json = nlohmann::json;
 
 namespace {
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
+EnvLookup env_of(const std::map<std::string, std::string>& vars) {
     return [vars](const std::string& name) -> std::optional<std::string> {
         if (auto it = vars.find(name); it != vars.end())
             return it->second;
@@ -110,8 +110,8 @@ TEST_CASE("train: sweep flags that do not fit together are refused", "[train][sw
 
 TEST_CASE("train: the sweep id depends on what defines the trials only", "[train][sweep]") {
     json base = {{"name", "train"}, {"params", {{"n", 1}}}, {"code", "abc"}};
-    auto id = [&](std::vector<std::string> grid, std::vector<std::string> ranges, size_t n,
-                  std::optional<uint64_t> seed, const json& b) {
+    auto id = [&](const std::vector<std::string>& grid, const std::vector<std::string>& ranges,
+                  size_t n, std::optional<uint64_t> seed, const json& b) {
         auto spec = parse_sweep(grid, ranges, n, seed);
         REQUIRE(spec);
         return sweep_id(*spec, b);

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <mlci/store/media_types.hpp>
 #include <mlci/watch/baseline.hpp>
+#include <utility>
 
 using namespace mlci;
 using namespace mlci::watch;
@@ -19,7 +20,7 @@ store::IndexEntry artifact(testing::Project& p, const std::string& tag, const ch
     auto config = p.store.put_blob("{}", "application/json");
     REQUIRE(config);
     m.config = *config;
-    m.subject = subject;
+    m.subject = std::move(subject);
     m.annotations = std::move(lineage);
     m.annotations[store::k_ann_kind] = kind;
     auto d = p.store.put_manifest(m);
