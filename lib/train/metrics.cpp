@@ -10,17 +10,6 @@ namespace mlci::train {
 
 namespace {
 
-void flatten_into(const nlohmann::json& j, const std::string& prefix, Metrics& out) {
-    if (j.is_object()) {
-        for (auto& [k, v] : j.items())
-            flatten_into(v, prefix.empty() ? k : fmt::format("{}.{}", prefix, k), out);
-    } else if (j.is_number() && !prefix.empty()) {
-        double v = j.get<double>();
-        if (std::isfinite(v))
-            out[prefix] = v;
-    }
-}
-
 constexpr size_t k_max_metrics_depth = 64;
 
 // Whether `j` has arrays or objects more than `levels` deep.
@@ -36,8 +25,12 @@ bool nests_deeper(const nlohmann::json& j, size_t levels) {
 } // namespace
 
 Metrics flatten_metrics(const nlohmann::json& doc) {
+    // The leaves as params are flattened (one rule for dotted paths), the
+    // finite numbers kept.
     Metrics out;
-    flatten_into(doc, "", out);
+    for (auto& [path, leaf] : flatten_params(doc))
+        if (leaf.is_number() && std::isfinite(leaf.get<double>()))
+            out[path] = leaf.get<double>();
     return out;
 }
 
